@@ -1,0 +1,38 @@
+# bunmark — build, run, test, bench. Every target installs what it needs first.
+BUN    := node_modules/.bin/bun
+NATIVE := native/bunmark.node
+RUST_SRC := $(wildcard native/src/*.rs native/src/**/*.rs) native/Cargo.toml
+
+.PHONY: all install native run test test-long bench dist clean
+
+all: install native
+
+install: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+native: $(NATIVE)
+
+$(NATIVE): $(RUST_SRC)
+	cd native && cargo build --release --offline
+	cp native/target/release/libbunmark_native.so $(NATIVE)
+
+## Start a node on the embedded default (chain local, keys and data under ./data).
+run: install native
+	$(BUN) src/cli.ts run
+
+## The whole test suite (short profiles of the long-running suites).
+test: install native
+	BUNMARK_REQUIRE_NATIVE=1 $(BUN) test
+
+## Long profiles of the reliability suites.
+test-long: install native
+	BUNMARK_REQUIRE_NATIVE=1 BUNMARK_TEST_PROFILE=long $(BUN) test
+
+bench: install native
+	$(BUN) src/cli.ts bench all
+
+clean:
+	rm -rf native/target $(NATIVE) dist

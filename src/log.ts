@@ -1,0 +1,66 @@
+/**
+ * Structured logging with levels. One line per event: `time level subsystem message key=value…`,
+ * or JSON lines when BUNMARK_LOG_FORMAT=json. Secret keys must never be passed in fields.
+ */
+
+export const LEVELS = ["trace", "debug", "info", "warn", "error"] as const;
+export type Level = (typeof LEVELS)[number];
+
+type Fields = Record<string, unknown>;
+
+let threshold = LEVELS.indexOf((process.env.BUNMARK_LOG_LEVEL as Level) ?? "info");
+if (threshold < 0) threshold = LEVELS.indexOf("info");
+let json = process.env.BUNMARK_LOG_FORMAT === "json";
+let sink: (line: string) => void = (line) => process.stdout.write(line + "\n");
+
+export function setLogLevel(level: Level): void {
+  threshold = LEVELS.indexOf(level);
+}
+
+export function isLogLevel(s: string): s is Level {
+  return (LEVELS as readonly string[]).includes(s);
+}
+
+/** Redirects output (tests capture lines; the CLI may send logs to stderr). */
+export function setLogSink(fn: (line: string) => void, asJson = json): void {
+  sink = fn;
+  json = asJson;
+}
+
+function render(v: unknown): string {
+  if (v instanceof Uint8Array) return Buffer.from(v).toString("hex");
+  if (typeof v === "string") return /[\s"=]/.test(v) ? JSON.stringify(v) : v;
+  if (v instanceof Error) return JSON.stringify(v.message);
+  return String(v);
+}
+
+export interface Logger {
+  trace(msg: string, fields?: Fields): void;
+  debug(msg: string, fields?: Fields): void;
+  info(msg: string, fields?: Fields): void;
+  warn(msg: string, fields?: Fields): void;
+  error(msg: string, fields?: Fields): void;
+}
+
+export function logger(subsystem: string): Logger {
+  const emit = (level: Level, msg: string, fields?: Fields) => {
+    if (LEVELS.indexOf(level) < threshold) return;
+    const time = new Date().toISOString();
+    if (json) {
+      const obj: Fields = { time, level, sub: subsystem, msg };
+      for (const [k, v] of Object.entries(fields ?? {})) obj[k] = v instanceof Uint8Array || v instanceof Error || typeof v === "bigint" ? render(v) : v;
+      sink(JSON.stringify(obj));
+      return;
+    }
+    let line = `${time} ${level.toUpperCase().padEnd(5)} ${subsystem}: ${msg}`;
+    for (const [k, v] of Object.entries(fields ?? {})) line += ` ${k}=${render(v)}`;
+    sink(line);
+  };
+  return {
+    trace: (m, f) => emit("trace", m, f),
+    debug: (m, f) => emit("debug", m, f),
+    info: (m, f) => emit("info", m, f),
+    warn: (m, f) => emit("warn", m, f),
+    error: (m, f) => emit("error", m, f),
+  };
+}
