@@ -1,0 +1,127 @@
+/**
+ * Validation ("Pack", transactionrecord/pack.go, spec §5.4): rebuilds the canonical packed form of a record,
+ * checks limits in 8.2's order and verifies the signature(s) over the CANONICAL bytes. This is the only place
+ * signatures are checked; the txid is still taken over the raw bytes (quirk #1).
+ */
+import { type Account, accountToBytes, checkSignature, isZeroAccount } from "../account.ts";
+import { checkPayments, packCurrencyMap, validateAddress } from "../currency.ts";
+import { fail } from "../../fault.ts";
+import { concatBytes } from "../hex.ts";
+import { codePointCount } from "../utf8.ts";
+import { encodeVarint } from "../varint.ts";
+import type { CountersignedRecord, Escrow, TxRecord } from "./types.ts";
+
+const MAX_SIGNATURE = 1024;
+const MIN_NAME = 1;
+const MAX_NAME = 64;
+const MIN_FINGERPRINT = 1;
+const MAX_FINGERPRINT = 1024;
+const MAX_METADATA = 2048;
+
+/** `varint(len) ‖ bytes` */
+export function lengthPrefixed(bytes: Uint8Array): Uint8Array {
+  return concatBytes(encodeVarint(bytes.length), bytes);
+}
+
+function escrowBytes(escrow: Escrow | null, testnet: boolean): Uint8Array {
+  if (escrow === null) return Uint8Array.of(0);
+  validateAddress(escrow.currency, escrow.address, testnet);
+  return concatBytes(Uint8Array.of(1), encodeVarint(escrow.currency), lengthPrefixed(escrow.address), encodeVarint(escrow.amount));
+}
+
+/** Key check shared by every record: the signer, and (except unratified transfers) the owner, must be non-zero. */
+function requireKeys(owner: Account, signer: Account | undefined, ownerMayBeZero = false): asserts signer is Account {
+  if (signer === undefined || isZeroAccount(signer) || (!ownerMayBeZero && isZeroAccount(owner))) {
+    fail("invalid owner or registrant");
+  }
+}
+
+/** Metadata is empty or `k NUL v NUL … k NUL v`: an even number of NUL-separated parts, none empty. */
+function checkMetadataMap(metadata: Uint8Array): void {
+  if (metadata.length === 0) return;
+  let parts = 1;
+  let partLength = 0;
+  for (const b of metadata) {
+    if (b !== 0) {
+      partLength++;
+      continue;
+    }
+    if (partLength === 0) fail("metadata is not map");
+    parts++;
+    partLength = 0;
+  }
+  if (partLength === 0 || parts % 2 === 1) fail("metadata is not map");
+}
+
+/**
+ * Runs every check that precedes the signature and returns the bytes the first signature covers:
+ * `varint(tag) ‖ canonical fields`. `signer` is the account that must have signed (for transfers: the
+ * current owner of `link`; undefined when unknown → "invalid owner or registrant").
+ */
+export function signedPart(rec: TxRecord, signer: Account | undefined): Uint8Array {
+  if (rec.signature.length > MAX_SIGNATURE) fail("signature too long");
+  const tag = encodeVarint(rec.tag);
+  switch (rec.tag) {
+    case 1:
+      requireKeys(rec.owner, signer);
+      validateAddress(rec.currency, rec.paymentAddress, signer.testnet);
+      return concatBytes(tag, encodeVarint(rec.currency), lengthPrefixed(rec.paymentAddress), lengthPrefixed(accountToBytes(rec.owner)), encodeVarint(rec.nonce));
+    case 2: {
+      requireKeys(rec.registrant, signer);
+      const name = codePointCount(rec.name);
+      if (name < MIN_NAME) fail("name too short");
+      if (name > MAX_NAME) fail("name too long");
+      const fingerprint = codePointCount(rec.fingerprint);
+      if (fingerprint < MIN_FINGERPRINT) fail("fingerprint too short");
+      if (fingerprint > MAX_FINGERPRINT) fail("fingerprint too long");
+      if (codePointCount(rec.metadata) > MAX_METADATA) fail("metadata too long");
+      checkMetadataMap(rec.metadata);
+      return concatBytes(tag, lengthPrefixed(rec.name), lengthPrefixed(rec.fingerprint), lengthPrefixed(rec.metadata), lengthPrefixed(accountToBytes(rec.registrant)));
+    }
+    case 3:
+      requireKeys(rec.owner, signer);
+      return concatBytes(tag, lengthPrefixed(rec.assetId), lengthPrefixed(accountToBytes(rec.owner)), encodeVarint(rec.nonce));
+    case 4:
+      requireKeys(rec.owner, signer, true);
+      return concatBytes(tag, lengthPrefixed(rec.link), escrowBytes(rec.escrow, signer.testnet), lengthPrefixed(accountToBytes(rec.owner)));
+    case 5:
+      if (rec.countersignature.length > MAX_SIGNATURE) fail("signature too long");
+      requireKeys(rec.owner, signer);
+      return concatBytes(tag, lengthPrefixed(rec.link), escrowBytes(rec.escrow, signer.testnet), lengthPrefixed(accountToBytes(rec.owner)));
+    case 6: {
+      requireKeys(rec.owner, signer);
+      checkPayments(rec.version, signer.testnet, rec.payments);
+      const payments = packCurrencyMap(rec.payments, signer.testnet);
+      return concatBytes(tag, encodeVarint(rec.version), lengthPrefixed(payments), lengthPrefixed(accountToBytes(rec.owner)), encodeVarint(rec.nonce));
+    }
+    case 7: {
+      requireKeys(rec.owner, signer);
+      checkPayments(rec.version, signer.testnet, rec.payments);
+      const payments = packCurrencyMap(rec.payments, signer.testnet);
+      const escrow = escrowBytes(rec.escrow, signer.testnet);
+      return concatBytes(tag, lengthPrefixed(rec.link), escrow, encodeVarint(rec.version), lengthPrefixed(payments), lengthPrefixed(accountToBytes(rec.owner)));
+    }
+  }
+}
+
+export function isCountersigned(rec: TxRecord): rec is CountersignedRecord {
+  return rec.tag === 5 || rec.tag === 7;
+}
+
+/** The bytes the countersignature covers: the signed part ‖ lp(signature). */
+export function countersignedPart(rec: CountersignedRecord, signer: Account | undefined): Uint8Array {
+  return concatBytes(signedPart(rec, signer), lengthPrefixed(rec.signature));
+}
+
+/**
+ * bitmarkd's Pack: validates `rec` as signed by `signer` (and countersigned by its new owner for tags 5
+ * and 7) and returns the canonical packed record. Throws a Fault with 8.2's text.
+ */
+export function packRecord(rec: TxRecord, signer: Account | undefined): Uint8Array {
+  const message = signedPart(rec, signer);
+  checkSignature(signer!, message, rec.signature);
+  const signed = concatBytes(message, lengthPrefixed(rec.signature));
+  if (!isCountersigned(rec)) return signed;
+  checkSignature(rec.owner, signed, rec.countersignature);
+  return concatBytes(signed, lengthPrefixed(rec.countersignature));
+}

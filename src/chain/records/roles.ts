@@ -1,0 +1,53 @@
+/**
+ * Who signs and who owns, per record type (spec §5.3, ownership/transfer.go OwnerOf): the questions a
+ * block validator or the reservoir asks of a decoded record.
+ */
+import type { Account } from "../account.ts";
+import type { CountersignedRecord, TransferRecord, TxRecord } from "./types.ts";
+
+/** Transfers (tags 4, 5, 7) continue the transaction named by their `link`. */
+export function isTransfer(rec: TxRecord): rec is TransferRecord {
+  return rec.tag === 4 || rec.tag === 5 || rec.tag === 7;
+}
+
+/** Bitmark transfers proper (tags 4, 5), as opposed to block-ownership transfers. */
+export function isBitmarkTransfer(rec: TxRecord): rec is Exclude<TransferRecord, { tag: 7 }> {
+  return rec.tag === 4 || rec.tag === 5;
+}
+
+/** The txid (storage order) a transfer continues; undefined for other records. */
+export function linkOf(rec: TxRecord): Uint8Array | undefined {
+  return isTransfer(rec) ? rec.link : undefined;
+}
+
+/**
+ * The account whose signature a record carries when it can be known from the record alone: BaseData,
+ * BitmarkIssue and BlockFoundation are signed by their owner, AssetData by its registrant. For transfers the
+ * signer is the current owner of `link` (see `ownerOf` applied to the linked record): undefined here.
+ */
+export function selfSigner(rec: TxRecord): Account | undefined {
+  switch (rec.tag) {
+    case 1:
+    case 3:
+    case 6:
+      return rec.owner;
+    case 2:
+      return rec.registrant;
+    default:
+      return undefined;
+  }
+}
+
+/** The countersigner of tags 5 and 7 is the new owner. */
+export function countersignerOf(rec: CountersignedRecord): Account {
+  return rec.owner;
+}
+
+/**
+ * The owner a record leaves behind, i.e. who must sign a transfer linking to it — 8.2's OwnerOf: issues,
+ * transfers and block foundations/owner transfers have one; BaseData and AssetData do not (8.2 panics on
+ * those, so a transfer linking to one must be rejected).
+ */
+export function ownerOf(rec: TxRecord): Account | undefined {
+  return rec.tag === 1 || rec.tag === 2 ? undefined : rec.owner;
+}
