@@ -1,0 +1,100 @@
+/**
+ * The reservoir as the node assembles it: one call opens it on the chain store (its tables in the store's
+ * LMDB environment, block events wired), hands out the peer push processors, and runs the cleaner (5 min)
+ * and the re-broadcaster (15 min) until `stop()`.
+ *
+ *   const rsv = startReservoir({ store, chain, mode, broadcast: (c, p) => queue.send(c, p) });
+ *   listener: rsv.processors.processIssues(p0) → true = relay p0
+ *   RPC: rsv.reservoir.storeIssues(…), .tryProof(…), .assets.cache(…), .transactionStatus(…)
+ */
+import type { Database } from "lmdb";
+import type { ChainName } from "../chain/chains.ts";
+import type { TxRecord } from "../chain/records/types.ts";
+import { isTestnet } from "../chain/chains.ts";
+import { hash as defaultHash } from "../crypto/index.ts";
+import type { HashBackend } from "../crypto/api.ts";
+import { logger } from "../log.ts";
+import type { ModeState } from "../peer/mode.ts";
+import type { ReservoirLimits } from "./limits.ts";
+import { lmdbPersistence } from "./persistence.ts";
+import type { Broadcast, Bytes, ChainView, Clock } from "./ports.ts";
+import { type ReservoirProcessors, reservoirProcessors } from "./process.ts";
+import { Reservoir } from "./reservoir.ts";
+
+const log = logger("reservoir");
+
+interface BlockRecords {
+  records: readonly { record: TxRecord; txId: Bytes }[];
+}
+
+/** The parts of the chain store the reservoir uses; `Store` (src/chain/store.ts) provides all of them. */
+export interface ReservoirHost extends ChainView {
+  openTable(name: string): Database<Buffer, Buffer>;
+  onBlockStored(fn: (e: BlockRecords) => void): () => void;
+  onBlockDeleted(fn: (e: BlockRecords) => void): () => void;
+}
+
+export interface StartReservoirOptions {
+  store: ReservoirHost;
+  chain: ChainName;
+  mode: ModeState;
+  broadcast: Broadcast;
+  hash?: HashBackend;
+  clock?: Clock;
+  limits?: Partial<ReservoirLimits>;
+}
+
+export interface RunningReservoir {
+  readonly reservoir: Reservoir;
+  readonly processors: ReservoirProcessors;
+  /** Sends every pending item again now (what the 15-minute timer does). */
+  rebroadcast(): void;
+  /** Stops the timers and block events; everything is already on disk. */
+  stop(): void;
+}
+
+/** Puts every item of `reservoir.rebroadcastItems()` on the broadcast queue. */
+export function rebroadcast(reservoir: Reservoir, broadcast: Broadcast): number {
+  const items = reservoir.rebroadcastItems();
+  for (const { command, params } of items) broadcast(command, params);
+  if (items.length > 0) log.info("re-broadcast", { items: items.length });
+  return items.length;
+}
+
+export function startReservoir(o: StartReservoirOptions): RunningReservoir {
+  const hash = o.hash ?? defaultHash;
+  const persistence = lmdbPersistence((name) => o.store.openTable(name), Reservoir.deriveIds(hash, isTestnet(o.chain)));
+  const reservoir = new Reservoir({ chain: o.chain, view: o.store, hash, clock: o.clock, limits: o.limits, persistence });
+  const guard = (what: string, fn: () => void) => () => {
+    try {
+      fn();
+    } catch (e) {
+      log.error(`${what} failed`, { error: e });
+    }
+  };
+  const unsubscribe = [
+    o.store.onBlockStored((e) => reservoir.blockStored(e.records)),
+    o.store.onBlockDeleted((e) => reservoir.blockDeleted(e.records)),
+  ];
+  const timers = [
+    setInterval(guard("cleaner", () => reservoir.expire()), reservoir.limits.cleanIntervalMs),
+    setInterval(guard("re-broadcast", () => rebroadcast(reservoir, o.broadcast)), reservoir.limits.rebroadcastIntervalMs),
+  ];
+  for (const t of timers) t.unref?.();
+  return {
+    reservoir,
+    processors: reservoirProcessors(reservoir, o.mode),
+    rebroadcast: () => void rebroadcast(reservoir, o.broadcast),
+    stop() {
+      for (const t of timers) clearInterval(t);
+      for (const u of unsubscribe) u();
+    },
+  };
+}
+
+export { Reservoir } from "./reservoir.ts";
+export type { IssueInfo, TransferInfo, Stored, RebroadcastItem } from "./reservoir.ts";
+export type { ReservoirProcessors } from "./process.ts";
+export { TrackingStatus, TransactionState, trackingText, stateText } from "./status.ts";
+export type { PaymentDetail } from "./payments.ts";
+export { DEFAULT_LIMITS, type ReservoirLimits } from "./limits.ts";

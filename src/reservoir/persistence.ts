@@ -1,0 +1,184 @@
+/**
+ * Durable reservoir state: the asset cache, pooled items and orphan payments in three named LMDB tables of
+ * the node's one environment, written as they change (one write transaction per reservoir operation) so a
+ * restart loses nothing. Values are JSON (hex for bytes, decimal strings for amounts): small, versioned and
+ * readable with any LMDB tool.
+ */
+import type { Database } from "lmdb";
+import { currencyFromCode } from "../chain/currency.ts";
+import type { PaymentDetail } from "./payments.ts";
+import type { Bytes, Payment, PaymentAlternative } from "./ports.ts";
+
+export type AssetState = "pending" | "expiring";
+
+export interface StoredAsset {
+  packed: Bytes;
+  state: AssetState;
+  /** ms: when the state next steps (pending → expiring → deleted). */
+  deadline: number;
+}
+
+/** An issue batch or a single transfer under one pay id, unverified or verified. */
+export interface PoolItem {
+  readonly payId: Bytes;
+  readonly kind: "issues" | "transfer";
+  /** canonical packed records in submission order (the pay id is their sha3-384) */
+  readonly records: readonly Bytes[];
+  readonly txIds: readonly Bytes[];
+  /** transfers: the link of each record */
+  readonly links: readonly Bytes[] | null;
+  /** issues: the distinct asset ids, in first-seen order */
+  readonly assetIds: readonly Bytes[];
+  /** ms: when the item entered the pools (unverified items and pending transfers expire from here) */
+  readonly createdAt: number;
+  verified: boolean;
+  /** unverified issues: the proof target (32 bytes big-endian) */
+  readonly difficulty: Bytes | null;
+  readonly payments: readonly PaymentAlternative[] | null;
+  /** verified by proof: the client nonce */
+  nonce: Bytes | null;
+  /** verified items: indexes of transactions already confirmed in a block (removed from the verified pool) */
+  readonly confirmed: Set<number>;
+}
+
+export interface StoredOrphan {
+  detail: PaymentDetail;
+  expiresAt: number;
+}
+
+export interface LoadedState {
+  assets: [Bytes, StoredAsset][];
+  items: PoolItem[];
+  orphans: [Bytes, StoredOrphan][];
+}
+
+/** Where the reservoir writes its changes. */
+export interface ReservoirPersistence {
+  /** Runs `fn` (which calls the put/delete methods) as one write transaction. */
+  write(fn: () => void): void;
+  putAsset(assetId: Bytes, a: StoredAsset): void;
+  deleteAsset(assetId: Bytes): void;
+  putItem(item: PoolItem): void;
+  deleteItem(payId: Bytes): void;
+  putOrphan(payId: Bytes, o: StoredOrphan): void;
+  deleteOrphan(payId: Bytes): void;
+  load(): LoadedState;
+}
+
+/** Nothing is kept across restarts (tests, tools). */
+export const memoryPersistence: ReservoirPersistence = {
+  write: (fn) => fn(),
+  putAsset: () => {},
+  deleteAsset: () => {},
+  putItem: () => {},
+  deleteItem: () => {},
+  putOrphan: () => {},
+  deleteOrphan: () => {},
+  load: () => ({ assets: [], items: [], orphans: [] }),
+};
+
+export const TABLE_NAMES = { assets: "reservoir-assets", items: "reservoir-items", orphans: "reservoir-orphans" } as const;
+
+/** Opens a named binary table in the node's LMDB environment (the store owns the environment). */
+export type OpenTable = (name: string) => Database<Buffer, Buffer>;
+
+const hex = (b: Bytes) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
+const unhex = (s: string): Bytes => new Uint8Array(Buffer.from(s, "hex"));
+const key = (b: Bytes) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+const json = (v: unknown) => Buffer.from(JSON.stringify(v));
+
+type PaymentJson = { currency: number; address: string; amount: string };
+const paymentToJson = (p: Payment): PaymentJson => ({ currency: p.currency, address: p.address, amount: p.amount.toString() });
+const paymentFromJson = (p: PaymentJson): Payment => ({ currency: currencyFromCode(p.currency), address: p.address, amount: BigInt(p.amount) });
+
+const FORMAT = 1;
+
+export function encodeItem(item: PoolItem): Buffer {
+  return json({
+    v: FORMAT,
+    kind: item.kind,
+    records: item.records.map(hex),
+    links: item.links?.map(hex) ?? null,
+    createdAt: item.createdAt,
+    verified: item.verified,
+    difficulty: item.difficulty && hex(item.difficulty),
+    payments: item.payments?.map((alt) => alt.map(paymentToJson)) ?? null,
+    nonce: item.nonce && hex(item.nonce),
+    confirmed: [...item.confirmed],
+  });
+}
+
+/**
+ * The inverse of encodeItem; txids, asset ids and the pay id are recomputed by `derive` from the records so
+ * a stored item cannot disagree with its own content.
+ */
+export function decodeItem(value: Buffer, derive: (kind: PoolItem["kind"], records: Bytes[]) => Pick<PoolItem, "payId" | "txIds" | "assetIds">): PoolItem {
+  const o = JSON.parse(value.toString());
+  if (o.v !== FORMAT) throw new Error(`reservoir: unknown item format ${o.v}`);
+  const records: Bytes[] = o.records.map(unhex);
+  return {
+    ...derive(o.kind, records),
+    kind: o.kind,
+    records,
+    links: o.links?.map(unhex) ?? null,
+    createdAt: o.createdAt,
+    verified: o.verified,
+    difficulty: o.difficulty === null ? null : unhex(o.difficulty),
+    payments: o.payments?.map((alt: PaymentJson[]) => alt.map(paymentFromJson)) ?? null,
+    nonce: o.nonce === null ? null : unhex(o.nonce),
+    confirmed: new Set<number>(o.confirmed),
+  };
+}
+
+function encodeAsset(a: StoredAsset): Buffer {
+  return json({ v: FORMAT, packed: hex(a.packed), state: a.state, deadline: a.deadline });
+}
+
+function decodeAsset(value: Buffer): StoredAsset {
+  const o = JSON.parse(value.toString());
+  return { packed: unhex(o.packed), state: o.state === "expiring" ? "expiring" : "pending", deadline: o.deadline };
+}
+
+function encodeOrphan(o: StoredOrphan): Buffer {
+  const d = o.detail;
+  return json({ v: FORMAT, currency: d.currency, txId: d.txId, amounts: [...d.amounts].map(([a, n]) => [a, n.toString()]), expiresAt: o.expiresAt });
+}
+
+function decodeOrphan(value: Buffer): StoredOrphan {
+  const o = JSON.parse(value.toString());
+  const amounts = new Map<string, bigint>(o.amounts.map(([a, n]: [string, string]) => [a, BigInt(n)]));
+  return { detail: { currency: o.currency, txId: o.txId, amounts }, expiresAt: o.expiresAt };
+}
+
+/** The LMDB implementation; `derive` recomputes an item's ids from its records when loading. */
+export function lmdbPersistence(open: OpenTable, derive: Parameters<typeof decodeItem>[1]): ReservoirPersistence {
+  const assets = open(TABLE_NAMES.assets);
+  const items = open(TABLE_NAMES.items);
+  const orphans = open(TABLE_NAMES.orphans);
+  let depth = 0;
+  return {
+    write(fn) {
+      // Nested calls join the outer transaction (one reservoir operation = one commit).
+      if (depth > 0) return fn();
+      depth++;
+      try {
+        items.transactionSync(fn);
+      } finally {
+        depth--;
+      }
+    },
+    putAsset: (id, a) => void assets.putSync(key(id), encodeAsset(a)),
+    deleteAsset: (id) => void assets.removeSync(key(id)),
+    putItem: (item) => void items.putSync(key(item.payId), encodeItem(item)),
+    deleteItem: (payId) => void items.removeSync(key(payId)),
+    putOrphan: (payId, o) => void orphans.putSync(key(payId), encodeOrphan(o)),
+    deleteOrphan: (payId) => void orphans.removeSync(key(payId)),
+    load() {
+      const out: LoadedState = { assets: [], items: [], orphans: [] };
+      for (const { key: k, value } of assets.getRange()) out.assets.push([new Uint8Array(k), decodeAsset(value)]);
+      for (const { value } of items.getRange()) out.items.push(decodeItem(value, derive));
+      for (const { key: k, value } of orphans.getRange()) out.orphans.push([new Uint8Array(k), decodeOrphan(value)]);
+      return out;
+    },
+  };
+}
