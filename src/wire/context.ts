@@ -1,0 +1,63 @@
+/**
+ * The process-wide libzmq context and its poller, created on first use.
+ *
+ *   zmqContext(): Pointer        the context (for zmq_socket)
+ *   poller(): Poller             the shared poller (poller.ts)
+ *   track(closable): untrack     servers/clients register so shutdown() can close them
+ *   shutdown(): Promise<void>    close every tracked object, stop the poller, zmq_ctx_term
+ *
+ * zmq_ctx_term blocks until every socket of the context is closed, so shutdown closes everything it knows
+ * about first (sockets linger at most 100 ms). After shutdown a later call starts a fresh context.
+ */
+import type { Pointer } from "bun:ffi";
+import { logger } from "../log.ts";
+import { CtxOpt, Errno, check, zmq } from "./libzmq.ts";
+import { Poller } from "./poller.ts";
+
+const log = logger("wire");
+
+export interface Closable {
+  close(): void;
+}
+
+let ctx: Pointer | null = null;
+let shared: Poller | null = null;
+const tracked = new Set<Closable>();
+
+export function zmqContext(): Pointer {
+  if (ctx === null) {
+    ctx = zmq.zmq_ctx_new();
+    if (ctx === null) throw new Error("libzmq: cannot create a context");
+    // Sockets that do not set LINGER themselves (monitors, control) must not hold up zmq_ctx_term.
+    check(zmq.zmq_ctx_set(ctx, CtxOpt.BLOCKY, 0), "zmq_ctx_set(BLOCKY)");
+  }
+  return ctx;
+}
+
+export function poller(): Poller {
+  shared ??= new Poller(zmqContext());
+  return shared;
+}
+
+export function track(c: Closable): () => void {
+  tracked.add(c);
+  return () => void tracked.delete(c);
+}
+
+export async function shutdown(): Promise<void> {
+  for (const c of [...tracked]) {
+    try {
+      c.close();
+    } catch (e) {
+      log.error("close failed during shutdown", { error: e });
+    }
+  }
+  tracked.clear();
+  if (shared) await shared.stop();
+  shared = null;
+  if (ctx !== null) {
+    const c = ctx;
+    ctx = null;
+    while (zmq.zmq_ctx_term(c) === -1 && zmq.zmq_errno() === Errno.EINTR);
+  }
+}
