@@ -1,0 +1,168 @@
+/**
+ * Processing of the broadcast-type commands a peer pushes to the listener (peer/process.go, protocol.md §5.7,
+ * §8.3). The listener acknowledges every push with `A` at once; this dispatcher does the work:
+ *
+ * - `peer` / `rpc`: announce table update, relayed (same three frames) only when the update was new;
+ * - `block`: only in Normal mode, queued for the block store processor (serially, like 8.2's Blockstore queue);
+ * - `assets` / `issues` / `transfer` / `proof`: only in Normal mode, queued for the processors registered by
+ *   the reservoir, run one at a time in arrival order; relayed (first frame only) when the processor reports
+ *   the item as new and valid;
+ * - `heart` and unknown commands: logged.
+ *
+ * Bad input is logged and dropped; nothing here throws into the listener. `peer`/`rpc` pushes whose
+ * timestamp frame is shorter than 8 bytes (which crash 8.2) are ignored, as later bitmarkd versions do.
+ */
+import { logger } from "../log.ts";
+
+const log = logger("push");
+
+export const QUEUED_COMMANDS = ["block", "assets", "issues", "transfer", "proof"] as const;
+export type QueuedCommand = (typeof QUEUED_COMMANDS)[number];
+
+/**
+ * Handles the first parameter of a queued push (the remaining frames are passed for information; 8.2 ignores
+ * them). Resolves true when the item was accepted as new: it is then relayed as `[command][item]`. A thrown
+ * error counts as refused and is logged.
+ */
+export type PushProcessor = (item: Uint8Array, parameters: readonly Uint8Array[]) => boolean | Promise<boolean>;
+
+export interface PushContext {
+  isNormal(): boolean;
+  announce: {
+    addPeer(publicKey: Uint8Array, listeners: Uint8Array, timestamp: bigint): boolean;
+    addRpc(fingerprint: Uint8Array, addresses: Uint8Array, timestamp: bigint): boolean;
+  };
+  /** The node's Broadcast queue. */
+  broadcast: { send(command: string, parameters: readonly Uint8Array[]): void };
+}
+
+/** bitmarkd's Blockstore queue size; reservoir pushes are processed as fast as they come, so allow more. */
+export const BLOCK_QUEUE_CAPACITY = 50;
+export const RESERVOIR_QUEUE_CAPACITY = 1000;
+
+/** Runs tasks one at a time in order; refuses new ones beyond `capacity` waiting tasks. */
+class SerialQueue {
+  #tail: Promise<void> = Promise.resolve();
+  #waiting = 0;
+
+  constructor(
+    readonly name: string,
+    readonly capacity: number,
+  ) {}
+
+  enqueue(task: () => Promise<void>): boolean {
+    if (this.#waiting >= this.capacity) return false;
+    this.#waiting++;
+    this.#tail = this.#tail.then(async () => {
+      this.#waiting--;
+      await task();
+    });
+    return true;
+  }
+
+  /** Resolves once every task queued so far has finished. */
+  idle(): Promise<void> {
+    return this.#tail;
+  }
+}
+
+function be64(frame: Uint8Array): bigint {
+  return new DataView(frame.buffer, frame.byteOffset, 8).getBigUint64(0);
+}
+
+function hexPrefix(b: Uint8Array | undefined): string {
+  if (b === undefined) return "";
+  const h = Buffer.from(b.subarray(0, 32)).toString("hex");
+  return b.length > 32 ? `${h}…(${b.length} bytes)` : h;
+}
+
+export class PushDispatcher {
+  readonly #processors = new Map<QueuedCommand, PushProcessor>();
+  readonly #blocks = new SerialQueue("block", BLOCK_QUEUE_CAPACITY);
+  readonly #reservoir = new SerialQueue("reservoir", RESERVOIR_QUEUE_CAPACITY);
+
+  constructor(private readonly ctx: PushContext) {}
+
+  /** Installs the processor for a queued command (replacing any earlier one). */
+  register(command: QueuedCommand, processor: PushProcessor): void {
+    this.#processors.set(command, processor);
+  }
+
+  /** Takes one push; returns at once (queued work runs later). Never throws. */
+  push(command: string, parameters: readonly Uint8Array[]): void {
+    try {
+      this.#dispatch(command, parameters);
+    } catch (e) {
+      log.error("push processing failed", { command, error: e as Error });
+    }
+  }
+
+  /** Resolves when all queued work has finished (for shutdown and tests). */
+  async idle(): Promise<void> {
+    await Promise.all([this.#blocks.idle(), this.#reservoir.idle()]);
+  }
+
+  #dispatch(command: string, p: readonly Uint8Array[]): void {
+    switch (command) {
+      case "peer":
+      case "rpc":
+        return this.#announcement(command, p);
+      case "block":
+      case "assets":
+      case "issues":
+      case "transfer":
+      case "proof":
+        return this.#queued(command, p);
+      case "heart":
+        if (p.length < 1) log.warn("heart with too few data", { items: p.length });
+        else log.info("received heart", { data: p[0]! });
+        return;
+      default:
+        log.warn("received unhandled command", { command, items: p.length });
+    }
+  }
+
+  #announcement(command: "peer" | "rpc", p: readonly Uint8Array[]): void {
+    if (p.length < 3) {
+      log.warn(`${command} with too few data`, { items: p.length });
+      return;
+    }
+    if (p[2]!.length < 8) {
+      log.warn(`${command} with a short timestamp: ignored`, { bytes: p[2]!.length });
+      return;
+    }
+    const ts = be64(p[2]!);
+    const isNew = command === "peer" ? this.ctx.announce.addPeer(p[0]!, p[1]!, ts) : this.ctx.announce.addRpc(p[0]!, p[1]!, ts);
+    log.info(`received ${command}`, { key: p[0]!, listeners: p[1]!, timestamp: ts, new: isNew });
+    if (isNew) this.ctx.broadcast.send(command, p.slice(0, 3));
+  }
+
+  #queued(command: QueuedCommand, p: readonly Uint8Array[]): void {
+    if (p.length < 1) {
+      log.warn(`${command} with too few data`, { items: p.length });
+      return;
+    }
+    const item = p[0]!;
+    if (!this.ctx.isNormal()) {
+      log.warn(`${command} refused: not available during synchronise`, { item: hexPrefix(item) });
+      return;
+    }
+    const processor = this.#processors.get(command);
+    if (processor === undefined) {
+      log.warn(`${command} dropped: no processor`, { item: hexPrefix(item) });
+      return;
+    }
+    const queue = command === "block" ? this.#blocks : this.#reservoir;
+    const run = async () => {
+      let accepted = false;
+      try {
+        accepted = await processor(item, p);
+      } catch (e) {
+        log.warn(`failed ${command}`, { error: e as Error });
+      }
+      if (accepted) this.ctx.broadcast.send(command, [item]);
+    };
+    if (queue.enqueue(run)) log.info(`received ${command}`, { item: hexPrefix(item) });
+    else log.warn(`${command} dropped: ${queue.name} queue full`, { item: hexPrefix(item) });
+  }
+}

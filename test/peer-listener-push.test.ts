@@ -1,0 +1,245 @@
+/** Push processing and relaying (peer/process.go, protocol.md §5.7, §8.3) and the Broadcast queue (§8.1). */
+import { beforeAll, describe, expect, test } from "bun:test";
+import { setLogLevel } from "../src/log.ts";
+import { Announce } from "../src/peer/announce.ts";
+import { BroadcastQueue } from "../src/peer/broadcast.ts";
+import { ManualClock } from "../src/peer/clock.ts";
+import { BLOCK_QUEUE_CAPACITY, PushDispatcher, type QueuedCommand } from "../src/peer/push.ts";
+
+beforeAll(() => setLogLevel("error"));
+
+const T0 = 1_700_000_000_000;
+const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+const bytes = (h: string) => new Uint8Array(Buffer.from(h, "hex"));
+const be64 = (n: bigint) => bytes(n.toString(16).padStart(16, "0"));
+const NOW = be64(BigInt(T0 / 1000));
+
+function setup() {
+  const clock = new ManualClock(T0);
+  const announce = new Announce({ clock });
+  announce.setSelf(new Uint8Array(32).fill(0x55), new Uint8Array());
+  const sent: { command: string; parameters: string[] }[] = [];
+  let normal = true;
+  const d = new PushDispatcher({
+    isNormal: () => normal,
+    announce,
+    broadcast: { send: (command, parameters) => void sent.push({ command, parameters: parameters.map(hex) }) },
+  });
+  return { d, announce, sent, clock, setNormal: (v: boolean) => void (normal = v) };
+}
+
+describe("peer and rpc pushes", () => {
+  const KEY = bytes("11".repeat(32));
+  const LISTENERS = bytes("070858c0000211");
+  const FP = bytes("ab".repeat(32));
+
+  test("new peer record is stored and relayed as its first three frames", () => {
+    const { d, announce, sent } = setup();
+    d.push("peer", [KEY, LISTENERS, NOW, bytes("ff")]);
+    expect(announce.peers().length).toBe(2);
+    expect(sent).toEqual([{ command: "peer", parameters: [hex(KEY), hex(LISTENERS), hex(NOW)] }]);
+    d.push("peer", [KEY, LISTENERS, NOW]); // within 7 min: not new
+    expect(sent.length).toBe(1);
+  });
+
+  test("a longer timestamp frame is read from its first 8 bytes and relayed verbatim", () => {
+    const { d, announce, sent } = setup();
+    const ts = Buffer.concat([be64(BigInt(T0 / 1000 - 30)), bytes("0102")]);
+    d.push("peer", [KEY, LISTENERS, ts]);
+    expect(announce.peers().find((e) => e.publicKey[0] === 0x11)?.timestamp).toBe(T0 - 30_000);
+    expect(sent[0]!.parameters[2]).toBe(hex(ts));
+  });
+
+  test("rpc record is stored and relayed", () => {
+    const { d, announce, sent } = setup();
+    d.push("rpc", [FP, LISTENERS, NOW]);
+    expect(announce.rpcs().length).toBe(1);
+    expect(sent).toEqual([{ command: "rpc", parameters: [hex(FP), hex(LISTENERS), hex(NOW)] }]);
+  });
+
+  test("peer and rpc are processed while resynchronising", () => {
+    const { d, sent, setNormal } = setup();
+    setNormal(false);
+    d.push("peer", [KEY, LISTENERS, NOW]);
+    d.push("rpc", [FP, LISTENERS, NOW]);
+    expect(sent.map((s) => s.command)).toEqual(["peer", "rpc"]);
+  });
+
+  const ignored: [string, string, Uint8Array[]][] = [
+    ["peer with two frames", "peer", [KEY, LISTENERS]],
+    ["peer with a 7-byte timestamp (crashes 8.2)", "peer", [KEY, LISTENERS, NOW.subarray(1)]],
+    ["peer with an empty timestamp", "peer", [KEY, LISTENERS, new Uint8Array()]],
+    ["rpc with a 7-byte timestamp (crashes 8.2)", "rpc", [FP, LISTENERS, NOW.subarray(1)]],
+    ["rpc with a short fingerprint", "rpc", [FP.subarray(1), LISTENERS, NOW]],
+    ["peer with a cut listener entry", "peer", [KEY, bytes("13" + "00".repeat(9)), NOW]],
+  ];
+  for (const [name, command, params] of ignored) {
+    test(`ignored: ${name}`, () => {
+      const { d, announce, sent } = setup();
+      d.push(command, params);
+      expect(sent).toEqual([]);
+      expect(announce.peers().length + announce.rpcs().length).toBe(1);
+    });
+  }
+});
+
+describe("queued pushes", () => {
+  const commands: QueuedCommand[] = ["block", "assets", "issues", "transfer", "proof"];
+  for (const command of commands) {
+    test(`${command}: processed in Normal mode, relayed as [item] when new`, async () => {
+      const { d, sent } = setup();
+      const seen: string[][] = [];
+      d.register(command, (item, params) => {
+        seen.push(params.map(hex));
+        return hex(item) === "01";
+      });
+      d.push(command, [bytes("01"), bytes("00")]);
+      d.push(command, [bytes("02")]);
+      await d.idle();
+      expect(seen).toEqual([["01", "00"], ["02"]]);
+      expect(sent).toEqual([{ command, parameters: ["01"] }]);
+    });
+
+    test(`${command}: dropped while resynchronising, without data, or without processor`, async () => {
+      const { d, sent, setNormal } = setup();
+      d.push(command, [bytes("01")]); // no processor yet
+      let calls = 0;
+      d.register(command, () => (calls++, true));
+      d.push(command, []);
+      setNormal(false);
+      d.push(command, [bytes("01")]);
+      await d.idle();
+      expect(calls).toBe(0);
+      expect(sent).toEqual([]);
+    });
+  }
+
+  test("push returns before processing; items run one at a time in arrival order", async () => {
+    const { d, sent } = setup();
+    const log: string[] = [];
+    const gates: (() => void)[] = [];
+    const slow = (name: string) => (item: Uint8Array) =>
+      new Promise<boolean>((resolve) => {
+        log.push(`start ${name} ${hex(item)}`);
+        gates.push(() => {
+          log.push(`end ${name} ${hex(item)}`);
+          resolve(true);
+        });
+      });
+    d.register("assets", slow("assets"));
+    d.register("transfer", slow("transfer"));
+    d.push("assets", [bytes("01")]);
+    d.push("transfer", [bytes("02")]);
+    expect(log).toEqual([]);
+    await Bun.sleep(1);
+    expect(log).toEqual(["start assets 01"]);
+    gates.shift()!();
+    await Bun.sleep(1);
+    expect(log).toEqual(["start assets 01", "end assets 01", "start transfer 02"]);
+    gates.shift()!();
+    await d.idle();
+    expect(sent.map((s) => s.command)).toEqual(["assets", "transfer"]);
+  });
+
+  test("blocks have their own queue: a slow block does not hold up transfers", async () => {
+    const { d, sent } = setup();
+    let release = () => {};
+    d.register("block", () => new Promise<boolean>((r) => (release = () => r(true))));
+    d.register("transfer", () => true);
+    d.push("block", [bytes("b1")]);
+    d.push("transfer", [bytes("01")]);
+    await Bun.sleep(1);
+    expect(sent.map((s) => s.command)).toEqual(["transfer"]);
+    release();
+    await d.idle();
+    expect(sent.map((s) => s.command)).toEqual(["transfer", "block"]);
+  });
+
+  test(`block queue holds ${BLOCK_QUEUE_CAPACITY} waiting blocks; a burst beyond that is dropped`, async () => {
+    const { d } = setup();
+    let calls = 0;
+    d.register("block", () => (calls++, false));
+    for (let i = 0; i < BLOCK_QUEUE_CAPACITY + 10; i++) d.push("block", [new Uint8Array([i])]);
+    await d.idle();
+    expect(calls).toBe(BLOCK_QUEUE_CAPACITY);
+  });
+
+  test("a throwing or rejecting processor means no relay and no throw", async () => {
+    const { d, sent } = setup();
+    d.register("issues", () => {
+      throw new Error("bad issue");
+    });
+    d.register("proof", () => Promise.reject(new Error("bad proof")));
+    d.push("issues", [bytes("01")]);
+    d.push("proof", [bytes("02")]);
+    await d.idle();
+    expect(sent).toEqual([]);
+  });
+});
+
+test("heart and unknown commands are only logged", () => {
+  const { d, sent } = setup();
+  d.push("heart", [bytes("00")]);
+  d.push("heart", []);
+  d.push("Z", []);
+  d.push("", [bytes("01")]);
+  expect(sent).toEqual([]);
+});
+
+describe("BroadcastQueue", () => {
+  test("fans out to every subscriber in order", async () => {
+    const q = new BroadcastQueue();
+    const a = q.subscribe("a");
+    const b = q.subscribe("b");
+    q.send("peer", [bytes("01")]);
+    q.send("block", [bytes("02")]);
+    for (const s of [a, b]) {
+      expect((await s.next())?.command).toBe("peer");
+      expect((await s.next())?.command).toBe("block");
+    }
+  });
+
+  test("a waiting reader is woken; a late subscriber misses earlier items", async () => {
+    const q = new BroadcastQueue();
+    const a = q.subscribe("a");
+    const pending = a.next();
+    q.send("rpc", []);
+    expect((await pending)?.command).toBe("rpc");
+    const late = q.subscribe("late");
+    expect(late.tryNext()).toBeUndefined();
+  });
+
+  test("a full subscriber drops new items for itself only", () => {
+    const q = new BroadcastQueue();
+    const slow = q.subscribe("slow", 2);
+    const fast = q.subscribe("fast", 10);
+    for (let i = 0; i < 5; i++) q.send("block", [new Uint8Array([i])]);
+    expect(slow.size).toBe(2);
+    expect(slow.dropped).toBe(3);
+    expect(slow.tryNext()?.parameters[0]![0]).toBe(0);
+    expect(fast.size).toBe(5);
+    expect(fast.dropped).toBe(0);
+  });
+
+  test("close ends iteration and detaches", async () => {
+    const q = new BroadcastQueue();
+    const s = q.subscribe("s");
+    const got: string[] = [];
+    const done = (async () => {
+      for await (const item of s) got.push(item.command);
+    })();
+    q.send("a", []);
+    q.send("b", []);
+    await Bun.sleep(1);
+    s.close();
+    await done;
+    expect(got).toEqual(["a", "b"]);
+    expect(q.subscriberCount).toBe(0);
+    q.send("c", []);
+    expect(await s.next()).toBeNull();
+  });
+
+  test("default capacity is bitmarkd's 50", () => {
+    expect(new BroadcastQueue().subscribe("x").capacity).toBe(50);
+  });
+});
