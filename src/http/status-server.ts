@@ -1,0 +1,61 @@
+/**
+ * Optional operator endpoint (`--http HOST:PORT`): `/status` as JSON and `/metrics` in Prometheus text format.
+ * Reads a snapshot from the node; never changes state.
+ */
+
+export interface StatusSnapshot {
+  version: string;
+  chain: string;
+  mode: string;
+  height: number;
+  publicKey: string;
+  listeners: string[];
+  peersIn: number;
+  peersOut: number;
+  knownPeers: number;
+  blocksPerSecond: number;
+  digestBackend: string;
+  reservoir: Record<string, number>;
+  uptimeSeconds: number;
+}
+
+export function renderMetrics(s: StatusSnapshot): string {
+  const lines: string[] = [];
+  const gauge = (name: string, help: string, value: number, labels = "") => {
+    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, `${name}${labels} ${value}`);
+  };
+  gauge("bunmark_block_height", "Local block height (genesis = 1).", s.height);
+  gauge("bunmark_mode_normal", "1 when the node is in mode Normal, 0 while resynchronising.", s.mode === "Normal" ? 1 : 0);
+  gauge("bunmark_peers_incoming", "Incoming peer connections on the listener.", s.peersIn);
+  gauge("bunmark_peers_outgoing", "Registered upstream connections.", s.peersOut);
+  gauge("bunmark_peers_known", "Entries in the peer table.", s.knownPeers);
+  gauge("bunmark_sync_blocks_per_second", "Blocks stored per second during the last sync window.", s.blocksPerSecond);
+  gauge("bunmark_uptime_seconds", "Seconds since start.", s.uptimeSeconds);
+  lines.push("# HELP bunmark_digest_backend Active block-digest backend.", "# TYPE bunmark_digest_backend gauge");
+  lines.push(`bunmark_digest_backend{backend="${s.digestBackend}"} 1`);
+  lines.push("# HELP bunmark_reservoir_items Items held by the reservoir, per pool.", "# TYPE bunmark_reservoir_items gauge");
+  for (const [pool, n] of Object.entries(s.reservoir)) lines.push(`bunmark_reservoir_items{pool="${pool}"} ${n}`);
+  return lines.join("\n") + "\n";
+}
+
+export interface StatusServer {
+  readonly url: string;
+  stop(): void;
+}
+
+/** Serves the endpoint on `host:port` (`[v6]:port` accepted). */
+export function startStatusServer(address: string, snapshot: () => StatusSnapshot): StatusServer {
+  const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(address);
+  if (!m) throw new Error(`--http expects HOST:PORT, got ${JSON.stringify(address)}`);
+  const server = Bun.serve({
+    hostname: m[1]!,
+    port: Number(m[2]),
+    fetch(req) {
+      const path = new URL(req.url).pathname;
+      if (path === "/status") return Response.json(snapshot());
+      if (path === "/metrics") return new Response(renderMetrics(snapshot()), { headers: { "content-type": "text/plain; version=0.0.4" } });
+      return new Response("not found\n", { status: 404 });
+    },
+  });
+  return { url: server.url.href, stop: () => server.stop(true) };
+}
