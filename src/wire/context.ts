@@ -11,7 +11,7 @@
  */
 import type { Pointer } from "bun:ffi";
 import { logger } from "../log.ts";
-import { CtxOpt, Errno, check, zmq } from "./libzmq.ts";
+import { CtxOpt, Errno, check, newContext, zmq } from "./libzmq.ts";
 import { Poller } from "./poller.ts";
 
 const log = logger("wire");
@@ -26,8 +26,7 @@ const tracked = new Set<Closable>();
 
 export function zmqContext(): Pointer {
   if (ctx === null) {
-    ctx = zmq.zmq_ctx_new();
-    if (ctx === null) throw new Error("libzmq: cannot create a context");
+    ctx = newContext();
     // Sockets that do not set LINGER themselves (monitors, control) must not hold up zmq_ctx_term.
     check(zmq.zmq_ctx_set(ctx, CtxOpt.BLOCKY, 0), "zmq_ctx_set(BLOCKY)");
   }

@@ -11,7 +11,14 @@
 import { dlopen, FFIType, toArrayBuffer, type Pointer } from "bun:ffi";
 import { libzmqPath } from "./libzmq-path.ts";
 
-const { ptr: P, i32, i64, u64_fast, usize, cstring, void: VOID } = FFIType;
+// size_t is u64: only 64-bit targets are supported (x64, arm64).
+const P = FFIType.ptr;
+const i32 = FFIType.i32;
+const i64 = FFIType.i64;
+const u64 = FFIType.u64;
+const u64_fast = FFIType.u64_fast;
+const cstring = FFIType.cstring;
+const VOID = FFIType.void;
 
 const lib = dlopen(libzmqPath(), {
   zmq_version: { args: [P, P, P], returns: VOID },
@@ -23,12 +30,12 @@ const lib = dlopen(libzmqPath(), {
   zmq_ctx_term: { args: [P], returns: i32 },
   zmq_socket: { args: [P, i32], returns: P },
   zmq_close: { args: [P], returns: i32 },
-  zmq_setsockopt: { args: [P, i32, P, usize], returns: i32 },
+  zmq_setsockopt: { args: [P, i32, P, u64], returns: i32 },
   zmq_getsockopt: { args: [P, i32, P, P], returns: i32 },
   zmq_bind: { args: [P, P], returns: i32 },
   zmq_connect: { args: [P, P], returns: i32 },
   zmq_socket_monitor: { args: [P, P, i32], returns: i32 },
-  zmq_send: { args: [P, P, usize, i32], returns: i32 },
+  zmq_send: { args: [P, P, u64, i32], returns: i32 },
   zmq_msg_init: { args: [P], returns: i32 },
   zmq_msg_recv: { args: [P, P, i32], returns: i32 },
   zmq_msg_data: { args: [P], returns: P },
@@ -122,6 +129,19 @@ export function cstr(s: string): Buffer {
   return Buffer.from(s + "\0", "utf8");
 }
 
+// bun:ffi types pointer returns as `Pointer | bigint | null`; pointers fit in a number on our targets.
+export function newContext(): Pointer {
+  const c = zmq.zmq_ctx_new() as Pointer | null;
+  if (c === null) throw new ZmqError("zmq_ctx_new", zmq.zmq_errno());
+  return c;
+}
+
+export function newSocket(ctx: Pointer, type: number): Pointer {
+  const s = zmq.zmq_socket(ctx, type) as Pointer | null;
+  if (s === null) throw new ZmqError("zmq_socket", zmq.zmq_errno());
+  return s;
+}
+
 export function version(): string {
   const v = new Int32Array(3);
   zmq.zmq_version(v.subarray(0, 1), v.subarray(1, 2), v.subarray(2, 3));
@@ -178,7 +198,7 @@ export function recvFrame(socket: Pointer): { data: Uint8Array; more: boolean } 
       const n = zmq.zmq_msg_recv(msg, socket, DONTWAIT);
       if (n >= 0) {
         // Copy out: the message buffer is freed by zmq_msg_close below. Empty frames may carry a null pointer.
-        const data = n === 0 ? new Uint8Array(0) : new Uint8Array(toArrayBuffer(zmq.zmq_msg_data(msg)!, 0, n).slice(0));
+        const data = n === 0 ? new Uint8Array(0) : new Uint8Array(toArrayBuffer(zmq.zmq_msg_data(msg) as Pointer, 0, n).slice(0));
         return { data, more: zmq.zmq_msg_more(msg) === 1 };
       }
       const errno = zmq.zmq_errno();

@@ -12,7 +12,7 @@
  * This file is an entrypoint of the executable build; keep its path stable.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { Errno, POLLIN, SocketType, check, cstr, recvFrame, setInt, Opt, zmq } from "./libzmq.ts";
+import { Errno, Opt, POLLIN, SocketType, check, cstr, newSocket, recvFrame, setInt, zmq } from "./libzmq.ts";
 import type { Pointer } from "bun:ffi";
 
 export type WorkerMessage = { kind: "ready" } | { kind: "fds"; ids: number[] } | { kind: "stopped" } | { kind: "failed"; message: string };
@@ -30,8 +30,7 @@ const ack = new Int32Array(ackBuffer);
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 
 function run(): void {
-  const pair = zmq.zmq_socket(ctx as Pointer, SocketType.PAIR);
-  if (pair === null) throw new Error("poller: cannot create control socket");
+  const pair = newSocket(ctx as Pointer, SocketType.PAIR);
   try {
     setInt(pair, Opt.LINGER, 0);
     check(zmq.zmq_connect(pair, cstr(control)), "connect control");

@@ -15,7 +15,7 @@
 import type { Pointer } from "bun:ffi";
 import { Worker } from "node:worker_threads";
 import { logger } from "../log.ts";
-import { Opt, SocketType, check, cstr, sendFrame, setInt, zmq } from "./libzmq.ts";
+import { Opt, SocketType, check, cstr, newSocket, sendFrame, setInt, zmq } from "./libzmq.ts";
 import type { WorkerMessage } from "./poller-worker.ts";
 
 const log = logger("wire");
@@ -37,8 +37,7 @@ export class Poller {
 
   constructor(ctx: Pointer) {
     const control = `inproc://bunmark-poller-${process.pid}-${++instances}`;
-    const sock = zmq.zmq_socket(ctx, SocketType.PAIR);
-    if (sock === null) throw new Error("poller: cannot create control socket");
+    const sock = newSocket(ctx, SocketType.PAIR);
     this.#control = sock;
     setInt(sock, Opt.LINGER, 0);
     check(zmq.zmq_bind(sock, cstr(control)), "bind poller control");

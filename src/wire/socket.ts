@@ -11,7 +11,7 @@
 import type { Pointer } from "bun:ffi";
 import { logger } from "../log.ts";
 import { poller, track, zmqContext } from "./context.ts";
-import { Opt, ZmqError, check, cstr, events, getInt, lastErrno, recvFrame, sendFrame, setBytes, setInt, setInt64, zmq } from "./libzmq.ts";
+import { Opt, check, cstr, events, getInt, newSocket, recvFrame, sendFrame, setBytes, setInt, setInt64, zmq } from "./libzmq.ts";
 
 const log = logger("wire");
 
@@ -31,8 +31,7 @@ export class Socket {
 
   /** A new socket with LINGER 100 ms (bitmarkd's value for every socket). */
   constructor(type: number) {
-    const h = zmq.zmq_socket(zmqContext(), type);
-    if (h === null) throw new ZmqError("zmq_socket", lastErrno());
+    const h = newSocket(zmqContext(), type);
     this.handle = h;
     this.fd = getInt(h, Opt.FD);
     setInt(h, Opt.LINGER, LINGER_MS);

@@ -1,0 +1,64 @@
+/**
+ * Runs test/helpers/pyzmq-client.py (an independent libzmq + pyzmq CURVE REQ client) from tests.
+ *
+ *   const skip = pyzmqSkipReason();            // string when unavailable and not required, else undefined
+ *   const { replies } = await pyzmqRequests({ address, serverKey, requests: [[frame, …], …], timeoutMs });
+ *   // replies[i]: Uint8Array[] | "timeout"
+ *
+ * Unavailable = /usr/bin/python3 cannot import zmq; with CI=1 or BUNMARK_REQUIRE_PYZMQ=1 that is an error.
+ */
+import { spawnSync } from "bun";
+import { join } from "node:path";
+
+const PYTHON = "/usr/bin/python3";
+const SCRIPT = join(import.meta.dir, "pyzmq-client.py");
+
+export interface PyzmqRun {
+  address: string;
+  serverKey: Uint8Array;
+  requests: Uint8Array[][];
+  timeoutMs?: number;
+  publicKey?: Uint8Array;
+  secretKey?: Uint8Array;
+  correlate?: boolean;
+  relaxed?: boolean;
+}
+
+export interface PyzmqResult {
+  replies: (Uint8Array[] | "timeout")[];
+  zmqVersion: string;
+}
+
+let available: boolean | undefined;
+
+/** Why pyzmq tests are skipped, or undefined when they run; throws when pyzmq is required but missing. */
+export function pyzmqSkipReason(): string | undefined {
+  available ??= spawnSync([PYTHON, "-c", "import zmq; assert zmq.has('curve')"], { stderr: "ignore" }).exitCode === 0;
+  if (available) return undefined;
+  if (process.env.CI === "1" || process.env.BUNMARK_REQUIRE_PYZMQ === "1") throw new Error(`${PYTHON} has no usable zmq module (python3-zmq) but CI=1/BUNMARK_REQUIRE_PYZMQ=1`);
+  return `${PYTHON} cannot import zmq with CURVE (install python3-zmq)`;
+}
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+
+export async function pyzmqRequests(run: PyzmqRun): Promise<PyzmqResult> {
+  const input = JSON.stringify({
+    address: run.address,
+    server_key: hex(run.serverKey),
+    public_key: run.publicKey && hex(run.publicKey),
+    secret_key: run.secretKey && hex(run.secretKey),
+    requests: run.requests.map((r) => r.map(hex)),
+    timeout_ms: run.timeoutMs ?? 5000,
+    correlate: run.correlate ?? true,
+    relaxed: run.relaxed ?? true,
+  });
+  // Async spawn: the server under test runs in this process and must keep serving meanwhile.
+  const proc = Bun.spawn([PYTHON, SCRIPT], { stdin: new TextEncoder().encode(input), stdout: "pipe", stderr: "pipe" });
+  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  if (code !== 0) throw new Error(`pyzmq-client failed (${code}): ${err.trim()}`);
+  const parsed = JSON.parse(out) as { replies: (string[] | "timeout")[]; zmq_version: string };
+  return {
+    replies: parsed.replies.map((r) => (r === "timeout" ? r : r.map((f) => new Uint8Array(Buffer.from(f, "hex"))))),
+    zmqVersion: parsed.zmq_version,
+  };
+}
