@@ -79,17 +79,26 @@ export function validateAddress(currency: Currency, address: string | Uint8Array
  * address validated. An entry that is not packed (Nothing, unknown codes, empty address) → "invalid currency".
  */
 export function packCurrencyMap(map: CurrencyMap, testnet: boolean): Uint8Array {
-  const parts: Uint8Array[] = [];
   let packed = 0;
   for (const c of CURRENCIES) {
     const address = map.get(c);
     if (address === undefined || address === "") continue;
     validateAddress(c, address, testnet);
-    const bytes = utf8Bytes(address);
-    parts.push(encodeVarint(c), encodeVarint(bytes.length), bytes);
     packed++;
   }
   if (packed !== map.size) fail("invalid currency");
+  return encodeCurrencyMap(map);
+}
+
+/** The packed form of the BTC and LTC entries without any validation (for canonical re-encoding). */
+export function encodeCurrencyMap(map: CurrencyMap): Uint8Array {
+  const parts: Uint8Array[] = [];
+  for (const c of CURRENCIES) {
+    const address = map.get(c);
+    if (address === undefined || address === "") continue;
+    const bytes = utf8Bytes(address);
+    parts.push(encodeVarint(c), encodeVarint(bytes.length), bytes);
+  }
   return concatBytes(...parts);
 }
 

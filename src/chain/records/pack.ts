@@ -1,10 +1,10 @@
 /**
- * Validation ("Pack", transactionrecord/pack.go, spec §5.4): rebuilds the canonical packed form of a record,
- * checks limits in 8.2's order and verifies the signature(s) over the CANONICAL bytes. This is the only place
+ * Validation ("Pack", transactionrecord/pack.go, spec §5.4): checks limits in 8.2's order, rebuilds the
+ * canonical packed form and verifies the signature(s) over the CANONICAL bytes. This is the only place
  * signatures are checked; the txid is still taken over the raw bytes (quirk #1).
  */
 import { type Account, accountToBytes, checkSignature, isZeroAccount } from "../account.ts";
-import { checkPayments, packCurrencyMap, validateAddress } from "../currency.ts";
+import { checkPayments, encodeCurrencyMap, packCurrencyMap, validateAddress } from "../currency.ts";
 import { fail } from "../../fault.ts";
 import { concatBytes } from "../hex.ts";
 import { codePointCount } from "../utf8.ts";
@@ -23,13 +23,54 @@ export function lengthPrefixed(bytes: Uint8Array): Uint8Array {
   return concatBytes(encodeVarint(bytes.length), bytes);
 }
 
-function escrowBytes(escrow: Escrow | null, testnet: boolean): Uint8Array {
+const accountField = (a: Account) => lengthPrefixed(accountToBytes(a));
+
+function escrowField(escrow: Escrow | null): Uint8Array {
   if (escrow === null) return Uint8Array.of(0);
-  validateAddress(escrow.currency, escrow.address, testnet);
   return concatBytes(Uint8Array.of(1), encodeVarint(escrow.currency), lengthPrefixed(escrow.address), encodeVarint(escrow.amount));
 }
 
-/** Key check shared by every record: the signer, and (except unratified transfers) the owner, must be non-zero. */
+/**
+ * Canonical encoding of `varint(tag) ‖ fields`, i.e. everything before the first signature, with no checks:
+ * shortest varints, one-byte key variants, payments in ascending currency order.
+ */
+export function encodeSignedPart(rec: TxRecord): Uint8Array {
+  const tag = encodeVarint(rec.tag);
+  switch (rec.tag) {
+    case 1:
+      return concatBytes(tag, encodeVarint(rec.currency), lengthPrefixed(rec.paymentAddress), accountField(rec.owner), encodeVarint(rec.nonce));
+    case 2:
+      return concatBytes(tag, lengthPrefixed(rec.name), lengthPrefixed(rec.fingerprint), lengthPrefixed(rec.metadata), accountField(rec.registrant));
+    case 3:
+      return concatBytes(tag, lengthPrefixed(rec.assetId), accountField(rec.owner), encodeVarint(rec.nonce));
+    case 4:
+    case 5:
+      return concatBytes(tag, lengthPrefixed(rec.link), escrowField(rec.escrow), accountField(rec.owner));
+    case 6:
+      return concatBytes(tag, encodeVarint(rec.version), lengthPrefixed(encodeCurrencyMap(rec.payments)), accountField(rec.owner), encodeVarint(rec.nonce));
+    case 7:
+      return concatBytes(
+        tag,
+        lengthPrefixed(rec.link),
+        escrowField(rec.escrow),
+        encodeVarint(rec.version),
+        lengthPrefixed(encodeCurrencyMap(rec.payments)),
+        accountField(rec.owner),
+      );
+  }
+}
+
+export function isCountersigned(rec: TxRecord): rec is CountersignedRecord {
+  return rec.tag === 5 || rec.tag === 7;
+}
+
+/** The complete canonical packed record (signatures included), without any checks. */
+export function encodeRecord(rec: TxRecord): Uint8Array {
+  const signed = concatBytes(encodeSignedPart(rec), lengthPrefixed(rec.signature));
+  return isCountersigned(rec) ? concatBytes(signed, lengthPrefixed(rec.countersignature)) : signed;
+}
+
+/** The signer, and (except unratified transfers) the owner, must be present and non-zero. */
 function requireKeys(owner: Account, signer: Account | undefined, ownerMayBeZero = false): asserts signer is Account {
   if (signer === undefined || isZeroAccount(signer) || (!ownerMayBeZero && isZeroAccount(owner))) {
     fail("invalid owner or registrant");
@@ -54,18 +95,17 @@ function checkMetadataMap(metadata: Uint8Array): void {
 }
 
 /**
- * Runs every check that precedes the signature and returns the bytes the first signature covers:
- * `varint(tag) ‖ canonical fields`. `signer` is the account that must have signed (for transfers: the
- * current owner of `link`; undefined when unknown → "invalid owner or registrant").
+ * Every check of Pack that precedes the signature, in 8.2's order. `signer` is the account that must have
+ * signed (for transfers: the current owner of `link`; undefined when unknown → "invalid owner or registrant").
+ * Addresses are validated on the signer's network.
  */
-export function signedPart(rec: TxRecord, signer: Account | undefined): Uint8Array {
+export function checkRecord(rec: TxRecord, signer: Account | undefined): asserts signer is Account {
   if (rec.signature.length > MAX_SIGNATURE) fail("signature too long");
-  const tag = encodeVarint(rec.tag);
   switch (rec.tag) {
     case 1:
       requireKeys(rec.owner, signer);
       validateAddress(rec.currency, rec.paymentAddress, signer.testnet);
-      return concatBytes(tag, encodeVarint(rec.currency), lengthPrefixed(rec.paymentAddress), lengthPrefixed(accountToBytes(rec.owner)), encodeVarint(rec.nonce));
+      return;
     case 2: {
       requireKeys(rec.registrant, signer);
       const name = codePointCount(rec.name);
@@ -76,39 +116,37 @@ export function signedPart(rec: TxRecord, signer: Account | undefined): Uint8Arr
       if (fingerprint > MAX_FINGERPRINT) fail("fingerprint too long");
       if (codePointCount(rec.metadata) > MAX_METADATA) fail("metadata too long");
       checkMetadataMap(rec.metadata);
-      return concatBytes(tag, lengthPrefixed(rec.name), lengthPrefixed(rec.fingerprint), lengthPrefixed(rec.metadata), lengthPrefixed(accountToBytes(rec.registrant)));
+      return;
     }
     case 3:
       requireKeys(rec.owner, signer);
-      return concatBytes(tag, lengthPrefixed(rec.assetId), lengthPrefixed(accountToBytes(rec.owner)), encodeVarint(rec.nonce));
+      return;
     case 4:
       requireKeys(rec.owner, signer, true);
-      return concatBytes(tag, lengthPrefixed(rec.link), escrowBytes(rec.escrow, signer.testnet), lengthPrefixed(accountToBytes(rec.owner)));
+      if (rec.escrow) validateAddress(rec.escrow.currency, rec.escrow.address, signer.testnet);
+      return;
     case 5:
       if (rec.countersignature.length > MAX_SIGNATURE) fail("signature too long");
       requireKeys(rec.owner, signer);
-      return concatBytes(tag, lengthPrefixed(rec.link), escrowBytes(rec.escrow, signer.testnet), lengthPrefixed(accountToBytes(rec.owner)));
-    case 6: {
+      if (rec.escrow) validateAddress(rec.escrow.currency, rec.escrow.address, signer.testnet);
+      return;
+    case 6:
+    case 7:
       requireKeys(rec.owner, signer);
       checkPayments(rec.version, signer.testnet, rec.payments);
-      const payments = packCurrencyMap(rec.payments, signer.testnet);
-      return concatBytes(tag, encodeVarint(rec.version), lengthPrefixed(payments), lengthPrefixed(accountToBytes(rec.owner)), encodeVarint(rec.nonce));
-    }
-    case 7: {
-      requireKeys(rec.owner, signer);
-      checkPayments(rec.version, signer.testnet, rec.payments);
-      const payments = packCurrencyMap(rec.payments, signer.testnet);
-      const escrow = escrowBytes(rec.escrow, signer.testnet);
-      return concatBytes(tag, lengthPrefixed(rec.link), escrow, encodeVarint(rec.version), lengthPrefixed(payments), lengthPrefixed(accountToBytes(rec.owner)));
-    }
+      packCurrencyMap(rec.payments, signer.testnet);
+      if (rec.tag === 7 && rec.escrow) validateAddress(rec.escrow.currency, rec.escrow.address, signer.testnet);
+      return;
   }
 }
 
-export function isCountersigned(rec: TxRecord): rec is CountersignedRecord {
-  return rec.tag === 5 || rec.tag === 7;
+/** Checks (as `checkRecord`) and returns the bytes the first signature covers. */
+export function signedPart(rec: TxRecord, signer: Account | undefined): Uint8Array {
+  checkRecord(rec, signer);
+  return encodeSignedPart(rec);
 }
 
-/** The bytes the countersignature covers: the signed part ‖ lp(signature). */
+/** Checks and returns the bytes the countersignature covers: the signed part ‖ lp(signature). */
 export function countersignedPart(rec: CountersignedRecord, signer: Account | undefined): Uint8Array {
   return concatBytes(signedPart(rec, signer), lengthPrefixed(rec.signature));
 }
