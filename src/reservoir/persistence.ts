@@ -6,8 +6,11 @@
  */
 import type { Database } from "lmdb";
 import { currencyFromCode } from "../chain/currency.ts";
+import { logger } from "../log.ts";
 import type { PaymentDetail } from "./payments.ts";
 import type { Bytes, Payment, PaymentAlternative } from "./ports.ts";
+
+const log = logger("reservoir");
 
 export type AssetState = "pending" | "expiring";
 
@@ -31,6 +34,8 @@ export interface PoolItem {
   readonly assetIds: readonly Bytes[];
   /** ms: when the item entered the pools (unverified items and pending transfers expire from here) */
   readonly createdAt: number;
+  /** arrival order (blocks take verified items oldest first) */
+  readonly seq: number;
   verified: boolean;
   /** unverified issues: the proof target (32 bytes big-endian) */
   readonly difficulty: Bytes | null;
@@ -100,6 +105,7 @@ export function encodeItem(item: PoolItem): Buffer {
     records: item.records.map(hex),
     links: item.links?.map(hex) ?? null,
     createdAt: item.createdAt,
+    seq: item.seq,
     verified: item.verified,
     difficulty: item.difficulty && hex(item.difficulty),
     payments: item.payments?.map((alt) => alt.map(paymentToJson)) ?? null,
@@ -122,6 +128,7 @@ export function decodeItem(value: Buffer, derive: (kind: PoolItem["kind"], recor
     records,
     links: o.links?.map(unhex) ?? null,
     createdAt: o.createdAt,
+    seq: o.seq,
     verified: o.verified,
     difficulty: o.difficulty === null ? null : unhex(o.difficulty),
     payments: o.payments?.map((alt: PaymentJson[]) => alt.map(paymentFromJson)) ?? null,
@@ -176,7 +183,15 @@ export function lmdbPersistence(open: OpenTable, derive: Parameters<typeof decod
     load() {
       const out: LoadedState = { assets: [], items: [], orphans: [] };
       for (const { key: k, value } of assets.getRange()) out.assets.push([new Uint8Array(k), decodeAsset(value)]);
-      for (const { value } of items.getRange()) out.items.push(decodeItem(value, derive));
+      for (const { key: k, value } of items.getRange()) {
+        try {
+          out.items.push(decodeItem(value, derive));
+        } catch (e) {
+          // An unreadable item must not stop the node; it is dropped.
+          log.error("dropping unreadable item", { payId: k, error: e });
+          items.removeSync(k);
+        }
+      }
       for (const { key: k, value } of orphans.getRange()) out.orphans.push([new Uint8Array(k), decodeOrphan(value)]);
       return out;
     },

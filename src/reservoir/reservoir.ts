@@ -103,6 +103,7 @@ export class Reservoir {
   readonly #orphans = new Map<string, StoredOrphan>();
   /** asset id hex → number of pooled items issuing it */
   readonly #assetUse = new Map<string, number>();
+  #seq = 0;
   #unverified = 0;
   #verifiedTxs = 0;
   #pooledBytes = 0;
@@ -176,6 +177,7 @@ export class Reservoir {
       links: null,
       assetIds: [...assetIds.values()],
       createdAt: this.#clock(),
+      seq: this.#seq++,
       verified: false,
       difficulty: targetBytes(difficulty.target),
       payments: info.payments,
@@ -226,6 +228,7 @@ export class Reservoir {
     if (owned === undefined) fail("double transfer attempt");
 
     const payId = payIdOf(d.hash, [packed]);
+    // 8.2's guard; with a consistent store the confirmed-txid rule above already refused such a record.
     if (Buffer.compare(txId, link) === 0) fail("transaction links to self");
     const payments = transferPayments(d.view, this.testnet, owned, escrow);
     const info: TransferInfo = { payId, txId, packed, payments };
@@ -245,6 +248,7 @@ export class Reservoir {
       links: [link],
       assetIds: [],
       createdAt: this.#clock(),
+      seq: this.#seq++,
       verified: false,
       difficulty: null,
       payments,
@@ -538,7 +542,8 @@ export class Reservoir {
     const state = this.#persist.load();
     this.assets.restore(state.assets);
     for (const [payId, o] of state.orphans) this.#orphans.set(toHex(payId), o);
-    const items = [...state.items].sort((a, b) => a.createdAt - b.createdAt);
+    const items = [...state.items].sort((a, b) => a.seq - b.seq);
+    this.#seq = (items.at(-1)?.seq ?? -1) + 1;
     this.#persist.write(() => {
       for (const [assetId] of state.assets) if (this.#d.view.asset(assetId) !== undefined) this.assets.delete(assetId);
       for (const item of items) {
@@ -550,7 +555,7 @@ export class Reservoir {
         else this.#index(item);
       }
     });
-    log.info("restored", this.sizes());
+    if (state.assets.length + state.items.length + state.orphans.length > 0) log.info("restored", this.sizes());
   }
 
   /** Recomputes an item's ids from its records (persistence `derive`). */

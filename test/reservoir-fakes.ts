@@ -1,0 +1,129 @@
+/**
+ * Test doubles for the reservoir tests: an in-memory chain (the `ChainView` lookups), signed records made
+ * with the bitmarkd test keys, and the fixture vectors.
+ */
+import { accountToBytes, makeAccount, type Account, type PrivateKey } from "../src/chain/account.ts";
+import { CURRENCY_BITCOIN, CURRENCY_LITECOIN, packCurrencyMap } from "../src/chain/currency.ts";
+import { fromHex } from "../src/chain/hex.ts";
+import { OWNED_ASSET, type OwnershipEntry } from "../src/chain/ownership.ts";
+import { packRecord } from "../src/chain/records/pack.ts";
+import { newAssetData, newBitmarkIssue, signRecord } from "../src/chain/records/sign.ts";
+import type { AssetData, BitmarkIssue, TxRecord } from "../src/chain/records/types.ts";
+import { hash } from "../src/crypto/index.ts";
+import type { ChainView } from "../src/reservoir/ports.ts";
+import vectors from "./fixtures/reservoir-vectors.json";
+
+export { vectors };
+
+export const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+export const unhex = (s: string) => fromHex(s)!;
+
+/** A test key pair on the test network (or the live one with `testnet` false). */
+export function testKey(name: keyof typeof vectors.keys, testnet = true): PrivateKey {
+  return { algorithm: 1, testnet, privateKey: unhex(vectors.keys[name]) };
+}
+
+export function accountOf(key: PrivateKey): Account {
+  return makeAccount(key.privateKey.subarray(32), key.testnet);
+}
+
+export const registrant = testKey("registrant");
+export const issuer = testKey("issuer");
+export const ownerOne = testKey("ownerOne");
+export const ownerTwo = testKey("ownerTwo");
+
+/** A signed asset with the given fingerprint (name "Item's Name", registered by the test registrant). */
+export function asset(fingerprint: string, key = registrant, name = "Item's Name"): AssetData {
+  return signRecord(newAssetData(name, fingerprint, "", accountOf(key)), key);
+}
+
+export const assetIdOf = (a: AssetData) => hash.sha3_512(a.fingerprint);
+
+/** A signed issue of `assetId` owned by `key`. */
+export function issue(assetId: Uint8Array, nonce: bigint, key = issuer): BitmarkIssue {
+  return signRecord(newBitmarkIssue(assetId, accountOf(key), nonce), key);
+}
+
+export function packed(rec: TxRecord, signer?: Account): Uint8Array {
+  return packRecord(rec, signer ?? ("owner" in rec ? rec.owner : rec.registrant));
+}
+
+export const txIdOf = (p: Uint8Array) => hash.sha3_256(p);
+
+export const BTC = vectors.addresses_testnet.btc;
+export const LTC = vectors.addresses_testnet.ltc;
+
+/** The confirmed chain as the reservoir sees it; tests put what they need. */
+export class FakeChain implements ChainView {
+  readonly transactions = new Map<string, { block: number; packed: Uint8Array }>();
+  readonly assets = new Map<string, { block: number; packed: Uint8Array }>();
+  readonly payments = new Map<number, Uint8Array>();
+  readonly owned = new Map<string, OwnershipEntry>();
+  crcs: Uint8Array[] = Array.from({ length: 19 }, () => unhex(vectors.genesis_pay_nonce.testing));
+
+  transaction(txId: Uint8Array) {
+    return this.transactions.get(hex(txId));
+  }
+  asset(assetId: Uint8Array) {
+    return this.assets.get(hex(assetId));
+  }
+  blockOwnerPayment(n: number) {
+    return this.payments.get(n);
+  }
+  ownership(owner: Uint8Array, txId: Uint8Array) {
+    return this.owned.get(hex(owner) + hex(txId));
+  }
+  payNonce() {
+    return this.crcs[0]!;
+  }
+  proofCRCs() {
+    return this.crcs;
+  }
+
+  /** Block `n`'s fees go to these testnet addresses. */
+  setBlockPayment(n: number, btc = BTC, ltc = LTC): void {
+    this.payments.set(n, packCurrencyMap(new Map([[CURRENCY_BITCOIN, btc], [CURRENCY_LITECOIN, ltc]]), true));
+  }
+
+  confirmAsset(a: AssetData, block: number): Uint8Array {
+    const id = assetIdOf(a);
+    this.assets.set(hex(id), { block, packed: packed(a) });
+    return id;
+  }
+
+  /** Stores a record under its txid; returns the txid. */
+  confirm(rec: TxRecord, block: number, signer?: Account): Uint8Array {
+    const p = packed(rec, signer);
+    const txId = txIdOf(p);
+    this.transactions.set(hex(txId), { block, packed: p });
+    return txId;
+  }
+
+  /** `owner` currently holds the bitmark of `issueTxId`, last moved by `txId` in `transferBlock`. */
+  own(owner: Account, txId: Uint8Array, issueTxId: Uint8Array, issueBlock: number, transferBlock = 0): void {
+    this.owned.set(hex(accountToBytes(owner)) + hex(txId), {
+      item: OWNED_ASSET,
+      lastTransferTxId: txId,
+      lastTransferBlock: transferBlock,
+      issueTxId,
+      issueBlock,
+      assetId: new Uint8Array(64),
+    });
+  }
+
+  disown(owner: Account, txId: Uint8Array): void {
+    this.owned.delete(hex(accountToBytes(owner)) + hex(txId));
+  }
+}
+
+/** A settable clock. */
+export function fakeClock(start = 1_700_000_000_000) {
+  let now = start;
+  const clock = () => now;
+  clock.advance = (ms: number) => {
+    now += ms;
+  };
+  return clock;
+}
+
+export const HOUR = 3_600_000;
