@@ -86,6 +86,8 @@ export const FAULTS = [
   "invalid private key file",
   "not connected",
   "invalid peer response",
+  "invalid dns txt record",
+  "invalid fingerprint",
 ] as const;
 
 export type FaultText = (typeof FAULTS)[number];
