@@ -282,7 +282,10 @@ describe("persistence", () => {
     mode.set("Normal");
     const sent: string[] = [];
     const rsv = startReservoir({ store: host, chain: "testing", mode, broadcast: (c) => sent.push(c) });
-    expect(rsv.processors.processAssets(packed(w.a))).toBe(true);
+    const registered = new Map<string, (item: Uint8Array) => boolean>();
+    rsv.register({ register: (command, fn) => registered.set(command, fn) });
+    expect([...registered.keys()]).toEqual(["assets", "issues", "transfer", "proof"]);
+    expect(registered.get("assets")!(packed(w.a))).toBe(true);
     expect(rsv.processors.processIssues(packed(issue(w.id, 1n)))).toBe(true);
     rsv.rebroadcast();
     expect(sent).toEqual(["assets", "issues"]);

@@ -4,7 +4,7 @@
  * and the re-broadcaster (15 min) until `stop()`.
  *
  *   const rsv = startReservoir({ store, chain, mode, broadcast: (c, p) => queue.send(c, p) });
- *   listener: rsv.processors.processIssues(p0) → true = relay p0
+ *   rsv.register(pushDispatcher);            // assets/issues/transfer/proof → true = relay p0
  *   RPC: rsv.reservoir.storeIssues(…), .tryProof(…), .assets.cache(…), .transactionStatus(…)
  */
 import type { Database } from "lmdb";
@@ -18,7 +18,7 @@ import type { ModeState } from "../peer/mode.ts";
 import type { ReservoirLimits } from "./limits.ts";
 import { lmdbPersistence } from "./persistence.ts";
 import type { Broadcast, Bytes, ChainView, Clock } from "./ports.ts";
-import { type ReservoirProcessors, reservoirProcessors } from "./process.ts";
+import { type PushedItem, type ReservoirProcessors, reservoirProcessors } from "./process.ts";
 import { Reservoir } from "./reservoir.ts";
 
 const log = logger("reservoir");
@@ -47,6 +47,8 @@ export interface StartReservoirOptions {
 export interface RunningReservoir {
   readonly reservoir: Reservoir;
   readonly processors: ReservoirProcessors;
+  /** Installs the four processors on the listener's push dispatcher (src/peer/push.ts). */
+  register(dispatcher: { register(command: PushedItem, processor: (item: Bytes) => boolean): void }): void;
   /** Sends every pending item again now (what the 15-minute timer does). */
   rebroadcast(): void;
   /** Stops the timers and block events; everything is already on disk. */
@@ -81,9 +83,16 @@ export function startReservoir(o: StartReservoirOptions): RunningReservoir {
     setInterval(guard("re-broadcast", () => rebroadcast(reservoir, o.broadcast)), reservoir.limits.rebroadcastIntervalMs),
   ];
   for (const t of timers) t.unref?.();
+  const processors = reservoirProcessors(reservoir, o.mode);
   return {
     reservoir,
-    processors: reservoirProcessors(reservoir, o.mode),
+    processors,
+    register(dispatcher) {
+      dispatcher.register("assets", processors.processAssets);
+      dispatcher.register("issues", processors.processIssues);
+      dispatcher.register("transfer", processors.processTransfer);
+      dispatcher.register("proof", processors.processProof);
+    },
     rebroadcast: () => void rebroadcast(reservoir, o.broadcast),
     stop() {
       for (const t of timers) clearInterval(t);
@@ -94,7 +103,8 @@ export function startReservoir(o: StartReservoirOptions): RunningReservoir {
 
 export { Reservoir } from "./reservoir.ts";
 export type { IssueInfo, TransferInfo, Stored, RebroadcastItem } from "./reservoir.ts";
-export type { ReservoirProcessors } from "./process.ts";
+export type { ReservoirProcessors, PushedItem } from "./process.ts";
+export { backupEntries, decodeBackup, encodeBackup, restoreBackup } from "./backup-file.ts";
 export { TrackingStatus, TransactionState, trackingText, stateText } from "./status.ts";
 export type { PaymentDetail } from "./payments.ts";
 export { DEFAULT_LIMITS, type ReservoirLimits } from "./limits.ts";

@@ -451,6 +451,7 @@ export class Reservoir {
         this.#orphans.delete(payHex);
         this.#persist.deleteOrphan(item.payId);
       }
+      this.#items.set(payHex, item);
       this.#index(item);
       this.#persist.putItem(item);
     });
@@ -484,6 +485,7 @@ export class Reservoir {
     item.confirmed.add(index);
     this.#dropPending(item, index);
     if (item.confirmed.size === item.txIds.length) {
+      this.#items.delete(toHex(item.payId));
       this.#persist.deleteItem(item.payId);
       return;
     }
@@ -494,14 +496,13 @@ export class Reservoir {
   /** internalDelete: the item, its txids and its pending links leave. */
   #remove(item: PoolItem): void {
     this.#unindex(item);
+    this.#items.delete(toHex(item.payId));
     item.txIds.forEach((_, index) => this.#dropPending(item, index));
     this.#persist.deleteItem(item.payId);
   }
 
-  /** Enters an item in every in-memory index (not persistence). */
+  /** Enters an item of `#items` in the txid, link and asset indexes and the counters. */
   #index(item: PoolItem): void {
-    const payHex = toHex(item.payId);
-    this.#items.set(payHex, item);
     item.txIds.forEach((txId, index) => {
       if (!item.confirmed.has(index)) this.#txs.set(toHex(txId), { item, index });
     });
@@ -519,9 +520,8 @@ export class Reservoir {
     });
   }
 
-  /** Removes an item from the in-memory indexes, except pending links (which outlive verification). */
+  /** The reverse of #index, except pending links (which outlive verification). */
   #unindex(item: PoolItem): void {
-    this.#items.delete(toHex(item.payId));
     item.txIds.forEach((txId, index) => {
       if (!item.confirmed.has(index)) this.#txs.delete(toHex(txId));
     });
@@ -551,8 +551,12 @@ export class Reservoir {
           if (item.verified && this.#confirmed(txId)) item.confirmed.add(i);
         });
         const stale = !item.verified && item.txIds.some((txId) => this.#confirmed(txId));
-        if (stale || item.confirmed.size === item.txIds.length) this.#persist.deleteItem(item.payId);
-        else this.#index(item);
+        if (stale || item.confirmed.size === item.txIds.length) {
+          this.#persist.deleteItem(item.payId);
+          continue;
+        }
+        this.#items.set(toHex(item.payId), item);
+        this.#index(item);
       }
     });
     if (state.assets.length + state.items.length + state.orphans.length > 0) log.info("restored", this.sizes());
