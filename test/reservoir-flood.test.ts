@@ -83,7 +83,7 @@ test("10,000 random payloads through the processors: nothing kept, heap bounded"
 test("valid items beyond the caps are refused; the pools stop at their limits", () => {
   setLogLevel("error");
   try {
-    const limits = { maxAssets: 50, maxUnverified: 100, maxPooledBytes: 1 << 20 };
+    const limits = { maxAssets: 50, maxUnverified: 100, maxPooledTxs: 1000 };
     const r = new Reservoir({ chain: "testing", view: new FakeChain(), hash, limits });
     const mode = new ModeState();
     mode.set("Normal");
@@ -96,6 +96,16 @@ test("valid items beyond the caps are refused; the pools stop at their limits", 
     for (let i = 0; i < 150; i++) if (p.processIssues(packed(issue(id, BigInt(i + 1))))) issuesRelayed++;
     expect(issuesRelayed).toBe(100);
     expect(r.sizes()).toMatchObject({ assets: 50, unverified: 100 });
+    // pooled transactions: batches of 100 stop at 1000 transactions even with pay ids to spare
+    const big = new Reservoir({ chain: "testing", view: new FakeChain(), hash, limits: { maxPooledTxs: 1000 } });
+    big.assets.cache(asset("flood-0"));
+    let batches = 0;
+    for (let b = 0; b < 15; b++) {
+      const batch = Array.from({ length: 100 }, (_, i) => issue(id, BigInt(b * 100 + i + 1)));
+      if (reservoirProcessors(big, mode).processIssues(Buffer.concat(batch.map((x) => packed(x))))) batches++;
+    }
+    expect(batches).toBe(10);
+    expect(big.counters().pending).toBe(1000);
   } finally {
     setLogLevel("info");
   }

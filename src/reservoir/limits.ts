@@ -3,8 +3,9 @@
  *
  * 8.2 has no caps: a peer could grow its pools without bound. bunmark refuses new items once a pool is full
  * ("too many items to process") instead of evicting, so a flood cannot push out items already proven or paid;
- * unverified items still leave after 72 h. Worst case with the defaults: about 32 MiB of asset records plus
- * 64 MiB of pooled transaction records, plus per-entry overhead (well under 1 KiB per transaction).
+ * unverified items still leave after 72 h. Measured heap per pooled transaction: about 0.8 KiB in 100-issue
+ * batches, 1.8 KiB as single-issue pay ids (record, ids, index entries). Worst case with the defaults:
+ * assets ≈ 16 MiB + 10,000 × 0.5 KiB, pools ≈ 50,000 × 0.8 KiB or 20,000 × 1.8 KiB: well under 100 MB.
  */
 
 const HOUR = 3_600_000;
@@ -23,9 +24,9 @@ export interface ReservoirLimits {
   maxAssetBytes: number;
   /** Unverified pay ids (issue batches or transfers). */
   maxUnverified: number;
-  /** Verified transactions waiting for a block. */
-  maxVerifiedTxs: number;
-  /** Packed bytes of all unverified and verified transactions together. */
+  /** Unconfirmed transactions in the pools, unverified and verified together (a block holds up to 10,000). */
+  maxPooledTxs: number;
+  /** Packed bytes of those transactions. */
   maxPooledBytes: number;
   /** Orphan payments (payments seen before their transactions). */
   maxOrphans: number;
@@ -36,11 +37,11 @@ export const DEFAULT_LIMITS: Readonly<ReservoirLimits> = {
   assetTimeoutMs: 73 * HOUR,
   cleanIntervalMs: 5 * 60_000,
   rebroadcastIntervalMs: 15 * 60_000,
-  maxAssets: 20_000,
-  maxAssetBytes: 32 * 1024 * 1024,
+  maxAssets: 10_000,
+  maxAssetBytes: 16 * 1024 * 1024,
   maxUnverified: 20_000,
-  maxVerifiedTxs: 100_000,
-  maxPooledBytes: 64 * 1024 * 1024,
+  maxPooledTxs: 50_000,
+  maxPooledBytes: 16 * 1024 * 1024,
   maxOrphans: 10_000,
 };
 

@@ -437,14 +437,14 @@ export class Reservoir {
   /** Adds a new item, verified at once when an orphan payment settles it. */
   #admit(item: PoolItem): void {
     const bytes = item.records.reduce((n, r) => n + r.length, 0);
-    if (this.#unverified >= this.limits.maxUnverified || this.#pooledBytes + bytes > this.limits.maxPooledBytes) {
-      log.warn("reservoir full", { unverified: this.#unverified, bytes: this.#pooledBytes });
+    const l = this.limits;
+    if (this.#unverified >= l.maxUnverified || this.#txs.size + item.txIds.length > l.maxPooledTxs || this.#pooledBytes + bytes > l.maxPooledBytes) {
+      log.warn("reservoir full", { unverified: this.#unverified, txs: this.#txs.size, bytes: this.#pooledBytes });
       fail("too many items to process");
     }
     const payHex = toHex(item.payId);
     const orphan = this.#orphans.get(payHex);
     const paid = orphan !== undefined && acceptablePayment(orphan.detail, item.payments);
-    if (paid && this.#verifiedTxs + item.txIds.length > this.limits.maxVerifiedTxs) fail("too many items to process");
     this.#persist.write(() => {
       if (paid) {
         item.verified = true;
@@ -463,10 +463,6 @@ export class Reservoir {
     if (detail !== null && item.payments !== null && !acceptablePayment(detail, item.payments)) {
       log.warn("payment not acceptable", { payId: item.payId, txId: detail.txId });
       return false;
-    }
-    if (this.#verifiedTxs + item.txIds.length > this.limits.maxVerifiedTxs) {
-      log.warn("verified pool full", { payId: item.payId });
-      fail("too many items to process");
     }
     this.#persist.write(() => {
       this.#unindex(item);
