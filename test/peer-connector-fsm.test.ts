@@ -81,7 +81,7 @@ function cycle(state: ConnectorState, w: World): { state: ConnectorState; action
   throw new Error("cycle did not pause: busy loop");
 }
 
-const logs = (actions: Action[], level?: string) =>
+const logs = (actions: readonly Action[], level?: string) =>
   actions.filter((a): a is Extract<Action, { type: "log" }> => a.type === "log" && (!level || a.level === level)).map((a) => a.message);
 
 /** A state past Connecting (mode Resynchronise, HighestBlock). */
