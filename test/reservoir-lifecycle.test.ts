@@ -281,7 +281,7 @@ describe("persistence", () => {
     const mode = new ModeState();
     mode.set("Normal");
     const sent: string[] = [];
-    const rsv = startReservoir({ store: host, chain: "testing", mode, broadcast: (c) => sent.push(c) });
+    const rsv = startReservoir({ store: host, chain: "testing", mode, broadcast: (c) => sent.push(c), limits: { rebroadcastIntervalMs: 25 } });
     const registered = new Map<string, (item: Uint8Array) => boolean>();
     rsv.register({ register: (command, fn) => registered.set(command, fn) });
     expect([...registered.keys()]).toEqual(["assets", "issues", "transfer", "proof"]);
@@ -289,10 +289,15 @@ describe("persistence", () => {
     expect(rsv.processors.processIssues(packed(issue(w.id, 1n)))).toBe(true);
     rsv.rebroadcast();
     expect(sent).toEqual(["assets", "issues"]);
+    await Bun.sleep(60); // the timer re-broadcasts too
+    expect(sent.length).toBeGreaterThanOrEqual(4);
     stored[0]!({ records: [{ record: w.a, txId: hash.sha3_256(packed(w.a)) }] });
     expect(rsv.reservoir.assets.get(w.id)).toBeUndefined();
     rsv.stop();
     expect(stored).toEqual([]);
+    const after = sent.length;
+    await Bun.sleep(60);
+    expect(sent.length).toBe(after);
     await env.close();
   });
 });
