@@ -1,6 +1,7 @@
 /**
- * Interoperability with an independent CURVE client: pyzmq over the system libzmq (4.3.4, libsodium)
- * talking to our REP server with bitmarkd's client options (REQ_CORRELATE, REQ_RELAXED).
+ * Interoperability with independent CURVE peers: pyzmq over the system libzmq (4.3.4, libsodium)
+ * as a client of our REP server (bitmarkd client options: REQ_CORRELATE, REQ_RELAXED) and as a REP/ROUTER
+ * server for our REQ client.
  */
 import { afterAll, describe, expect, test } from "bun:test";
 import { setLogSink } from "../src/log.ts";
@@ -8,7 +9,7 @@ import { shutdown } from "../src/wire/context.ts";
 import { curveKeyPair } from "../src/wire/curve.ts";
 import { ReplyServer, type Frames } from "../src/wire/reply-server.ts";
 import { RequestClient } from "../src/wire/request-client.ts";
-import { pyzmqRequests, pyzmqSkipReason } from "./helpers/pyzmq.ts";
+import { pyzmqRequests, pyzmqServer, pyzmqSkipReason } from "./helpers/pyzmq.ts";
 
 const skip = pyzmqSkipReason();
 if (skip) console.warn(`skipping pyzmq interop tests: ${skip}`);
@@ -60,5 +61,35 @@ describe.skipIf(skip !== undefined)("pyzmq client", () => {
     const { replies } = await pyzmqRequests({ address: server.endpoints[0]!, serverKey: keys.publicKey, requests: [[b("p")], [b("q")]], correlate: false, relaxed: false });
     expect(replies.map(hex)).toEqual([hex(handler([b("p")])), hex(handler([b("q")]))]);
     server.close();
+  });
+});
+
+describe.skipIf(skip !== undefined)("pyzmq server", () => {
+  for (const bind of ["tcp://127.0.0.1:*", "tcp://[::1]:*"]) {
+    test(`our client against a pyzmq REP over ${bind}`, async () => {
+      const server = await pyzmqServer({ bind, secretKey: keys.secretKey, count: 2 });
+      const c = new RequestClient(curveKeyPair());
+      c.connect(server.endpoint.replace("tcp://", ""), keys.publicKey);
+      const requests: Frames[] = [[b("bitmark"), b("I")], [new Uint8Array(0), b("z"), new Uint8Array(0)]];
+      for (const r of requests) expect(hex(await c.request(r, 3000))).toEqual(hex(handler(r)));
+      expect((await server.requests).map(hex)).toEqual(requests.map(hex));
+      c.close();
+    });
+  }
+
+  test("the envelope on the wire: 32-byte identity, 4-byte request id, empty delimiter", async () => {
+    const server = await pyzmqServer({ bind: "tcp://127.0.0.1:*", secretKey: keys.secretKey, count: 2, socket: "router" });
+    const c = new RequestClient(curveKeyPair());
+    c.connect(server.endpoint.replace("tcp://", ""), keys.publicKey);
+    for (const r of [[b("first")], [b("second")]]) expect(hex(await c.request(r, 3000))).toEqual(hex(handler(r)));
+    const seen = await server.requests;
+    for (const [i, frames] of seen.entries()) {
+      expect(frames.map((f) => f.length)).toEqual([32, 4, 0, i === 0 ? 5 : 6]);
+      expect(Buffer.from(frames[0]!).equals(Buffer.from(c.identity!))).toBe(true);
+    }
+    // libzmq increments the request id per request (host byte order).
+    const ids = seen.map((f) => Buffer.from(f[1]!).readUInt32LE(0));
+    expect(ids[1]).toBe((ids[0]! + 1) >>> 0);
+    c.close();
   });
 });

@@ -73,6 +73,34 @@ describe("round trip", () => {
     server.close();
   });
 
+  test("an IPv6 wildcard listener is dual-stack", async () => {
+    const server = open(echo, ["[::]:0"]);
+    const port = server.endpoints[0]!.split(":").pop();
+    const c = new RequestClient(clientKeys);
+    c.connect(`127.0.0.1:${port}`, serverKeys.publicKey);
+    expect(text(await c.request(utf8("v4 on v6"), 2000))).toEqual(["echo", "v4 on v6"]);
+    c.close();
+    server.close();
+  });
+
+  test("signals during traffic interrupt nothing", async () => {
+    let signals = 0;
+    const onSignal = () => signals++;
+    process.on("SIGUSR2", onSignal);
+    const server = open(echo);
+    const c = client(server);
+    const timer = setInterval(() => process.kill(process.pid, "SIGUSR2"), 1);
+    try {
+      for (let i = 0; i < 300; i++) expect(text(await c.request(utf8(`${i}`), 2000))).toEqual(["echo", `${i}`]);
+    } finally {
+      clearInterval(timer);
+      process.off("SIGUSR2", onSignal);
+    }
+    expect(signals).toBeGreaterThan(0);
+    c.close();
+    server.close();
+  });
+
   test("multipart with empty frames and a 4 MB frame", async () => {
     const big = new Uint8Array(4 * 1024 * 1024).map((_, i) => (i * 7) & 0xff);
     const server = open((frames) => frames);

@@ -11,7 +11,7 @@
  */
 import type { Pointer } from "bun:ffi";
 import { logger } from "../log.ts";
-import { CtxOpt, Errno, check, newContext, zmq } from "./libzmq.ts";
+import { CtxOpt, Errno, check, hasCapability, newContext, version, zmq } from "./libzmq.ts";
 import { Poller } from "./poller.ts";
 
 const log = logger("wire");
@@ -26,6 +26,8 @@ const tracked = new Set<Closable>();
 
 export function zmqContext(): Pointer {
   if (ctx === null) {
+    // A BUNMARK_LIBZMQ build without CURVE would only fail at the first handshake; refuse it up front.
+    if (!hasCapability("curve")) throw new Error(`libzmq ${version()} has no CURVE support`);
     ctx = newContext();
     // Sockets that do not set LINGER themselves (monitors, control) must not hold up zmq_ctx_term.
     check(zmq.zmq_ctx_set(ctx, CtxOpt.BLOCKY, 0), "zmq_ctx_set(BLOCKY)");

@@ -50,11 +50,10 @@ const lib = dlopen(libzmqPath(), {
 /** Raw symbol table, for the few callers (poller worker, curve helpers) that need more than the helpers. */
 export const zmq = lib.symbols;
 
-export const SocketType = { PAIR: 0, REQ: 3, REP: 4, DEALER: 5, ROUTER: 6 } as const;
+export const SocketType = { PAIR: 0, REQ: 3, REP: 4 } as const;
 
 export const Opt = {
   IDENTITY: 5,
-  RCVMORE: 13,
   FD: 14,
   EVENTS: 15,
   LINGER: 17,
@@ -87,21 +86,11 @@ export const POLLOUT = 2;
 export const Errno = {
   EINTR: 4,
   EAGAIN: 11,
-  ENOTSOCK: 88,
-  EFSM: 156384763,
   ETERM: 156384765,
 } as const;
 
 /** Monitor event bits (zmq_socket_monitor, version 1 event frames). */
-export const MonitorEvent = {
-  CONNECTED: 0x0001,
-  ACCEPTED: 0x0020,
-  CLOSED: 0x0080,
-  DISCONNECTED: 0x0200,
-  MONITOR_STOPPED: 0x0400,
-  HANDSHAKE_SUCCEEDED: 0x1000,
-  ALL: 0xffff,
-} as const;
+export const MonitorEvent = { ACCEPTED: 0x0020, DISCONNECTED: 0x0200 } as const;
 
 /** A failed libzmq call: `errno` is libzmq's (POSIX or ZMQ_HAUSNUMERO-based), the message its strerror text. */
 export class ZmqError extends Error {
@@ -112,10 +101,6 @@ export class ZmqError extends Error {
   ) {
     super(`${op}: ${String(zmq.zmq_strerror(errno))}`);
   }
-}
-
-export function lastErrno(): number {
-  return zmq.zmq_errno();
 }
 
 /** Throws the current libzmq error for `op` when `rc` is -1. */

@@ -64,20 +64,25 @@ class Endpoint {
     socket.watch(() => this.pump());
   }
 
+  /** Serves what is queued, up to BATCH requests; never throws (it runs from timers and promise callbacks too). */
   pump(): void {
-    if (this.socket.closed) return;
-    // Reading ZMQ_EVENTS even while busy resets the edge-triggered fd.
-    let ev = this.socket.events();
-    for (let n = 0; !this.#busy && ev & POLLIN; n++) {
-      if (n === BATCH) {
-        this.#yield();
-        return;
-      }
-      const request = this.socket.recvMessage();
-      if (request === null) return;
-      this.#serve(request);
+    try {
       if (this.socket.closed) return;
-      ev = this.socket.events();
+      // Reading ZMQ_EVENTS even while busy resets the edge-triggered fd.
+      let ev = this.socket.events();
+      for (let n = 0; !this.#busy && ev & POLLIN; n++) {
+        if (n === BATCH) {
+          this.#yield();
+          return;
+        }
+        const request = this.socket.recvMessage();
+        if (request === null) return;
+        this.#serve(request);
+        if (this.socket.closed) return;
+        ev = this.socket.events();
+      }
+    } catch (e) {
+      log.error("listener socket failed", { error: e });
     }
   }
 

@@ -139,8 +139,7 @@ export class RequestClient {
       this.#identity = new Uint8Array(identity);
     } catch (e) {
       s.close();
-      this.#address = undefined;
-      this.#serverKey = undefined;
+      this.close();
       throw e;
     }
     this.#socket = s;
@@ -215,7 +214,11 @@ export class RequestClient {
         clearTimeout(c.timer);
         c.reject(e instanceof Error ? e : new Error(String(e)));
       }
-      if (this.#address !== undefined) this.reconnect();
+      try {
+        if (this.#address !== undefined) this.reconnect();
+      } catch (again) {
+        log.error("client reconnect failed", { address: this.#address, error: again });
+      }
     }
   }
 

@@ -1,9 +1,11 @@
 /**
- * Runs test/helpers/pyzmq-client.py (an independent libzmq + pyzmq CURVE REQ client) from tests.
+ * Runs the independent pyzmq (system libzmq + libsodium) CURVE peers in test/helpers/ from tests.
  *
  *   const skip = pyzmqSkipReason();            // string when unavailable and not required, else undefined
  *   const { replies } = await pyzmqRequests({ address, serverKey, requests: [[frame, …], …], timeoutMs });
  *   // replies[i]: Uint8Array[] | "timeout"
+ *   const srv = await pyzmqServer({ bind: "tcp://127.0.0.1:*", secretKey, count: 2, socket: "router" });
+ *   srv.endpoint; …; const received = await srv.requests;   // every message as the socket saw it
  *
  * Unavailable = /usr/bin/python3 cannot import zmq; with CI=1 or BUNMARK_REQUIRE_PYZMQ=1 that is an error.
  */
@@ -11,7 +13,8 @@ import { spawnSync } from "bun";
 import { join } from "node:path";
 
 const PYTHON = "/usr/bin/python3";
-const SCRIPT = join(import.meta.dir, "pyzmq-client.py");
+const CLIENT = join(import.meta.dir, "pyzmq-client.py");
+const SERVER = join(import.meta.dir, "pyzmq-server.py");
 
 export interface PyzmqRun {
   address: string;
@@ -53,7 +56,7 @@ export async function pyzmqRequests(run: PyzmqRun): Promise<PyzmqResult> {
     relaxed: run.relaxed ?? true,
   });
   // Async spawn: the server under test runs in this process and must keep serving meanwhile.
-  const proc = Bun.spawn([PYTHON, SCRIPT], { stdin: new TextEncoder().encode(input), stdout: "pipe", stderr: "pipe" });
+  const proc = Bun.spawn([PYTHON, CLIENT], { stdin: new TextEncoder().encode(input), stdout: "pipe", stderr: "pipe" });
   const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   if (code !== 0) throw new Error(`pyzmq-client failed (${code}): ${err.trim()}`);
   const parsed = JSON.parse(out) as { replies: (string[] | "timeout")[]; zmq_version: string };
@@ -61,4 +64,41 @@ export async function pyzmqRequests(run: PyzmqRun): Promise<PyzmqResult> {
     replies: parsed.replies.map((r) => (r === "timeout" ? r : r.map((f) => new Uint8Array(Buffer.from(f, "hex"))))),
     zmqVersion: parsed.zmq_version,
   };
+}
+
+export interface PyzmqServerRun {
+  bind: string;
+  secretKey: Uint8Array;
+  count: number;
+  socket?: "rep" | "router";
+  timeoutMs?: number;
+}
+
+export interface PyzmqServer {
+  endpoint: string;
+  /** Resolves once the server answered `count` requests (or timed out waiting): what it received. */
+  requests: Promise<Uint8Array[][]>;
+}
+
+export async function pyzmqServer(run: PyzmqServerRun): Promise<PyzmqServer> {
+  const config = JSON.stringify({ bind: run.bind, secret_key: hex(run.secretKey), count: run.count, socket: run.socket ?? "rep", timeout_ms: run.timeoutMs ?? 10000 });
+  const proc = Bun.spawn([PYTHON, SERVER, config], { stdout: "pipe", stderr: "pipe" });
+  const lines = proc.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let buffered = "";
+  const nextLine = async (): Promise<string> => {
+    for (;;) {
+      const nl = buffered.indexOf("\n");
+      if (nl >= 0) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        return line;
+      }
+      const { value, done } = await lines.read();
+      if (done) throw new Error(`pyzmq-server ended early: ${(await new Response(proc.stderr).text()).trim()}`);
+      buffered += value;
+    }
+  };
+  const { endpoint } = JSON.parse(await nextLine()) as { endpoint: string };
+  const requests = nextLine().then((line) => (JSON.parse(line) as { requests: string[][] }).requests.map((r) => r.map((f) => new Uint8Array(Buffer.from(f, "hex")))));
+  return { endpoint, requests };
 }
