@@ -6,7 +6,7 @@
  * still used by a pooled issue is not expired (8.2's block maker panics when such an asset is missing).
  */
 import { accountsEqual } from "../chain/account.ts";
-import { bytesEqual } from "../chain/hex.ts";
+import { bytesEqual, toHex } from "../chain/hex.ts";
 import { packRecord } from "../chain/records/pack.ts";
 import type { AssetData } from "../chain/records/types.ts";
 import { unpackRecord } from "../chain/records/unpack.ts";
@@ -14,7 +14,6 @@ import type { HashBackend } from "../crypto/api.ts";
 import { fail } from "../fault.ts";
 import { logger } from "../log.ts";
 import type { ReservoirLimits } from "./limits.ts";
-import { toHex } from "./pay-id.ts";
 import type { ReservoirPersistence, StoredAsset } from "./persistence.ts";
 import type { Bytes, ChainView, Clock } from "./ports.ts";
 
@@ -126,13 +125,6 @@ export class AssetCache {
       }
     }
     return deleted;
-  }
-
-  /** Entries in cache order, for the backup file. */
-  entries(): IterableIterator<[string, Bytes]> {
-    return (function* (m: Map<string, Entry>) {
-      for (const [id, e] of m) yield [id, e.packed] as [string, Bytes];
-    })(this.#entries);
   }
 
   #put(e: Entry): void {

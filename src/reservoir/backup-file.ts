@@ -4,6 +4,7 @@
  * concatenated issues of one pay id), `T` (one transfer), `P` (pay id ‖ client nonce). bunmark itself keeps
  * its pools in LMDB; this file is only an exchange format.
  */
+import { toHex } from "../chain/hex.ts";
 import { unpackRecord } from "../chain/records/unpack.ts";
 import type { TxRecord } from "../chain/records/types.ts";
 import { isFault } from "../fault.ts";
@@ -62,7 +63,7 @@ export function backupEntries(r: Reservoir): BackupEntry[] {
   for (const item of items) {
     for (const id of item.assetIds) {
       const packed = r.assets.get(id);
-      if (packed !== undefined) assets.set(Buffer.from(id).toString("hex"), packed);
+      if (packed !== undefined) assets.set(toHex(id), packed);
     }
   }
   const entries: BackupEntry[] = [...assets.values()].map((data) => ({ tag: "A" as const, data }));

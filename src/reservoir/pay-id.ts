@@ -2,6 +2,7 @@
  * Pay ids and pay nonces (pay/payid.go, reservoir/paynonce.go): the handle a client pays or proves against.
  * Neither is ever byte-reversed; both travel as plain lower-case hex.
  */
+import { fromHex } from "../chain/hex.ts";
 import type { HashBackend } from "../crypto/api.ts";
 import { fail } from "../fault.ts";
 import type { Bytes } from "./ports.ts";
@@ -14,13 +15,8 @@ export function payIdOf(hash: HashBackend, packed: readonly Bytes[]): Bytes {
   return hash.sha3_384(Buffer.concat(packed));
 }
 
-export function toHex(b: Bytes): string {
-  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
-}
-
 function fromHexExact(text: string, length: number): Bytes | undefined {
-  if (text.length !== 2 * length || !/^[0-9a-fA-F]*$/.test(text)) return undefined;
-  return new Uint8Array(Buffer.from(text, "hex"));
+  return text.length === 2 * length ? fromHex(text) : undefined;
 }
 
 /** Parses a pay id from hex text (JSON/RPC form); wrong length or bad hex → "not a pay id". */

@@ -6,6 +6,7 @@
  */
 import type { Database } from "lmdb";
 import { currencyFromCode } from "../chain/currency.ts";
+import { fromHex, toHex } from "../chain/hex.ts";
 import { logger } from "../log.ts";
 import type { PaymentDetail } from "./payments.ts";
 import type { Bytes, Payment, PaymentAlternative } from "./ports.ts";
@@ -87,8 +88,12 @@ export const TABLE_NAMES = { assets: "reservoir-assets", items: "reservoir-items
 /** Opens a named binary table in the node's LMDB environment (the store owns the environment). */
 export type OpenTable = (name: string) => Database<Buffer, Buffer>;
 
-const hex = (b: Bytes) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
-const unhex = (s: string): Bytes => new Uint8Array(Buffer.from(s, "hex"));
+const hex = toHex;
+const unhex = (s: string): Bytes => {
+  const b = fromHex(s);
+  if (b === undefined) throw new Error("reservoir: bad hex in stored item");
+  return b;
+};
 const key = (b: Bytes) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 const json = (v: unknown) => Buffer.from(JSON.stringify(v));
 

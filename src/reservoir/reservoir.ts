@@ -10,6 +10,7 @@
 import { type Account, accountToBytes } from "../chain/account.ts";
 import { type ChainName, isTestnet } from "../chain/chains.ts";
 import { type Difficulty, scaledDifficulty, targetBytes } from "../chain/difficulty.ts";
+import { toHex } from "../chain/hex.ts";
 import { packRecord } from "../chain/records/pack.ts";
 import type { BitmarkIssue, Escrow, TransferRecord, TxRecord } from "../chain/records/types.ts";
 import { unpackRecord } from "../chain/records/unpack.ts";
@@ -18,7 +19,7 @@ import { fail } from "../fault.ts";
 import { logger } from "../log.ts";
 import { AssetCache } from "./asset-cache.ts";
 import { DEFAULT_LIMITS, MAXIMUM_ISSUES, MAXIMUM_NONCE_LENGTH, MINIMUM_NONCE_LENGTH, type ReservoirLimits } from "./limits.ts";
-import { payIdOf, toHex } from "./pay-id.ts";
+import { payIdOf } from "./pay-id.ts";
 import { acceptablePayment, issuePayments, type PaymentDetail, transferPayments } from "./payments.ts";
 import { memoryPersistence, type PoolItem, type ReservoirPersistence, type StoredOrphan } from "./persistence.ts";
 import type { Bytes, ChainView, Clock, PaymentAlternative } from "./ports.ts";
