@@ -69,16 +69,19 @@ function signerAccount(key: PrivateKey): Account {
   return account;
 }
 
+/** Ed25519 signature with a 64-byte private key (seed ‖ public): the seed half determines everything. */
+const sign = (key: PrivateKey, message: Uint8Array) => ed25519Sign(key.privateKey.subarray(0, 32), message);
+
 /**
  * Signs `rec` with `signer` (the owner/registrant, or for transfers the current owner of the link) and, for
  * tags 5 and 7, countersigns with `countersigner` (the new owner). The record's non-signature checks run
  * first, so an invalid record throws its Fault. Returns a new record; pack it with `packRecord`.
  */
 export function signRecord<T extends TxRecord>(rec: T, signer: PrivateKey, countersigner?: PrivateKey): T {
-  const signature = ed25519Sign(signer.privateKey, signedPart({ ...rec, signature: NONE }, signerAccount(signer)));
+  const signature = sign(signer, signedPart({ ...rec, signature: NONE }, signerAccount(signer)));
   const signed = { ...rec, signature };
   if (!isCountersigned(signed)) return signed;
   if (countersigner === undefined) throw new Error(`a ${rec.tag === 5 ? "countersigned transfer" : "block owner transfer"} needs a countersigner`);
-  const countersignature = ed25519Sign(countersigner.privateKey, countersignedPart(signed, signerAccount(signer)));
+  const countersignature = sign(countersigner, countersignedPart(signed, signerAccount(signer)));
   return { ...signed, countersignature };
 }

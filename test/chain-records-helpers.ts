@@ -1,0 +1,89 @@
+/** Shared by the record tests: fixture keys, records built from fixture fields, fault capture. */
+import txFixture from "./fixtures/records-transactions.json";
+import { ALGORITHM_ED25519, type Account, type PrivateKey, makeAccount } from "../src/chain/account.ts";
+import type { Currency, CurrencyMap } from "../src/chain/currency.ts";
+import type { Escrow, TxRecord } from "../src/chain/records/types.ts";
+import { utf8Bytes } from "../src/chain/utf8.ts";
+import { isFault } from "../src/fault.ts";
+
+export const hex = (s: string) => Uint8Array.from(Buffer.from(s, "hex"));
+export const toHex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+
+export function faultOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (e) {
+    if (isFault(e)) return e.text;
+    throw e;
+  }
+  return undefined;
+}
+
+export type KeyName = keyof typeof txFixture.keys;
+export const KEY_NAMES = Object.keys(txFixture.keys) as KeyName[];
+
+export function privateKey(name: KeyName, testnet = true): PrivateKey {
+  return { algorithm: ALGORITHM_ED25519, testnet, privateKey: hex(txFixture.keys[name].private_key) };
+}
+
+export function account(name: KeyName, testnet = true): Account {
+  return makeAccount(hex(txFixture.keys[name].public_key), testnet);
+}
+
+const NONE = new Uint8Array(0);
+type AccountField = { public_key: string; testnet: boolean } | string;
+const acc = (a: AccountField) => (typeof a === "string" ? account(a as KeyName) : makeAccount(hex(a.public_key), a.testnet));
+
+function escrowOf(e: any): Escrow | null {
+  if (e === null || e === undefined) return null;
+  return { currency: (e.currency_code ?? e.currency) as Currency, address: utf8Bytes(e.address), amount: BigInt(e.amount) };
+}
+
+function paymentsOf(p: Record<string, string>): CurrencyMap {
+  const codes: Record<string, Currency> = { BTC: 1, LTC: 2 };
+  return new Map(Object.entries(p).map(([k, v]) => [codes[k]!, v]));
+}
+
+const TAGS: Record<string, number> = {
+  BaseData: 1,
+  AssetData: 2,
+  BitmarkIssue: 3,
+  BitmarkTransferUnratified: 4,
+  BitmarkTransferCountersigned: 5,
+  BlockFoundation: 6,
+  BlockOwnerTransfer: 7,
+};
+
+/** A record from fixture fields (`tag` or the record name), with the fixture's signatures if any. */
+export function recordFromFields(f: any, recordName?: string): TxRecord {
+  const tag = f.tag ?? TAGS[recordName!];
+  const signature = f.signature ? hex(f.signature) : NONE;
+  const countersignature = f.countersignature ? hex(f.countersignature) : NONE;
+  switch (tag) {
+    case 1:
+      return { tag, currency: f.currency, paymentAddress: utf8Bytes(f.paymentAddress), owner: acc(f.owner), nonce: BigInt(f.nonce), signature };
+    case 2:
+      return { tag, name: utf8Bytes(f.name), fingerprint: utf8Bytes(f.fingerprint), metadata: utf8Bytes(f.metadata), registrant: acc(f.registrant), signature };
+    case 3:
+      return { tag, assetId: hex(f.assetId), owner: acc(f.owner), nonce: BigInt(f.nonce), signature };
+    case 4:
+      return { tag, link: hex(f.link), escrow: escrowOf(f.escrow), owner: acc(f.owner), signature };
+    case 5:
+      return { tag, link: hex(f.link), escrow: escrowOf(f.escrow), owner: acc(f.owner), signature, countersignature };
+    case 6:
+      return { tag, version: BigInt(f.version), payments: paymentsOf(f.payments), owner: acc(f.owner), nonce: BigInt(f.nonce), signature };
+    case 7:
+      return {
+        tag,
+        link: hex(f.link),
+        escrow: escrowOf(f.escrow),
+        version: BigInt(f.version),
+        payments: paymentsOf(f.payments),
+        owner: acc(f.owner),
+        signature,
+        countersignature,
+      };
+    default:
+      throw new Error(`unknown record ${recordName ?? tag}`);
+  }
+}
