@@ -290,9 +290,13 @@ test("shutdown closes everything; a fresh context works afterwards", async () =>
   const server = open(echo);
   const c = client(server);
   await c.request(utf8("x"), 2000);
+  const pending = rejection(c.request(utf8("in flight"), 2000));
   const started = Date.now();
-  await shutdown();
+  const done = shutdown();
+  expect(() => open(echo)).toThrow("wire: shutting down");
+  await done;
   expect(Date.now() - started).toBeLessThan(1000);
+  expect(isFault(await pending, "not connected")).toBe(true);
   expect(isFault(await rejection(c.request(utf8("y"))), "not connected")).toBe(true);
   const again = open(echo);
   const c2 = client(again);

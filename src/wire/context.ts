@@ -7,7 +7,8 @@
  *   shutdown(): Promise<void>    close every tracked object, stop the poller, zmq_ctx_term
  *
  * zmq_ctx_term blocks until every socket of the context is closed, so shutdown closes everything it knows
- * about first (sockets linger at most 100 ms). After shutdown a later call starts a fresh context.
+ * about first (sockets linger at most 100 ms) and no socket can be opened while it runs (zmqContext throws).
+ * After shutdown a later call starts a fresh context.
  */
 import type { Pointer } from "bun:ffi";
 import { logger } from "../log.ts";
@@ -22,14 +23,17 @@ export interface Closable {
 
 let ctx: Pointer | null = null;
 let shared: Poller | null = null;
+let closing: Promise<void> | null = null;
 const tracked = new Set<Closable>();
 
 export function zmqContext(): Pointer {
+  // A socket opened now would keep zmq_ctx_term waiting for ever.
+  if (closing) throw new Error("wire: shutting down");
   if (ctx === null) {
     // A BUNMARK_LIBZMQ build without CURVE would only fail at the first handshake; refuse it up front.
     if (!hasCapability("curve")) throw new Error(`libzmq ${version()} has no CURVE support`);
     ctx = newContext();
-    // Sockets that do not set LINGER themselves (monitors, control) must not hold up zmq_ctx_term.
+    // Sockets that do not set LINGER themselves must not hold up zmq_ctx_term.
     check(zmq.zmq_ctx_set(ctx, CtxOpt.BLOCKY, 0), "zmq_ctx_set(BLOCKY)");
   }
   return ctx;
@@ -45,7 +49,13 @@ export function track(c: Closable): () => void {
   return () => void tracked.delete(c);
 }
 
-export async function shutdown(): Promise<void> {
+/** Idempotent; concurrent calls share one run. */
+export function shutdown(): Promise<void> {
+  closing ??= terminate().finally(() => (closing = null));
+  return closing;
+}
+
+async function terminate(): Promise<void> {
   for (const c of [...tracked]) {
     try {
       c.close();
