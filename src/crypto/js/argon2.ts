@@ -7,6 +7,7 @@
  * 128 MiB arena per thread instead of allocating per call.
  */
 import type { Argon2Params } from "../api.ts";
+import { permute } from "./argon2-permute.ts";
 import { blake2b } from "./blake2b.ts";
 
 const VERSION = 0x13;
@@ -53,70 +54,6 @@ function hashLong(input: Uint8Array, outLen: number): Uint8Array {
 // Scratch blocks of the compression function (single-threaded per module instance).
 const R = new Int32Array(BLOCK_WORDS);
 const Z = new Int32Array(BLOCK_WORDS);
-
-/*
- * The permutation P is the hot loop (2^23 calls per block digest). It is fast in JavaScriptCore only when fully
- * unrolled on local variables, with the four independent G of each half-round interleaved step by step. Rather
- * than keeping ~700 near-identical hand-unrolled lines, the unrolled body is generated once at load time from the
- * two step templates below and compiled with `new Function`.
- *
- * Variables: register word i is the pair (v{i}l, v{i}h) of int32; x0, x1, pl, ph, sl, t are scratch.
- */
-
-/**
- * Code of x = x + y + 2·lo32(x)·lo32(y) (mod 2^64). The product's low half is Math.imul; its high half comes from
- * the double product (error ≤ 2^11) corrected by the exact low half and rounded, then moved into int32 range with a
- * 2^31 bias so that the double-to-int32 truncation stays on its fast path. Carries are computed with int32 logic.
- */
-function blamkaCode(x: string, y: string): string {
-  return `
-  pl = Math.imul(${x}l, ${y}l);
-  ph = ((Math.round(((${x}l >>> 0) * (${y}l >>> 0) - (pl >>> 0)) * 2.3283064365386963e-10) - 2147483648) | 0) ^ -2147483648;
-  ph = (ph << 1) | (pl >>> 31); pl <<= 1;
-  sl = (${x}l + ${y}l) | 0;
-  t = ((((${x}l & ${y}l) | ((${x}l | ${y}l) & ~sl)) >>> 31) + ${x}h + ${y}h + ph) | 0;
-  ${x}l = (sl + pl) | 0;
-  ${x}h = (t + (((sl & pl) | ((sl | pl) & ~${x}l)) >>> 31)) | 0;`;
-}
-
-/** Code of d = rotr64(d ^ a, n), n in {16, 24, 32, 63}. */
-function xorRotateCode(d: string, a: string, n: 16 | 24 | 32 | 63): string {
-  if (n === 32) return `
-  t = ${d}l ^ ${a}l; ${d}l = ${d}h ^ ${a}h; ${d}h = t;`;
-  const [lo, hi] = n === 63
-    ? ["(x0 << 1) | (x1 >>> 31)", "(x1 << 1) | (x0 >>> 31)"]
-    : [`(x0 >>> ${n}) | (x1 << ${32 - n})`, `(x1 >>> ${n}) | (x0 << ${32 - n})`];
-  return `
-  x0 = ${d}l ^ ${a}l; x1 = ${d}h ^ ${a}h; ${d}l = ${lo}; ${d}h = ${hi};`;
-}
-
-/** The (a, b, c, d) word quadruples of G: four on columns, then four on diagonals (RFC 9106 §3.6). */
-const G_WORDS = [
-  [[0, 4, 8, 12], [1, 5, 9, 13], [2, 6, 10, 14], [3, 7, 11, 15]],
-  [[0, 5, 10, 15], [1, 6, 11, 12], [2, 7, 8, 13], [3, 4, 9, 14]],
-] as const;
-
-type Permute = (r: Int32Array, o: number, s: number) => void;
-
-/**
- * Builds P on eight 128-bit registers of `r`: register i = 64-bit words at int32 offsets o + i·s and o + i·s + 2.
- */
-function compilePermute(): Permute {
-  const at = (i: number) => `o + ${i >> 1} * s + ${2 * (i & 1)}`;
-  let code = "let x0, x1, pl, ph, sl, t;";
-  for (let i = 0; i < 16; i++) code += `\nlet v${i}l = r[${at(i)}], v${i}h = r[${at(i)} + 1];`;
-  for (const half of G_WORDS) {
-    const gs = half.map((q) => q.map((i) => `v${i}`));
-    for (const [a, b, , d] of gs) code += blamkaCode(a!, b!) + xorRotateCode(d!, a!, 32);
-    for (const [, b, c, d] of gs) code += blamkaCode(c!, d!) + xorRotateCode(b!, c!, 24);
-    for (const [a, b, , d] of gs) code += blamkaCode(a!, b!) + xorRotateCode(d!, a!, 16);
-    for (const [, b, c, d] of gs) code += blamkaCode(c!, d!) + xorRotateCode(b!, c!, 63);
-  }
-  for (let i = 0; i < 16; i++) code += `\nr[${at(i)}] = v${i}l; r[${at(i)} + 1] = v${i}h;`;
-  return new Function("r", "o", "s", code) as Permute;
-}
-
-const permute = compilePermute();
 
 /**
  * Compression G(X, Y) of RFC 9106 §3.5 with X = mem[prev], Y = mem[ref], written to mem[next]
