@@ -34,6 +34,8 @@ export interface ConnectorConfig {
   readonly verifyChunk: number;
   /** How many blocks may be fetched ahead of the last stored one. */
   readonly fetchWindow: number;
+  /** An awaited block or digest in flight this long is also asked of another peer. */
+  readonly hedgeAfterMs: number;
   /** Verify fetched blocks in parallel batches (false: one block at a time, as 8.2 does; the bench compares). */
   readonly parallelVerify: boolean;
 }
@@ -52,6 +54,7 @@ export const CONNECTOR_DEFAULTS: ConnectorConfig = Object.freeze({
   probesPerRound: 8,
   verifyChunk: 8,
   fetchWindow: 32,
+  hedgeAfterMs: 3_000,
   parallelVerify: true,
 });
 
