@@ -119,8 +119,9 @@ export class RequestClient {
   }
 
   #open(endpoint: string, ipv6: boolean): void {
-    const s = new Socket(SocketType.REQ);
+    let s: Socket | undefined;
     try {
+      s = new Socket(SocketType.REQ);
       const identity = randomBytes(IDENTITY_LENGTH);
       s.setInt(Opt.CURVE_SERVER, 0);
       s.setBytes(Opt.CURVE_PUBLICKEY, this.#keys.publicKey);
@@ -138,7 +139,7 @@ export class RequestClient {
       s.watch(() => this.#pump());
       this.#identity = new Uint8Array(identity);
     } catch (e) {
-      s.close();
+      s?.close();
       this.close();
       throw e;
     }
