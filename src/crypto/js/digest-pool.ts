@@ -1,0 +1,97 @@
+/**
+ * A pool of worker threads (digest-worker.ts) computing block digests off the main thread, in parallel.
+ *
+ * Each worker holds one 128 MiB Argon2 arena, so the pool is capped at the number of CPUs and idle workers are
+ * ended after a while. Workers keep the process alive only while they have work.
+ */
+import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+
+interface Job {
+  header: Uint8Array;
+  resolve: (digest: Uint8Array) => void;
+  reject: (e: Error) => void;
+}
+
+/**
+ * The worker module. Under `bun build --compile` (with src/crypto/js/digest-worker.ts as an extra entrypoint)
+ * import.meta.url is the executable's and entrypoints sit under their path relative to the build root.
+ */
+function workerUrl(): URL {
+  if (!Bun.isStandaloneExecutable) return new URL("./digest-worker.ts", import.meta.url);
+  for (const path of ["./crypto/js/digest-worker.js", "./src/crypto/js/digest-worker.js", "./digest-worker.js"]) {
+    const url = new URL(path, import.meta.url);
+    if (existsSync(url)) return url;
+  }
+  throw new Error("digest pool: the executable lacks src/crypto/js/digest-worker.ts (add it as a build entrypoint)");
+}
+
+export class DigestPool {
+  readonly #queue: Job[] = [];
+  readonly #idle: Worker[] = [];
+  readonly #busy = new Map<Worker, Job>();
+  #idleTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** `size` workers at most; idle workers end after `idleMs`. */
+  constructor(
+    readonly size = availableParallelism(),
+    readonly idleMs = 30_000,
+  ) {}
+
+  /** Block digests of `headers`, in order. */
+  digest(headers: Uint8Array[]): Promise<Uint8Array[]> {
+    const all = Promise.all(headers.map((header) => new Promise<Uint8Array>((resolve, reject) => this.#queue.push({ header, resolve, reject }))));
+    this.#pump();
+    return all;
+  }
+
+  /** Ends every worker now (their arenas are freed); later calls start new ones. */
+  async close(): Promise<void> {
+    clearTimeout(this.#idleTimer);
+    const workers = [...this.#idle, ...this.#busy.keys()];
+    this.#idle.length = 0;
+    for (const job of this.#busy.values()) job.reject(new Error("digest pool closed"));
+    this.#busy.clear();
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+
+  #pump(): void {
+    clearTimeout(this.#idleTimer);
+    while (this.#queue.length > 0) {
+      const worker = this.#idle.pop() ?? (this.#busy.size < this.size ? this.#spawn() : undefined);
+      if (!worker) return;
+      const job = this.#queue.shift()!;
+      this.#busy.set(worker, job);
+      worker.ref();
+      worker.postMessage(job.header);
+    }
+    if (this.#busy.size === 0 && this.#idle.length > 0) {
+      this.#idleTimer = setTimeout(() => void this.close(), this.idleMs);
+      this.#idleTimer.unref();
+    }
+  }
+
+  #spawn(): Worker {
+    const worker = new Worker(workerUrl());
+    worker.on("message", (digest: Uint8Array) => {
+      const job = this.#busy.get(worker);
+      this.#busy.delete(worker);
+      worker.unref();
+      this.#idle.push(worker);
+      job?.resolve(digest);
+      this.#pump();
+    });
+    worker.on("error", (e: Error) => this.#forget(worker, e));
+    worker.on("exit", () => this.#forget(worker, new Error("digest worker exited")));
+    return worker;
+  }
+
+  #forget(worker: Worker, reason: Error): void {
+    this.#busy.get(worker)?.reject(reason);
+    this.#busy.delete(worker);
+    const i = this.#idle.indexOf(worker);
+    if (i >= 0) this.#idle.splice(i, 1);
+    this.#pump();
+  }
+}
