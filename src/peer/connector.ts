@@ -249,7 +249,9 @@ export class Connector {
   #schedule(): void {
     if (this.#stopping) return;
     this.#cancelTimer = this.#clock.setTimer(this.#cfg.cycleMs, () => {
-      void this.runCycle().then(() => this.#schedule());
+      void this.runCycle()
+        .catch((e: unknown) => log.error("connector cycle failed", { error: e as Error }))
+        .then(() => this.#schedule());
     });
   }
 
