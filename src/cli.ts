@@ -3,6 +3,7 @@
  * bunmark command line: one entry point, one module per command under src/cli/.
  * Each command module exports `main(args): Promise<number>` (the exit code).
  */
+import "./runtime-dir.ts"; // first: where a compiled binary unpacks its native libraries (noexec /tmp)
 import { BUNMARK_VERSION, VERSION } from "./version.ts";
 
 type Command = { summary: string; load: () => Promise<{ main(args: string[]): Promise<number> }> };
