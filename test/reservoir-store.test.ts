@@ -17,7 +17,7 @@ import { hash } from "../src/crypto/index.ts";
 import { ModeState } from "../src/peer/mode.ts";
 import { startReservoir } from "../src/reservoir/index.ts";
 import { TransactionState } from "../src/reservoir/status.ts";
-import { accountOf, asset, assetIdOf, BTC, hex, issue, issuer, LTC, ownerOne, ownerTwo, packed } from "./reservoir-fakes.ts";
+import { accountOf, asset, assetIdOf, BTC, issue, issuer, LTC, ownerOne, ownerTwo, packed } from "./reservoir-fakes.ts";
 
 let dir = "";
 afterEach(() => dir && rmSync(dir, { recursive: true, force: true }));
