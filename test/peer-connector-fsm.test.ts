@@ -1,6 +1,6 @@
 /** The connector state machine without sockets: transitions of protocol.md §7.4, fork protection, vote, cool-down. */
 import { describe, expect, test } from "bun:test";
-import { connectorConfig } from "../src/peer/connector-constants.ts";
+import { connectorConfig, connectorConfigFromTiming, type ConnectorConfig } from "../src/peer/connector-constants.ts";
 import {
   acceptsBroadcastBlocks,
   type Action,
@@ -423,4 +423,21 @@ describe("Sampling and modes", () => {
     expect(acceptsBroadcastBlocks(r4.state)).toBe(true);
     expect(r4.actions.some((a) => a.type === "setMode")).toBe(false);
   });
+});
+
+describe("configuration", () => {
+  test("defaults are bitmarkd 8.2's constants", () => {
+    const d = connectorConfig();
+    expect([d.cycleMs, d.timeoutMs, d.samplingLimit, d.blocksPerCycle, d.forkProtection, d.minimumClients, d.dynamicClients, d.upstreamPollMs, d.upstreamQueue]).toEqual([
+      15_000, 60_000, 10, 200, 60, 3, 10, 30_000, 50,
+    ]);
+  });
+
+  test("timing keys of a node configuration; other subsystems' keys ignored", () => {
+    const c = connectorConfigFromTiming({ connector_cycle: 500, upstream_poll: 250.4, minimum_clients: 2, fork_protection: 3, announce_interval: 1 });
+    expect([c.cycleMs, c.upstreamPollMs, c.minimumClients, c.forkProtection, c.timeoutMs]).toEqual([500, 250, 2, 3, 60_000]);
+  });
+
+  const invalid: Partial<ConnectorConfig>[] = [{ cycleMs: 0 }, { forkProtection: -1 }, { blocksPerCycle: 1.5 }];
+  for (const o of invalid) test(`rejects ${JSON.stringify(o)}`, () => expect(() => connectorConfig(o)).toThrow(RangeError));
 });

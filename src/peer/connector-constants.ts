@@ -68,12 +68,18 @@ export function connectorConfig(overrides: Partial<ConnectorConfig> = {}): Conne
   return Object.freeze(c);
 }
 
-/** Names of the millisecond values accepted in a node configuration's `timing` object. */
+/**
+ * Names accepted in a node configuration's `timing` object: millisecond values, plus two counts that small
+ * test networks need to change (a 3-node network cannot reach 3 distinct upstreams; a fork-protection test
+ * should not need 60 Argon2 blocks).
+ */
 const TIMING_KEYS = {
   connector_cycle: "cycleMs",
   upstream_timeout: "timeoutMs",
   upstream_poll: "upstreamPollMs",
   bad_peer_cooldown: "badPeerCooldownMs",
+  minimum_clients: "minimumClients",
+  fork_protection: "forkProtection",
 } as const satisfies Record<string, keyof ConnectorConfig>;
 
 /** The connector's share of a configuration `timing` object (other keys belong to other subsystems). */

@@ -168,12 +168,15 @@ export class Connector {
     this.#schedule();
   }
 
-  /** Stops the cycle (an unfinished fetch stops after the block in hand) and closes every upstream. */
+  /**
+   * Stops the cycle and closes every upstream. Closing first fails the requests in flight, so an unfinished
+   * fetch ends after the block in hand instead of waiting for a slow peer.
+   */
   async stop(): Promise<void> {
     this.#stopping = true;
     this.#cancelTimer?.();
-    await this.#cycle;
     for (const u of this.#all()) u.close();
+    await this.#cycle;
     this.#o.mode.set("Stopped");
   }
 
