@@ -7,7 +7,7 @@ import { checkHeader, headerJSON, HEADER_SIZE, packHeader, unpackHeader } from "
 import { genesisFor } from "../src/chain/genesis.ts";
 import { crc64, crcBytes } from "../src/chain/crc64.ts";
 import { BlockRing, RING_SIZE } from "../src/chain/block-ring.ts";
-import { sha3_256 } from "../src/crypto/js/sha3.ts";
+import { hash } from "../src/crypto/index.ts";
 import { isFault, type FaultText } from "../src/fault.ts";
 import type { ChainName } from "../src/chain/chains.ts";
 
@@ -106,12 +106,21 @@ describe("genesis blocks", () => {
       expect(crc64(1, g.block)).toBe(g.crc);
       // the single base record is everything after the header; its sha3 is the merkle root
       const record = g.block.subarray(HEADER_SIZE);
-      expect(toHex(sha3_256(record))).toBe(c.expected.base_txid_storage_hex);
+      expect(toHex(hash.sha3_256(record))).toBe(c.expected.base_txid_storage_hex);
       expect(toHex(unpackHeader(g.block).merkleRoot)).toBe(c.expected.base_txid_storage_hex);
       expect(checkHeader(g.block, NOW).header.number).toBe(1);
     });
   }
   test("local uses the test genesis", () => expect(genesisFor("local")).toBe(genesisFor("testing")));
+  test(
+    "embedded digests are the Argon2d digests of the headers (two digests)",
+    async () => {
+      const chains = ["bitmark", "testing"] as const;
+      const digests = await hash.blockDigestBatch(chains.map((c) => genesisFor(c).block.subarray(0, HEADER_SIZE)));
+      expect(digests.map(toHex)).toEqual(chains.map((c) => toHex(genesisFor(c).digest)));
+    },
+    60_000,
+  );
 });
 
 describe("block CRC-64", () => {

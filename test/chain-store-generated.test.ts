@@ -89,7 +89,7 @@ describe("generator", () => {
     // block 3's header names block 2's digest; block 3's foundation txid uses its own
     expect(toHex(s.getBlock(3).subarray(12, 44))).toBe(toHex(s.digestForBlock(2)));
     expect(s.transaction(hash.sha3_256(foundationTxIdInput(d3, 3)))?.block).toBe(3);
-  });
+  }, 60_000);
 });
 
 describe("delete down, then store the same blocks again", () => {

@@ -20,6 +20,8 @@ const byId = (id: string) => cases.find((c) => c.id === id)!;
 const hex = (s: string) => Uint8Array.from(Buffer.from(s, "hex"));
 const toHex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
+/** an Argon2 digest takes well under a second natively, several seconds with the TypeScript twin */
+const ARGON2_TIMEOUT = 60_000;
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
@@ -95,10 +97,14 @@ describe("testing chain: blocks 2, 3, 4 on a fresh store, then delete down", () 
     expect(() => s.digestForBlock(2)).toThrow("block not found");
   });
 
-  test("testing-chain-block-2 (digest computed by StoreIncoming: one Argon2)", async () => {
-    const c = byId("testing-chain-block-2");
-    expectAccepted(s, c, await store(s, c.id, true));
-  });
+  test(
+    "testing-chain-block-2 (digest computed by StoreIncoming: one Argon2)",
+    async () => {
+      const c = byId("testing-chain-block-2");
+      expectAccepted(s, c, await store(s, c.id, true));
+    },
+    ARGON2_TIMEOUT,
+  );
 
   test("testing-reject-f: block 2 again", async () => {
     const c = byId("testing-reject-f");
@@ -174,7 +180,7 @@ describe("rejected blocks leave the store unchanged", () => {
       expect(await faultText(s.storeIncoming(hex(c.input.block_hex), { digest }))).toBe(c.expected.error);
       expect(contents(s)).toEqual([]);
       expect(s.height()).toBe(1);
-    });
+    }, ARGON2_TIMEOUT);
   }
 });
 
