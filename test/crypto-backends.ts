@@ -1,0 +1,17 @@
+/**
+ * The hashing backends every crypto test runs against: the TypeScript twin always, the Rust addon when it
+ * loads. With BUNMARK_REQUIRE_NATIVE=1 a missing addon is an error (importing src/crypto/index.ts already
+ * throws then; the check here keeps the rule explicit).
+ */
+import type { HashBackend } from "../src/crypto/api.ts";
+import { backendByName } from "../src/crypto/index.ts";
+
+export function backendsUnderTest(): HashBackend[] {
+  const native = backendByName("native");
+  if (!native && process.env.BUNMARK_REQUIRE_NATIVE === "1") throw new Error("BUNMARK_REQUIRE_NATIVE=1 but the native addon is unavailable");
+  return native ? [backendByName("js")!, native] : [backendByName("js")!];
+}
+
+export const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
+export const bytes = (h: string): Uint8Array => new Uint8Array(Buffer.from(h, "hex"));
+export const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
