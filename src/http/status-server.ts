@@ -43,19 +43,27 @@ export interface StatusServer {
   stop(): void;
 }
 
+function route(req: Request, snapshot: () => StatusSnapshot): Response {
+  const path = new URL(req.url).pathname;
+  if (path === "/status") return Response.json(snapshot());
+  if (path === "/metrics") return new Response(renderMetrics(snapshot()), { headers: { "content-type": "text/plain; version=0.0.4" } });
+  return new Response("not found\n", { status: 404 });
+}
+
 /** Serves the endpoint on `host:port` (`[v6]:port` accepted). */
 export function startStatusServer(address: string, snapshot: () => StatusSnapshot): StatusServer {
   const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(address);
   if (!m) throw new Error(`--http expects HOST:PORT, got ${JSON.stringify(address)}`);
-  const server = Bun.serve({
-    hostname: m[1]!,
-    port: Number(m[2]),
-    fetch(req) {
-      const path = new URL(req.url).pathname;
-      if (path === "/status") return Response.json(snapshot());
-      if (path === "/metrics") return new Response(renderMetrics(snapshot()), { headers: { "content-type": "text/plain; version=0.0.4" } });
-      return new Response("not found\n", { status: 404 });
-    },
-  });
+  const server = Bun.serve({ hostname: m[1]!, port: Number(m[2]), fetch: (req) => route(req, snapshot) });
   return { url: server.url.href, stop: () => server.stop(true) };
 }
+
+/**
+ * The same endpoint on a unix socket in the data directory, always on: `bunmark status` reads peer counts
+ * there (the socket's file mode keeps it to the node's user).
+ */
+export function startLocalStatusSocket(path: string, snapshot: () => StatusSnapshot): StatusServer {
+  const server = Bun.serve({ unix: path, fetch: (req) => route(req, snapshot) });
+  return { url: `unix:${path}`, stop: () => server.stop(true) };
+}
+

@@ -1,0 +1,87 @@
+/**
+ * `bunmark run [--config FILE] [--data DIR] [--chain NAME] [--listen HOST:PORT]… [--connect KEY@HOST:PORT]…
+ *  [--announce HOST:PORT]… [--http HOST:PORT] [--log-level LEVEL]`
+ *
+ * Without a configuration: chain local, keys generated into ./data on first start, listening on 127.0.0.1 and
+ * ::1 at port 2136 (or the next port free on both). SIGINT/SIGTERM stop the node cleanly.
+ */
+import { readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { buildConfig, ConfigError, type NodeConfig } from "../config.ts";
+import { logger, setLogLevel } from "../log.ts";
+import { Node } from "../node.ts";
+import { flag, flagAll, parseArgs } from "./args.ts";
+
+const log = logger("run");
+
+/** True when a TCP listener can be opened on host:port right now. */
+function portFree(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(false));
+    server.listen({ host, port, exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+/** The embedded default listens on loopback; move both addresses to the first port free on both. */
+async function pickDefaultPort(cfg: NodeConfig): Promise<NodeConfig> {
+  const base = Number(/:(\d+)$/.exec(cfg.peering.listen[0]!)![1]);
+  for (let port = base; port < base + 100; port++) {
+    if ((await portFree("127.0.0.1", port)) && (await portFree("::1", port))) {
+      if (port !== base) log.info("default peer port busy, using the next free one", { port });
+      return { ...cfg, peering: { ...cfg.peering, listen: [`127.0.0.1:${port}`, `[::1]:${port}`] } };
+    }
+  }
+  throw new ConfigError(`no free port between ${base} and ${base + 99} on 127.0.0.1 and ::1`);
+}
+
+function readConfigFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new ConfigError(`cannot read configuration ${path}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(`configuration ${path} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+export async function main(args: string[]): Promise<number> {
+  const p = parseArgs(args);
+  if (p.positional.length > 0) throw new ConfigError(`unexpected argument: ${p.positional[0]}`);
+  const configPath = flag(p, "config");
+  let cfg = buildConfig(configPath ? readConfigFile(configPath) : undefined, {
+    config: configPath,
+    data: flag(p, "data"),
+    chain: flag(p, "chain"),
+    listen: flagAll(p, "listen"),
+    connect: flagAll(p, "connect"),
+    announce: flagAll(p, "announce"),
+    http: flag(p, "http"),
+    logLevel: flag(p, "log-level"),
+  }, process.cwd());
+  setLogLevel(cfg.log_level);
+  if (cfg.listen_is_default) cfg = await pickDefaultPort(cfg);
+
+  const node = await Node.start(cfg);
+  const done = new Promise<number>((resolve) => {
+    const stop = (signal: string) => {
+      log.info("signal received, shutting down", { signal });
+      // A second signal, or a stop that hangs, must not keep the process alive past the 5 s promise.
+      setTimeout(() => {
+        log.error("shutdown took too long, exiting");
+        process.exit(1);
+      }, 4500).unref();
+      node.stop().then(() => resolve(0), (e) => {
+        log.error("shutdown failed", { error: e });
+        resolve(1);
+      });
+    };
+    process.once("SIGINT", () => stop("SIGINT"));
+    process.once("SIGTERM", () => stop("SIGTERM"));
+  });
+  return done;
+}

@@ -1,0 +1,261 @@
+/**
+ * Node assembly: opens the store, keys, announce, reservoir, listener and connector from a NodeConfig and wires
+ * them together in bitmarkd's start-up order (command/bitmarkd/main.go). `stop()` undoes it in reverse and
+ * leaves LMDB flushed; it is what SIGINT/SIGTERM call.
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { activeBackendName, hash } from "./crypto/index.ts";
+import { openStore, type Store } from "./chain/store.ts";
+import type { NodeConfig } from "./config.ts";
+import { logger } from "./log.ts";
+import { Announce } from "./peer/announce.ts";
+import { JsonPeerFile, peerFilePath } from "./peer/announce-store.ts";
+import type { AnnounceTiming } from "./peer/announce-timing.ts";
+import { canonical, packConnections, parseConnection, resolveConnection } from "./peer/address.ts";
+import { BroadcastQueue } from "./peer/broadcast.ts";
+import { Connector } from "./peer/connector.ts";
+import { connectorConfigFromTiming } from "./peer/connector-constants.ts";
+import type { ListenerContext } from "./peer/listener.ts";
+import { PeerListener } from "./peer/listener-server.ts";
+import { ModeState } from "./peer/mode.ts";
+import { SyncProgress } from "./peer/sync-progress.ts";
+import { PushDispatcher } from "./peer/push.ts";
+import { startReservoir, type RunningReservoir, type ReservoirLimits } from "./reservoir/index.ts";
+import { startLocalStatusSocket, startStatusServer, type StatusServer, type StatusSnapshot } from "./http/status-server.ts";
+import { VERSION } from "./version.ts";
+import { readKeyPair, ensureKeyPair } from "./wire/keys.ts";
+import type { CurveKeyPair } from "./wire/curve.ts";
+import { shutdown as shutdownWire } from "./wire/context.ts";
+
+const log = logger("node");
+
+/** Files a running node keeps in its data directory. */
+export const RUNNING_FILE = "node.json";
+export const LOCAL_STATUS_SOCKET = "status.sock";
+
+export interface RunningNode {
+  pid: number;
+  chain: string;
+  publicKey: string;
+  /** bound endpoints, `tcp://a.b.c.d:p` / `tcp://[v6]:p` */
+  listen: string[];
+}
+
+/** `timing` keys (milliseconds) that reach the announce subsystem and the reservoir; the connector reads its own. */
+function announceTiming(t: Record<string, number>): Partial<AnnounceTiming> {
+  return {
+    ...(t.announce_initial ? { initialMs: t.announce_initial } : {}),
+    ...(t.announce_interval ? { intervalMs: t.announce_interval } : {}),
+    ...(t.announce_rebroadcast ? { rebroadcastMs: t.announce_rebroadcast } : {}),
+    ...(t.announce_expiry ? { expiryMs: t.announce_expiry } : {}),
+  };
+}
+
+function reservoirLimits(t: Record<string, number>): Partial<ReservoirLimits> {
+  const out: Partial<ReservoirLimits> = {};
+  if (t.reservoir_timeout) out.reservoirTimeoutMs = t.reservoir_timeout;
+  if (t.asset_timeout) out.assetTimeoutMs = t.asset_timeout;
+  if (t.reservoir_clean) out.cleanIntervalMs = t.reservoir_clean;
+  if (t.reservoir_rebroadcast) out.rebroadcastIntervalMs = t.reservoir_rebroadcast;
+  return out;
+}
+
+/** Refuses a second node on one data directory; clears what a killed node left behind. */
+function claimDataDirectory(dir: string): void {
+  try {
+    const { pid } = JSON.parse(readFileSync(join(dir, RUNNING_FILE), "utf8")) as RunningNode;
+    if (pid !== process.pid && processAlive(pid)) throw new Error(`another node (pid ${pid}) is running with data directory ${dir}`);
+  } catch (e) {
+    if (!(e instanceof SyntaxError) && (e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+  }
+  rmSync(join(dir, LOCAL_STATUS_SOCKET), { force: true });
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Key files from the configuration: both absent → generated (first start); otherwise read and checked. */
+function loadKeys(cfg: NodeConfig): CurveKeyPair {
+  const { public_key, private_key } = cfg.peering;
+  const defaults = public_key === join(cfg.data_directory, "peer.public") && private_key === join(cfg.data_directory, "peer.private");
+  return defaults ? ensureKeyPair(cfg.data_directory) : readKeyPair(public_key, private_key);
+}
+
+export class Node {
+  readonly startedAt = Date.now();
+  #stopping: Promise<void> | null = null;
+
+  private constructor(
+    readonly config: NodeConfig,
+    readonly keys: CurveKeyPair,
+    readonly store: Store,
+    readonly mode: ModeState,
+    readonly announce: Announce,
+    readonly broadcast: BroadcastQueue,
+    readonly reservoir: RunningReservoir,
+    readonly listener: PeerListener,
+    readonly connector: Connector,
+    readonly progress: SyncProgress,
+    readonly http: StatusServer[],
+  ) {}
+
+  /** Starts a node; throws a one-line error (Fault, ConfigError, bind error) and leaves nothing open on failure. */
+  static async start(cfg: NodeConfig): Promise<Node> {
+    mkdirSync(cfg.data_directory, { recursive: true, mode: 0o700 });
+    claimDataDirectory(cfg.data_directory);
+    const keys = loadKeys(cfg);
+    const self = Buffer.from(keys.publicKey).toString("hex");
+    for (const c of cfg.peering.connect) {
+      if (c.public_key === self) throw new Error("connecting to self forbidden");
+    }
+    const listen = cfg.peering.listen.map(parseConnection);
+    const announced = await Promise.all(cfg.peering.announce.map(resolveConnection));
+    const rpcAnnounced = await Promise.all(cfg.client_rpc.announce.map(resolveConnection));
+
+    const opened: { close(): unknown }[] = [];
+    try {
+      const store = openStore(cfg.data_directory, cfg.chain);
+      opened.push(store);
+      const mode = new ModeState();
+      const broadcast = new BroadcastQueue();
+      const announce = new Announce({
+        timing: announceTiming(cfg.timing),
+        store: new JsonPeerFile(peerFilePath(cfg.data_directory, cfg.chain)),
+        onBroadcast: (command, parameters) => broadcast.send(command, parameters),
+        onTarget: (target) => connector.connectTarget(target),
+      });
+
+      const push = new PushDispatcher({ isNormal: () => mode.isNormal(), announce, broadcast });
+      const reservoir = startReservoir({
+        store,
+        chain: cfg.chain,
+        mode,
+        broadcast: (command, parameters) => broadcast.send(command, parameters),
+        limits: reservoirLimits(cfg.timing),
+      });
+      opened.push({ close: () => reservoir.stop() });
+      reservoir.register(push);
+
+      const ownListeners = packConnections(announced);
+      const progress = new SyncProgress();
+      const connector: Connector = new Connector({
+        chain: cfg.chain,
+        progress,
+        keys,
+        listeners: () => ownListeners,
+        store,
+        hash,
+        mode,
+        announce,
+        broadcast,
+        config: connectorConfigFromTiming(cfg.timing),
+        preferIPv6: cfg.peering.prefer_ipv6,
+        statics: cfg.peering.connect.map((c) => ({ publicKey: new Uint8Array(Buffer.from(c.public_key, "hex")), address: canonical(parseConnection(c.address)) })),
+      });
+      opened.push({ close: () => connector.stop() });
+      // A pushed block is stored only outside resynchronisation; the dispatcher relays it once stored.
+      push.register("block", async (packed) => {
+        if (!connector.acceptsBroadcastBlocks()) return false;
+        await store.storeIncoming(packed);
+        return true;
+      });
+
+      const context: ListenerContext = {
+        chain: cfg.chain,
+        version: VERSION,
+        isNormal: () => mode.isNormal(),
+        height: () => store.height(),
+        getBlock: (n) => store.getBlock(n),
+        digestForBlock: (n) => store.digestForBlock(n),
+        announce,
+        push: (command, parameters) => push.push(command, parameters),
+      };
+      const listener = PeerListener.open({ listen: listen.map(canonical), keys, context });
+      opened.push(listener);
+
+      // Own records: what peers learn through `R` and `peer` pushes.
+      announce.setSelf(keys.publicKey, ownListeners);
+      if (cfg.client_rpc.fingerprint && rpcAnnounced.length > 0) {
+        announce.setRpc(new Uint8Array(Buffer.from(cfg.client_rpc.fingerprint, "hex")), packConnections(rpcAnnounced));
+      }
+      await announce.start();
+      opened.push({ close: () => announce.stop() });
+      connector.start();
+
+      let node: Node;
+      const http = [startLocalStatusSocket(join(cfg.data_directory, LOCAL_STATUS_SOCKET), () => node.status())];
+      if (cfg.http) http.push(startStatusServer(cfg.http, () => node.status()));
+      opened.push({ close: () => http.forEach((h) => h.stop()) });
+      node = new Node(cfg, keys, store, mode, announce, broadcast, reservoir, listener, connector, progress, http);
+      writeFileSync(join(cfg.data_directory, RUNNING_FILE), JSON.stringify(node.running()) + "\n");
+      log.info("started", {
+        chain: cfg.chain,
+        height: store.height(),
+        publicKey: self,
+        listen: listener.endpoints.join(","),
+        digest: activeBackendName(),
+        data: cfg.data_directory,
+        ...(cfg.http ? { http: http[1]!.url } : {}),
+      });
+      return node;
+    } catch (e) {
+      for (const o of opened.reverse()) {
+        try {
+          await o.close();
+        } catch {
+          // already failing: the first error is the one to report
+        }
+      }
+      await shutdownWire();
+      throw e;
+    }
+  }
+
+  /** What `bunmark status` needs to find this node: written to DATA/node.json while it runs. */
+  running(): RunningNode {
+    return { pid: process.pid, chain: this.config.chain, publicKey: Buffer.from(this.keys.publicKey).toString("hex"), listen: [...this.listener.endpoints] };
+  }
+
+  status(): StatusSnapshot {
+    return {
+      version: VERSION,
+      chain: this.config.chain,
+      mode: this.mode.get(),
+      height: this.store.height(),
+      publicKey: Buffer.from(this.keys.publicKey).toString("hex"),
+      listeners: [...this.listener.endpoints],
+      peersIn: this.listener.connections,
+      peersOut: this.connector.status().registered,
+      knownPeers: this.announce.peers().length,
+      blocksPerSecond: this.progress.figures(0).rate,
+      digestBackend: activeBackendName(),
+      reservoir: this.reservoir.reservoir.sizes(),
+      uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
+    };
+  }
+
+  /** Stops everything in reverse start-up order; idempotent. */
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      log.info("stopping");
+      this.mode.set("Stopped");
+      for (const h of this.http) h.stop();
+      rmSync(join(this.config.data_directory, RUNNING_FILE), { force: true });
+      await this.connector.stop();
+      this.listener.close();
+      await this.announce.stop();
+      this.reservoir.stop();
+      await shutdownWire();
+      await this.store.close();
+      log.info("stopped");
+    })();
+    return this.#stopping;
+  }
+}
