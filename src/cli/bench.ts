@@ -43,7 +43,7 @@ export async function main(args: string[]): Promise<number> {
     return has(p, "help") ? 0 : 2;
   }
   // Everything but the benchmark's name goes to the module (--json, and module options such as --runs).
-  const pass = args.filter((a, i) => i !== args.indexOf(which));
+  const pass = args.filter((_, i) => i !== args.indexOf(which));
   if (which !== "all") return runOne(which, pass);
   let worst = 0;
   for (const name of Object.keys(BENCHES)) worst = Math.max(worst, await runOne(name, pass));
