@@ -1,10 +1,10 @@
 /**
  * Argon2d version 0x13 (RFC 9106) in pure TypeScript, and the Bitmark block digest built on it.
  *
- * Memory is one Int32Array; every 64-bit word is a (lo, hi) pair of int32 at [2k, 2k+1], so the arena's bytes
- * are the blocks' little-endian bytes. The compression function works on int32 values only: JavaScriptCore keeps
- * them in registers, whereas uint32 values above 2^31 would fall back to doubles. The block digest reuses one
- * 128 MiB arena per thread instead of allocating per call.
+ * Memory is one Int32Array; every 64-bit word is a (lo, hi) pair of int32 at [2k, 2k+1], so on little-endian
+ * hosts the arena's bytes are the blocks' bytes. The permutation (argon2-permute.ts, generated) keeps its values
+ * int32, which JavaScriptCore holds in registers (uint32 values above 2^31 would become doubles). The block
+ * digest reuses one 128 MiB arena per thread instead of allocating per call.
  */
 import type { Argon2Params } from "../api.ts";
 import { permute } from "./argon2-permute.ts";
