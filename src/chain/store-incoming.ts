@@ -40,7 +40,7 @@ export interface StoreIncomingOptions {
 }
 
 /** Argon2 digests of the headers of several packed blocks, computed in parallel off the JS thread. */
-export function digestsFor(store: Pick<Store, "hash">, packedBlocks: Uint8Array[]): Promise<Uint8Array[]> {
+export async function digestsFor(store: Pick<Store, "hash">, packedBlocks: Uint8Array[]): Promise<Uint8Array[]> {
   for (const p of packedBlocks) if (p.length < HEADER_SIZE) fail("invalid block header size");
   return store.hash.blockDigestBatch(packedBlocks.map((p) => p.subarray(0, HEADER_SIZE)));
 }

@@ -24,7 +24,7 @@ import { genesisFor, GENESIS_NUMBER, type Genesis } from "./genesis.ts";
 import { blockNumberKey, HEADER_SIZE, readBlockNumberKey, unpackHeader } from "./header.ts";
 import { ownershipEntry, type KV, type OwnershipEntry, type OwnershipTables } from "./ownership.ts";
 import { deleteDownToBlock } from "./delete-down.ts";
-import { storeIncoming, type StoreIncomingOptions } from "./store-incoming.ts";
+import { digestsFor, storeIncoming, type StoreIncomingOptions } from "./store-incoming.ts";
 import type { BlockEvent } from "./block.ts";
 
 const log = logger("store");
@@ -185,6 +185,14 @@ export class Store {
   /** Validates and stores one block (8.2 StoreIncoming); see store-incoming.ts. Calls run in order. */
   storeIncoming(packed: Uint8Array, options: StoreIncomingOptions = {}): Promise<BlockEvent> {
     return this.serial(() => storeIncoming(this, packed, options));
+  }
+
+  /**
+   * Argon2 digests of several packed blocks' headers, in parallel off the JS thread (native worker threads):
+   * verify a fetched batch first, then store each block in order with `{ digest }`.
+   */
+  digestsFor(packedBlocks: Uint8Array[]): Promise<Uint8Array[]> {
+    return digestsFor(this, packedBlocks);
   }
 
   /** Deletes every block numbered ≥ n, highest first (8.2 DeleteDownToBlock); see delete-down.ts. */
