@@ -375,11 +375,14 @@ function basePoint(): Point {
 
 /** r = Σ [scalar_i] P_i over (digits, table) pairs, by one shared chain of doublings (Straus). */
 function multiScalarMul(r: Point, terms: [Int8Array, Cached[]][]): void {
+  // Positions holding a digit of any term: the doubling before them must produce T for the addition.
+  const used = new Uint8Array(257);
+  for (const [digits] of terms) for (let i = 0; i < 257; i++) if (digits[i] !== 0) used[i] = 1;
   identity(r);
   let top = 256;
-  while (top >= 0 && terms.every(([d]) => d[top] === 0)) top--;
+  while (top >= 0 && used[top] === 0) top--;
   for (let i = top; i >= 0; i--) {
-    double(r, r, terms.some(([d]) => d[i] !== 0));
+    double(r, r, used[i] === 1);
     for (const [digits, table] of terms) {
       const d = digits[i]!;
       if (d > 0) addCached(r, r, table[d >> 1]!, false);
