@@ -4,6 +4,7 @@
  */
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 export function utf8Bytes(text: string): Uint8Array {
   return encoder.encode(text);
@@ -46,7 +47,7 @@ export function utf8Text(bytes: Uint8Array): string {
   let out = "";
   for (let i = 0; i < bytes.length; ) {
     const len = sequenceLength(bytes, i);
-    out += len === 0 ? "\ufffd" : new TextDecoder().decode(bytes.subarray(i, i + len));
+    out += len === 0 ? "\ufffd" : decoder.decode(bytes.subarray(i, i + len));
     i += len || 1;
   }
   return out;

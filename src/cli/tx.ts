@@ -6,13 +6,12 @@
  */
 import { isChainName, isTestnet, type ChainName } from "../chain/chains.ts";
 import { accountToString, checkSignature, type Account } from "../chain/account.ts";
-import { fromHex, toDisplayHex, toHex, bytesEqual, concatBytes } from "../chain/hex.ts";
+import { fromHex, toDisplayHex, toHex, bytesEqual } from "../chain/hex.ts";
 import {
   assetIdOf,
+  encodeCountersignedPart,
   encodeRecord,
-  encodeSignedPart,
   isCountersigned,
-  lengthPrefixed,
   packRecord,
   RECORD_NAMES,
   recordJSON,
@@ -54,9 +53,8 @@ function signatureReport(rec: TxRecord): { [key: string]: JsonValue } {
 /** A countersignature is by the new owner, so it can be checked alone. */
 function countersignatureReport(rec: TxRecord, owner: Account): { [key: string]: JsonValue } {
   if (!isCountersigned(rec)) return {};
-  const message = concatBytes(encodeSignedPart(rec), lengthPrefixed(rec.signature));
   try {
-    checkSignature(owner, message, rec.countersignature);
+    checkSignature(owner, encodeCountersignedPart(rec), rec.countersignature);
     return { signer: accountToString(owner), valid: true };
   } catch (e) {
     return { signer: accountToString(owner), valid: false, error: faultText(e) };

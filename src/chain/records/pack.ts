@@ -64,9 +64,14 @@ export function isCountersigned(rec: TxRecord): rec is CountersignedRecord {
   return rec.tag === 5 || rec.tag === 7;
 }
 
+/** What the countersignature covers, without checks: the signed part ‖ lp(signature). */
+export function encodeCountersignedPart(rec: TxRecord): Uint8Array {
+  return concatBytes(encodeSignedPart(rec), lengthPrefixed(rec.signature));
+}
+
 /** The complete canonical packed record (signatures included), without any checks. */
 export function encodeRecord(rec: TxRecord): Uint8Array {
-  const signed = concatBytes(encodeSignedPart(rec), lengthPrefixed(rec.signature));
+  const signed = encodeCountersignedPart(rec);
   return isCountersigned(rec) ? concatBytes(signed, lengthPrefixed(rec.countersignature)) : signed;
 }
 
@@ -75,6 +80,10 @@ function requireKeys(owner: Account, signer: Account | undefined, ownerMayBeZero
   if (signer === undefined || isZeroAccount(signer) || (!ownerMayBeZero && isZeroAccount(owner))) {
     fail("invalid owner or registrant");
   }
+}
+
+function checkEscrow(escrow: Escrow | null, testnet: boolean): void {
+  if (escrow !== null) validateAddress(escrow.currency, escrow.address, testnet);
 }
 
 /** Metadata is empty or `k NUL v NUL … k NUL v`: an even number of NUL-separated parts, none empty. */
@@ -123,19 +132,19 @@ export function checkRecord(rec: TxRecord, signer: Account | undefined): asserts
       return;
     case 4:
       requireKeys(rec.owner, signer, true);
-      if (rec.escrow) validateAddress(rec.escrow.currency, rec.escrow.address, signer.testnet);
+      checkEscrow(rec.escrow, signer.testnet);
       return;
     case 5:
       if (rec.countersignature.length > MAX_SIGNATURE) fail("signature too long");
       requireKeys(rec.owner, signer);
-      if (rec.escrow) validateAddress(rec.escrow.currency, rec.escrow.address, signer.testnet);
+      checkEscrow(rec.escrow, signer.testnet);
       return;
     case 6:
     case 7:
       requireKeys(rec.owner, signer);
       checkPayments(rec.version, signer.testnet, rec.payments);
       packCurrencyMap(rec.payments, signer.testnet);
-      if (rec.tag === 7 && rec.escrow) validateAddress(rec.escrow.currency, rec.escrow.address, signer.testnet);
+      if (rec.tag === 7) checkEscrow(rec.escrow, signer.testnet);
       return;
   }
 }
@@ -148,7 +157,8 @@ export function signedPart(rec: TxRecord, signer: Account | undefined): Uint8Arr
 
 /** Checks and returns the bytes the countersignature covers: the signed part ‖ lp(signature). */
 export function countersignedPart(rec: CountersignedRecord, signer: Account | undefined): Uint8Array {
-  return concatBytes(signedPart(rec, signer), lengthPrefixed(rec.signature));
+  checkRecord(rec, signer);
+  return encodeCountersignedPart(rec);
 }
 
 /**
@@ -156,9 +166,9 @@ export function countersignedPart(rec: CountersignedRecord, signer: Account | un
  * and 7) and returns the canonical packed record. Throws a Fault with 8.2's text.
  */
 export function packRecord(rec: TxRecord, signer: Account | undefined): Uint8Array {
-  const message = signedPart(rec, signer);
-  checkSignature(signer!, message, rec.signature);
-  const signed = concatBytes(message, lengthPrefixed(rec.signature));
+  checkRecord(rec, signer);
+  checkSignature(signer, encodeSignedPart(rec), rec.signature);
+  const signed = encodeCountersignedPart(rec);
   if (!isCountersigned(rec)) return signed;
   checkSignature(rec.owner, signed, rec.countersignature);
   return concatBytes(signed, lengthPrefixed(rec.countersignature));

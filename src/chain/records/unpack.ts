@@ -27,14 +27,18 @@ class Reader {
     return value;
   }
 
-  /** A length-prefixed field; `min` is 0 only for asset metadata. */
-  bytes(min = 1): Uint8Array {
+  /** Skips over a length-prefixed field and returns where its content lies; `min` is 0 only for metadata. */
+  span(min = 1): [start: number, end: number] {
     const len = clippedVarint(this.buf, min, MAX_FIELD, this.n);
     if (len.count === 0) fail("not transaction pack");
     const start = this.n + len.count;
     if (start + len.value > this.buf.length) fail("not transaction pack");
     this.n = start + len.value;
-    return this.buf.slice(start, this.n);
+    return [start, this.n];
+  }
+
+  bytes(min = 1): Uint8Array {
+    return this.buf.slice(...this.span(min));
   }
 
   account(): Account {
@@ -69,13 +73,8 @@ class Reader {
   payments(): { version: bigint; payments: CurrencyMap } {
     const version = this.uint();
     if (version !== BigInt(PAYMENT_VERSION)) fail("invalid currency address");
-    const len = clippedVarint(this.buf, 1, MAX_FIELD, this.n);
-    if (len.count === 0) fail("not transaction pack");
-    const start = this.n + len.count;
-    if (start + len.value > this.buf.length) fail("not transaction pack");
-    const { map, currencies } = unpackCurrencyMap(this.buf.subarray(start, start + len.value), this.testnet, this.buf);
+    const { map, currencies } = unpackCurrencyMap(this.buf.subarray(...this.span()), this.testnet, this.buf);
     if (!isPaymentVersionSet(currencies)) fail("invalid currency address");
-    this.n = start + len.value;
     return { version, payments: map };
   }
 }
