@@ -15,9 +15,13 @@ import {
   countersignedPart,
   encodeRecord,
   isCountersigned,
+  isTransfer,
+  linkOf,
+  ownerOf,
   packRecord,
   RECORD_NAMES,
   recordJSON,
+  selfSigner,
   signedPart,
   signRecord,
   txIdOf,
@@ -165,6 +169,30 @@ describe("asset ids", () => {
     }
     expect(toHex(assetIdFromHex(input.text))).toBe(expected.bytes_hex);
     expect(JSON.stringify(toHex(assetIdFromHex(input.text)))).toBe(expected.json);
+  });
+});
+
+describe("roles (spec §5.3, ownership OwnerOf)", () => {
+  // [record, is a transfer, self-signer field, leaves an owner]
+  const roles: [string, boolean, string | null, boolean][] = [
+    ["TestPackBaseData", false, "owner", false],
+    ["TestPackAssetData", false, "registrant", false],
+    ["TestPackBitmarkIssue", false, "owner", true],
+    ["TestPackBitmarkTransferOne", true, null, true],
+    ["TestPackBitmarkTransferCountersignedOne", true, null, true],
+    ["TestPackBlockFoundation", false, "owner", true],
+    ["TestPackBlockOwnerTransfer", true, null, true],
+  ];
+  test.each(roles)("%s", (id, transfer, signerField, hasOwner) => {
+    const c = cases("pack_unpack_txid").find((x) => x.id === id)!;
+    const { record } = unpackRecord(hex(c.expected.packed_hex), true);
+    const fields = record as unknown as Record<string, unknown>;
+    expect(isTransfer(record)).toBe(transfer);
+    expect(linkOf(record) && toHex(linkOf(record)!)).toBe(transfer ? c.input.fields.link : undefined);
+    expect(selfSigner(record)).toBe(signerField === null ? undefined : (fields[signerField] as never));
+    expect(ownerOf(record)).toBe(hasOwner ? (fields.owner as never) : undefined);
+    // the self-signer is the key the record validates with
+    if (signerField) expect(toHex(packRecord(record, selfSigner(record)))).toBe(c.expected.packed_hex);
   });
 });
 

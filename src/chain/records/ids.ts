@@ -3,7 +3,7 @@ import { hash } from "../../crypto/index.ts";
 import { fail } from "../../fault.ts";
 import { fromHex } from "../hex.ts";
 import { utf8Bytes } from "../utf8.ts";
-import { ASSET_ID_LENGTH, type AssetData } from "./types.ts";
+import { ASSET_ID_LENGTH } from "./types.ts";
 
 /**
  * Transaction id = sha3-256 of the record's bytes exactly as they appeared (signatures included, not a
@@ -16,10 +16,6 @@ export function txIdOf(raw: Uint8Array): Uint8Array {
 /** Asset id = sha3-512 of the fingerprint bytes (64 bytes, never byte-reversed). */
 export function assetIdOf(fingerprint: Uint8Array | string): Uint8Array {
   return hash.sha3_512(typeof fingerprint === "string" ? utf8Bytes(fingerprint) : fingerprint);
-}
-
-export function assetIdOfRecord(asset: AssetData): Uint8Array {
-  return assetIdOf(asset.fingerprint);
 }
 
 /** Asset id from its text form: exactly 128 hex digits, else "not asset id". */

@@ -3,16 +3,11 @@
  * block validator or the reservoir asks of a decoded record.
  */
 import type { Account } from "../account.ts";
-import type { CountersignedRecord, TransferRecord, TxRecord } from "./types.ts";
+import type { TransferRecord, TxRecord } from "./types.ts";
 
 /** Transfers (tags 4, 5, 7) continue the transaction named by their `link`. */
 export function isTransfer(rec: TxRecord): rec is TransferRecord {
   return rec.tag === 4 || rec.tag === 5 || rec.tag === 7;
-}
-
-/** Bitmark transfers proper (tags 4, 5), as opposed to block-ownership transfers. */
-export function isBitmarkTransfer(rec: TxRecord): rec is Exclude<TransferRecord, { tag: 7 }> {
-  return rec.tag === 4 || rec.tag === 5;
 }
 
 /** The txid (storage order) a transfer continues; undefined for other records. */
@@ -23,7 +18,8 @@ export function linkOf(rec: TxRecord): Uint8Array | undefined {
 /**
  * The account whose signature a record carries when it can be known from the record alone: BaseData,
  * BitmarkIssue and BlockFoundation are signed by their owner, AssetData by its registrant. For transfers the
- * signer is the current owner of `link` (see `ownerOf` applied to the linked record): undefined here.
+ * signer is the current owner of `link` (see `ownerOf` applied to the linked record): undefined here. The
+ * countersignature of tags 5 and 7 is always by the record's `owner` (the new owner).
  */
 export function selfSigner(rec: TxRecord): Account | undefined {
   switch (rec.tag) {
@@ -36,11 +32,6 @@ export function selfSigner(rec: TxRecord): Account | undefined {
     default:
       return undefined;
   }
-}
-
-/** The countersigner of tags 5 and 7 is the new owner. */
-export function countersignerOf(rec: CountersignedRecord): Account {
-  return rec.owner;
 }
 
 /**

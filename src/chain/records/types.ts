@@ -8,14 +8,6 @@
 import type { Account } from "../account.ts";
 import type { Currency, CurrencyMap } from "../currency.ts";
 
-export const TAG_BASE_DATA = 1;
-export const TAG_ASSET_DATA = 2;
-export const TAG_BITMARK_ISSUE = 3;
-export const TAG_TRANSFER_UNRATIFIED = 4;
-export const TAG_TRANSFER_COUNTERSIGNED = 5;
-export const TAG_BLOCK_FOUNDATION = 6;
-export const TAG_BLOCK_OWNER_TRANSFER = 7;
-
 export type RecordTag = 1 | 2 | 3 | 4 | 5 | 6 | 7;
 
 /** Record type names as bitmarkd's RPC and dump commands print them (transactionrecord.RecordName). */
