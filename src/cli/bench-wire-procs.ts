@@ -1,0 +1,200 @@
+/**
+ * The processes of `bunmark bench wire`: the bunmark node under test, the node + npm zeromq baseline server and
+ * the load generator (both node scripts beside this file), plus what the bench reads about them (CPU time, a
+ * handled signal). Every child is a separate process, so the servers never share a CPU budget with the load.
+ *
+ *   nodeSetup()                → { node, scriptDir } | { skip: reason }   (node + zeromq usable?)
+ *   startBunmark(dir, chainDir) → RunningServer  (a real node: `bench wire --node-data DIR --node-listen ADDR`)
+ *   startBaseline(setup, table) → RunningServer
+ *   probe(setup, server, requests) → reply frames (hex), one request at a time
+ *   generate(setup, server, load, onMeasuring) → LoadFigures
+ */
+import { spawnSync, type Subprocess } from "bun";
+import { cpSync, existsSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { RUNNING_FILE, type RunningNode } from "../node.ts";
+import { z85Encode } from "../wire/z85.ts";
+import { selfCommand } from "./bench-sync.ts";
+
+export type HexFrames = string[];
+
+export interface NodeSetup {
+  node: string;
+  scriptDir: string;
+}
+
+export interface RunningServer {
+  name: string;
+  proc: Subprocess;
+  endpoint: string;
+  /** Z85, as the zeromq binding takes it. */
+  serverKey: string;
+}
+
+export interface LoadRun {
+  clients: number;
+  warmupMs: number;
+  measureMs: number;
+  requests: HexFrames[];
+  expect: HexFrames[];
+}
+
+/** One line of the generator (bench-wire-load.mjs). */
+export interface LoadFigures {
+  clients: number;
+  seconds: number;
+  requests: number;
+  errors: number;
+  perSecond: number;
+  p50Us: number;
+  p99Us: number;
+  generatorCpuMs: number;
+}
+
+const START_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 10_000;
+const LOAD_SCRIPT = "bench-wire-load.mjs";
+const BASELINE_SCRIPT = "bench-wire-baseline.mjs";
+/** Linux reports process CPU time in clock ticks of 1/100 s (USER_HZ). */
+const TICK_MS = 10;
+
+/** The node executable and the scripts' directory, or why the node-side processes cannot run here. */
+export function nodeSetup(): NodeSetup | { skip: string } {
+  const scriptDir = import.meta.dir;
+  if (!existsSync(join(scriptDir, LOAD_SCRIPT))) return { skip: "the node scripts are not on disk (compiled executable: run it from a source checkout)" };
+  const node = process.env.BUNMARK_NODE ?? Bun.which("node");
+  if (!node) return { skip: "node is not installed" };
+  // `node` may be Bun's own shim, under which the zeromq binding does not work.
+  let check;
+  try {
+    check = spawnSync([node, "--input-type=module", "-e", "if (process.versions.bun) process.exit(3); await import('zeromq')"], { cwd: scriptDir, stderr: "pipe" });
+  } catch (e) {
+    return { skip: `node cannot run: ${e instanceof Error ? e.message : e}` };
+  }
+  if (check.exitCode === 3) return { skip: `${node} is Bun, not node` };
+  if (check.exitCode !== 0) return { skip: `node cannot load the npm zeromq package: ${check.stderr.toString().trim().split("\n")[0]}` };
+  return { node, scriptDir };
+}
+
+/** A TCP port free on 127.0.0.1 right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen({ host: "127.0.0.1", port: 0, exclusive: true }, () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** The lines of a child's stdout, as they come. */
+async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  const decoder = new TextDecoder();
+  let text = "";
+  for await (const chunk of stream) {
+    text += decoder.decode(chunk, { stream: true });
+    for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n")) {
+      yield text.slice(0, nl);
+      text = text.slice(nl + 1);
+    }
+  }
+  if (text) yield text;
+}
+
+/** User + system CPU time of a process so far, in milliseconds. */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(f[11]) + Number(f[12])) * TICK_MS;
+}
+
+/** True when the process has a handler for `signal` (so the signal can interrupt its system calls). */
+export function catchesSignal(pid: number, signal: number): boolean {
+  const caught = /^SigCgt:\s*([0-9a-f]+)$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? "0";
+  return ((BigInt(`0x${caught}`) >> BigInt(signal - 1)) & 1n) === 1n;
+}
+
+async function waitFor<T>(what: string, proc: Subprocess, poll: () => T | undefined): Promise<T> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    const v = poll();
+    if (v !== undefined) return v;
+    if (proc.exitCode !== null) throw new Error(`${what} exited with code ${proc.exitCode} before it was ready`);
+    if (Date.now() > deadline) throw new Error(`${what} not ready after ${START_TIMEOUT_MS / 1000} s`);
+    await Bun.sleep(50);
+  }
+}
+
+/**
+ * Starts a bunmark node on a free loopback port with data directory `dataDir` (a copy of `chainDir` when
+ * given); its log goes to DATA/node.log. Ready once it has written DATA/node.json.
+ */
+export async function startBunmark(dataDir: string, chainDir: string | undefined): Promise<RunningServer> {
+  if (chainDir) cpSync(chainDir, dataDir, { recursive: true });
+  const listen = `127.0.0.1:${await freePort()}`;
+  const proc = Bun.spawn([...selfCommand(), "bench", "wire", "--node-data", dataDir, "--node-listen", listen], {
+    stdin: "ignore",
+    stdout: Bun.file(join(dataDir, "node.log")),
+    stderr: "inherit",
+  });
+  const running = await waitFor("bunmark node", proc, () => {
+    try {
+      return JSON.parse(readFileSync(join(dataDir, RUNNING_FILE), "utf8")) as RunningNode;
+    } catch {
+      return undefined;
+    }
+  });
+  return { name: "bunmark", proc, endpoint: running.listen[0]!, serverKey: z85Encode(Buffer.from(running.publicKey, "hex")) };
+}
+
+/** Starts the node + zeromq baseline answering from `table` (request frames → reply frames). */
+export async function startBaseline(setup: NodeSetup, table: [HexFrames, HexFrames][]): Promise<RunningServer> {
+  const proc = Bun.spawn([setup.node, join(setup.scriptDir, BASELINE_SCRIPT)], {
+    stdin: new TextEncoder().encode(JSON.stringify({ table })),
+    stdout: "pipe",
+    stderr: "inherit",
+  });
+  for await (const line of lines(proc.stdout)) {
+    const [ready, endpoint, serverKey] = line.split(" ");
+    if (ready === "ready" && endpoint && serverKey) return { name: "baseline", proc, endpoint, serverKey };
+  }
+  throw new Error(`baseline exited with code ${await proc.exited} before it was ready`);
+}
+
+/** Stops a server with SIGINT (a node's clean shutdown) and returns its exit code. */
+export async function stopServer(server: RunningServer): Promise<number> {
+  if (server.proc.exitCode !== null) return server.proc.exitCode;
+  server.proc.kill("SIGINT");
+  const timer = setTimeout(() => server.proc.kill("SIGKILL"), STOP_TIMEOUT_MS);
+  const code = await server.proc.exited;
+  clearTimeout(timer);
+  return code;
+}
+
+function loadCommand(setup: NodeSetup, server: RunningServer, extra: object): string[] {
+  return [setup.node, join(setup.scriptDir, LOAD_SCRIPT), JSON.stringify({ endpoint: server.endpoint, serverKey: server.serverKey, ...extra })];
+}
+
+/** Sends each request once (one client) and returns the reply frames. */
+export async function probe(setup: NodeSetup, server: RunningServer, requests: HexFrames[]): Promise<HexFrames[]> {
+  const proc = Bun.spawn(loadCommand(setup, server, { clients: 1, probe: true, requests }), { stdout: "pipe", stderr: "inherit" });
+  const [out, code] = await Promise.all([new Response(proc.stdout).text(), proc.exited]);
+  if (code !== 0) throw new Error(`probe of ${server.name} failed (exit code ${code})`);
+  return (JSON.parse(out) as { replies: HexFrames[] }).replies;
+}
+
+/** One load run; `onMeasuring` is called when the warm-up ends. */
+export async function generate(setup: NodeSetup, server: RunningServer, load: LoadRun, onMeasuring: () => void): Promise<LoadFigures> {
+  const proc = Bun.spawn(loadCommand(setup, server, load), { stdout: "pipe", stderr: "inherit" });
+  let figures: LoadFigures | undefined;
+  for await (const line of lines(proc.stdout)) {
+    if (line === "measuring") onMeasuring();
+    else if (line.startsWith("{")) figures = JSON.parse(line) as LoadFigures;
+  }
+  const code = await proc.exited;
+  if (code !== 0 || !figures) throw new Error(`load generator against ${server.name} failed (exit code ${code})`);
+  return figures;
+}

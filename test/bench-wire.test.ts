@@ -1,0 +1,69 @@
+/**
+ * Smoke test of `bunmark bench wire`: the command runs in its tiny mode (--quick: genesis only, one short run)
+ * against a real node and the node + zeromq baseline, and prints every figure the report promises. Timings
+ * are not judged here (benchmarks are commands, not timed tests); correctness is: identical replies from both
+ * servers, and a node alive and answering after the signal run.
+ */
+import { describe, expect, test } from "bun:test";
+
+const ROOT = `${import.meta.dir}/..`;
+
+async function bench(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const proc = Bun.spawn([process.execPath, "src/cli.ts", "bench", "wire", ...args], { cwd: ROOT, stdout: "pipe", stderr: "pipe", env: { ...process.env, ...env } });
+  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  return { code, stdout, stderr };
+}
+
+const nodeAvailable = Bun.spawnSync(["node", "--input-type=module", "-e", "await import('zeromq')"], { cwd: `${ROOT}/src/cli`, stderr: "ignore" }).exitCode === 0;
+
+describe("bench wire", () => {
+  test.skipIf(!nodeAvailable)(
+    "--quick --json reports both servers, the signal run and the goals",
+    async () => {
+      const r = await bench(["--quick", "--json"]);
+      expect([0, 1]).toContain(r.code); // 1 = a goal missed, which a loaded test machine may well do
+      const report = JSON.parse(r.stdout);
+      expect(report.bench).toBe("wire");
+      expect(report.machine.cores).toBeGreaterThan(0);
+      expect(report.machine.node).toMatch(/^node v\d+/);
+      expect(report.config).toMatchObject({ runs: 1, clients: 8, height: 1, requests: 3 });
+      for (const name of ["bunmark", "baseline"]) {
+        const s = report.servers[name];
+        expect(s.runs.map((x: { clients: number }) => x.clients)).toEqual([1, 8]);
+        for (const run of s.runs) expect(run.errors).toBe(0);
+        expect(s.oneClient.perSecond).toBeGreaterThan(0);
+        expect(s.oneClient.p50Us).toBeGreaterThan(0);
+        expect(s.oneClient.p99Us).toBeGreaterThanOrEqual(s.oneClient.p50Us);
+        expect(s.eightClients.perSecond).toBeGreaterThan(0);
+        expect(s.eightClients.serverCpuUsPerRequest).toBeGreaterThanOrEqual(0);
+      }
+      expect(report.signals).toMatchObject({ signal: "SIGWINCH", caught: true, alive: true, answering: true, cleanStop: true });
+      expect(report.signals.sent).toBeGreaterThan(0);
+      expect(report.goals.map((g: { name: string }) => g.name)).toEqual([
+        "p50 latency ≤ 1.3 × baseline",
+        "1 client ≥ 3,400 req/s",
+        "8 clients ≥ 8,800 req/s",
+        "node alive and answering after signals",
+      ]);
+      expect(report.goals[3].status).toBe("pass");
+    },
+    120_000,
+  );
+
+  test.each([
+    { name: "node is Bun's own executable", env: { BUNMARK_NODE: process.execPath }, reason: /is Bun, not node/ },
+    { name: "node cannot run", env: { BUNMARK_NODE: "/nonexistent/node" }, reason: /node cannot load|ENOENT|not found/ },
+  ])("skips with a reason when $name", async ({ env, reason }) => {
+    const r = await bench(["--json"], env);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.bench).toBe("wire");
+    expect(report.skipped).toMatch(reason);
+  });
+
+  test.each([["--runs", "0"], ["--seconds", "0"]])("%s %s is refused", async (name, value) => {
+    const r = await bench([name, value]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("--runs and --seconds must be at least 1");
+  });
+});
