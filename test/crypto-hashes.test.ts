@@ -10,10 +10,12 @@ import { sha512 } from "../src/crypto/js/sha512.ts";
 
 type Input = { utf8?: string; repeat?: { byte: string; count: number } };
 const input = (i: Input): Uint8Array => (i.repeat ? new Uint8Array(i.repeat.count).fill(parseInt(i.repeat.byte, 16)) : utf8(i.utf8!));
+const labelled = <T extends { input: Input }>(vs: T[]) =>
+  vs.map((v) => ({ ...v, label: v.input.repeat ? `${v.input.repeat.count} × 0x${v.input.repeat.byte}` : JSON.stringify(v.input.utf8) }));
 const concat = (...parts: Uint8Array[]) => new Uint8Array(Buffer.concat(parts));
 
 describe("SHA-512 (TypeScript, Ed25519's hash)", () => {
-  test.each(vectors.sha512)("$input", (v) => {
+  test.each(labelled(vectors.sha512))("$label", (v) => {
     expect(hex(sha512(input(v.input)))).toBe(v.hex);
   });
   test("parts are hashed as their concatenation, across block boundaries", () => {
@@ -43,7 +45,7 @@ describe.each(backendsUnderTest())("$name backend", (b) => {
     expect(() => b.blake2b(new Uint8Array(1), 65)).toThrow();
   });
 
-  test.each(vectors.sha3)("$alg of $input ($source)", (v) => {
+  test.each(labelled(vectors.sha3))("$alg of $label ($source)", (v) => {
     expect(hex(b[v.alg as "sha3_256" | "sha3_384" | "sha3_512"](input(v.input)))).toBe(v.hex);
   });
 
