@@ -23,7 +23,7 @@ function nativeBackend(): { backend: HashBackend | undefined; why: string } {
   if (!native) {
     try {
       const backend = loadNativeBackend();
-      native = { backend, why: backend ? "addon loaded" : "addon not found" };
+      native = { backend, why: backend ? "addon loaded" : "addon unavailable" };
     } catch (e) {
       native = { backend: undefined, why: `addon failed to load: ${e instanceof Error ? e.message : String(e)}` };
     }
