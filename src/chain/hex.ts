@@ -12,7 +12,8 @@ export function fromHex(text: string): Uint8Array | undefined {
 
 /** Hex of the bytes in reverse order: how bitmarkd prints transaction ids, merkle roots and block digests. */
 export function toDisplayHex(digest: Uint8Array): string {
-  return toHex(digest.slice().reverse());
+  // Uint8Array.from copies: Buffer.slice() would be a view, and reverse() would then flip the caller's bytes
+  return toHex(Uint8Array.from(digest).reverse());
 }
 
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
