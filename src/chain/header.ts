@@ -68,8 +68,9 @@ export function unpackHeader(bytes: Uint8Array): BlockHeader {
     transactionCount: v.getUint16(2, true),
     number: Number(numberU64),
     numberU64,
-    previousBlock: bytes.slice(12, 44),
-    merkleRoot: bytes.slice(44, 76),
+    // copies (Buffer.slice would be a view into the caller's block)
+    previousBlock: Uint8Array.from(bytes.subarray(12, 44)),
+    merkleRoot: Uint8Array.from(bytes.subarray(44, 76)),
     timestamp: Number(timestampU64),
     timestampU64,
     bits: v.getBigUint64(84, true),
