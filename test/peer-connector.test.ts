@@ -232,6 +232,23 @@ describe("connections", () => {
     expect(keys.sort()).toEqual([hex(0), hex(2), hex(3)].sort());
     await until(() => s.connector.status().registered === 4);
   });
+
+  test("dynamic targets: a slot that failed to register is reused first, a fresh one is not", async () => {
+    const s = setup([A], [], { timeoutMs: 100 });
+    const listeners = (port: number) => packConnection(parseConnection(`127.0.0.1:${port}`));
+    const peers = [0, 1, 2, 3, 4].map((i) => s.net.add(`127.0.0.1:${4000 + i}`, new FakePeer(key(10 + i), A)));
+    peers[1]!.down = true;
+    s.connector.start();
+    const target = (i: number) => ({ label: "X25", publicKey: key(10 + i), listeners: listeners(4000 + i) });
+    for (const i of [0, 1, 2]) s.connector.connectTarget(target(i)); // LRU → MRU: 0, 1 (down), 2
+    await until(() => s.connector.status().registered === 3); // static + 0 + 2
+    await Bun.sleep(120); // slot of 1 has had its timeout to register
+    s.connector.connectTarget(target(3)); // replaces 1, the failed one (not 0, the least recently used)
+    s.connector.connectTarget(target(4)); // 3 is not registered yet but fresh: replaces 0, the least recently used
+    const dynamic = () => s.connector.status().upstreams.filter((u) => u.slot.startsWith("dynamic")).map((u) => u.key);
+    const hex = (i: number) => Buffer.from(key(10 + i)).toString("hex");
+    expect(dynamic().sort()).toEqual([hex(2), hex(3), hex(4)].sort());
+  });
 });
 
 describe("progress", () => {

@@ -124,6 +124,8 @@ export class Connector {
   readonly #statics: Upstream[] = [];
   /** Dynamic slots, least recently used first. */
   #dynamics: Upstream[] = [];
+  /** When each dynamic slot was last given a target (ms). */
+  readonly #connectedAt = new Map<Upstream, number>();
   #state: ConnectorState = initialState();
   #cancelTimer: (() => void) | undefined;
   #cycle: Promise<void> | undefined;
@@ -198,13 +200,18 @@ export class Connector {
       log.warn("target without a usable address", { label: target.label, peer: key, listeners: target.listeners });
       return;
     }
-    const slot = this.#dynamics.find((u) => u.key === undefined) ?? this.#dynamics.find((u) => !u.registered) ?? this.#dynamics[0]!;
+    // 8.2 reuses a slot whose registration failed first; here registration is asynchronous, so a slot counts
+    // as failed once it has had a whole request timeout to register.
+    const now = this.#clock.now();
+    const failed = (u: Upstream) => !u.registered && now - (this.#connectedAt.get(u) ?? 0) >= this.#cfg.timeoutMs;
+    const slot = this.#dynamics.find((u) => u.key === undefined) ?? this.#dynamics.find(failed) ?? this.#dynamics[0]!;
     try {
       slot.connect(canonical(c), key);
     } catch (e) {
       log.warn("cannot connect to target", { label: target.label, peer: key, error: e as Error });
       return;
     }
+    this.#connectedAt.set(slot, now);
     log.info("connecting to target", { label: target.label, slot: slot.label, peer: key, address: canonical(c) });
     this.#touch(slot);
   }
