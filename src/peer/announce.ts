@@ -5,7 +5,9 @@
  *
  * Deliberate differences from 8.2, all invisible on the wire:
  * - records whose public key is not 32 bytes, or whose listener bytes would crash 8.2's decoder (§10), are
- *   refused (8.2 stores them and passes them on, crashing other 8.2 nodes);
+ *   refused (8.2 stores them and passes them on, crashing other 8.2 nodes); so are listener records over
+ *   100 bytes (8.2's limit for `rpc` records; 8.2 has none for peers, so hostile megabyte records would
+ *   pile up in memory, in the peer file and in every log line naming a target);
  * - `randomPeer` picks uniformly among the eligible peers instead of 5 blind tries;
  * - the own entry is always (re)set by `setSelf`, so a restored or echoed record cannot replace its listeners
  *   at start-up;
@@ -25,6 +27,8 @@ import { type Clock, systemClock } from "./clock.ts";
 const log = logger("announce");
 
 export const PUBLIC_KEY_LENGTH = 32;
+/** Longest listener record accepted from a peer (a node announces one or two 7/19-byte entries). */
+export const MAX_LISTENER_BYTES = 100;
 
 export interface AnnounceOptions {
   clock?: Clock;
@@ -110,8 +114,8 @@ export class Announce {
    * `timestamp` is the record's Unix seconds (0 or future = now).
    */
   addPeer(publicKey: Uint8Array, listeners: Uint8Array, timestamp: bigint): boolean {
-    if (publicKey.length !== PUBLIC_KEY_LENGTH || !isSafeFor82(listeners)) {
-      log.debug("peer record refused: malformed", { key: publicKey, listeners });
+    if (publicKey.length !== PUBLIC_KEY_LENGTH || listeners.length > MAX_LISTENER_BYTES || !isSafeFor82(listeners)) {
+      log.debug("peer record refused: malformed", { keyBytes: publicKey.length, listenerBytes: listeners.length });
       return false;
     }
     const now = this.#clock.now();

@@ -71,7 +71,8 @@ export async function handleRequest(ctx: ListenerContext, frames: Frames): Promi
   if (frames.length < 2) return errorReply("packet too short");
   if (!equalsText(frames[0]!, ctx.chain)) {
     const text = `invalid chain: actual: ${goQuote(frames[0]!)}  expect: ${ctx.chain}`;
-    log.warn(text);
+    // The reply carries the whole quoted frame (as 8.2's does); the log line only its start.
+    log.warn(text.length > 200 ? `${text.slice(0, 200)}…(${frames[0]!.length} bytes)` : text);
     return errorReply(text);
   }
   const commandFrame = frames[1]!;

@@ -9,7 +9,8 @@
  *   the item as new and valid;
  * - `heart` and unknown commands: logged.
  *
- * Bad input is logged and dropped; nothing here throws into the listener. `peer`/`rpc` pushes whose
+ * Bad input is logged (long frames cut to their first 32 bytes, so a peer cannot flood the log) and dropped;
+ * nothing here throws into the listener. `peer`/`rpc` pushes whose
  * timestamp frame is shorter than 8 bytes (which crash 8.2) are ignored, as later bitmarkd versions do.
  */
 import { logger } from "../log.ts";
@@ -115,10 +116,10 @@ export class PushDispatcher {
         return this.#queued(command, p);
       case "heart":
         if (p.length < 1) log.warn("heart with too few data", { items: p.length });
-        else log.info("received heart", { data: p[0]! });
+        else log.info("received heart", { data: hexPrefix(p[0]) });
         return;
       default:
-        log.warn("received unhandled command", { command, items: p.length });
+        log.warn("received unhandled command", { command: command.length > 64 ? `${command.slice(0, 64)}…(${command.length})` : command, items: p.length });
     }
   }
 
@@ -133,7 +134,7 @@ export class PushDispatcher {
     }
     const ts = be64(p[2]!);
     const isNew = command === "peer" ? this.ctx.announce.addPeer(p[0]!, p[1]!, ts) : this.ctx.announce.addRpc(p[0]!, p[1]!, ts);
-    log.info(`received ${command}`, { key: p[0]!, listeners: p[1]!, timestamp: ts, new: isNew });
+    log.info(`received ${command}`, { key: hexPrefix(p[0]), listeners: hexPrefix(p[1]), timestamp: ts, new: isNew });
     if (isNew) this.ctx.broadcast.send(command, p.slice(0, 3));
   }
 
