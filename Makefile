@@ -3,7 +3,7 @@ BUN    := node_modules/.bin/bun
 NATIVE := native/bunmark.node
 RUST_SRC := $(wildcard native/src/*.rs native/src/**/*.rs) native/Cargo.toml
 
-.PHONY: all install native run test test-long bench dist clean
+.PHONY: all install native run test test-long bench dist test-dist clean
 
 all: install native
 
@@ -33,6 +33,15 @@ test-long: install native
 
 bench: install native
 	$(BUN) src/cli.ts bench all
+
+## One executable per CPU: dist/bunmark-linux-x64 and dist/bunmark-linux-arm64 (sizes printed). The arm64 one
+## embeds the arm64 addon when this machine can cross-build it (scripts/native-arm64.ts), else hashes in TypeScript.
+dist: install native
+	$(BUN) scripts/build.ts
+
+## The executables as an operator gets them: empty directory, empty environment, arm64 under qemu.
+test-dist: dist
+	BUNMARK_TEST_DIST=1 $(BUN) test test/dist-binary.test.ts
 
 clean:
 	rm -rf native/target $(NATIVE) dist

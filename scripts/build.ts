@@ -8,7 +8,7 @@
  *   bun scripts/build.ts [linux-x64|linux-arm64 …]     (default: both)
  */
 import { Glob } from "bun";
-import { existsSync, mkdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { nativePlugin, type NativePaths, type RewriteLog } from "./build-plugin.ts";
 import { buildArm64Addon } from "./native-arm64.ts";
@@ -67,7 +67,16 @@ function workerEntrypoints(): string[] {
 
 const mib = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MiB`;
 
-async function build(t: Target): Promise<void> {
+/** What one executable embeds, written to dist/build-info.json for test/dist-binary.test.ts and operators. */
+export interface BuildInfo {
+  file: string;
+  bytes: number;
+  /** "native": the hashing addon is embedded; "js": the TypeScript twin, for `reason` */
+  hashing: "native" | "js";
+  reason: string;
+}
+
+async function build(t: Target): Promise<BuildInfo> {
   const outfile = join(ROOT, "dist", `bunmark-${t.name}`);
   const paths = nativePaths(t);
   const log: RewriteLog = { lmdb: false, libzmq: false, addon: "not referenced", msgpackrExtract: false };
@@ -93,14 +102,31 @@ async function build(t: Target): Promise<void> {
     throw new Error(`build ${t.name} failed`);
   }
   if (!log.lmdb || !log.libzmq) throw new Error(`build ${t.name}: lmdb or libzmq loader was not rewritten (${JSON.stringify(log)})`);
-  const addon = "path" in paths.addon ? relative(ROOT, paths.addon.path) : `none (${paths.addon.missing})`;
-  const hashing = log.addon === "embedded" ? `native ${addon}` : log.addon === "absent" ? `TypeScript: ${addon}` : "TypeScript (src/crypto/native.ts loads no addon)";
-  console.log(
-    `${relative(ROOT, outfile)}  ${mib(statSync(outfile).size)}  (${((performance.now() - started) / 1000).toFixed(1)} s)  hashing: ${hashing}`,
-  );
+  const info: BuildInfo = {
+    file: relative(ROOT, outfile),
+    bytes: statSync(outfile).size,
+    hashing: log.addon === "embedded" ? "native" : "js",
+    reason:
+      "path" in paths.addon && log.addon === "embedded"
+        ? `embeds ${relative(ROOT, paths.addon.path)}`
+        : "missing" in paths.addon
+          ? paths.addon.missing
+          : "src/crypto/native.ts requires no addon",
+  };
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  console.log(`${info.file}  ${mib(info.bytes)}  (built in ${seconds} s)  hashing: ${info.hashing} — ${info.reason}`);
+  return info;
 }
 
 const wanted = process.argv.slice(2);
 for (const w of wanted) if (!TARGETS.some((t) => t.name === w)) throw new Error(`unknown target ${w} (${TARGETS.map((t) => t.name).join(", ")})`);
 mkdirSync(join(ROOT, "dist"), { recursive: true });
-for (const t of TARGETS) if (wanted.length === 0 || wanted.includes(t.name)) await build(t);
+const infoFile = join(ROOT, "dist", "build-info.json");
+const infos: Record<string, BuildInfo> = existsSync(infoFile) ? JSON.parse(readFileSync(infoFile, "utf8")) : {};
+for (const t of TARGETS) {
+  if (wanted.length > 0 && !wanted.includes(t.name)) continue;
+  delete infos[t.name];
+  writeFileSync(infoFile, JSON.stringify(infos, null, 2) + "\n");
+  infos[t.name] = await build(t);
+  writeFileSync(infoFile, JSON.stringify(infos, null, 2) + "\n");
+}
