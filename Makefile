@@ -44,4 +44,4 @@ test-dist: dist
 	BUNMARK_TEST_DIST=1 $(BUN) test test/dist-binary.test.ts
 
 clean:
-	rm -rf native/target $(NATIVE) dist
+	rm -rf native/target $(NATIVE) native/bunmark-linux-arm64.node dist

@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import type { BuildInfo } from "../scripts/build.ts";
 import { pyzmqRequests, pyzmqSkipReason } from "./helpers/pyzmq.ts";
 
 const ENABLED = process.env.BUNMARK_TEST_DIST === "1";
@@ -22,13 +23,6 @@ const genesis = (JSON.parse(readFileSync(join(import.meta.dir, "fixtures", "gene
 }).cases.find((c) => c.id === "genesis-testing-decode")!.expected;
 const GENESIS_HEADER = genesis.header_hex;
 const GENESIS_DIGEST = genesis.chain_constant_genesis_digest_storage_hex!;
-
-interface BuildInfo {
-  file: string;
-  bytes: number;
-  hashing: "native" | "js";
-  reason: string;
-}
 
 function buildInfo(target: string): BuildInfo {
   const infos = JSON.parse(readFileSync(join(ROOT, "dist", "build-info.json"), "utf8")) as Record<string, BuildInfo>;
