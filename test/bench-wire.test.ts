@@ -36,6 +36,7 @@ describe("bench wire", () => {
         expect(s.oneClient.p99Us).toBeGreaterThanOrEqual(s.oneClient.p50Us);
         expect(s.eightClients.perSecond).toBeGreaterThan(0);
         expect(s.eightClients.serverCpuUsPerRequest).toBeGreaterThanOrEqual(0);
+        expect(s.eightClients.generatorCpuUsPerRequest).toBeGreaterThan(0);
       }
       expect(report.signals).toMatchObject({ signal: "SIGWINCH", caught: true, alive: true, answering: true, cleanStop: true });
       expect(report.signals.sent).toBeGreaterThan(0);

@@ -41,7 +41,7 @@ interface RunResult {
 const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
 /** This executable: `bun src/cli.ts` while developing, the binary itself once compiled. */
-export function selfCommand(): string[] {
+function selfCommand(): string[] {
   return Bun.main.includes("$bunfs") ? [process.execPath] : [process.execPath, Bun.main];
 }
 

@@ -15,7 +15,6 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { RUNNING_FILE, type RunningNode } from "../node.ts";
 import { z85Encode } from "../wire/z85.ts";
-import { selfCommand } from "./bench-sync.ts";
 
 export type HexFrames = string[];
 
@@ -58,6 +57,11 @@ const LOAD_SCRIPT = "bench-wire-load.mjs";
 const BASELINE_SCRIPT = "bench-wire-baseline.mjs";
 /** Linux reports process CPU time in clock ticks of 1/100 s (USER_HZ). */
 const TICK_MS = 10;
+
+/** bunmark's command line: this executable once compiled, else src/cli.ts under this Bun (whatever the main module). */
+export function cliCommand(): string[] {
+  return Bun.isStandaloneExecutable ? [process.execPath] : [process.execPath, join(import.meta.dir, "..", "cli.ts")];
+}
 
 /** The node executable and the scripts' directory, or why the node-side processes cannot run here. */
 export function nodeSetup(): NodeSetup | { skip: string } {
@@ -135,7 +139,7 @@ async function waitFor<T>(what: string, proc: Subprocess, poll: () => T | undefi
 export async function startBunmark(dataDir: string, chainDir: string | undefined): Promise<RunningServer> {
   if (chainDir) cpSync(chainDir, dataDir, { recursive: true });
   const listen = `127.0.0.1:${await freePort()}`;
-  const proc = Bun.spawn([...selfCommand(), "bench", "wire", "--node-data", dataDir, "--node-listen", listen], {
+  const proc = Bun.spawn([...cliCommand(), "bench", "wire", "--node-data", dataDir, "--node-listen", listen], {
     stdin: "ignore",
     stdout: Bun.file(join(dataDir, "node.log")),
     stderr: "inherit",

@@ -21,9 +21,9 @@ import { existsSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { flag, has, intFlag, parseArgs } from "./args.ts";
-import { selfCommand } from "./bench-sync.ts";
 import {
   catchesSignal,
+  cliCommand,
   cpuMs,
   generate,
   nodeSetup,
@@ -46,11 +46,12 @@ const SIGNAL_EVERY_MS = 1;
 
 interface Measured extends LoadFigures {
   serverCpuUsPerRequest: number;
+  generatorCpuUsPerRequest: number;
 }
 
 interface ServerFigures {
-  oneClient: { perSecond: number; p50Us: number; p99Us: number; serverCpuUsPerRequest: number };
-  eightClients: { perSecond: number; serverCpuUsPerRequest: number };
+  oneClient: { perSecond: number; p50Us: number; p99Us: number; serverCpuUsPerRequest: number; generatorCpuUsPerRequest: number };
+  eightClients: { perSecond: number; serverCpuUsPerRequest: number; generatorCpuUsPerRequest: number };
   runs: Measured[];
 }
 
@@ -85,7 +86,7 @@ async function cachedChain(blocks: number, say: (s: string) => void): Promise<st
   if (existsSync(dir)) return dir;
   const partial = `${dir}.partial-${process.pid}`;
   say(`generating ${blocks} blocks into ${dir} (once)…\n`);
-  const gen = Bun.spawn([...selfCommand(), "chain", "generate", "--blocks", String(blocks), "--data", partial, "--chain", CHAIN, "--seed", SEED], {
+  const gen = Bun.spawn([...cliCommand(), "chain", "generate", "--blocks", String(blocks), "--data", partial, "--chain", CHAIN, "--seed", SEED], {
     stdout: "ignore",
     stderr: "inherit",
   });
@@ -119,7 +120,7 @@ async function measure(setup: NodeSetup, server: RunningServer, plan: Plan, clie
   });
   const serverCpuUsPerRequest = ((cpuMs(pid) - cpuStart) * 1000) / Math.max(1, figures.requests);
   if (figures.errors > 0) throw new Error(`${server.name}: ${figures.errors} replies differed from the expected bytes`);
-  return { ...figures, serverCpuUsPerRequest };
+  return { ...figures, serverCpuUsPerRequest, generatorCpuUsPerRequest: (figures.generatorCpuMs * 1000) / Math.max(1, figures.requests) };
 }
 
 function summarise(runs: Measured[]): ServerFigures {
@@ -127,8 +128,18 @@ function summarise(runs: Measured[]): ServerFigures {
   const many = runs.filter((r) => r.clients === CLIENTS);
   const med = (rs: Measured[], k: keyof Measured) => median(rs.map((r) => r[k] as number));
   return {
-    oneClient: { perSecond: med(one, "perSecond"), p50Us: med(one, "p50Us"), p99Us: med(one, "p99Us"), serverCpuUsPerRequest: med(one, "serverCpuUsPerRequest") },
-    eightClients: { perSecond: med(many, "perSecond"), serverCpuUsPerRequest: med(many, "serverCpuUsPerRequest") },
+    oneClient: {
+      perSecond: med(one, "perSecond"),
+      p50Us: med(one, "p50Us"),
+      p99Us: med(one, "p99Us"),
+      serverCpuUsPerRequest: med(one, "serverCpuUsPerRequest"),
+      generatorCpuUsPerRequest: med(one, "generatorCpuUsPerRequest"),
+    },
+    eightClients: {
+      perSecond: med(many, "perSecond"),
+      serverCpuUsPerRequest: med(many, "serverCpuUsPerRequest"),
+      generatorCpuUsPerRequest: med(many, "generatorCpuUsPerRequest"),
+    },
     runs,
   };
 }
@@ -205,6 +216,8 @@ function printTable(o: Report): void {
     ]);
   } else console.log(`baseline skipped: ${o.baselineSkipped}`);
   console.log("(cpu µs/req: the server process's user + system CPU time per request, all its threads)");
+  const gen = (f: ServerFigures) => `${num(f.oneClient.generatorCpuUsPerRequest)} / ${num(f.eightClients.generatorCpuUsPerRequest)}`;
+  console.log(`load generator's own CPU µs/req (1c / ${CLIENTS}c): ${gen(o.servers.bunmark)} against bunmark${o.servers.baseline ? `, ${gen(o.servers.baseline)} against the baseline` : ""}`);
   const s = o.signals;
   console.log("");
   console.log(
