@@ -25,11 +25,11 @@ run: install native
 
 ## The whole test suite (short profiles of the long-running suites).
 test: install native
-	BUNMARK_REQUIRE_NATIVE=1 $(BUN) test
+	BUNMARK_REQUIRE_NATIVE=1 $(BUN) test --timeout 60000
 
 ## Long profiles of the reliability suites.
 test-long: install native
-	BUNMARK_REQUIRE_NATIVE=1 BUNMARK_TEST_PROFILE=long $(BUN) test
+	BUNMARK_REQUIRE_NATIVE=1 BUNMARK_TEST_PROFILE=long $(BUN) test --timeout 600000
 
 bench: install native
 	$(BUN) src/cli.ts bench all
