@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { activeBackendName, hash } from "./crypto/index.ts";
+import { activeBackendName, activeBackendReason, hash } from "./crypto/index.ts";
 import { openStore, type Store } from "./chain/store.ts";
 import type { NodeConfig } from "./config.ts";
 import { logger } from "./log.ts";
@@ -200,7 +200,7 @@ export class Node {
         height: store.height(),
         publicKey: self,
         listen: listener.endpoints.join(","),
-        digest: activeBackendName(),
+        digest: `${activeBackendName()} (${activeBackendReason()})`,
         data: cfg.data_directory,
         ...(cfg.http ? { http: http[1]!.url } : {}),
       });
@@ -245,14 +245,20 @@ export class Node {
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
       log.info("stopping");
+      require("node:fs").appendFileSync("/tmp/xstop.log", `${Date.now()} X start\n`);
       this.mode.set("Stopped");
       for (const h of this.http) h.stop();
       rmSync(join(this.config.data_directory, RUNNING_FILE), { force: true });
       await this.connector.stop();
+      require("node:fs").appendFileSync("/tmp/xstop.log", `${Date.now()} X connector\n`);
       this.listener.close();
+      require("node:fs").appendFileSync("/tmp/xstop.log", `${Date.now()} X connector+listener\n`);
       await this.announce.stop();
+      require("node:fs").appendFileSync("/tmp/xstop.log", `${Date.now()} X announce\n`);
       this.reservoir.stop();
+      require("node:fs").appendFileSync("/tmp/xstop.log", `${Date.now()} X reservoir\n`);
       await shutdownWire();
+      require("node:fs").appendFileSync("/tmp/xstop.log", `${Date.now()} X wire\n`);
       await this.store.close();
       log.info("stopped");
     })();
