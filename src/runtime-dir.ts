@@ -12,7 +12,8 @@
  *
  * and points Bun's extraction at it by setting BUN_TMPDIR (Bun's own override, which wins over TMPDIR) in the
  * C environment: Bun reads it there when it extracts, while `process.env` writes do not reach libc. TMPDIR
- * itself is left alone for everything else. Under `bun src/cli.ts` nothing is unpacked and nothing changes.
+ * itself is left alone for everything else. Bun names each unpacked file by content hash (.bun-UID-HASH.so/.node)
+ * and reuses it on later runs. Under `bun src/cli.ts` nothing is unpacked and nothing changes.
  */
 import { dlopen, FFIType } from "bun:ffi";
 import { existsSync, mkdirSync, readFileSync, realpathSync } from "node:fs";
@@ -99,9 +100,9 @@ function setNativeEnv(name: string, value: string): void {
   process.env[name] = value;
 }
 
-/** Chooses and installs the runtime directory; returns the choice (undefined when not a compiled binary). */
-export function prepareRuntimeDir(): RuntimeDirChoice | undefined {
-  if (!Bun.isStandaloneExecutable) return undefined;
+/** Chooses and installs the runtime directory of a compiled binary. */
+function prepareRuntimeDir(): void {
+  if (!Bun.isStandaloneExecutable) return;
   let mounts: Mount[] | undefined;
   try {
     mounts = parseMountinfo(readFileSync("/proc/self/mountinfo", "utf8"));
@@ -109,15 +110,13 @@ export function prepareRuntimeDir(): RuntimeDirChoice | undefined {
     mounts = undefined;
   }
   const choice = chooseRuntimeDir(process.env, execAllowedBy(mounts), process.cwd());
-  if (choice.dir === resolve(bunDefault(process.env))) return choice;
   try {
     mkdirSync(choice.dir, { recursive: true, mode: 0o700 });
-    setNativeEnv("BUN_TMPDIR", choice.dir);
+    if (choice.dir !== resolve(bunDefault(process.env))) setNativeEnv("BUN_TMPDIR", choice.dir);
   } catch (e) {
     // Commands without native code still work; a native load will name its own failure.
     console.error(`bunmark: cannot use ${choice.dir} for native libraries: ${e instanceof Error ? e.message : String(e)}`);
   }
-  return choice;
 }
 
 prepareRuntimeDir();
