@@ -245,20 +245,14 @@ export class Node {
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
       log.info("stopping");
-      require("node:fs").appendFileSync("/tmp/xstop.log", `${Date.now()} X start\n`);
       this.mode.set("Stopped");
       for (const h of this.http) h.stop();
       rmSync(join(this.config.data_directory, RUNNING_FILE), { force: true });
       await this.connector.stop();
-      require("node:fs").appendFileSync("/tmp/xstop.log", `${Date.now()} X connector\n`);
       this.listener.close();
-      require("node:fs").appendFileSync("/tmp/xstop.log", `${Date.now()} X connector+listener\n`);
       await this.announce.stop();
-      require("node:fs").appendFileSync("/tmp/xstop.log", `${Date.now()} X announce\n`);
       this.reservoir.stop();
-      require("node:fs").appendFileSync("/tmp/xstop.log", `${Date.now()} X reservoir\n`);
       await shutdownWire();
-      require("node:fs").appendFileSync("/tmp/xstop.log", `${Date.now()} X wire\n`);
       await this.store.close();
       log.info("stopped");
     })();
