@@ -120,6 +120,7 @@ impl Fe {
         self.pow_2_250_minus_1().0.square_n(3) * z3
     }
 
+    #[cfg(test)]
     pub fn equals(&self, other: &Fe) -> bool {
         self.to_bytes() == other.to_bytes()
     }
