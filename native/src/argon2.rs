@@ -162,33 +162,36 @@ fn fill(memory: &mut [Block], lanes: usize, passes: u32, compress: Compress) {
     for pass in 0..passes {
         for slice in 0..SYNC_POINTS {
             for lane in 0..lanes {
+                // The block (index into memory) referenced by the block at `index` of this segment,
+                // given the first word of the block before it.
+                let reference = |index: usize, pseudo_random: u64| {
+                    let ref_lane = if pass == 0 && slice == 0 {
+                        lane
+                    } else {
+                        ((pseudo_random >> 32) % lanes as u64) as usize
+                    };
+                    let same_lane = ref_lane == lane;
+                    let j1 = pseudo_random & 0xffff_ffff;
+                    ref_lane * lane_len + reference_column(pass, slice, index, segment, lane_len, same_lane, j1)
+                };
                 let lane_start = lane * lane_len;
                 let first = if pass == 0 && slice == 0 { 2 } else { 0 };
                 for index in first..segment {
                     let column = slice * segment + index;
                     let current = lane_start + column;
                     let previous = if column == 0 { lane_start + lane_len - 1 } else { current - 1 };
-                    // SAFETY: `previous` < memory.len() (column < lane_len, lane < lanes).
-                    let pseudo_random = unsafe { (*mem.add(previous)).0[0] };
-                    let ref_lane = if pass == 0 && slice == 0 {
-                        lane
-                    } else {
-                        ((pseudo_random >> 32) % lanes as u64) as usize
-                    };
-                    let ref_column = reference_column(
-                        pass,
-                        slice,
-                        index,
-                        segment,
-                        lane_len,
-                        ref_lane == lane,
-                        pseudo_random & 0xffff_ffff,
-                    );
-                    // SAFETY: all indices are below memory.len(); `current` differs from
-                    // `previous` and from the reference (never the block being computed).
+                    // SAFETY: every index is below memory.len() (columns < lane_len, lanes < lanes);
+                    // `current` is neither `previous` nor the reference (never the block being
+                    // computed), and the prefetch is only a hint.
                     unsafe {
-                        compress(mem.add(previous), mem.add(ref_lane * lane_len + ref_column), mem.add(current), pass > 0)
-                    };
+                        let refb = mem.add(reference(index, (*mem.add(previous)).0[0]));
+                        let mut prefetch_next = |word: u64| {
+                            if index + 1 < segment {
+                                crate::blamka::prefetch(mem.add(reference(index + 1, word)));
+                            }
+                        };
+                        compress(mem.add(previous), refb, mem.add(current), pass > 0, &mut prefetch_next);
+                    }
                 }
             }
         }

@@ -18,10 +18,23 @@ impl Block {
 /// `out = G(prev, refb)` when `xor_out` is false, `out ^= G(prev, refb)` when true (Argon2 v1.3
 /// passes after the first).
 ///
+/// `early` is called once, midway, with the first word of the new block: in Argon2d that word
+/// picks the next block's reference, so the caller can prefetch it while the rest is computed.
+///
 /// # Safety
 /// The three pointers must be valid and aligned; `out` may equal neither input (inputs are read
 /// completely before `out` is written, so overlap would not be unsound, only meaningless).
-pub type Compress = unsafe fn(prev: *const Block, refb: *const Block, out: *mut Block, xor_out: bool);
+pub type Compress =
+    unsafe fn(prev: *const Block, refb: *const Block, out: *mut Block, xor_out: bool, early: &mut dyn FnMut(u64));
+
+/// Hints the CPU to start loading `block` into cache (no effect where unsupported).
+#[inline(always)]
+pub fn prefetch(block: *const Block) {
+    #[cfg(target_arch = "x86_64")]
+    x86::prefetch(block);
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = block;
+}
 
 /// The compression implementations, fastest first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,6 +47,7 @@ pub enum Path {
 }
 
 impl Path {
+    #[cfg_attr(test, allow(dead_code))] // used by the exports only
     pub fn name(self) -> &'static str {
         match self {
             Path::Avx2 => "avx2",
@@ -109,7 +123,13 @@ fn permute(v: &mut [u64; 16]) {
     quarter(v, 3, 4, 9, 14);
 }
 
-unsafe fn compress_scalar(prev: *const Block, refb: *const Block, out: *mut Block, xor_out: bool) {
+unsafe fn compress_scalar(
+    prev: *const Block,
+    refb: *const Block,
+    out: *mut Block,
+    xor_out: bool,
+    early: &mut dyn FnMut(u64),
+) {
     let (prev, refb) = (&*prev, &*refb);
     let mut r = Block::ZERO;
     for i in 0..128 {
@@ -132,6 +152,9 @@ unsafe fn compress_scalar(prev: *const Block, refb: *const Block, out: *mut Bloc
         permute(&mut v);
         for k in 0..16 {
             q.0[index(k)] = v[k];
+        }
+        if col == 0 {
+            early(q.0[0] ^ r.0[0] ^ if xor_out { (*out).0[0] } else { 0 });
         }
     }
     let out = &mut *out;
@@ -168,14 +191,16 @@ mod tests {
             let old = pseudo_random_block(seed + 99);
             let mut expected = [old, old];
             unsafe {
-                compress_scalar(&prev, &refb, &mut expected[0], false);
-                compress_scalar(&prev, &refb, &mut expected[1], true);
+                compress_scalar(&prev, &refb, &mut expected[0], false, &mut |_| {});
+                compress_scalar(&prev, &refb, &mut expected[1], true, &mut |_| {});
             }
             for &path in &paths {
                 for (i, xor) in [false, true].into_iter().enumerate() {
                     let mut out = old;
-                    unsafe { path.compress()(&prev, &refb, &mut out, xor) };
+                    let mut early = Vec::new();
+                    unsafe { path.compress()(&prev, &refb, &mut out, xor, &mut |w| early.push(w)) };
                     assert!(out.0 == expected[i].0, "{path:?} xor={xor} seed={seed}");
+                    assert_eq!(early, [out.0[0]], "{path:?} early word");
                 }
             }
         }

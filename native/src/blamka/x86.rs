@@ -49,8 +49,30 @@ unsafe fn avx2_permute(a: &mut __m256i, b: &mut __m256i, c: &mut __m256i, d: &mu
     *d = _mm256_permute4x64_epi64(d0, 0b00_11_10_01);
 }
 
+/// Starts loading all sixteen cache lines of `block`.
+#[inline(always)]
+pub(super) fn prefetch(block: *const Block) {
+    for line in 0..16 {
+        // SAFETY: prefetching is a hint and never faults, whatever the address.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>((block as *const i8).wrapping_add(64 * line)) };
+    }
+}
+
+/// The first word of the new block from the finished first column group.
+#[inline(always)]
+unsafe fn first_word(q0: u64, r0: u64, out: *const Block, xor_out: bool) -> u64 {
+    q0 ^ r0 ^ if xor_out { (*out).0[0] } else { 0 }
+}
+
 #[target_feature(enable = "avx2")]
-pub(super) unsafe fn compress_avx2(prev: *const Block, refb: *const Block, out: *mut Block, xor_out: bool) {
+pub(super) unsafe fn compress_avx2(
+    prev: *const Block,
+    refb: *const Block,
+    out: *mut Block,
+    xor_out: bool,
+    early: &mut dyn FnMut(u64),
+) {
+    let out_block = out as *const Block;
     let prev = prev as *const __m256i;
     let refb = refb as *const __m256i;
     let out = out as *mut __m256i;
@@ -83,6 +105,10 @@ pub(super) unsafe fn compress_avx2(prev: *const Block, refb: *const Block, out: 
         for m in 0..4 {
             q[4 * (2 * m) + j] = _mm256_permute2x128_si256(lo[m], hi[m], 0x20);
             q[4 * (2 * m + 1) + j] = _mm256_permute2x128_si256(lo[m], hi[m], 0x31);
+        }
+        if j == 0 {
+            let word = |v: __m256i| _mm_cvtsi128_si64(_mm256_castsi256_si128(v)) as u64;
+            early(first_word(word(q[0]), word(r[0]), out_block, xor_out));
         }
     }
     for i in 0..32 {
@@ -154,7 +180,14 @@ unsafe fn sse2_permute(v: [*mut __m128i; 8]) {
 }
 
 #[target_feature(enable = "sse2")]
-pub(super) unsafe fn compress_sse2(prev: *const Block, refb: *const Block, out: *mut Block, xor_out: bool) {
+pub(super) unsafe fn compress_sse2(
+    prev: *const Block,
+    refb: *const Block,
+    out: *mut Block,
+    xor_out: bool,
+    early: &mut dyn FnMut(u64),
+) {
+    let out_block = out as *const Block;
     let prev = prev as *const __m128i;
     let refb = refb as *const __m128i;
     let out = out as *mut __m128i;
@@ -170,6 +203,9 @@ pub(super) unsafe fn compress_sse2(prev: *const Block, refb: *const Block, out: 
     }
     for i in 0..8 {
         sse2_permute(std::array::from_fn(|k| base.add(8 * k + i)));
+        if i == 0 {
+            early(first_word(_mm_cvtsi128_si64(*base) as u64, _mm_cvtsi128_si64(r[0]) as u64, out_block, xor_out));
+        }
     }
     for i in 0..64 {
         let mut g = _mm_xor_si128(q[i], r[i]);

@@ -1,0 +1,100 @@
+/**
+ * Argon2d and the Bitmark block digest in the Rust addon: RFC 9106 vector, bitmarkd digests (both genesis
+ * blocks and the blockdigest tests), batches on worker threads (equal to single digests, in order, event loop
+ * responsive), and a cross-check with Debian's argon2 CLI when it is installed.
+ */
+import { expect, test } from "bun:test";
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { backend as maybeBackend, bytes, describeNative, hex, utf8, vectors } from "./native-setup.ts";
+
+const ARGON2_CLI = "/usr/bin/argon2";
+
+describeNative("native Argon2d", () => {
+  const backend = maybeBackend!;
+
+  for (const v of vectors.argon2d) {
+    test(`${v.source}: m=${v.memory_kib} t=${v.passes} p=${v.lanes} with secret and associated data`, () => {
+      const tag = backend.argon2d({
+        password: bytes(v.password_hex),
+        salt: bytes(v.salt_hex),
+        secret: bytes(v.secret_hex),
+        associatedData: bytes(v.associated_data_hex),
+        memoryKiB: v.memory_kib,
+        passes: v.passes,
+        lanes: v.lanes,
+        tagLength: v.tag_length,
+      });
+      expect(hex(tag)).toBe(v.expected_hex);
+    });
+  }
+
+  test("absent secret and associated data equal empty ones; tag length is honoured", () => {
+    const base = { password: utf8("password"), salt: utf8("somesalt"), memoryKiB: 64, passes: 2, lanes: 2, tagLength: 100 };
+    const a = backend.argon2d(base);
+    const b = backend.argon2d({ ...base, secret: new Uint8Array(0), associatedData: new Uint8Array(0) });
+    expect(a.length).toBe(100);
+    expect(hex(a)).toBe(hex(b));
+  });
+});
+
+describeNative("native block digest", () => {
+  const backend = maybeBackend!;
+  const fixtures = vectors.block_digests;
+
+  for (const v of fixtures) {
+    test(`${v.id} (${v.source})`, () => {
+      expect(hex(backend.blockDigest(bytes(v.header_hex)))).toBe(v.digest_storage_hex);
+    });
+  }
+
+  test("a batch of 4 resolves in order to the known digests", async () => {
+    const four = fixtures.slice(0, 4);
+    const got = await backend.blockDigestBatch(four.map((v) => bytes(v.header_hex)));
+    expect(got.map(hex)).toEqual(four.map((v) => v.digest_storage_hex));
+  });
+
+  test("batch results equal single digests for fresh headers; empty batch", async () => {
+    const headers = [randomBytes(100), randomBytes(100)].map((b) => new Uint8Array(b));
+    const batch = await backend.blockDigestBatch(headers);
+    expect(batch.map(hex)).toEqual(headers.map((h) => hex(backend.blockDigest(h))));
+    expect(await backend.blockDigestBatch([])).toEqual([]);
+  });
+
+  test("the event loop stays responsive while a batch of 2 runs (timer drift < 50 ms)", async () => {
+    const headers = [randomBytes(100), randomBytes(100)].map((b) => new Uint8Array(b));
+    const period = 5;
+    let last = performance.now();
+    let worst = 0;
+    const timer = setInterval(() => {
+      const now = performance.now();
+      worst = Math.max(worst, now - last - period);
+      last = now;
+    }, period);
+    const started = performance.now();
+    await backend.blockDigestBatch(headers);
+    const elapsed = performance.now() - started;
+    clearInterval(timer);
+    // The batch must really have taken time off-thread for the measurement to mean anything.
+    expect(elapsed).toBeGreaterThan(50);
+    expect(worst).toBeLessThan(50);
+  });
+
+  test.skipIf(!existsSync(ARGON2_CLI))("equals Debian's argon2 CLI (libargon2) on a random printable header", () => {
+    // The CLI takes the salt as an argument, so the header must be text.
+    const header = randomBytes(75).toString("base64");
+    const r = spawnSync(ARGON2_CLI, [header, "-d", "-m", "17", "-t", "4", "-p", "1", "-l", "32", "-r"], { input: header, encoding: "utf8" });
+    expect(r.status).toBe(0);
+    expect(hex(backend.blockDigest(utf8(header)))).toBe(r.stdout.trim());
+  });
+
+  test.skipIf(!existsSync(ARGON2_CLI))("general Argon2d equals the argon2 CLI with 4 lanes and memory not a multiple of 16", () => {
+    const salt = randomBytes(12).toString("hex");
+    const password = randomBytes(9).toString("hex");
+    const r = spawnSync(ARGON2_CLI, [salt, "-d", "-k", "70", "-t", "3", "-p", "4", "-l", "40", "-r"], { input: password, encoding: "utf8" });
+    expect(r.status).toBe(0);
+    const tag = backend.argon2d({ password: utf8(password), salt: utf8(salt), memoryKiB: 70, passes: 3, lanes: 4, tagLength: 40 });
+    expect(hex(tag)).toBe(r.stdout.trim());
+  });
+});
