@@ -1,0 +1,86 @@
+/**
+ * Ed25519 verification in the Rust addon with bitmarkd 8.2's acceptance rules (records.md §3.4, quirk #18):
+ * RFC 8032 vectors, S + L accepted (node:crypto, a strict verifier, rejects it), only sig[63] & 0xe0 rejected,
+ * and ref10 key decoding (identity keys in non-canonical forms accepted, off-curve keys rejected).
+ */
+import { expect, test } from "bun:test";
+import { createPublicKey, verify as strictVerify } from "node:crypto";
+import { backend as maybeBackend, bytes, describeNative, utf8, vectors } from "./native-setup.ts";
+
+const L = 2n ** 252n + 27742317777372353535851937790883648493n;
+
+const toBigLE = (b: Uint8Array): bigint => b.reduceRight((acc, x) => (acc << 8n) | BigInt(x), 0n);
+const fromBigLE = (n: bigint): Uint8Array => Uint8Array.from({ length: 32 }, (_, i) => Number((n >> BigInt(8 * i)) & 0xffn));
+
+/** The signature with S replaced by S + k·L (as a 256-bit number). */
+function addL(signature: Uint8Array, k: bigint): Uint8Array {
+  const out = Uint8Array.from(signature);
+  out.set(fromBigLE(toBigLE(signature.subarray(32)) + k * L), 32);
+  return out;
+}
+
+function strict(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+  const spki = Buffer.concat([Buffer.from("302a300506032b6570032100", "hex"), publicKey]);
+  return strictVerify(null, message, createPublicKey({ key: spki, format: "der", type: "spki" }), signature);
+}
+
+describeNative("native ed25519Verify (bitmarkd 8.2 rules)", () => {
+  const backend = maybeBackend!;
+
+  for (const v of vectors.ed25519) {
+    test(`${v.name}: 8.2 ${v.valid_8_2 ? "accepts" : "rejects"}, strict verifier ${v.valid_strict ? "accepts" : "rejects"} (${v.source})`, () => {
+      const [pk, msg, sig] = [bytes(v.public_key_hex), bytes(v.message_hex), bytes(v.signature_hex)];
+      expect(backend.ed25519Verify(pk, msg, sig)).toBe(v.valid_8_2);
+      expect(strict(pk, msg, sig)).toBe(v.valid_strict);
+    });
+  }
+
+  const rfc1 = vectors.ed25519[0]!;
+  const [pk, msg, sig] = [bytes(rfc1.public_key_hex), bytes(rfc1.message_hex), bytes(rfc1.signature_hex)];
+  const tampered: [string, () => [Uint8Array, Uint8Array, Uint8Array], boolean][] = [
+    ["S + L (top bits still clear) is accepted", () => [pk, msg, addL(sig, 1n)], true],
+    ["S + 2L sets bit 0x20 of sig[63] and is rejected", () => [pk, msg, addL(sig, 2n)], false],
+    ...[0x20, 0x40, 0x80].map((bit): [string, () => [Uint8Array, Uint8Array, Uint8Array], boolean] => [
+      `sig[63] | 0x${bit.toString(16)} is rejected`,
+      () => {
+        const s = Uint8Array.from(sig);
+        s[63]! |= bit;
+        return [pk, msg, s];
+      },
+      false,
+    ]),
+    ["a flipped bit in R is rejected", () => [pk, msg, Uint8Array.from(sig, (b, i) => (i === 3 ? b ^ 1 : b))], false],
+    ["a flipped bit in S is rejected", () => [pk, msg, Uint8Array.from(sig, (b, i) => (i === 40 ? b ^ 1 : b))], false],
+    ["another message is rejected", () => [pk, utf8("x"), sig], false],
+    ["another key is rejected", () => [bytes(vectors.ed25519[1]!.public_key_hex), msg, sig], false],
+  ];
+  for (const [name, input, want] of tampered) {
+    test(name, () => {
+      expect(backend.ed25519Verify(...input())).toBe(want);
+    });
+  }
+
+  // With A = the identity, [h]A vanishes and R' = [S]B: S = 1 with R = B's encoding verifies any message.
+  const baseEncoding = bytes("58" + "66".repeat(31));
+  const one = fromBigLE(1n);
+  const identityKeys: [string, string][] = [
+    ["canonical identity (y = 1)", "01" + "00".repeat(31)],
+    ["identity with the sign bit set (x = 0, ref10 negates zero)", "01" + "00".repeat(30) + "80"],
+    ["identity encoded non-canonically as y = p + 1", "ee" + "ff".repeat(30) + "7f"],
+  ];
+  for (const [name, keyHex] of identityKeys) {
+    test(`small-order key accepted: ${name}`, () => {
+      const key = bytes(keyHex);
+      const signature = new Uint8Array([...baseEncoding, ...one]);
+      expect(backend.ed25519Verify(key, utf8("any message"), signature)).toBe(true);
+      expect(backend.ed25519Verify(key, utf8("another"), signature)).toBe(true);
+      // R' = 2B ≠ B
+      expect(backend.ed25519Verify(key, utf8("any message"), new Uint8Array([...baseEncoding, ...fromBigLE(2n)]))).toBe(false);
+    });
+  }
+
+  test("a key that is not a curve point (y = 2) is rejected", () => {
+    const key = bytes("02" + "00".repeat(31));
+    expect(backend.ed25519Verify(key, utf8("m"), new Uint8Array([...baseEncoding, ...one]))).toBe(false);
+  });
+});
