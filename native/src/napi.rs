@@ -68,6 +68,9 @@ pub type JsResult<T> = Result<T, Thrown>;
 /// A JavaScript function implemented in Rust: arguments (missing ones are `undefined`) → result.
 pub type Handler = fn(Env, &[Value]) -> JsResult<Value>;
 
+/// Name and implementation of one exported function.
+pub type Export = (&'static CStr, Handler);
+
 const MAX_ARGS: usize = 8;
 
 #[derive(Clone, Copy)]
@@ -316,6 +319,3 @@ pub unsafe extern "C" fn napi_register_module_v1(raw_env: RawEnv, exports: Value
         }
     }
 }
-
-/// Name and implementation of one exported function.
-pub type Export = (&'static CStr, Handler);

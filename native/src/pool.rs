@@ -100,36 +100,42 @@ pub fn digest(header: &[u8]) -> Result<Digest, &'static str> {
     digest_in(&mut lock(&ARENA), header)
 }
 
-/// Results of one batch, filled in by the workers.
+/// One batch's results, filled in by the workers.
 struct Batch {
-    results: Mutex<(Vec<Option<Result<Digest, &'static str>>>, usize)>,
+    progress: Mutex<Progress>,
     done: Condvar,
+}
+
+struct Progress {
+    results: Vec<Option<Result<Digest, &'static str>>>,
+    remaining: usize,
 }
 
 /// Block digests of all `headers`, in order, computed in parallel on the worker pool; blocks the
 /// calling thread (an N-API async-work thread, never the JavaScript thread) until all are done.
 pub fn digest_batch(headers: Vec<Vec<u8>>) -> Result<Vec<Digest>, &'static str> {
     let count = headers.len();
-    let batch = Arc::new(Batch { results: Mutex::new((vec![None; count], count)), done: Condvar::new() });
+    let progress = Progress { results: vec![None; count], remaining: count };
+    let batch = Arc::new(Batch { progress: Mutex::new(progress), done: Condvar::new() });
     for (i, header) in headers.into_iter().enumerate() {
         let batch_for_job = Arc::clone(&batch);
         let job: Job = Box::new(move |arena| {
             let result = digest_in(arena, &header);
-            let mut results = lock(&batch_for_job.results);
-            results.0[i] = Some(result);
-            results.1 -= 1;
-            if results.1 == 0 {
+            let mut progress = lock(&batch_for_job.progress);
+            progress.results[i] = Some(result);
+            progress.remaining -= 1;
+            if progress.remaining == 0 {
                 batch_for_job.done.notify_all();
             }
         });
         // On failure, jobs already queued still finish and write into `batch`, which they keep alive.
         submit(job)?;
     }
-    let mut results = lock(&batch.results);
-    while results.1 > 0 {
-        results = batch.done.wait(results).unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut progress = lock(&batch.progress);
+    while progress.remaining > 0 {
+        progress = batch.done.wait(progress).unwrap_or_else(|poisoned| poisoned.into_inner());
     }
-    results.0.iter_mut().map(|r| r.take().unwrap_or(Err("block digest missing"))).collect()
+    progress.results.iter_mut().map(|r| r.take().unwrap_or(Err("block digest missing"))).collect()
 }
 
 #[cfg(test)]
