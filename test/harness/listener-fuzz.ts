@@ -15,6 +15,7 @@
  */
 import { curveKeyPair } from "../../src/wire/curve.ts";
 import { RequestClient, RequestTimeoutError } from "../../src/wire/request-client.ts";
+import { mutate } from "./mutate.ts";
 import type { Rng } from "./rng.ts";
 
 /** libzmq MAXMSGSIZE 5,000,000 applies to the CURVE MESSAGE command; 33 bytes of it are CURVE framing. */
@@ -277,31 +278,6 @@ export class RequestFuzzer {
     frames.splice(r.below(3), 0, big);
     return { label: `oversized ${big.length}`, frames, expect: { kind: "dropped" }, valid: false };
   }
-}
-
-/** Flips, overwrites, inserts, deletes or truncates a few bytes of a copy of `bytes`. */
-export function mutate(r: Rng, bytes: Uint8Array): Uint8Array {
-  let out = Uint8Array.from(bytes);
-  for (let k = 1 + r.below(4); k > 0 && out.length > 0; k--) {
-    const at = r.below(out.length);
-    switch (r.below(5)) {
-      case 0:
-        out[at] = out[at]! ^ (1 << r.below(8));
-        break;
-      case 1:
-        out[at] = r.below(256);
-        break;
-      case 2:
-        out = Uint8Array.from([...out.subarray(0, at), ...r.bytes(1 + r.below(8)), ...out.subarray(at)]);
-        break;
-      case 3:
-        out = Uint8Array.from([...out.subarray(0, at), ...out.subarray(at + 1 + r.below(8))]);
-        break;
-      default:
-        out = out.slice(0, at);
-    }
-  }
-  return out;
 }
 
 function equal(a: Uint8Array, b: Uint8Array): boolean {
