@@ -119,7 +119,9 @@ export function buildConfig(file: unknown, flags: ConfigFlags, cwd: string): Nod
   const chain = String(flags.chain ?? f.chain ?? "local").toLowerCase(); // bitmarkd lower-cases the chain
   if (!isChainName(chain)) throw new ConfigError(`invalid chain: ${JSON.stringify(chain)} (bitmark, testing or local)`);
 
-  const dataDir = resolve(cwd, flags.data ?? f.data_directory ?? "data");
+  const dataDirectory: unknown = flags.data ?? f.data_directory ?? "data";
+  if (typeof dataDirectory !== "string") throw new ConfigError("data_directory must be a path");
+  const dataDir = resolve(cwd, dataDirectory);
   const inData = (name: string) => (isAbsolute(name) ? name : join(dataDir, name));
 
   const configuredListen = flags.listen.length > 0 ? flags.listen : strings(p.listen, "peering.listen");
