@@ -7,6 +7,12 @@ use std::ops::{Add, Mul, Neg, Sub};
 
 const MASK: u64 = (1 << 51) - 1;
 
+/// The full 128-bit product of two limbs.
+#[inline(always)]
+fn wide(a: u64, b: u64) -> u128 {
+    u128::from(a) * u128::from(b)
+}
+
 #[derive(Clone, Copy, Debug)]
 pub struct Fe(pub [u64; 5]);
 
@@ -75,8 +81,17 @@ impl Fe {
         self.to_bytes()[0] & 1 == 1
     }
 
+    /// Like `self * self` with the symmetric cross products computed once.
     pub fn square(&self) -> Fe {
-        *self * *self
+        let a = self.0;
+        let (a0_2, a1_2, a2_2, a3_2) = (2 * a[0], 2 * a[1], 2 * a[2], 2 * a[3]);
+        let (a3_19, a4_19) = (19 * a[3], 19 * a[4]);
+        let c0 = wide(a[0], a[0]) + wide(a1_2, a4_19) + wide(a2_2, a3_19);
+        let c1 = wide(a0_2, a[1]) + wide(a2_2, a4_19) + wide(a[3], a3_19);
+        let c2 = wide(a0_2, a[2]) + wide(a[1], a[1]) + wide(a3_2, a4_19);
+        let c3 = wide(a0_2, a[3]) + wide(a1_2, a[2]) + wide(a[4], a4_19);
+        let c4 = wide(a0_2, a[4]) + wide(a1_2, a[3]) + wide(a[2], a[2]);
+        Fe::reduce_wide([c0, c1, c2, c3, c4])
     }
 
     fn square_n(&self, n: u32) -> Fe {
@@ -152,25 +167,34 @@ impl Neg for Fe {
 impl Mul for Fe {
     type Output = Fe;
     fn mul(self, o: Fe) -> Fe {
-        let a = self.0.map(u128::from);
-        let b = o.0.map(u128::from);
-        // Limb products above 2^255 wrap around multiplied by 19.
-        let b19 = b.map(|x| x * 19);
-        let c0 = a[0] * b[0] + a[1] * b19[4] + a[2] * b19[3] + a[3] * b19[2] + a[4] * b19[1];
-        let c1 = a[0] * b[1] + a[1] * b[0] + a[2] * b19[4] + a[3] * b19[3] + a[4] * b19[2];
-        let c2 = a[0] * b[2] + a[1] * b[1] + a[2] * b[0] + a[3] * b19[4] + a[4] * b19[3];
-        let c3 = a[0] * b[3] + a[1] * b[2] + a[2] * b[1] + a[3] * b[0] + a[4] * b19[4];
-        let c4 = a[0] * b[4] + a[1] * b[3] + a[2] * b[2] + a[3] * b[1] + a[4] * b[0];
+        let (a, b) = (self.0, o.0);
+        // Limb products above 2^255 wrap around multiplied by 19 (limbs < 2^52, so 19·b < 2^57).
+        let b19 = b.map(|x| 19 * x);
+        let c0 = wide(a[0], b[0]) + wide(a[1], b19[4]) + wide(a[2], b19[3]) + wide(a[3], b19[2]) + wide(a[4], b19[1]);
+        let c1 = wide(a[0], b[1]) + wide(a[1], b[0]) + wide(a[2], b19[4]) + wide(a[3], b19[3]) + wide(a[4], b19[2]);
+        let c2 = wide(a[0], b[2]) + wide(a[1], b[1]) + wide(a[2], b[0]) + wide(a[3], b19[4]) + wide(a[4], b19[3]);
+        let c3 = wide(a[0], b[3]) + wide(a[1], b[2]) + wide(a[2], b[1]) + wide(a[3], b[0]) + wide(a[4], b19[4]);
+        let c4 = wide(a[0], b[4]) + wide(a[1], b[3]) + wide(a[2], b[2]) + wide(a[3], b[1]) + wide(a[4], b[0]);
+        Fe::reduce_wide([c0, c1, c2, c3, c4])
+    }
+}
+
+impl Fe {
+    /// Carries 5 wide limbs (each below 2^116) down to limbs below 2^52.
+    fn reduce_wide(mut c: [u128; 5]) -> Fe {
         let mask = u128::from(MASK);
-        let mut c = [c0, c1, c2, c3, c4];
         for i in 0..4 {
             c[i + 1] += c[i] >> 51;
             c[i] &= mask;
         }
-        let top = c[4] >> 51;
-        c[4] &= mask;
-        c[0] += top * 19;
-        Fe::carry(c.map(|x| x as u64))
+        // The carry out of limb 4 is below 2^56, so 19 times it fits a u64 limb; one more step
+        // from limb 0 leaves every limb below 2^52.
+        let top = (c[4] >> 51) as u64;
+        let mut l = c.map(|x| (x & mask) as u64);
+        l[0] += top * 19;
+        l[1] += l[0] >> 51;
+        l[0] &= MASK;
+        Fe(l)
     }
 }
 
