@@ -4,7 +4,7 @@
  * and ref10 key decoding (identity keys in non-canonical forms accepted, off-curve keys rejected).
  */
 import { expect, test } from "bun:test";
-import { createPublicKey, verify as strictVerify } from "node:crypto";
+import { createPublicKey, generateKeyPairSync, randomBytes, sign, verify as strictVerify } from "node:crypto";
 import { backend as maybeBackend, bytes, describeNative, utf8, vectors } from "./native-setup.ts";
 
 const L = 2n ** 252n + 27742317777372353535851937790883648493n;
@@ -78,6 +78,18 @@ describeNative("native ed25519Verify (bitmarkd 8.2 rules)", () => {
       expect(backend.ed25519Verify(key, utf8("any message"), new Uint8Array([...baseEncoding, ...fromBigLE(2n)]))).toBe(false);
     });
   }
+
+  test("agrees with node:crypto on signatures from fresh key pairs (valid, and with one bit flipped)", () => {
+    for (let i = 0; i < 24; i++) {
+      const { publicKey, privateKey } = generateKeyPairSync("ed25519");
+      const raw = new Uint8Array(publicKey.export({ format: "der", type: "spki" }).subarray(12));
+      const message = new Uint8Array(randomBytes(i * 7));
+      const signature = new Uint8Array(sign(null, message, privateKey));
+      expect(backend.ed25519Verify(raw, message, signature)).toBe(true);
+      const flipped = Uint8Array.from(signature, (b, j) => (j === (i * 5) % 64 ? b ^ 0x04 : b));
+      expect(backend.ed25519Verify(raw, message, flipped)).toBe(strict(raw, message, flipped));
+    }
+  });
 
   test("a key that is not a curve point (y = 2) is rejected", () => {
     const key = bytes("02" + "00".repeat(31));
