@@ -57,10 +57,10 @@ describeNative("native block digest", () => {
     expect(got.map(hex)).toEqual(four.map((v) => v.digest_storage_hex));
   }, SLOW);
 
-  test("batch results equal single digests for fresh headers; empty batch", async () => {
-    const headers = [randomBytes(100), randomBytes(100)].map((b) => new Uint8Array(b));
-    const batch = await backend.blockDigestBatch(headers);
-    expect(batch.map(hex)).toEqual(headers.map((h) => hex(backend.blockDigest(h))));
+  test("batch results equal single digests for a fresh header; empty batch", async () => {
+    const header = new Uint8Array(randomBytes(100));
+    const batch = await backend.blockDigestBatch([header]);
+    expect(batch.map(hex)).toEqual([hex(backend.blockDigest(header))]);
     expect(await backend.blockDigestBatch([])).toEqual([]);
   }, SLOW);
 
