@@ -5,7 +5,7 @@
  *   const slow = slowPeer({ store, delayMs: 4000 });   // a CURVE peer serving `store`: I/N/R at once,
  *                                                      // every B and H only after `delayMs`
  *   slow.address, slow.publicKey, slow.asked            // asked: B/H requests received so far
- *   hung.close(); slow.close();
+ *   hung.close(); slow.close();   // close the slow peer before its store: late answers never touch it
  *
  * The slow peer answers with the listener's own request handler over a store of the same chain, so its
  * answers are right, only late; `R` names a made-up third peer so registrations succeed.
@@ -72,7 +72,16 @@ export function slowPeer(o: { store: Store; delayMs: number }): SlowPeer {
     push: () => undefined,
   };
   const td = new TextDecoder();
-  const peer: SlowPeer = { address: "", publicKey: keys.publicKey, asked: 0, close: () => server.close() };
+  let closed = false;
+  const peer: SlowPeer = {
+    address: "",
+    publicKey: keys.publicKey,
+    asked: 0,
+    close: () => {
+      closed = true;
+      server.close();
+    },
+  };
   const server = ReplyServer.open({
     addresses: ["127.0.0.1:0"],
     publicKey: keys.publicKey,
@@ -82,6 +91,8 @@ export function slowPeer(o: { store: Store; delayMs: number }): SlowPeer {
       if (command === "B" || command === "H") {
         peer.asked++;
         await Bun.sleep(o.delayMs);
+        // Closed meanwhile: the store may be closed too, and LMDB must not be read after that.
+        if (closed) return [];
       }
       return handleRequest(ctx, frames);
     },
