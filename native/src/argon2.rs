@@ -165,11 +165,8 @@ fn fill(memory: &mut [Block], lanes: usize, passes: u32, compress: Compress) {
                 // The block (index into memory) referenced by the block at `index` of this segment,
                 // given the first word of the block before it.
                 let reference = |index: usize, pseudo_random: u64| {
-                    let ref_lane = if pass == 0 && slice == 0 {
-                        lane
-                    } else {
-                        ((pseudo_random >> 32) % lanes as u64) as usize
-                    };
+                    let ref_lane =
+                        if pass == 0 && slice == 0 { lane } else { ((pseudo_random >> 32) % lanes as u64) as usize };
                     let same_lane = ref_lane == lane;
                     let j1 = pseudo_random & 0xffff_ffff;
                     ref_lane * lane_len + reference_column(pass, slice, index, segment, lane_len, same_lane, j1)
@@ -238,11 +235,7 @@ mod tests {
             let mut memory = vec![Block::ZERO; params.blocks()];
             let mut tag = [0u8; 32];
             hash_into(&params, &mut memory, path.compress(), &mut tag);
-            assert_eq!(
-                hex(&tag),
-                "512b391b6f1162975371d30919734294f868e3be3984f3c1a13a4db9fabe4acb",
-                "{path:?}"
-            );
+            assert_eq!(hex(&tag), "512b391b6f1162975371d30919734294f868e3be3984f3c1a13a4db9fabe4acb", "{path:?}");
         }
     }
 

@@ -158,10 +158,7 @@ mod tests {
             "786a02f742015903c6c6fd852552d272912f4740e15847618a86e217f71f5419\
              d25e1031afee585313896444934eb04b903a685b1448b755d56f701afe9be2ce"
         );
-        assert_eq!(
-            hex(&blake2b(b"", 32)),
-            "0e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8"
-        );
+        assert_eq!(hex(&blake2b(b"", 32)), "0e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8");
     }
 
     #[test]

@@ -24,18 +24,46 @@ const TYPEOF_NUMBER: i32 = 3;
 const TYPED_ARRAY_UINT8: i32 = 1;
 
 extern "C" {
-    fn napi_create_function(env: RawEnv, name: *const c_char, len: usize, cb: Option<Callback>, data: *mut c_void, result: *mut Value) -> Status;
+    fn napi_create_function(
+        env: RawEnv,
+        name: *const c_char,
+        len: usize,
+        cb: Option<Callback>,
+        data: *mut c_void,
+        result: *mut Value,
+    ) -> Status;
     fn napi_set_named_property(env: RawEnv, object: Value, name: *const c_char, value: Value) -> Status;
-    fn napi_get_cb_info(env: RawEnv, info: CallbackInfo, argc: *mut usize, argv: *mut Value, this: *mut Value, data: *mut *mut c_void) -> Status;
+    fn napi_get_cb_info(
+        env: RawEnv,
+        info: CallbackInfo,
+        argc: *mut usize,
+        argv: *mut Value,
+        this: *mut Value,
+        data: *mut *mut c_void,
+    ) -> Status;
     fn napi_get_undefined(env: RawEnv, result: *mut Value) -> Status;
     fn napi_typeof(env: RawEnv, value: Value, result: *mut i32) -> Status;
     fn napi_is_typedarray(env: RawEnv, value: Value, result: *mut bool) -> Status;
-    fn napi_get_typedarray_info(env: RawEnv, value: Value, kind: *mut i32, length: *mut usize, data: *mut *mut c_void, arraybuffer: *mut Value, offset: *mut usize) -> Status;
+    fn napi_get_typedarray_info(
+        env: RawEnv,
+        value: Value,
+        kind: *mut i32,
+        length: *mut usize,
+        data: *mut *mut c_void,
+        arraybuffer: *mut Value,
+        offset: *mut usize,
+    ) -> Status;
     fn napi_is_array(env: RawEnv, value: Value, result: *mut bool) -> Status;
     fn napi_get_array_length(env: RawEnv, value: Value, result: *mut u32) -> Status;
     fn napi_get_element(env: RawEnv, object: Value, index: u32, result: *mut Value) -> Status;
     fn napi_get_value_double(env: RawEnv, value: Value, result: *mut f64) -> Status;
-    fn napi_create_buffer_copy(env: RawEnv, len: usize, data: *const c_void, result_data: *mut *mut c_void, result: *mut Value) -> Status;
+    fn napi_create_buffer_copy(
+        env: RawEnv,
+        len: usize,
+        data: *const c_void,
+        result_data: *mut *mut c_void,
+        result: *mut Value,
+    ) -> Status;
     fn napi_create_array_with_length(env: RawEnv, len: usize, result: *mut Value) -> Status;
     fn napi_set_element(env: RawEnv, object: Value, index: u32, value: Value) -> Status;
     fn napi_get_boolean(env: RawEnv, value: bool, result: *mut Value) -> Status;
@@ -49,7 +77,15 @@ extern "C" {
     fn napi_create_promise(env: RawEnv, deferred: *mut Deferred, promise: *mut Value) -> Status;
     fn napi_resolve_deferred(env: RawEnv, deferred: Deferred, value: Value) -> Status;
     fn napi_reject_deferred(env: RawEnv, deferred: Deferred, value: Value) -> Status;
-    fn napi_create_async_work(env: RawEnv, resource: Value, name: Value, execute: Option<Execute>, complete: Option<Complete>, data: *mut c_void, result: *mut AsyncWork) -> Status;
+    fn napi_create_async_work(
+        env: RawEnv,
+        resource: Value,
+        name: Value,
+        execute: Option<Execute>,
+        complete: Option<Complete>,
+        data: *mut c_void,
+        result: *mut AsyncWork,
+    ) -> Status;
     fn napi_queue_async_work(env: RawEnv, work: AsyncWork) -> Status;
     fn napi_delete_async_work(env: RawEnv, work: AsyncWork) -> Status;
 }
@@ -108,7 +144,8 @@ impl Env {
         let (mut kind, mut len, mut data) = (0, 0usize, null_mut());
         let (mut buffer, mut offset) = (null_mut(), 0usize);
         // SAFETY: valid env and value; all out-pointers are valid.
-        let status = unsafe { napi_get_typedarray_info(self.0, v, &mut kind, &mut len, &mut data, &mut buffer, &mut offset) };
+        let status =
+            unsafe { napi_get_typedarray_info(self.0, v, &mut kind, &mut len, &mut data, &mut buffer, &mut offset) };
         self.check(status)?;
         if kind != TYPED_ARRAY_UINT8 {
             return Err(not_bytes());
@@ -153,7 +190,9 @@ impl Env {
     /// A new Buffer holding a copy of `bytes`.
     pub fn buffer(self, bytes: &[u8]) -> JsResult<Value> {
         let mut data = null_mut();
-        self.out(null_mut(), |r| unsafe { napi_create_buffer_copy(self.0, bytes.len(), bytes.as_ptr() as *const c_void, &mut data, r) })
+        self.out(null_mut(), |r| unsafe {
+            napi_create_buffer_copy(self.0, bytes.len(), bytes.as_ptr() as *const c_void, &mut data, r)
+        })
     }
 
     pub fn boolean(self, b: bool) -> JsResult<Value> {
@@ -183,12 +222,13 @@ impl Env {
     }
 
     fn throw(self, thrown: Thrown) {
-        let (throw_fn, message): (unsafe extern "C" fn(RawEnv, *const c_char, *const c_char) -> Status, String) = match thrown {
-            Thrown::Pending => return,
-            Thrown::Type(m) => (napi_throw_type_error, m),
-            Thrown::Range(m) => (napi_throw_range_error, m),
-            Thrown::Error(m) => (napi_throw_error, m),
-        };
+        let (throw_fn, message): (unsafe extern "C" fn(RawEnv, *const c_char, *const c_char) -> Status, String) =
+            match thrown {
+                Thrown::Pending => return,
+                Thrown::Type(m) => (napi_throw_type_error, m),
+                Thrown::Range(m) => (napi_throw_range_error, m),
+                Thrown::Error(m) => (napi_throw_error, m),
+            };
         let message = CString::new(message.replace('\0', " ")).unwrap_or_default();
         // SAFETY: valid env, NUL-terminated message, null code.
         unsafe { throw_fn(self.0, null(), message.as_ptr()) };
@@ -204,7 +244,15 @@ impl Env {
             // SAFETY: `work` stays alive until `work_complete` frees it.
             unsafe {
                 let handle = self.out(null_mut(), |r| {
-                    napi_create_async_work(self.0, null_mut(), name, Some(work_execute), Some(work_complete), work as *mut c_void, r)
+                    napi_create_async_work(
+                        self.0,
+                        null_mut(),
+                        name,
+                        Some(work_execute),
+                        Some(work_complete),
+                        work as *mut c_void,
+                        r,
+                    )
                 })?;
                 (*work).handle = handle;
                 self.check(napi_queue_async_work(self.0, handle))
@@ -296,7 +344,14 @@ unsafe extern "C" fn trampoline(raw_env: RawEnv, info: CallbackInfo) -> Value {
 fn register(env: Env, exports: Value) -> JsResult<()> {
     for &(name, handler) in crate::exports::FUNCTIONS {
         let f = env.out(null_mut(), |r| unsafe {
-            napi_create_function(env.0, name.as_ptr(), name.to_bytes().len(), Some(trampoline), handler as *mut c_void, r)
+            napi_create_function(
+                env.0,
+                name.as_ptr(),
+                name.to_bytes().len(),
+                Some(trampoline),
+                handler as *mut c_void,
+                r,
+            )
         })?;
         env.check(unsafe { napi_set_named_property(env.0, exports, name.as_ptr(), f) })?;
     }

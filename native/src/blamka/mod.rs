@@ -75,7 +75,9 @@ impl Path {
     pub fn available() -> Vec<Path> {
         [Path::Avx2, Path::Sse2, Path::Scalar]
             .into_iter()
-            .filter(|&p| p == Path::Scalar || cfg!(target_arch = "x86_64") && (p != Path::Avx2 || Path::detect() == Path::Avx2))
+            .filter(|&p| {
+                p == Path::Scalar || cfg!(target_arch = "x86_64") && (p != Path::Avx2 || Path::detect() == Path::Avx2)
+            })
             .collect()
     }
 

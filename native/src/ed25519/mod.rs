@@ -138,9 +138,6 @@ mod tests {
         l_bytes[0] += 5;
         assert_eq!(hex(&reduce_mod_l(&l_bytes)[..1]), "05");
         // 2^512 − 1 mod L (value checked with Python: (2**512 - 1) % L)
-        assert_eq!(
-            hex(&reduce_mod_l(&[0xff; 64])),
-            "000f9c44e31106a447938568a71b0ed065bef517d273ecce3d9a307c1b419903"
-        );
+        assert_eq!(hex(&reduce_mod_l(&[0xff; 64])), "000f9c44e31106a447938568a71b0ed065bef517d273ecce3d9a307c1b419903");
     }
 }
