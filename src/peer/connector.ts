@@ -130,9 +130,13 @@ export class Connector {
   #cancelTimer: (() => void) | undefined;
   #cycle: Promise<void> | undefined;
   #stopping = false;
+  /** Resolves when stop() is called: a fetch waiting for a digest batch gives up at once. */
+  readonly #stopped: Promise<null>;
+  #signalStop: () => void = () => undefined;
   #started = false;
 
   constructor(options: ConnectorOptions) {
+    this.#stopped = new Promise((resolve) => (this.#signalStop = () => resolve(null)));
     this.#o = options;
     this.#cfg = options.config ?? CONNECTOR_DEFAULTS;
     this.#clock = options.clock ?? systemClock;
@@ -176,6 +180,7 @@ export class Connector {
    */
   async stop(): Promise<void> {
     this.#stopping = true;
+    this.#signalStop();
     this.#cancelTimer?.();
     for (const u of this.#all()) u.close();
     await this.#cycle;
@@ -361,7 +366,10 @@ export class Connector {
       for (let i = 0; i < chunks.length; i++) {
         const current = prepare(i);
         if (parallel && i + 1 < chunks.length) void prepare(i + 1); // digests of the next batch while this one is stored
-        const { blocks, failure } = await current;
+        // Digests of a batch take seconds; a stop does not wait for them (the blocks would not be stored).
+        const ready = await Promise.race([current, this.#stopped]);
+        if (ready === null) return { kind: "fetch", badPeers: [], error: "stopping" };
+        const { blocks, failure } = ready;
         for (const b of blocks) {
           if (this.#stopping) return { kind: "fetch", badPeers: [], error: "stopping" };
           const stored = await this.#storeOne(b);
@@ -374,8 +382,10 @@ export class Connector {
       return { kind: "fetch", badPeers: [] };
     } finally {
       fetch.stop();
-      // Let the prepared-ahead batch settle so no digest work is left unobserved.
-      await Promise.allSettled(prepared);
+      // Let the prepared-ahead batch settle so no digest work is left unobserved (observed, not awaited, when
+      // stopping: its results are dropped).
+      const settled = Promise.allSettled(prepared);
+      if (!this.#stopping) await settled;
     }
   }
 
