@@ -62,7 +62,9 @@ pub fn argon2d(params: &Params) -> Result<Vec<u8>, &'static str> {
     let mut memory: Vec<Block> = Vec::new();
     memory.try_reserve_exact(params.blocks()).map_err(|_| "cannot allocate Argon2 memory")?;
     memory.resize(params.blocks(), Block::ZERO);
-    let mut tag = vec![0u8; params.tag_len as usize];
+    let mut tag = Vec::new();
+    tag.try_reserve_exact(params.tag_len as usize).map_err(|_| "cannot allocate the Argon2 tag")?;
+    tag.resize(params.tag_len as usize, 0);
     hash_into(params, &mut memory, Path::detect().compress(), &mut tag);
     Ok(tag)
 }
