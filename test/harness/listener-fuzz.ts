@@ -166,9 +166,9 @@ export class RequestFuzzer {
     const r = this.rng;
     const key = r.chance(0.8) ? r.bytes(32) : r.bytes(r.length(80));
     const listeners = r.weighted<Uint8Array>([
-      [3, r.bytes(r.length(64))],
+      [3, this.#opaque(r.length(64))],
       [2, this.#listenerBytes()],
-      [1, r.bytes(r.length(1_000_000))], // a peer table flood: 8.2 keeps such records whole
+      [1, this.#opaque(r.length(1_000_000))], // a peer table flood: 8.2 keeps such records whole
     ]);
     const now = Math.floor(Date.now() / 1000);
     const stamp = r.weighted<Uint8Array>([
@@ -203,11 +203,20 @@ export class RequestFuzzer {
     const r = this.rng;
     const parts: number[] = [];
     for (let i = r.below(4); i >= 0; i--) {
+      // Addresses nobody routes (TEST-NET-1, 2001:db8::/32): the node may dial the peers it learns.
       const v6 = r.chance(0.5);
-      parts.push(v6 ? 19 : 7, r.below(256), r.below(256), ...r.bytes(v6 ? 16 : 4));
+      const ip = v6 ? [0x20, 0x01, 0x0d, 0xb8, ...r.bytes(12)] : [192, 0, 2, r.below(256)];
+      parts.push(v6 ? 19 : 7, r.below(256), r.below(256), ...ip);
     }
     const out = Uint8Array.from(parts);
     return r.chance(0.3) ? out.subarray(0, r.below(out.length)) : out;
+  }
+
+  /** Random bytes that never start with a listener entry (7 or 19), so no random address gets dialled. */
+  #opaque(size: number): Uint8Array {
+    const out = this.rng.bytes(size);
+    if (out[0] === 7 || out[0] === 19) out[0] = 0;
+    return out;
   }
 
   /** A push command (or a random command name) with random, mutated-real or empty parameters: always `A`. */
@@ -247,10 +256,10 @@ export class RequestFuzzer {
       case "peer":
       case "rpc":
         return r.weighted<() => Uint8Array>([
-          [2, () => r.bytes(32)],
+          [2, () => this.#opaque(32)],
           [2, () => this.#listenerBytes()],
           [2, () => (r.chance(0.5) ? be64(now - r.below(100)) : r.bytes(r.below(9)))],
-          [1, () => r.bytes(r.length(1_000_000))],
+          [1, () => this.#opaque(r.length(1_000_000))],
         ])();
       default:
         return r.bytes(r.length(300));
