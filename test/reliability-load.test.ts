@@ -57,6 +57,7 @@ test(
         clients: PROFILE.loadClients,
         seconds: PROFILE.loadSeconds,
         requests: stats.requests,
+        mix: Object.entries(stats.byCommand).map(([c, k]) => `${c}:${k}`).join(","),
         per_second: Math.round(stats.requests / PROFILE.loadSeconds),
         wrong: stats.wrong.length,
         timeouts: stats.timeouts,

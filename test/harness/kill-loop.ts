@@ -23,15 +23,12 @@ export interface KillRound {
   readonly acknowledged: number;
 }
 
-export interface KillOptions {
-  /** longest wait of a "timed" kill after the node serves */
-  readonly maxTimedMs?: number;
-  /** a "store" kill waits at most this long for a new block, then kills anyway */
-  readonly maxStoreWaitMs?: number;
-}
+/** Longest wait of a "timed" kill once the node serves; a "store" kill waits at most this long for a block. */
+const MAX_TIMED_MS = 6000;
+const MAX_STORE_WAIT_MS = 15_000;
 
 /** One round: start, wait for a random moment (polling the height), kill -9. */
-export async function killRound(node: NodeProcess, rng: Rng, o: KillOptions = {}): Promise<KillRound> {
+export async function killRound(node: NodeProcess, rng: Rng): Promise<KillRound> {
   const moment = rng.weighted<KillMoment>([
     [1, "startup"],
     [2, "timed"],
@@ -52,12 +49,12 @@ export async function killRound(node: NodeProcess, rng: Rng, o: KillOptions = {}
   } else {
     await node.start();
     if (moment === "timed") {
-      const at = performance.now() + rng.below(o.maxTimedMs ?? 6000);
+      const at = performance.now() + rng.below(MAX_TIMED_MS);
       await poll(() => performance.now() >= at);
     } else {
       const first = (await node.info(1000))?.height ?? 1;
       acknowledged = Math.max(acknowledged, first);
-      const giveUp = performance.now() + (o.maxStoreWaitMs ?? 15_000);
+      const giveUp = performance.now() + MAX_STORE_WAIT_MS;
       await poll(() => acknowledged > first || performance.now() >= giveUp);
       await Bun.sleep(rng.below(30));
     }
