@@ -27,6 +27,7 @@ describeNative("native addon: loader", () => {
   const probe = `import { loadNativeBackend } from "./src/crypto/native.ts"; console.log(loadNativeBackend()?.name ?? "absent");`;
   const cases: { name: string; path: string; want: string }[] = [
     { name: "BUNMARK_NATIVE_PATH pointing at the addon loads it", path: join(ROOT, "native", "bunmark.node"), want: "native" },
+    { name: "a relative BUNMARK_NATIVE_PATH is taken from the working directory", path: "./native/bunmark.node", want: "native" },
     { name: "BUNMARK_NATIVE_PATH pointing nowhere gives undefined", path: join(ROOT, "native", "no-such-addon.node"), want: "absent" },
     { name: "BUNMARK_NATIVE_PATH pointing at a non-addon gives undefined", path: join(ROOT, "package.json"), want: "absent" },
   ];

@@ -3,7 +3,7 @@
  *
  * The addon is required through a string literal: `bun build --compile` embeds a `.node` file only from a literal
  * require (scripts/build-plugin.ts rewrites exactly that literal per target). BUNMARK_NATIVE_PATH, when set, loads
- * the addon from that path instead. A missing addon, or one that fails to load or lacks a function, gives
+ * the addon from that path (absolute, or relative to the working directory) instead. A missing addon, or one that fails to load or lacks a function, gives
  * `undefined` and src/crypto/index.ts falls back to the TypeScript twin.
  *
  * The addon checks its arguments like the twin: a non-Uint8Array argument throws a TypeError, a wrong length or an
@@ -11,6 +11,7 @@
  * tagLength ≥ 4; meetsDifficulty/proofCheck targets and digests 32 bytes, CRCs 8 bytes); ed25519Verify returns
  * false for a public key that is not 32 bytes or a signature that is not 64 bytes.
  */
+import { resolve } from "node:path";
 import { logger } from "../log.ts";
 import type { Argon2Params, HashBackend } from "./api.ts";
 
@@ -71,7 +72,8 @@ export function loadNativeAddon(): NativeAddon | undefined {
   const override = process.env.BUNMARK_NATIVE_PATH;
   let addon: NativeAddon | undefined;
   try {
-    const loaded = (override ? require(override) : require("../../native/bunmark.node")) as Partial<NativeAddon>;
+    // (an override is relative to the working directory, like any path given on the command line)
+    const loaded = (override ? require(resolve(override)) : require("../../native/bunmark.node")) as Partial<NativeAddon>;
     const missing = FUNCTIONS.filter((name) => typeof loaded[name] !== "function");
     if (missing.length > 0) throw new Error(`addon lacks ${missing.join(", ")} (stale build?)`);
     addon = loaded as NativeAddon;
