@@ -179,7 +179,7 @@ fn fill(memory: &mut [Block], lanes: usize, passes: u32, compress: Compress) {
                     let column = slice * segment + index;
                     let current = lane_start + column;
                     let previous = if column == 0 { lane_start + lane_len - 1 } else { current - 1 };
-                    // SAFETY: every index is below memory.len() (columns < lane_len, lanes < lanes);
+                    // SAFETY: every index is below memory.len() (column < lane_len, lane < lanes);
                     // `current` is neither `previous` nor the reference (never the block being
                     // computed), and the prefetch is only a hint.
                     unsafe {
