@@ -1,82 +1,70 @@
 /**
- * Poller worker: blocks in `zmq_poll` on the ZMQ_FD of every watched socket (raw-fd poll items) plus an
- * inproc PAIR control socket, and tells the main thread which watched fds became readable. It never touches
- * the watched sockets themselves (they belong to the main thread); it only watches their notification fds.
+ * Poller worker: waits (edge-triggered epoll, epoll.ts) on the ZMQ_FD of every watched socket plus an inproc
+ * PAIR control socket, and tells the main thread which watched sockets signalled. It never touches the watched
+ * sockets themselves (they belong to the main thread); it only watches their notification fds.
  *
- * Protocol (see poller.ts): workerData = { ctx, control, ack }.
+ * Protocol (see poller.ts): workerData = { ctx, control }.
  *   control PAIR → worker: JSON `[[id, fd], …]` (the full watch set) or `quit`.
  *   worker → main: { kind: "ready" } once connected, { kind: "fds", ids } per wake-up, { kind: "stopped" }.
- * After posting `fds` the worker waits until the main thread bumps `ack[0]`: ZMQ_FD stays readable until the
- * owner reads ZMQ_EVENTS, so polling again before that would spin.
+ * Edge-triggered: a wake-up is posted once per signal, and a signal that comes while the main thread is still
+ * busy with the previous one is a new edge, so nothing is lost and nothing spins.
  *
  * This file is an entrypoint of the executable build; keep its path stable.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { Errno, Opt, POLLIN, SocketType, check, cstr, newSocket, recvFrame, setInt, zmq } from "./libzmq.ts";
 import type { Pointer } from "bun:ffi";
+import { Epoll } from "./epoll.ts";
+import { Opt, SocketType, check, cstr, getInt, newSocket, recvFrame, setInt, zmq } from "./libzmq.ts";
 
 export type WorkerMessage = { kind: "ready" } | { kind: "fds"; ids: number[] } | { kind: "stopped" } | { kind: "failed"; message: string };
 
 interface Data {
   ctx: number;
   control: string;
-  ack: SharedArrayBuffer;
 }
 
-const ITEM = 16; // zmq_pollitem_t on 64-bit: void *socket, int fd, short events, short revents
-
-const { ctx, control, ack: ackBuffer } = workerData as Data;
-const ack = new Int32Array(ackBuffer);
+const { ctx, control } = workerData as Data;
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 
 function run(): void {
   const pair = newSocket(ctx as Pointer, SocketType.PAIR);
+  const epoll = Epoll.open();
   try {
     setInt(pair, Opt.LINGER, 0);
     check(zmq.zmq_connect(pair, cstr(control)), "connect control");
+    const controlFd = getInt(pair, Opt.FD);
+    epoll.add(controlFd);
     post({ kind: "ready" });
-    loop(pair);
+    loop(pair, controlFd, epoll);
   } finally {
+    epoll.close();
     zmq.zmq_close(pair);
   }
 }
 
-function loop(pair: Pointer): void {
-  let ids: number[] = [];
-  let items = new Uint8Array(ITEM);
-  let view = new DataView(items.buffer);
-  const build = (set: [number, number][]) => {
-    ids = set.map(([id]) => id);
-    items = new Uint8Array(ITEM * (set.length + 1));
-    view = new DataView(items.buffer);
-    view.setBigUint64(0, BigInt(pair), true);
-    view.setInt16(12, POLLIN, true);
-    set.forEach(([, fd], i) => {
-      view.setInt32(ITEM * (i + 1) + 8, fd, true);
-      view.setInt16(ITEM * (i + 1) + 12, POLLIN, true);
-    });
-  };
-  build([]);
+function loop(pair: Pointer, controlFd: number, epoll: Epoll): void {
+  let watched = new Map<number, number[]>(); // fd → watch ids (normally one)
+  // libzmq signals only a pipe its reader has seen empty: drain the control socket once before waiting.
+  let ready = [controlFd];
   for (;;) {
-    if (zmq.zmq_poll(items, ids.length + 1, -1) < 0) {
-      const errno = zmq.zmq_errno();
-      if (errno === Errno.EINTR) continue;
-      throw new Error(`poller: zmq_poll: ${String(zmq.zmq_strerror(errno))}`);
-    }
-    // Any revents (POLLIN or POLLERR for an fd closed under us) is worth a look by the owner.
-    const ready = ids.filter((_, i) => view.getInt16(ITEM * (i + 1) + 14, true) !== 0);
-    if (view.getInt16(14, true) !== 0) {
+    if (ready.includes(controlFd)) {
+      // Edge-triggered: read until empty (which also resets the control socket's ZMQ_FD).
       for (let f = recvFrame(pair); f !== null; f = recvFrame(pair)) {
         const text = new TextDecoder().decode(f.data);
         if (text === "quit") return;
-        build(JSON.parse(text) as [number, number][]);
+        const next = new Map<number, number[]>();
+        for (const [id, fd] of JSON.parse(text) as [number, number][]) next.set(fd, [...(next.get(fd) ?? []), id]);
+        // An fd whose ids changed is registered anew: its number may now belong to another socket's eventfd
+        // (the kernel dropped the closed one's registration), which epoll would otherwise never report.
+        const same = (fd: number) => watched.get(fd)?.join() === next.get(fd)?.join();
+        for (const fd of watched.keys()) if (!same(fd)) epoll.remove(fd);
+        for (const fd of next.keys()) if (!same(fd) && !epoll.add(fd)) next.delete(fd);
+        watched = next;
       }
     }
-    if (ready.length > 0) {
-      const seen = Atomics.load(ack, 0);
-      post({ kind: "fds", ids: ready });
-      Atomics.wait(ack, 0, seen);
-    }
+    const ids = ready.flatMap((fd) => (fd === controlFd ? [] : (watched.get(fd) ?? [])));
+    if (ids.length > 0) post({ kind: "fds", ids });
+    ready = epoll.wait(-1);
   }
 }
 

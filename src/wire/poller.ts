@@ -1,7 +1,6 @@
 /**
- * The process-wide poller: one Worker (poller-worker.ts) blocks in zmq_poll on the ZMQ_FD of every watched
- * socket and posts which ones became readable; the main thread runs the socket's callback, then acknowledges so
- * the worker polls again.
+ * The process-wide poller: one Worker (poller-worker.ts) waits (edge-triggered epoll) on the ZMQ_FD of every
+ * watched socket and posts which ones signalled; the main thread runs the sockets' callbacks.
  *
  *   const unwatch = poller.watch(fd, onReadable);   // onReadable(): read ZMQ_EVENTS, drain, …
  *   unwatch();                                      // before closing the socket
@@ -40,7 +39,6 @@ function workerUrl(): URL {
 export class Poller {
   readonly #worker: Worker;
   readonly #control: Pointer;
-  readonly #ack = new Int32Array(new SharedArrayBuffer(4));
   readonly #watched = new Map<number, { fd: number; onReadable: () => void }>();
   #nextId = 1;
   #ready = false;
@@ -57,7 +55,7 @@ export class Poller {
     setInt(sock, Opt.LINGER, 0);
     check(zmq.zmq_bind(sock, cstr(control)), "bind poller control");
     this.#worker = new Worker(workerUrl(), {
-      workerData: { ctx: Number(ctx), control, ack: this.#ack.buffer },
+      workerData: { ctx: Number(ctx), control },
     });
     this.#worker.unref();
     let started = () => {};
@@ -106,7 +104,6 @@ export class Poller {
       // The worker owns a socket of the context: it must close it itself, so wait until it is listening.
       await Promise.race([this.#started, this.#stopped]);
       while (this.#ready && !this.#send("quit")) await Bun.sleep(1);
-      this.#acknowledge();
       await this.#stopped;
       zmq.zmq_close(this.#control);
     }
@@ -114,24 +111,15 @@ export class Poller {
   }
 
   #dispatch(ids: number[]): void {
-    try {
-      for (const id of ids) {
-        const w = this.#watched.get(id);
-        if (!w) continue;
-        try {
-          w.onReadable();
-        } catch (e) {
-          log.error("socket callback failed", { error: e });
-        }
+    for (const id of ids) {
+      const w = this.#watched.get(id);
+      if (!w) continue;
+      try {
+        w.onReadable();
+      } catch (e) {
+        log.error("socket callback failed", { error: e });
       }
-    } finally {
-      this.#acknowledge();
     }
-  }
-
-  #acknowledge(): void {
-    Atomics.add(this.#ack, 0, 1);
-    Atomics.notify(this.#ack, 0);
   }
 
   /** Sends the whole watch set; a full control queue (worker busy) is retried shortly. */
