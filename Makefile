@@ -3,7 +3,7 @@ BUN    := node_modules/.bin/bun
 NATIVE := native/bunmark.node
 RUST_SRC := $(wildcard native/src/*.rs native/src/**/*.rs) native/Cargo.toml
 
-.PHONY: all install native run test test-long bench dist test-dist clean
+.PHONY: all install native check run test test-long bench dist test-dist clean
 
 all: install native
 
@@ -23,8 +23,12 @@ $(NATIVE): $(RUST_SRC)
 run: install native
 	$(BUN) src/cli.ts run
 
-## The whole test suite (short profiles of the long-running suites).
-test: install native
+## Strict type check of src/, test/ and scripts/.
+check: install
+	node_modules/.bin/tsc --noEmit -p .
+
+## The whole test suite (short profiles of the long-running suites), after the type check.
+test: install native check
 	BUNMARK_REQUIRE_NATIVE=1 $(BUN) test --timeout 60000
 
 ## Long profiles of the reliability suites.
