@@ -15,11 +15,10 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { setLogLevel } from "../src/log.ts";
 import { shutdown } from "../src/wire/context.ts";
 import { cachedChain, loadChain, type SourceChain } from "./harness/chains.ts";
 import { type KillRound, killRound } from "./harness/kill-loop.ts";
-import { figures, PROFILE, SEED, withSeed } from "./harness/profile.ts";
+import { figures, PROFILE, quietLogs, SEED, withSeed } from "./harness/profile.ts";
 import { Rng } from "./harness/rng.ts";
 import { checkStore, type Sources } from "./harness/store-check.ts";
 import { NodeProcess, secretLeaks, stopAll } from "./helpers/node-process.ts";
@@ -30,8 +29,10 @@ let fork: SourceChain;
 let p: NodeProcess;
 const nodes: NodeProcess[] = [];
 
+let restoreLogs: () => void = () => undefined;
+
 beforeAll(async () => {
-  setLogLevel("warn");
+  restoreLogs = quietLogs();
   const seed = "reliability";
   main = await loadChain(await cachedChain({ blocks: PROFILE.chainBlocks, seed }));
   fork = await loadChain(await cachedChain({ blocks: PROFILE.forkBlocks, seed, forkAt: PROFILE.forkAt, base: PROFILE.chainBlocks }));
@@ -42,6 +43,7 @@ beforeAll(async () => {
 }, 1_800_000);
 
 afterAll(async () => {
+  restoreLogs();
   await stopAll();
   await shutdown();
   rmSync(root, { recursive: true, force: true });

@@ -18,7 +18,6 @@ import { unpackRecord } from "../src/chain/records/unpack.ts";
 import { clippedVarint, decodeVarint } from "../src/chain/varint.ts";
 import { buildConfig, ConfigError, type ConfigFlags } from "../src/config.ts";
 import { isFault } from "../src/fault.ts";
-import { setLogLevel } from "../src/log.ts";
 import { parseConnection, PortSyntaxError, isSafeFor82, unpack46, unpackAll } from "../src/peer/address.ts";
 import { parseTxtRecord } from "../src/peer/announce-dns.ts";
 import { JsonPeerFile } from "../src/peer/announce-store.ts";
@@ -35,7 +34,7 @@ import varintFixture from "./fixtures/primitives-varint.json";
 import keysFixture from "./fixtures/wire-keys.json";
 import { cachedChain, loadChain } from "./harness/chains.ts";
 import { mutate, mutateJson, mutateText, randomJson, randomText } from "./harness/mutate.ts";
-import { figures, PROFILE, SEED, withSeed } from "./harness/profile.ts";
+import { figures, PROFILE, quietLogs, SEED, withSeed } from "./harness/profile.ts";
 import { Rng } from "./harness/rng.ts";
 
 const fromHex = (h: string) => new Uint8Array(Buffer.from(h, "hex"));
@@ -74,8 +73,10 @@ const nothing = () => false;
 const root = mkdtempSync(join(tmpdir(), "bunmark-rel-decoders-"));
 let decoders: Decoder[];
 
+let restoreLogs: () => void = () => undefined;
+
 beforeAll(async () => {
-  setLogLevel("error");
+  restoreLogs = quietLogs("error"); // malformed peer files are logged at warn, once per input
   const chain = await loadChain(await cachedChain({ blocks: PROFILE.slowChainBlocks, seed: "reliability", base: PROFILE.chainBlocks }));
   const generatedBlocks = chain.blocks.slice(2);
   const generatedRecords = generatedBlocks.flatMap((b) => decodeBlock(b, true).records);
@@ -190,7 +191,10 @@ beforeAll(async () => {
   ];
 }, 1_800_000);
 
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterAll(() => {
+  restoreLogs();
+  rmSync(root, { recursive: true, force: true });
+});
 
 /** One input for `d`: a seed as is (rarely), a mutated seed, or something random of the decoder's kind. */
 function input(d: Decoder, r: Rng): unknown {

@@ -10,11 +10,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodeBlock } from "../src/chain/block.ts";
-import { setLogLevel } from "../src/log.ts";
 import { shutdown } from "../src/wire/context.ts";
 import { cachedChain, loadChain, type SourceChain } from "./harness/chains.ts";
 import { type ChainView, runListenerFuzz } from "./harness/listener-fuzz.ts";
-import { figures, PROFILE, SEED, withSeed } from "./harness/profile.ts";
+import { figures, PROFILE, quietLogs, SEED, withSeed } from "./harness/profile.ts";
 import { Rng } from "./harness/rng.ts";
 import { NodeProcess, secretLeaks, stopAll } from "./helpers/node-process.ts";
 
@@ -28,8 +27,10 @@ let source: SourceChain;
 let p: NodeProcess;
 let t: NodeProcess;
 
+let restoreLogs: () => void = () => undefined;
+
 beforeAll(async () => {
-  setLogLevel("warn");
+  restoreLogs = quietLogs();
   source = await loadChain(await cachedChain({ blocks: PROFILE.chainBlocks, seed: "reliability" }));
   p = await NodeProcess.create({ root, name: "p", chainFrom: source.dir });
   await p.start();
@@ -40,6 +41,7 @@ beforeAll(async () => {
 }, 1_800_000);
 
 afterAll(async () => {
+  restoreLogs();
   await stopAll();
   await shutdown();
   rmSync(root, { recursive: true, force: true });

@@ -8,11 +8,10 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { setLogLevel } from "../src/log.ts";
 import { shutdown } from "../src/wire/context.ts";
 import { cachedChain, loadChain, type SourceChain } from "./harness/chains.ts";
 import { percentile, runLoad } from "./harness/load.ts";
-import { figures, PROFILE, SEED, withSeed } from "./harness/profile.ts";
+import { figures, PROFILE, quietLogs, SEED, withSeed } from "./harness/profile.ts";
 import { Rng } from "./harness/rng.ts";
 import { NodeProcess, secretLeaks, stopAll } from "./helpers/node-process.ts";
 
@@ -21,8 +20,10 @@ let source: SourceChain;
 let p: NodeProcess;
 let s: NodeProcess;
 
+let restoreLogs: () => void = () => undefined;
+
 beforeAll(async () => {
-  setLogLevel("warn");
+  restoreLogs = quietLogs();
   source = await loadChain(await cachedChain({ blocks: PROFILE.chainBlocks, seed: "reliability" }));
   p = await NodeProcess.create({ root, name: "p", chainFrom: source.dir });
   await p.start();
@@ -30,6 +31,7 @@ beforeAll(async () => {
 }, 1_800_000);
 
 afterAll(async () => {
+  restoreLogs();
   await stopAll();
   await shutdown();
   rmSync(root, { recursive: true, force: true });

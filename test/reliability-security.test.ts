@@ -14,7 +14,6 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { peerFilePath } from "../src/peer/announce-store.ts";
-import { setLogLevel } from "../src/log.ts";
 import { shutdown } from "../src/wire/context.ts";
 import { curveKeyPair } from "../src/wire/curve.ts";
 import { parsePrivateKeyFile } from "../src/wire/key-file.ts";
@@ -22,7 +21,7 @@ import { RequestClient, RequestTimeoutError } from "../src/wire/request-client.t
 import { z85Encode } from "../src/wire/z85.ts";
 import { cachedChain } from "./harness/chains.ts";
 import { MAX_CURVE_PAYLOAD } from "./harness/listener-fuzz.ts";
-import { figures, PROFILE } from "./harness/profile.ts";
+import { figures, PROFILE, quietLogs } from "./harness/profile.ts";
 import { pyzmqRequests, pyzmqSkipReason } from "./helpers/pyzmq.ts";
 import { NodeProcess, secretLeaks, stopAll } from "./helpers/node-process.ts";
 
@@ -37,14 +36,17 @@ const cliOutput: string[] = [];
 /** The suite's figures line, filled in by the tests. */
 const facts: Record<string, string | number> = {};
 
+let restoreLogs: () => void = () => undefined;
+
 beforeAll(async () => {
-  setLogLevel("warn");
+  restoreLogs = quietLogs();
   const chain = await cachedChain({ blocks: PROFILE.slowChainBlocks, seed: "reliability", base: PROFILE.chainBlocks });
   n = await NodeProcess.create({ root, name: "n", chainFrom: chain, logLevel: "debug" });
   await n.start();
 }, 1_800_000);
 
 afterAll(async () => {
+  restoreLogs();
   await stopAll();
   await shutdown();
   rmSync(root, { recursive: true, force: true });

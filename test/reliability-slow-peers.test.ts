@@ -10,11 +10,10 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openStore, type Store } from "../src/chain/store.ts";
-import { setLogLevel } from "../src/log.ts";
 import { shutdown } from "../src/wire/context.ts";
 import { silentServer, type SilentServer, slowPeer, type SlowPeer } from "./harness/bad-peers.ts";
 import { cachedChain, loadChain, type SourceChain } from "./harness/chains.ts";
-import { figures, PROFILE, withSeed } from "./harness/profile.ts";
+import { figures, PROFILE, quietLogs, withSeed } from "./harness/profile.ts";
 import { NodeProcess, secretLeaks, stopAll } from "./helpers/node-process.ts";
 
 /** The node with bad peers may take this much longer than the one without (factor, or seconds if more). */
@@ -29,8 +28,10 @@ let slow: SlowPeer;
 let hung: SilentServer[] = [];
 const nodes: NodeProcess[] = [];
 
+let restoreLogs: () => void = () => undefined;
+
 beforeAll(async () => {
-  setLogLevel("warn");
+  restoreLogs = quietLogs();
   source = await loadChain(await cachedChain({ blocks: PROFILE.slowChainBlocks, seed: "reliability", base: PROFILE.chainBlocks }));
   p = await NodeProcess.create({ root, name: "p", chainFrom: source.dir });
   nodes.push(p);
@@ -44,6 +45,7 @@ beforeAll(async () => {
 }, 1_800_000);
 
 afterAll(async () => {
+  restoreLogs();
   await stopAll();
   slow?.close();
   for (const h of hung) h.close();

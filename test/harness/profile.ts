@@ -4,6 +4,7 @@
  * every suite prints the seed it used, and prints it again when it fails.
  */
 import { randomBytes } from "node:crypto";
+import { isLogLevel, type Level, setLogLevel } from "../../src/log.ts";
 
 export const LONG = process.env.BUNMARK_TEST_PROFILE === "long";
 
@@ -75,4 +76,14 @@ export async function withSeed<T>(suite: string, fn: () => Promise<T>): Promise<
 export function figures(suite: string, values: Record<string, string | number>): void {
   const text = Object.entries(values).map(([k, v]) => `${k}=${v}`).join(" ");
   console.log(`[reliability] ${suite} (${LONG ? "long" : "short"} profile, seed ${SEED}): ${text}`);
+}
+
+/**
+ * Quiets the test process's own logs (store opened, chain generator) for a suite; the returned function
+ * restores the process default, so suites that run later in the same process see it unchanged.
+ */
+export function quietLogs(level: Level = "warn"): () => void {
+  setLogLevel(level);
+  const initial = process.env.BUNMARK_LOG_LEVEL ?? "";
+  return () => setLogLevel(isLogLevel(initial) ? initial : "info");
 }
