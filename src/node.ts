@@ -6,6 +6,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { activeBackendName, activeBackendReason, hash } from "./crypto/index.ts";
+import { extendsTip } from "./chain/header.ts";
 import { openStore, type Store } from "./chain/store.ts";
 import type { NodeConfig } from "./config.ts";
 import { logger } from "./log.ts";
@@ -163,6 +164,12 @@ export class Node {
       // A pushed block is stored only outside resynchronisation; the dispatcher relays it once stored.
       push.register("block", async (packed) => {
         if (!connector.acceptsBroadcastBlocks()) return false;
+        // 8.2 digests a pushed block before finding it does not extend the tip; push errors never travel back,
+        // so such blocks (stale, duplicate, forked, hostile) are dropped before the 128 MiB Argon2 run.
+        if (!extendsTip(packed, store.tip())) {
+          log.debug("pushed block does not extend the tip", { bytes: packed.length });
+          return false;
+        }
         await store.storeIncoming(packed);
         return true;
       });

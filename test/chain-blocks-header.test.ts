@@ -3,7 +3,7 @@ import { describe, expect, test } from "bun:test";
 import blocks from "./fixtures/blocks-testing-chain.json";
 import genesisFixture from "./fixtures/genesis.json";
 import ringFixture from "./fixtures/blocks-ring.json";
-import { checkHeader, headerJSON, HEADER_SIZE, packHeader, unpackHeader } from "../src/chain/header.ts";
+import { checkHeader, extendsTip, headerJSON, HEADER_SIZE, packHeader, unpackHeader } from "../src/chain/header.ts";
 import { genesisFor } from "../src/chain/genesis.ts";
 import { crc64, crcBytes } from "../src/chain/crc64.ts";
 import { BlockRing, RING_SIZE } from "../src/chain/block-ring.ts";
@@ -158,4 +158,22 @@ describe("block ring", () => {
     expect(ring.digestFor(10)).toBeUndefined();
     expect(ring.newest().crc).toBe(30n);
   });
+});
+
+describe("extendsTip (pushed-block pre-check)", () => {
+  const block2 = hex(blocks.cases.find((c) => c.id === "testing-chain-block-2")!.input.block_hex!);
+  const genesis = genesisFor("testing");
+  const flip = (b: Uint8Array, at: number) => {
+    const c = Uint8Array.from(b);
+    c[at]! ^= 1;
+    return c;
+  };
+  const cases: [string, Uint8Array, { height: number; digest: Uint8Array }, boolean][] = [
+    ["block 2 on genesis", block2, { height: 1, digest: genesis.digest }, true],
+    ["block 2 on a tip at height 2", block2, { height: 2, digest: genesis.digest }, false],
+    ["previous digest differs in one bit", flip(block2, 12 + 31), { height: 1, digest: genesis.digest }, false],
+    ["number differs", flip(block2, 4), { height: 1, digest: genesis.digest }, false],
+    ["shorter than a header", block2.subarray(0, HEADER_SIZE - 1), { height: 1, digest: genesis.digest }, false],
+  ];
+  for (const [name, block, tip, want] of cases) test(name, () => expect(extendsTip(block, tip)).toBe(want));
 });

@@ -78,6 +78,19 @@ export function unpackHeader(bytes: Uint8Array): BlockHeader {
   };
 }
 
+/**
+ * Whether a packed block claims to be the next block on `tip` (number = height + 1, previous digest = tip
+ * digest). StoreIncoming rejects every other block, but only after its Argon2 digest; callers use this to drop
+ * pushed blocks that cannot be stored before spending that work.
+ */
+export function extendsTip(block: Uint8Array, tip: { height: number; digest: Uint8Array }): boolean {
+  if (block.length < HEADER_SIZE) return false;
+  const v = new DataView(block.buffer, block.byteOffset, HEADER_SIZE);
+  if (v.getBigUint64(4, true) !== BigInt(tip.height) + 1n) return false;
+  for (let i = 0; i < 32; i++) if (block[12 + i] !== tip.digest[i]) return false;
+  return true;
+}
+
 export function isGenesisForm(h: BlockHeader): boolean {
   return h.numberU64 === 1n && h.transactionCount === 1 && h.version === 1;
 }
