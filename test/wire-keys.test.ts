@@ -118,11 +118,19 @@ describe("ensureKeyPair", () => {
     expect(hex(ensureKeyPair(d).secretKey)).toBe(hex(first.secretKey));
   });
 
-  test("one file missing is an error, not a regeneration", () => {
+  test("a public file without its private key is an error, not a regeneration", () => {
     const d = tmp();
     writeFileSync(join(d, "peer.public"), fixture.pair.public_file);
     expect(outcome(() => ensureKeyPair(d).publicKey)).toBe("key file not found");
     expect(existsSync(join(d, "peer.private"))).toBe(false);
+  });
+
+  test("a private file without its public file (first start killed halfway) gets the public file derived", () => {
+    const d = tmp();
+    writeFileSync(join(d, "peer.private"), fixture.pair.private_file, { mode: 0o600 });
+    expect(hex(ensureKeyPair(d).publicKey)).toBe(PUB);
+    expect(readFileSync(join(d, "peer.public"), "latin1")).toBe(`PUBLIC:${PUB}\n`);
+    expect(statSync(join(d, "peer.private")).mode & 0o777).toBe(0o600);
   });
 
   test("mismatch refuses to start", () => {

@@ -83,17 +83,30 @@ export function readKeyPair(publicPath: string, privatePath: string): CurveKeyPa
   return { publicKey, secretKey };
 }
 
-/** The node's key pair in `dir`, generated on first start (both files absent). */
+/**
+ * The node's key pair in `dir`, generated on first start (both files absent). The private file is written first
+ * so that a start killed halfway leaves a recoverable state: a private key without its public file gets the
+ * public file derived from it on the next start.
+ */
 export function ensureKeyPair(dir: string): CurveKeyPair {
   const publicPath = join(dir, PUBLIC_KEY_FILE);
   const privatePath = join(dir, PRIVATE_KEY_FILE);
   if (!exists(publicPath) && !exists(privatePath)) {
     mkdirSync(dir, { recursive: true });
-    const pair = writeKeyPair(publicPath, privatePath);
+    const pair = curveKeyPair();
+    writeExclusive(privatePath, formatPrivateKeyFile(pair.secretKey), 0o600);
+    writeExclusive(publicPath, formatPublicKeyFile(pair.publicKey), 0o666);
     log.info("generated peer key pair", { public: publicPath, private: privatePath, publicKey: pair.publicKey });
     return pair;
   }
   try {
+    if (!exists(publicPath)) {
+      const secretKey = readPrivateKeyFile(privatePath);
+      const publicKey = curvePublicKey(secretKey);
+      writeExclusive(publicPath, formatPublicKeyFile(publicKey), 0o666);
+      log.warn("public key file was missing: derived it from the private key", { public: publicPath, publicKey });
+      return { publicKey, secretKey };
+    }
     return readKeyPair(publicPath, privatePath);
   } catch (e) {
     log.error("cannot use peer key files", { public: publicPath, private: privatePath, error: e });
