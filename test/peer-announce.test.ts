@@ -1,7 +1,7 @@
 /** Peer ring and RPC table rules, announcer schedule and random peers (protocol.md §6.2–§6.4), on a manual clock. */
 import { beforeAll, describe, expect, test } from "bun:test";
 import { setLogLevel } from "../src/log.ts";
-import { Announce } from "../src/peer/announce.ts";
+import { Announce, MAX_PEERS } from "../src/peer/announce.ts";
 import type { Target } from "../src/peer/announce-targets.ts";
 import { ANNOUNCE_TIMING } from "../src/peer/announce-timing.ts";
 import { ManualClock } from "../src/peer/clock.ts";
@@ -108,6 +108,23 @@ describe("addPeer rules (§6.2)", () => {
     l[0] = 0;
     expect(hex(a.peers()[0]!.publicKey)).toBe(hex(key(1)));
     expect(hex(a.peers()[0]!.listeners)).toBe(hex(LISTEN_B));
+  });
+});
+
+describe("peer table bound", () => {
+  test("new keys are refused once MAX_PEERS entries are held; known keys still update", () => {
+    const { a, clock } = setup();
+    const k = (i: number) => {
+      const b = new Uint8Array(32);
+      new DataView(b.buffer).setUint32(0, i + 1);
+      return b;
+    };
+    for (let i = 0; a.peers().length < MAX_PEERS; i++) expect(a.addPeer(k(i), LISTEN_B, sec(T0))).toBe(true);
+    expect(a.addPeer(k(MAX_PEERS), LISTEN_B, sec(T0))).toBe(false);
+    expect(a.peers().length).toBe(MAX_PEERS);
+    clock.advance(7 * MIN);
+    expect(a.addPeer(k(0), LISTEN_A, sec(T0 + 7 * MIN))).toBe(true);
+    expect(hex(entry(a, k(0))!.listeners)).toBe(hex(LISTEN_A));
   });
 });
 

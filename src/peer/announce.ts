@@ -29,6 +29,12 @@ const log = logger("announce");
 export const PUBLIC_KEY_LENGTH = 32;
 /** Longest listener record accepted from a peer (a node announces one or two 7/19-byte entries). */
 export const MAX_LISTENER_BYTES = 100;
+/**
+ * Most peers the table holds (8.2 has no bound). Real networks have tens of nodes; the bound keeps a flood of
+ * registrations under made-up keys from growing memory until the 55-minute expiry. New keys are refused while
+ * full, so entries already known keep their place.
+ */
+export const MAX_PEERS = 4096;
 
 export interface AnnounceOptions {
   clock?: Clock;
@@ -123,6 +129,10 @@ export class Announce {
     if (now - ts >= this.timing.expiryMs) return false;
     const old = this.#ring.get(publicKey);
     if (old !== undefined && ts - old.timestamp < this.timing.rebroadcastMs) return false;
+    if (old === undefined && this.#ring.size >= MAX_PEERS) {
+      log.debug("peer record refused: table full", { count: this.#ring.size });
+      return false;
+    }
     const added = this.#ring.put({ publicKey: publicKey.slice(), listeners: listeners.slice(), timestamp: ts });
     log.debug("peer record stored", { key: publicKey, added, count: this.#ring.size });
     if (this.#self !== null && sameKey(this.#self.publicKey, publicKey)) return false;
