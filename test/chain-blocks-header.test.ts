@@ -8,22 +8,13 @@ import { genesisFor } from "../src/chain/genesis.ts";
 import { crc64, crcBytes } from "../src/chain/crc64.ts";
 import { BlockRing, RING_SIZE } from "../src/chain/block-ring.ts";
 import { hash } from "../src/crypto/index.ts";
-import { isFault, type FaultText } from "../src/fault.ts";
+import type { FaultText } from "../src/fault.ts";
 import type { ChainName } from "../src/chain/chains.ts";
+import { faultOf } from "./helpers/fault.ts";
 
 const hex = (s: string) => Uint8Array.from(Buffer.from(s, "hex"));
 const toHex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 const NOW = 1_700_000_000;
-
-function faultOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    if (isFault(e)) return e.text;
-    throw e;
-  }
-  return undefined;
-}
 
 type HeaderExpect = {
   version: number;

@@ -23,7 +23,8 @@ import { encodeBase58 } from "../src/chain/base58.ts";
 import { digestFromDisplayHex, digestFromHex, fullMerkleTree, merkleRoot } from "../src/chain/merkle.ts";
 import { toDisplayHex } from "../src/chain/hex.ts";
 import { hash } from "../src/crypto/index.ts";
-import { faultOf, hex, toHex } from "./chain-records-helpers.ts";
+import { hex, toHex } from "./chain-records-helpers.ts";
+import { faultOf } from "./helpers/fault.ts";
 
 type AnyCase = { id: string; op: string; input: any; expected: any };
 const cases = (f: { cases: unknown[] }, op: string) => (f.cases as AnyCase[]).filter((c) => c.op === op);

@@ -21,20 +21,10 @@ import {
 import { litecoinFromBitcoin, validateBitcoinAddress, validateLitecoinAddress } from "../src/chain/coin-address.ts";
 import { codePointCount, utf8Text } from "../src/chain/utf8.ts";
 import { secretboxSeal } from "../src/chain/secretbox.ts";
-import { isFault } from "../src/fault.ts";
+import { faultOf } from "./helpers/fault.ts";
 
 const hex = (s: string) => Uint8Array.from(Buffer.from(s, "hex"));
 const toHex = (b: Uint8Array) => Buffer.from(b).toString("hex");
-
-function faultOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    if (isFault(e)) return e.text;
-    throw e;
-  }
-  return undefined;
-}
 
 type AnyCase = { id: string; op: string; input: any; expected: any };
 const cases = (f: { cases: unknown[] }, op: string) => (f.cases as AnyCase[]).filter((c) => c.op === op);

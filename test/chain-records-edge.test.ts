@@ -4,7 +4,8 @@
  */
 import { describe, expect, test } from "bun:test";
 import txFixture from "./fixtures/records-transactions.json";
-import { account, faultOf, hex, privateKey, toHex } from "./chain-records-helpers.ts";
+import { account, hex, privateKey, toHex } from "./chain-records-helpers.ts";
+import { faultOf } from "./helpers/fault.ts";
 import { ALGORITHM_NOTHING, type Account, makeAccount } from "../src/chain/account.ts";
 import type { Currency, CurrencyMap } from "../src/chain/currency.ts";
 import {

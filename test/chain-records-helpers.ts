@@ -1,23 +1,12 @@
-/** Shared by the record tests: fixture keys, records built from fixture fields, fault capture. */
+/** Shared by the record tests: fixture keys and records built from fixture fields. */
 import txFixture from "./fixtures/records-transactions.json";
 import { ALGORITHM_ED25519, type Account, type PrivateKey, makeAccount } from "../src/chain/account.ts";
 import type { Currency, CurrencyMap } from "../src/chain/currency.ts";
 import type { Escrow, TxRecord } from "../src/chain/records/types.ts";
 import { utf8Bytes } from "../src/chain/utf8.ts";
-import { isFault } from "../src/fault.ts";
 
 export const hex = (s: string) => Uint8Array.from(Buffer.from(s, "hex"));
 export const toHex = (b: Uint8Array) => Buffer.from(b).toString("hex");
-
-export function faultOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    if (isFault(e)) return e.text;
-    throw e;
-  }
-  return undefined;
-}
 
 export type KeyName = keyof typeof txFixture.keys;
 export const KEY_NAMES = Object.keys(txFixture.keys) as KeyName[];

@@ -7,7 +7,8 @@ import { describe, expect, test } from "bun:test";
 import { createPublicKey, verify } from "node:crypto";
 import txFixture from "./fixtures/records-transactions.json";
 import repoFixture from "./fixtures/records-repository.json";
-import { account, faultOf, hex, privateKey, recordFromFields, toHex, type KeyName } from "./chain-records-helpers.ts";
+import { account, hex, privateKey, recordFromFields, toHex, type KeyName } from "./chain-records-helpers.ts";
+import { faultOf } from "./helpers/fault.ts";
 import { accountToString, checkSignature, makeAccount } from "../src/chain/account.ts";
 import {
   assetIdFromHex,

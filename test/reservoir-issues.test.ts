@@ -3,10 +3,10 @@ import { describe, expect, test } from "bun:test";
 import { makeAccount } from "../src/chain/account.ts";
 import { unpackRecord } from "../src/chain/records/unpack.ts";
 import { hash } from "../src/crypto/index.ts";
-import { isFault } from "../src/fault.ts";
 import { Reservoir } from "../src/reservoir/reservoir.ts";
 import { TrackingStatus, TransactionState } from "../src/reservoir/status.ts";
 import type { TxRecord } from "../src/chain/records/types.ts";
+import { faultOf } from "./helpers/fault.ts";
 import { asset, assetIdOf, BTC, FakeChain, hex, issue, LTC, packed, testKey, txIdOf, unhex, vectors } from "./reservoir-fakes.ts";
 
 function setup(limits = {}) {
@@ -18,16 +18,6 @@ function setup(limits = {}) {
   chain.confirmAsset(confirmed, 5);
   chain.setBlockPayment(5);
   return { chain, r, cachedId: assetIdOf(cached), confirmedId: assetIdOf(confirmed) };
-}
-
-function faultOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    if (isFault(e)) return e.text;
-    throw e;
-  }
-  return undefined;
 }
 
 describe("storeIssues errors", () => {

@@ -5,9 +5,9 @@
 import { describe, expect, test } from "bun:test";
 import { scaledDifficulty, targetBytes } from "../src/chain/difficulty.ts";
 import { backendByName, hash } from "../src/crypto/index.ts";
-import { isFault } from "../src/fault.ts";
 import { parsePayId, parsePayNonce, payIdOf } from "../src/reservoir/pay-id.ts";
 import { parseTracking, stateText, TrackingStatus, TransactionState, trackingText } from "../src/reservoir/status.ts";
+import { faultOf } from "./helpers/fault.ts";
 import { hex, unhex, vectors } from "./reservoir-fakes.ts";
 
 describe("pay id", () => {
@@ -38,13 +38,7 @@ describe("pay id", () => {
         expect(hex(t.parse(t.text))).toBe(t.text);
         expect(JSON.stringify(hex(t.parse(t.text)))).toBe(t.parse === parsePayNonce ? vectors.pay_nonce_json.json : JSON.stringify(t.text));
       } else {
-        let text: string | undefined;
-        try {
-          t.parse(t.text);
-        } catch (e) {
-          if (isFault(e)) text = e.text;
-        }
-        expect(text).toBe(t.error);
+        expect(faultOf(() => t.parse(t.text))).toBe(t.error);
       }
     });
   }

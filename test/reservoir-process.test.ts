@@ -2,11 +2,11 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { newTransferUnratified, signRecord } from "../src/chain/records/sign.ts";
 import { hash } from "../src/crypto/index.ts";
-import { isFault } from "../src/fault.ts";
 import { setLogSink } from "../src/log.ts";
 import { ModeState } from "../src/peer/mode.ts";
 import { applyAssets, applyIssues, applyProof, applyTransfer, reservoirProcessors } from "../src/reservoir/process.ts";
 import { Reservoir } from "../src/reservoir/reservoir.ts";
+import { faultOf } from "./helpers/fault.ts";
 import { accountOf, asset, assetIdOf, FakeChain, issue, issuer, ownerOne, packed, unhex, vectors } from "./reservoir-fakes.ts";
 
 function setup(normal = true) {
@@ -38,16 +38,6 @@ const proofP0 = (nonce: string) => cat(unhex(vectors.try_proof.pay_id_hex), unhe
 function withProofIssue(s: S): void {
   s.r.assets.cache(s.a);
   applyIssues(s.r, s.mode, proofIssueP0());
-}
-
-function faultOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    if (isFault(e)) return e.text;
-    throw e;
-  }
-  return undefined;
 }
 
 const RULES = { assets: applyAssets, issues: applyIssues, transfer: applyTransfer, proof: applyProof } as const;

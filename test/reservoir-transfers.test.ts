@@ -5,9 +5,9 @@ import { escrow, newBlockFoundation, newBlockOwnerTransfer, newTransferCountersi
 import type { Escrow, TxRecord } from "../src/chain/records/types.ts";
 import type { HashBackend } from "../src/crypto/api.ts";
 import { hash } from "../src/crypto/index.ts";
-import { isFault } from "../src/fault.ts";
 import { Reservoir } from "../src/reservoir/reservoir.ts";
 import { TransactionState } from "../src/reservoir/status.ts";
+import { faultOf } from "./helpers/fault.ts";
 import { accountOf, asset, assetIdOf, BTC, FakeChain, hex, issue, issuer, LTC, ownerOne, ownerTwo, packed, txIdOf, vectors } from "./reservoir-fakes.ts";
 
 const OTHER_BTC = vectors.addresses_testnet.btc_other;
@@ -28,16 +28,6 @@ function setup(h: HashBackend = hash) {
 }
 
 const transferTo = (link: Uint8Array, to = ownerOne, from = issuer, esc: Escrow | null = null) => signRecord(newTransferUnratified(link, accountOf(to), esc), from);
-
-function faultOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    if (isFault(e)) return e.text;
-    throw e;
-  }
-  return undefined;
-}
 
 describe("storeTransfer errors", () => {
   type S = ReturnType<typeof setup>;
