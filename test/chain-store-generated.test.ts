@@ -1,5 +1,6 @@
 /**
- * The store on generated `local` chains: generator determinism and forks, delete-down then re-store,
+ * The store on generated `local` chains: generator determinism and forks, continuing a stored chain (longer,
+ * shorter, forked; another seed's chain refused), delete-down then re-store,
  * crash safety (a killed writer leaves whole blocks only), other subsystems' tables in the same environment.
  *
  * `local` skips digest vs difficulty, so most cases use a stand-in digest (sha3-256 of the header) through the
@@ -55,6 +56,10 @@ function content(s: Store): Record<string, string[]> {
   return out;
 }
 
+function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((k) => [k, o[k]])) as Pick<T, K>;
+}
+
 describe("generator", () => {
   test("same seed → byte-identical blocks; another seed → another chain", async () => {
     const [a, b, c] = await Promise.all([generated(6, "alpha"), generated(6, "alpha"), generated(6, "beta")]);
@@ -77,11 +82,10 @@ describe("generator", () => {
     expect(summary.records[6]).toBe(30);
   }, SLOW);
 
-  test("needs local and an empty store", async () => {
-    const s = await generated(1, "x");
-    await expect(generateChain(s, { blocks: 1, seed: "x" })).rejects.toThrow("empty store");
+  test("needs the local chain", async () => {
     const testing = openStore(tempDir(), "testing", { hash: fastHash });
-    await expect(generateChain(testing, { blocks: 1, seed: "x" })).rejects.toThrow("local");
+    await expect(generateChain(testing, { blocks: 1, seed: "x" })).rejects.toMatchObject({ code: "not local" });
+    expect(testing.height()).toBe(1);
   });
 
   test("with the real Argon2 digest (two digests)", async () => {
@@ -92,6 +96,58 @@ describe("generator", () => {
     expect(toHex(s.getBlock(3).subarray(12, 44))).toBe(toHex(s.digestForBlock(2)));
     expect(s.transaction(hash.sha3_256(foundationTxIdInput(d3, 3)))?.block).toBe(3);
   }, 60_000);
+});
+
+describe("continuing a stored chain", () => {
+  interface Spec {
+    blocks: number;
+    forkAt?: number;
+  }
+  /**
+   * `first` generated, then the same store continued to `then`; `kept`: blocks 2… reused without a digest.
+   * Where blocks were deleted, the index tables keep 8.2's delete-down quirks (delete-down.ts), as on a node
+   * that recovered from the same fork; blocks, digests, transactions and assets are those of a fresh chain.
+   */
+  const cases: { name: string; first: Spec; then: Spec; kept: number }[] = [
+    { name: "longer", first: { blocks: 3 }, then: { blocks: 6 }, kept: 3 },
+    { name: "the same", first: { blocks: 6 }, then: { blocks: 6 }, kept: 6 },
+    { name: "shorter (no digest at all)", first: { blocks: 8 }, then: { blocks: 5 }, kept: 5 },
+    { name: "a fork of the plain chain", first: { blocks: 8 }, then: { blocks: 6, forkAt: 4 }, kept: 3 },
+    { name: "the plain chain from a fork", first: { blocks: 6, forkAt: 4 }, then: { blocks: 8 }, kept: 3 },
+    { name: "a fork moved higher", first: { blocks: 6, forkAt: 3 }, then: { blocks: 7, forkAt: 5 }, kept: 2 },
+    { name: "a fork from block 2", first: { blocks: 4 }, then: { blocks: 4, forkAt: 1 }, kept: 0 },
+  ];
+  for (const c of cases) {
+    test(`${c.name}: byte-identical to generating from scratch, kept blocks cost no digest`, async () => {
+      let digests = 0;
+      const counting: HashBackend = {
+        ...fastHash,
+        blockDigest: (h) => (digests++, fastHash.blockDigest(h)),
+        blockDigestBatch: (hs) => ((digests += hs.length), fastHash.blockDigestBatch(hs)),
+      };
+      const s = openStore(tempDir(), "local", { hash: counting });
+      await generateChain(s, { seed: "cont", ...c.first });
+      digests = 0;
+      const summary = await generateChain(s, { seed: "cont", ...c.then });
+      const scratch = await generated(c.then.blocks, "cont", c.then.forkAt);
+      expect(summary.kept).toBe(c.kept);
+      expect(digests).toBe(c.then.blocks - c.kept);
+      expect(s.height()).toBe(c.then.blocks + 1);
+      expect(blocksOf(s)).toEqual(blocksOf(scratch));
+      const deleted = c.kept < c.first.blocks;
+      const compared = (t: Store) => (deleted ? pick(content(t), ["blocks", "blockDigest", "transactions", "assets"]) : content(t));
+      expect(compared(s)).toEqual(compared(scratch));
+    }, SLOW);
+  }
+
+  test("a store holding another seed's chain is refused and left as it was", async () => {
+    const s = await generated(3, "mine");
+    const before = content(s);
+    for (const forkAt of [undefined, 1, 2]) {
+      await expect(generateChain(s, { blocks: 5, seed: "theirs", forkAt })).rejects.toMatchObject({ name: "GenerateError", code: "other seed" });
+    }
+    expect(content(s)).toEqual(before);
+  }, SLOW);
 });
 
 describe("delete down, then store the same blocks again", () => {

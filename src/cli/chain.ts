@@ -1,10 +1,13 @@
 /**
- * `bunmark chain generate --blocks N --data DIR [--chain local] [--seed S] [--fork-at K]`: writes a store
- * (DIR/local.lmdb) holding N generated valid blocks after genesis; see src/chain/generate.ts. Same seed →
- * the same chain byte for byte; --fork-at K → the same up to block K, different after it.
+ * `bunmark chain generate --blocks N --data DIR [--chain local] [--seed S] [--fork-at K]`: makes the store
+ * DIR/local.lmdb hold N generated valid blocks after genesis; see src/chain/generate.ts. Same seed → the same
+ * chain byte for byte; --fork-at K → the same up to block K, different after it. A DIR holding a chain of the
+ * same seed is continued: its blocks that match are kept without computing digests, the rest is deleted and
+ * generated (copy a chain's DIR and continue it with --fork-at K: only blocks after K cost digests). A DIR
+ * holding another seed's chain is refused and left as it is.
  */
 import { isChainName } from "../chain/chains.ts";
-import { generateChain } from "../chain/generate.ts";
+import { GenerateError, generateChain } from "../chain/generate.ts";
 import { openStore } from "../chain/store.ts";
 import { RECORD_NAMES, type RecordTag } from "../chain/records/types.ts";
 import { setLogSink } from "../log.ts";
@@ -39,7 +42,12 @@ export async function main(args: string[]): Promise<number> {
       },
     });
     const records = Object.fromEntries(Object.entries(summary.records).map(([tag, n]) => [RECORD_NAMES[Number(tag) as RecordTag], n]));
-    console.log(JSON.stringify({ chain, data: dir, seed, forkAt: forkAt ?? null, height: store.height(), seconds: Number(summary.seconds.toFixed(1)), records }));
+    const seconds = Number(summary.seconds.toFixed(1));
+    console.log(JSON.stringify({ chain, data: dir, seed, forkAt: forkAt ?? null, height: store.height(), kept: summary.kept, seconds, records }));
+  } catch (e) {
+    if (!(e instanceof GenerateError)) throw e;
+    console.error(`bunmark chain: ${dir}: ${e.message}`);
+    return 1;
   } finally {
     await store.close();
   }
