@@ -7,11 +7,11 @@ import fixture from "./fixtures/blocks-testing-chain.json";
 import { describeBlock } from "../src/cli/block.ts";
 import { isFault } from "../src/fault.ts";
 import { openStore } from "../src/chain/store.ts";
+import { fromHex } from "./helpers/hex.ts";
 
 const CLI = resolve(import.meta.dir, "../src/cli.ts");
 const block2 = fixture.cases.find((c) => c.id === "testing-chain-block-2")!;
 const block2Hex = (block2.input as { block_hex: string }).block_hex;
-const hex = (s: string) => Uint8Array.from(Buffer.from(s, "hex"));
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -27,7 +27,7 @@ describe("block decode", () => {
     "testing block 2: header JSON, digest, merkle root, foundation txid, CRC, records",
     () => {
       const e = block2.expected as any;
-      const d = describeBlock(hex(block2Hex), "testing") as any;
+      const d = describeBlock(fromHex(block2Hex), "testing") as any;
       expect(d.header).toEqual({
         version: 2,
         transactionCount: 3,
@@ -60,7 +60,7 @@ describe("block decode", () => {
     test(`${c.name}: ${c.text}`, () => {
       let err: unknown;
       try {
-        describeBlock(hex(c.input), "testing");
+        describeBlock(fromHex(c.input), "testing");
       } catch (e) {
         err = e;
       }

@@ -11,9 +11,8 @@ import { hash } from "../src/crypto/index.ts";
 import type { FaultText } from "../src/fault.ts";
 import type { ChainName } from "../src/chain/chains.ts";
 import { faultOf } from "./helpers/fault.ts";
+import { fromHex, toHex } from "./helpers/hex.ts";
 
-const hex = (s: string) => Uint8Array.from(Buffer.from(s, "hex"));
-const toHex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 const NOW = 1_700_000_000;
 
 type HeaderExpect = {
@@ -28,7 +27,7 @@ type HeaderExpect = {
 };
 
 function expectHeader(headerHex: string, e: HeaderExpect) {
-  const h = unpackHeader(hex(headerHex));
+  const h = unpackHeader(fromHex(headerHex));
   expect(h.version).toBe(e.version);
   expect(h.transactionCount).toBe(e.transaction_count);
   expect(h.numberU64.toString()).toBe(e.number);
@@ -47,10 +46,10 @@ describe("header vectors", () => {
     const input = records.input as { header_hex: string; fields: HeaderExpect };
     const exp = records.expected as { json: string; extract_header_error: string; every_proper_prefix_error: string };
     expectHeader(input.header_hex, input.fields);
-    expect(JSON.stringify(headerJSON(unpackHeader(hex(input.header_hex))))).toBe(exp.json);
-    expect(faultOf(() => checkHeader(hex(input.header_hex), NOW))).toBe(exp.extract_header_error);
+    expect(JSON.stringify(headerJSON(unpackHeader(fromHex(input.header_hex))))).toBe(exp.json);
+    expect(faultOf(() => checkHeader(fromHex(input.header_hex), NOW))).toBe(exp.extract_header_error);
     for (let n = 0; n < HEADER_SIZE; n++) {
-      expect(faultOf(() => checkHeader(hex(input.header_hex).subarray(0, n), NOW))).toBe(exp.every_proper_prefix_error);
+      expect(faultOf(() => checkHeader(fromHex(input.header_hex).subarray(0, n), NOW))).toBe(exp.every_proper_prefix_error);
     }
   });
   for (const c of blocks.cases.filter((c) => c.op === "store_incoming" && (c.expected as any).header)) {
@@ -59,7 +58,7 @@ describe("header vectors", () => {
 });
 
 describe("header checks (ExtractHeader order, before the digest)", () => {
-  const base = unpackHeader(hex((blocks.cases.find((c) => c.id === "testing-chain-block-2")!.input as any).block_hex));
+  const base = unpackHeader(fromHex((blocks.cases.find((c) => c.id === "testing-chain-block-2")!.input as any).block_hex));
   const cases: { name: string; change: Partial<typeof base>; now?: number; error?: FaultText }[] = [
     { name: "valid block 2", change: {} },
     { name: "version 0", change: { version: 0 }, error: "invalid block header version" },
@@ -118,7 +117,7 @@ describe("block CRC-64", () => {
   for (const c of blocks.cases.filter((c) => (c.expected as any).block_crc64)) {
     test(c.id, () => {
       const e = c.expected as { block_crc64: string; pay_nonce_after_hex: string; header: { number: string } };
-      const crc = crc64(BigInt(e.header.number), hex((c.input as any).block_hex));
+      const crc = crc64(BigInt(e.header.number), fromHex((c.input as any).block_hex));
       expect(crc.toString(16).padStart(16, "0")).toBe(e.block_crc64);
       expect(toHex(crcBytes(crc))).toBe(e.pay_nonce_after_hex);
     });
@@ -136,7 +135,7 @@ describe("block ring", () => {
   test("blockring/iterator_test.go: 19 newest CRCs, newest first, also after a clear", () => {
     const ring = new BlockRing(genesis);
     for (let round = 0; round < 2; round++) {
-      ringFixture.blocks_hex.forEach((b, i) => ring.put({ number: i + 1, digest: new Uint8Array(32), crc: crc64(i + 1, hex(b)) }));
+      ringFixture.blocks_hex.forEach((b, i) => ring.put({ number: i + 1, digest: new Uint8Array(32), crc: crc64(i + 1, fromHex(b)) }));
       expect(ring.proofCRCs().map((c) => c.toString(16).padStart(16, "0"))).toEqual(ringFixture.crcs_newest_first_hex);
       ring.clear(genesis);
     }
@@ -152,7 +151,7 @@ describe("block ring", () => {
 });
 
 describe("extendsTip (pushed-block pre-check)", () => {
-  const block2 = hex(blocks.cases.find((c) => c.id === "testing-chain-block-2")!.input.block_hex!);
+  const block2 = fromHex(blocks.cases.find((c) => c.id === "testing-chain-block-2")!.input.block_hex!);
   const genesis = genesisFor("testing");
   const flip = (b: Uint8Array, at: number) => {
     const c = Uint8Array.from(b);

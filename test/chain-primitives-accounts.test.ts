@@ -23,8 +23,8 @@ import { encodeBase58 } from "../src/chain/base58.ts";
 import { digestFromDisplayHex, digestFromHex, fullMerkleTree, merkleRoot } from "../src/chain/merkle.ts";
 import { toDisplayHex } from "../src/chain/hex.ts";
 import { hash } from "../src/crypto/index.ts";
-import { hex, toHex } from "./chain-records-helpers.ts";
 import { faultOf } from "./helpers/fault.ts";
+import { fromHex, toHex } from "./helpers/hex.ts";
 
 type AnyCase = { id: string; op: string; input: any; expected: any };
 const cases = (f: { cases: unknown[] }, op: string) => (f.cases as AnyCase[]).filter((c) => c.op === op);
@@ -39,14 +39,14 @@ describe("accounts (account/account_test.go)", () => {
           ]
         : [[input.testnet, expected.account_bytes, expected.account]];
     for (const [testnet, bytesHex, text] of nets) {
-      const a = makeAccount(hex(input.public_key), testnet, input.algorithm as KeyAlgorithm);
+      const a = makeAccount(fromHex(input.public_key), testnet, input.algorithm as KeyAlgorithm);
       expect(toHex(accountToBytes(a))).toBe(bytesHex);
       expect(accountToString(a)).toBe(text);
       expect(isZeroAccount(a)).toBe(expected.is_zero);
-      expect(accountsEqual(accountFromBytes(hex(bytesHex)), a)).toBe(true);
+      expect(accountsEqual(accountFromBytes(fromHex(bytesHex)), a)).toBe(true);
       const back = accountFromString(text);
       expect(accountsEqual(back, a)).toBe(true);
-      if (expected.checksum) expect(toHex(hash.sha3_256(hex(bytesHex)).subarray(0, 4))).toBe(expected.checksum);
+      if (expected.checksum) expect(toHex(hash.sha3_256(fromHex(bytesHex)).subarray(0, 4))).toBe(expected.checksum);
     }
   });
 
@@ -61,7 +61,7 @@ describe("accounts (account/account_test.go)", () => {
     expect(toHex(k.privateKey)).toBe(input.private_key);
     expect(toHex(privateKeyToBytes(k))).toBe(expected.private_key_bytes);
     expect(privateKeyToString(k)).toBe(expected.private);
-    expect(toHex(privateKeyFromBytes(hex(expected.private_key_bytes)).privateKey)).toBe(input.private_key);
+    expect(toHex(privateKeyFromBytes(fromHex(expected.private_key_bytes)).privateKey)).toBe(input.private_key);
   });
 
   test.each(cases(accounts, "private_key_decode"))("$id", ({ input, expected }) => {
@@ -75,32 +75,32 @@ describe("accounts (account/account_test.go)", () => {
     const a = privateKeyAccount(k)!;
     expect(toHex(a.publicKey)).toBe(expected.public_key);
     expect(accountToString(a)).toBe(expected.account);
-    const bytes = hex(expected.seed_bytes);
+    const bytes = fromHex(expected.seed_bytes);
     expect(seedToString(bytes.subarray(4, 36), expected.testnet)).toBe(input.seed);
   });
 
   // derived from account/account.go and private.go: the remaining branches, in their order
-  const withChecksum = (h: string) => encodeBase58(Uint8Array.from([...hex(h), ...hash.sha3_256(hex(h)).subarray(0, 4)]));
+  const withChecksum = (h: string) => encodeBase58(Uint8Array.from([...fromHex(h), ...hash.sha3_256(fromHex(h)).subarray(0, 4)]));
   const KEY = "60b3c6e20cfff7091a86488b1656b96ec0a2f69907e2c035175918f42c37d72e";
   const decodeTable: [string, () => unknown, string | undefined][] = [
     ["account bytes: empty", () => accountFromBytes(new Uint8Array(0)), "not public key"],
-    ["account bytes: variant only", () => accountFromBytes(hex("11")), "invalid key length"],
-    ["account bytes: 33-byte key", () => accountFromBytes(hex("11" + KEY + "00")), "invalid key length"],
-    ["account bytes: algorithm 15", () => accountFromBytes(hex("f1" + KEY)), "invalid key type"],
-    ["account bytes: 9-byte variant", () => accountFromBytes(hex("ffffffffffffffffff" + KEY)), "invalid key type"],
-    ["account bytes: non-minimal variant", () => accountFromBytes(hex("9100" + KEY)), undefined],
+    ["account bytes: variant only", () => accountFromBytes(fromHex("11")), "invalid key length"],
+    ["account bytes: 33-byte key", () => accountFromBytes(fromHex("11" + KEY + "00")), "invalid key length"],
+    ["account bytes: algorithm 15", () => accountFromBytes(fromHex("f1" + KEY)), "invalid key type"],
+    ["account bytes: 9-byte variant", () => accountFromBytes(fromHex("ffffffffffffffffff" + KEY)), "invalid key type"],
+    ["account bytes: non-minimal variant", () => accountFromBytes(fromHex("9100" + KEY)), undefined],
     ["account string: key length 0", () => accountFromString(withChecksum("11")), "invalid key length"],
-    ["account string: checksum checked before key length", () => accountFromString(encodeBase58(hex("11" + KEY + "00" + "00000000"))), "checksum mismatch"],
+    ["account string: checksum checked before key length", () => accountFromString(encodeBase58(fromHex("11" + KEY + "00" + "00000000"))), "checksum mismatch"],
     ["account string: 33-byte key", () => accountFromString(withChecksum("11" + KEY + "00")), "invalid key length"],
     ["account string: Nothing with 3 bytes", () => accountFromString(withChecksum("01123456")), "invalid key length"],
-    ["private bytes: public variant", () => privateKeyFromBytes(hex("11" + KEY + KEY)), "not private key"],
-    ["private bytes: 32-byte key", () => privateKeyFromBytes(hex("10" + KEY)), "invalid key length"],
-    ["private bytes: algorithm 2", () => privateKeyFromBytes(hex("20" + KEY + KEY)), "invalid key type"],
+    ["private bytes: public variant", () => privateKeyFromBytes(fromHex("11" + KEY + KEY)), "not private key"],
+    ["private bytes: 32-byte key", () => privateKeyFromBytes(fromHex("10" + KEY)), "invalid key length"],
+    ["private bytes: algorithm 2", () => privateKeyFromBytes(fromHex("20" + KEY + KEY)), "invalid key type"],
     ["private string: key length 0", () => privateKeyFromString(withChecksum("10")), "invalid key length"],
     ["seed: not base58", () => privateKeyFromSeed("0OIl"), "cannot decode seed"],
-    ["seed: 39 bytes", () => privateKeyFromSeed(encodeBase58(hex("5afe0101" + KEY + "000000"))), "invalid seed length"],
+    ["seed: 39 bytes", () => privateKeyFromSeed(encodeBase58(fromHex("5afe0101" + KEY + "000000"))), "invalid seed length"],
     ["seed: header", () => privateKeyFromSeed(withChecksum("5afe0201" + KEY)), "invalid seed header"],
-    ["seed: checksum", () => privateKeyFromSeed(encodeBase58(hex("5afe0101" + KEY + "00000000"))), "checksum mismatch"],
+    ["seed: checksum", () => privateKeyFromSeed(encodeBase58(fromHex("5afe0101" + KEY + "00000000"))), "checksum mismatch"],
     ["seed: network byte 02 means live", () => privateKeyFromSeed(withChecksum("5afe0102" + KEY)), undefined],
   ];
   test.each(decodeTable)("%s", (_name, fn, want) => {
@@ -113,8 +113,8 @@ describe("accounts (account/account_test.go)", () => {
   });
 
   test("canonical account bytes drop a non-minimal variant and spare bits", () => {
-    expect(toHex(accountToBytes(accountFromBytes(hex("9300" + KEY))))).toBe("13" + KEY);
-    expect(toHex(accountToBytes(accountFromBytes(hex("1f" + KEY))))).toBe("13" + KEY);
+    expect(toHex(accountToBytes(accountFromBytes(fromHex("9300" + KEY))))).toBe("13" + KEY);
+    expect(toHex(accountToBytes(accountFromBytes(fromHex("1f" + KEY))))).toBe("13" + KEY);
   });
 });
 
@@ -135,7 +135,7 @@ describe("merkle (merkle/*_test.go)", () => {
   });
 
   test.each(cases(merkle, "digest"))("$id", ({ input, expected }) => {
-    const d = hash.sha3_256(hex(input.hex));
+    const d = hash.sha3_256(fromHex(input.hex));
     expect(toHex(d)).toBe(expected.storage_hex);
     expect(toDisplayHex(d)).toBe(expected.display_hex);
   });
@@ -153,7 +153,7 @@ describe("merkle (merkle/*_test.go)", () => {
 
   test("no leaves give a zero root; three leaves pair the last with itself", () => {
     expect(toHex(merkleRoot([]))).toBe("00".repeat(32));
-    const [a, b, c] = ["01", "02", "03"].map((x) => hash.sha3_256(hex(x)));
+    const [a, b, c] = ["01", "02", "03"].map((x) => hash.sha3_256(fromHex(x)));
     const ab = hash.sha3_256(Uint8Array.from([...a!, ...b!]));
     const cc = hash.sha3_256(Uint8Array.from([...c!, ...c!]));
     expect(toHex(merkleRoot([a!, b!, c!]))).toBe(toHex(hash.sha3_256(Uint8Array.from([...ab, ...cc]))));

@@ -22,9 +22,7 @@ import { litecoinFromBitcoin, validateBitcoinAddress, validateLitecoinAddress } 
 import { codePointCount, utf8Text } from "../src/chain/utf8.ts";
 import { secretboxSeal } from "../src/chain/secretbox.ts";
 import { faultOf } from "./helpers/fault.ts";
-
-const hex = (s: string) => Uint8Array.from(Buffer.from(s, "hex"));
-const toHex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+import { fromHex, toHex } from "./helpers/hex.ts";
 
 type AnyCase = { id: string; op: string; input: any; expected: any };
 const cases = (f: { cases: unknown[] }, op: string) => (f.cases as AnyCase[]).filter((c) => c.op === op);
@@ -33,27 +31,27 @@ describe("varint (util/varint.go)", () => {
   test.each(cases(varints, "encode_decode"))("$id", ({ input, expected }) => {
     const v = BigInt(input.value);
     expect(toHex(encodeVarint(v))).toBe(expected.hex);
-    expect(decodeVarint(hex(expected.hex))).toEqual({ value: v, count: expected.decoded_count });
+    expect(decodeVarint(fromHex(expected.hex))).toEqual({ value: v, count: expected.decoded_count });
     // a following suffix is left untouched
-    expect(decodeVarint(hex(expected.hex + "ff9723"))).toEqual({ value: v, count: expected.decoded_count });
+    expect(decodeVarint(fromHex(expected.hex + "ff9723"))).toEqual({ value: v, count: expected.decoded_count });
   });
 
   test.each(cases(varints, "decode"))("$id", ({ input, expected }) => {
-    expect(decodeVarint(hex(input.hex))).toEqual({ value: BigInt(expected.value), count: expected.count });
+    expect(decodeVarint(fromHex(input.hex))).toEqual({ value: BigInt(expected.value), count: expected.count });
   });
 
   test.each(cases(varints, "clipped_decode"))("$id", ({ input, expected }) => {
-    const buf = hex(input.hex);
+    const buf = fromHex(input.hex);
     expect(clippedVarint(buf, input.min, input.max)).toEqual({ value: expected.value, count: expected.count });
     expect(clippedVarint(buf, input.max, input.min)).toEqual({ value: 0, count: 0 });
   });
 
   test("bounds: negative or equal bounds always fail; offsets read in place", () => {
-    expect(clippedVarint(hex("05"), -1, 10)).toEqual({ value: 0, count: 0 });
-    expect(clippedVarint(hex("05"), 0, -10)).toEqual({ value: 0, count: 0 });
-    expect(clippedVarint(hex("05"), 5, 5)).toEqual({ value: 0, count: 0 });
-    expect(clippedVarint(hex("0005"), 1, 10, 1)).toEqual({ value: 5, count: 1 });
-    expect(decodeVarint(hex("ff8001"), 1)).toEqual({ value: 128n, count: 2 });
+    expect(clippedVarint(fromHex("05"), -1, 10)).toEqual({ value: 0, count: 0 });
+    expect(clippedVarint(fromHex("05"), 0, -10)).toEqual({ value: 0, count: 0 });
+    expect(clippedVarint(fromHex("05"), 5, 5)).toEqual({ value: 0, count: 0 });
+    expect(clippedVarint(fromHex("0005"), 1, 10, 1)).toEqual({ value: 5, count: 1 });
+    expect(decodeVarint(fromHex("ff8001"), 1)).toEqual({ value: 128n, count: 2 });
   });
 
   test("every value round-trips through the shortest form; encoding rejects out-of-range values", () => {
@@ -68,7 +66,7 @@ describe("varint (util/varint.go)", () => {
 
 describe("base58 (util/base58.go)", () => {
   test.each(cases(base58, "encode"))("$id", ({ input, expected }) => {
-    expect(encodeBase58(hex(input.hex))).toBe(expected.base58);
+    expect(encodeBase58(fromHex(input.hex))).toBe(expected.base58);
     expect(toHex(decodeBase58(expected.base58))).toBe(input.hex);
   });
   test.each(cases(base58, "decode"))("$id", ({ input, expected }) => {
@@ -78,7 +76,7 @@ describe("base58 (util/base58.go)", () => {
     expect(decodeBase58("2gé").length).toBe(0);
     expect(decodeBase58("").length).toBe(0);
     expect(toHex(decodeBase58("11"))).toBe("0000");
-    expect(encodeBase58(hex("0000"))).toBe("11");
+    expect(encodeBase58(fromHex("0000"))).toBe("11");
   });
 });
 
@@ -129,10 +127,10 @@ describe("currency (currency/)", () => {
 
   test.each(cases(currencies, "currency_map_unpack"))("$id", ({ input, expected }) => {
     if (expected.error) {
-      expect(faultOf(() => unpackCurrencyMap(hex(input.packed_hex), input.testnet))).toBe(expected.error);
+      expect(faultOf(() => unpackCurrencyMap(fromHex(input.packed_hex), input.testnet))).toBe(expected.error);
       return;
     }
-    const { map, currencies: set } = unpackCurrencyMap(hex(input.packed_hex), input.testnet);
+    const { map, currencies: set } = unpackCurrencyMap(fromHex(input.packed_hex), input.testnet);
     expect(Object.fromEntries([...map].map(([c, a]) => [currencyText(c), a]))).toEqual(expected.map);
     expect([...set].map(currencyText).sort()).toEqual(expected.currency_set);
   });
@@ -186,15 +184,15 @@ describe("currency (currency/)", () => {
   ];
   test.each(unpackTable)("unpack: %s", (_name, packed, testnet, want) => {
     if (typeof want === "string") {
-      expect(faultOf(() => unpackCurrencyMap(hex(packed), testnet))).toBe(want);
+      expect(faultOf(() => unpackCurrencyMap(fromHex(packed), testnet))).toBe(want);
       return;
     }
-    const { map } = unpackCurrencyMap(hex(packed), testnet);
+    const { map } = unpackCurrencyMap(fromHex(packed), testnet);
     expect(Object.fromEntries([...map].map(([c, a]) => [currencyText(c), a]))).toEqual(want);
   });
 
   test("an address may run past its field into the surrounding buffer (8.2 slices from the record)", () => {
-    const whole = hex(entry(1, BTC_T));
+    const whole = fromHex(entry(1, BTC_T));
     // the field claims 10 bytes only; the address continues into the rest of the buffer and is valid
     const field = whole.subarray(0, 10);
     expect(faultOf(() => unpackCurrencyMap(field, true))).toBe("not transaction pack");
@@ -235,24 +233,24 @@ describe("UTF-8 as Go counts it", () => {
     ["mixed", "41ff42", 3, "A\ufffdB"],
   ];
   test.each(table)("%s", (_name, h, count, text) => {
-    expect(codePointCount(hex(h))).toBe(count);
-    expect(utf8Text(hex(h))).toBe(text);
+    expect(codePointCount(fromHex(h))).toBe(count);
+    expect(utf8Text(fromHex(h))).toBe(text);
   });
 });
 
 describe("secretbox (XSalsa20-Poly1305) seed derivation", () => {
   const seeds = (accounts.cases as AnyCase[]).filter((c) => c.op === "seed_to_keys");
   test.each(seeds)("$id", ({ expected }) => {
-    const secret = hex(expected.seed_bytes).subarray(4, 36);
+    const secret = fromHex(expected.seed_bytes).subarray(4, 36);
     const message = new Uint8Array(16);
     message.set([0x03, 0xe7], 14);
     expect(toHex(secretboxSeal(message, new Uint8Array(24), secret))).toBe(expected.ed25519_seed_secretbox_output);
   });
   test("NaCl test vector (secretbox of the 131-byte message in nacl/tests/secretbox.c)", () => {
     // key, nonce and message of the classic NaCl box example (firstkey / nonce / m), first 16 tag bytes known
-    const key = hex("1b27556473e985d462cd51197a9a46c76009549eac6474f206c4ee0844f68389");
-    const nonce = hex("69696ee955b62b73cd62bda875fc73d68219e0036b7a0b37");
-    const m = hex(
+    const key = fromHex("1b27556473e985d462cd51197a9a46c76009549eac6474f206c4ee0844f68389");
+    const nonce = fromHex("69696ee955b62b73cd62bda875fc73d68219e0036b7a0b37");
+    const m = fromHex(
       "be075fc53c81f2d5cf141316ebeb0c7b5228c52a4c62cbd44b66849b64244ffce5ecbaaf33bd751a1ac728d45e6c61296cdc3c01233561f41db66cce314adb310e3be8250c46f06dceea3a7fa1348057e2f6556ad6b1318a024a838f21af1fde048977eb48f59ffd4924ca1c60902e52f0a089bc76897040e082f937763848645e0705",
     );
     const boxed = secretboxSeal(m, nonce, key);

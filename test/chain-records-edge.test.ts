@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import txFixture from "./fixtures/records-transactions.json";
-import { account, hex, privateKey, toHex } from "./chain-records-helpers.ts";
+import { account, privateKey } from "./chain-records-helpers.ts";
 import { faultOf } from "./helpers/fault.ts";
 import { ALGORITHM_NOTHING, type Account, makeAccount } from "../src/chain/account.ts";
 import type { Currency, CurrencyMap } from "../src/chain/currency.ts";
@@ -24,6 +24,7 @@ import {
   unpackRecord,
   type TxRecord,
 } from "../src/chain/records/index.ts";
+import { fromHex, toHex } from "./helpers/hex.ts";
 
 const vector = (id: string) => txFixture.cases.find((c) => c.id === id)! as any;
 const ISSUE = vector("TestPackBitmarkIssue").expected.packed_hex as string;
@@ -100,21 +101,21 @@ describe("unpack: every decoding error and the lenient forms", () => {
     ["payments address overruns its field", "060147" + PAYMENTS_T + OWNER_T + "01" + SIG, true, "invalid key type"],
   ];
   test.each(table)("%s", (_name, h, testnet, want) => {
-    const buf = hex(h);
+    const buf = fromHex(h);
     if (want !== null) expect(faultOf(() => unpackRecord(buf, testnet))).toBe(want);
     else expect(unpackRecord(buf, testnet).consumed).toBe(buf.length);
   });
 
   test("a non-minimal record decodes to the same fields but has its own txid", () => {
-    const raw = hex("0340" + ASSET_ID + "229300" + ISSUER + "63" + ISSUE.slice(-130));
+    const raw = fromHex("0340" + ASSET_ID + "229300" + ISSUER + "63" + ISSUE.slice(-130));
     const { record } = unpackRecord(raw, true);
     expect(toHex(encodeRecord(record))).toBe(ISSUE);
     expect(toHex(packRecord(record, account("issuer")))).toBe(ISSUE);
-    expect(toHex(txIdOf(raw))).not.toBe(toHex(txIdOf(hex(ISSUE))));
+    expect(toHex(txIdOf(raw))).not.toBe(toHex(txIdOf(fromHex(ISSUE))));
   });
 
   test("trailing bytes are left to the caller", () => {
-    const buf = hex(ISSUE + ISSUE);
+    const buf = fromHex(ISSUE + ISSUE);
     const first = unpackRecord(buf, true);
     expect(first.consumed).toBe(ISSUE.length / 2);
     expect(unpackRecord(buf.subarray(first.consumed), true).consumed).toBe(ISSUE.length / 2);
@@ -125,7 +126,7 @@ describe("validation: every error of Pack", () => {
   const issuer = account("issuer");
   const ownerOne = account("ownerOne");
   const zero = makeAccount(new Uint8Array(32), true);
-  const nothing = makeAccount(hex("12fa"), true, ALGORITHM_NOTHING);
+  const nothing = makeAccount(fromHex("12fa"), true, ALGORITHM_NOTHING);
   const sig = (n: number) => new Uint8Array(n).fill(1);
   // records that fail a check cannot be signed: they carry a placeholder signature
   const asset = (name: string | Uint8Array, fingerprint: string, metadata: string | Uint8Array) => ({
@@ -134,17 +135,17 @@ describe("validation: every error of Pack", () => {
   });
   const signedAsset = (name: string, fingerprint: string, metadata: string) =>
     signRecord(newAssetData(name, fingerprint, metadata, account("registrant")), privateKey("registrant"));
-  const issue = signRecord(newBitmarkIssue(hex(ASSET_ID), issuer, 99n), privateKey("issuer"));
-  const transfer = (owner: Account, e = escrow(1, BTC_T, 5n)) => signRecord(newTransferUnratified(hex(LINK), owner, e), privateKey("issuer"));
-  const unsignedTransfer = (owner: Account, e: ReturnType<typeof escrow>) => ({ ...newTransferUnratified(hex(LINK), owner, e), signature: sig(64) });
+  const issue = signRecord(newBitmarkIssue(fromHex(ASSET_ID), issuer, 99n), privateKey("issuer"));
+  const transfer = (owner: Account, e = escrow(1, BTC_T, 5n)) => signRecord(newTransferUnratified(fromHex(LINK), owner, e), privateKey("issuer"));
+  const unsignedTransfer = (owner: Account, e: ReturnType<typeof escrow>) => ({ ...newTransferUnratified(fromHex(LINK), owner, e), signature: sig(64) });
   const foundation = (p: CurrencyMap, version = 1n) => ({ ...newBlockFoundation(p, issuer, 1n, version), signature: sig(64) });
 
   // [name, record, signer, expected error or undefined]
   const table: [string, TxRecord, Account | undefined, string | undefined][] = [
     ["signature of 1025 bytes", { ...issue, signature: sig(1025) }, issuer, "signature too long"],
     ["signature of 1024 bytes is only invalid", { ...issue, signature: sig(1024) }, issuer, "invalid signature"],
-    ["countersignature of 1025 bytes (tag 5)", { ...newTransferCountersigned(hex(LINK), ownerOne), signature: sig(64), countersignature: sig(1025) }, issuer, "signature too long"],
-    ["countersignature length is not checked on tag 7", { ...newBlockOwnerTransfer(hex(LINK), payments(BTC_T, LTC_T), ownerOne), signature: sig(64), countersignature: sig(1025) }, issuer, "invalid signature"],
+    ["countersignature of 1025 bytes (tag 5)", { ...newTransferCountersigned(fromHex(LINK), ownerOne), signature: sig(64), countersignature: sig(1025) }, issuer, "signature too long"],
+    ["countersignature length is not checked on tag 7", { ...newBlockOwnerTransfer(fromHex(LINK), payments(BTC_T, LTC_T), ownerOne), signature: sig(64), countersignature: sig(1025) }, issuer, "invalid signature"],
     ["unknown signer", issue, undefined, "invalid owner or registrant"],
     ["zero signer", issue, zero, "invalid owner or registrant"],
     ["zero owner", { ...issue, owner: zero }, issuer, "invalid owner or registrant"],
@@ -174,9 +175,9 @@ describe("validation: every error of Pack", () => {
     ["foundation payment version 2", foundation(payments(BTC_T, LTC_T), 2n), issuer, "invalid Payment version"],
     ["foundation without LTC", foundation(new Map<Currency, string>([[1, BTC_T]])), issuer, "invalid currency address"],
     ["foundation live addresses, test signer", foundation(payments(BTC_L, LTC_L)), issuer, "bitcoin address for wrong network"],
-    ["block owner transfer escrow checked after payments", { ...newBlockOwnerTransfer(hex(LINK), payments(BTC_T, LTC_T), ownerOne, escrow(1, "bad", 1n)), signature: sig(64) }, issuer, "invalid bitcoin address"],
-    ["block owner transfer bad countersignature", signRecord(newBlockOwnerTransfer(hex(LINK), payments(BTC_T, LTC_T), ownerOne), privateKey("issuer"), privateKey("ownerTwo")), issuer, "invalid signature"],
-    ["block owner transfer signed and countersigned", signRecord(newBlockOwnerTransfer(hex(LINK), payments(BTC_T, LTC_T), ownerOne), privateKey("issuer"), privateKey("ownerOne")), issuer, undefined],
+    ["block owner transfer escrow checked after payments", { ...newBlockOwnerTransfer(fromHex(LINK), payments(BTC_T, LTC_T), ownerOne, escrow(1, "bad", 1n)), signature: sig(64) }, issuer, "invalid bitcoin address"],
+    ["block owner transfer bad countersignature", signRecord(newBlockOwnerTransfer(fromHex(LINK), payments(BTC_T, LTC_T), ownerOne), privateKey("issuer"), privateKey("ownerTwo")), issuer, "invalid signature"],
+    ["block owner transfer signed and countersigned", signRecord(newBlockOwnerTransfer(fromHex(LINK), payments(BTC_T, LTC_T), ownerOne), privateKey("issuer"), privateKey("ownerOne")), issuer, undefined],
   ];
   test.each(table)("%s", (_name, rec, signer, want) => {
     expect(faultOf(() => packRecord(rec, signer))).toBe(want);

@@ -4,24 +4,22 @@ import { ALGORITHM_ED25519, type Account, type PrivateKey, makeAccount } from ".
 import type { Currency, CurrencyMap } from "../src/chain/currency.ts";
 import type { Escrow, TxRecord } from "../src/chain/records/types.ts";
 import { utf8Bytes } from "../src/chain/utf8.ts";
-
-export const hex = (s: string) => Uint8Array.from(Buffer.from(s, "hex"));
-export const toHex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+import { fromHex } from "./helpers/hex.ts";
 
 export type KeyName = keyof typeof txFixture.keys;
 export const KEY_NAMES = Object.keys(txFixture.keys) as KeyName[];
 
 export function privateKey(name: KeyName, testnet = true): PrivateKey {
-  return { algorithm: ALGORITHM_ED25519, testnet, privateKey: hex(txFixture.keys[name].private_key) };
+  return { algorithm: ALGORITHM_ED25519, testnet, privateKey: fromHex(txFixture.keys[name].private_key) };
 }
 
 export function account(name: KeyName, testnet = true): Account {
-  return makeAccount(hex(txFixture.keys[name].public_key), testnet);
+  return makeAccount(fromHex(txFixture.keys[name].public_key), testnet);
 }
 
 const NONE = new Uint8Array(0);
 type AccountField = { public_key: string; testnet: boolean } | string;
-const acc = (a: AccountField) => (typeof a === "string" ? account(a as KeyName) : makeAccount(hex(a.public_key), a.testnet));
+const acc = (a: AccountField) => (typeof a === "string" ? account(a as KeyName) : makeAccount(fromHex(a.public_key), a.testnet));
 
 function escrowOf(e: any): Escrow | null {
   if (e === null || e === undefined) return null;
@@ -46,25 +44,25 @@ const TAGS: Record<string, number> = {
 /** A record from fixture fields (`tag` or the record name), with the fixture's signatures if any. */
 export function recordFromFields(f: any, recordName?: string): TxRecord {
   const tag = f.tag ?? TAGS[recordName!];
-  const signature = f.signature ? hex(f.signature) : NONE;
-  const countersignature = f.countersignature ? hex(f.countersignature) : NONE;
+  const signature = f.signature ? fromHex(f.signature) : NONE;
+  const countersignature = f.countersignature ? fromHex(f.countersignature) : NONE;
   switch (tag) {
     case 1:
       return { tag, currency: f.currency, paymentAddress: utf8Bytes(f.paymentAddress), owner: acc(f.owner), nonce: BigInt(f.nonce), signature };
     case 2:
       return { tag, name: utf8Bytes(f.name), fingerprint: utf8Bytes(f.fingerprint), metadata: utf8Bytes(f.metadata), registrant: acc(f.registrant), signature };
     case 3:
-      return { tag, assetId: hex(f.assetId), owner: acc(f.owner), nonce: BigInt(f.nonce), signature };
+      return { tag, assetId: fromHex(f.assetId), owner: acc(f.owner), nonce: BigInt(f.nonce), signature };
     case 4:
-      return { tag, link: hex(f.link), escrow: escrowOf(f.escrow), owner: acc(f.owner), signature };
+      return { tag, link: fromHex(f.link), escrow: escrowOf(f.escrow), owner: acc(f.owner), signature };
     case 5:
-      return { tag, link: hex(f.link), escrow: escrowOf(f.escrow), owner: acc(f.owner), signature, countersignature };
+      return { tag, link: fromHex(f.link), escrow: escrowOf(f.escrow), owner: acc(f.owner), signature, countersignature };
     case 6:
       return { tag, version: BigInt(f.version), payments: paymentsOf(f.payments), owner: acc(f.owner), nonce: BigInt(f.nonce), signature };
     case 7:
       return {
         tag,
-        link: hex(f.link),
+        link: fromHex(f.link),
         escrow: escrowOf(f.escrow),
         version: BigInt(f.version),
         payments: paymentsOf(f.payments),

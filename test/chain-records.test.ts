@@ -7,7 +7,7 @@ import { describe, expect, test } from "bun:test";
 import { createPublicKey, verify } from "node:crypto";
 import txFixture from "./fixtures/records-transactions.json";
 import repoFixture from "./fixtures/records-repository.json";
-import { account, hex, privateKey, recordFromFields, toHex, type KeyName } from "./chain-records-helpers.ts";
+import { account, privateKey, recordFromFields, type KeyName } from "./chain-records-helpers.ts";
 import { faultOf } from "./helpers/fault.ts";
 import { accountToString, checkSignature, makeAccount } from "../src/chain/account.ts";
 import {
@@ -30,6 +30,7 @@ import {
   type TxRecord,
 } from "../src/chain/records/index.ts";
 import { digestFromHex } from "../src/chain/merkle.ts";
+import { fromHex, toHex } from "./helpers/hex.ts";
 
 type AnyCase = { id: string; op: string; record?: string; input: any; expected: any };
 const cases = (op: string) => (txFixture.cases as AnyCase[]).filter((c) => c.op === op);
@@ -62,7 +63,7 @@ describe("pack_unpack_txid (transactionrecord/*_test.go)", () => {
       expect(toHex(packed)).toBe(expected.packed_hex);
       expect(toHex(encodeRecord(signed))).toBe(expected.packed_hex);
     } else {
-      packed = hex(input.packed_hex);
+      packed = fromHex(input.packed_hex);
     }
     expect(toHex(txIdOf(packed))).toBe(expected.txid_storage_hex);
     expect(toHex(txIdOf(packed).reverse())).toBe(expected.txid_display_hex);
@@ -82,7 +83,7 @@ describe("pack_unpack_txid (transactionrecord/*_test.go)", () => {
 describe("pack_validate errors", () => {
   test.each(cases("pack_validate"))("$id", ({ record, input, expected }) => {
     const rec = recordFromFields(input.fields, record);
-    const signer = makeAccount(hex(input.signer.public_key), input.signer.testnet);
+    const signer = makeAccount(fromHex(input.signer.public_key), input.signer.testnet);
     expect(faultOf(() => packRecord(rec, signer))).toBe(expected.error);
   });
 });
@@ -122,33 +123,33 @@ describe("repository tests not in the shared vectors", () => {
 
 describe("consensus quirks", () => {
   test.each(cases("noncanonical_record"))("$id: signature over canonical bytes, txid over raw bytes", ({ input, expected }) => {
-    const raw = hex(input.packed_hex);
+    const raw = fromHex(input.packed_hex);
     const { record, consumed } = unpackRecord(raw, input.chain_testnet);
     expect(consumed).toBe(expected.unpack_testnet_true.consumed);
     expect((record as { nonce: bigint }).nonce).toBe(BigInt(expected.unpack_testnet_true.nonce));
     expect(toHex(encodeRecord(record))).toBe(expected.canonical_repack_hex);
     expect(toHex(packRecord(record, account("issuer")))).toBe(expected.canonical_repack_hex);
     expect(toHex(txIdOf(raw.subarray(0, consumed)))).toBe(expected.txid_storage_hex);
-    expect(toHex(txIdOf(hex(expected.canonical_repack_hex)))).toBe(expected.canonical_txid_storage_hex);
+    expect(toHex(txIdOf(fromHex(expected.canonical_repack_hex)))).toBe(expected.canonical_txid_storage_hex);
   });
 
   test.each(cases("signature_verify_8_2"))("$id: S + L is valid for 8.2, not for a strict verifier", ({ input, expected }) => {
-    const raw = hex(input.packed_hex);
+    const raw = fromHex(input.packed_hex);
     const { record } = unpackRecord(raw, input.chain_testnet);
-    const signer = makeAccount(hex(input.signer.public_key), true);
+    const signer = makeAccount(fromHex(input.signer.public_key), true);
     expect(toHex(signedPart(record, signer))).toBe(input.signed_bytes_hex);
     expect(faultOf(() => packRecord(record, signer))).toBe(expected.valid_in_bitmarkd_8_2 ? undefined : "invalid signature");
     expect(toHex(txIdOf(raw))).toBe(expected.txid_storage_hex);
     // OpenSSL (node:crypto) rejects it: the reason bitmarkd's rule has its own implementation
     const spki = Buffer.concat([Buffer.from("302a300506032b6570032100", "hex"), Buffer.from(input.signer.public_key, "hex")]);
     const key = createPublicKey({ key: spki, format: "der", type: "spki" });
-    expect(verify(null, hex(input.signed_bytes_hex), key, hex(input.signature_hex))).toBe(expected.valid_in_strict_rfc8032_or_libsodium_or_openssl);
+    expect(verify(null, fromHex(input.signed_bytes_hex), key, fromHex(input.signature_hex))).toBe(expected.valid_in_strict_rfc8032_or_libsodium_or_openssl);
   });
 });
 
 describe("unpack cases", () => {
   test.each(cases("unpack"))("$id", ({ input, expected }) => {
-    const buf = hex(input.packed_hex);
+    const buf = fromHex(input.packed_hex);
     if (expected.error) {
       expect(faultOf(() => unpackRecord(buf, input.testnet))).toBe(expected.error);
       return;
@@ -186,7 +187,7 @@ describe("roles (spec §5.3, ownership OwnerOf)", () => {
   ];
   test.each(roles)("%s", (id, transfer, signerField, hasOwner) => {
     const c = cases("pack_unpack_txid").find((x) => x.id === id)!;
-    const { record } = unpackRecord(hex(c.expected.packed_hex), true);
+    const { record } = unpackRecord(fromHex(c.expected.packed_hex), true);
     const fields = record as unknown as Record<string, unknown>;
     expect(isTransfer(record)).toBe(transfer);
     expect(linkOf(record) && toHex(linkOf(record)!)).toBe(transfer ? c.input.fields.link : undefined);
@@ -200,7 +201,7 @@ describe("roles (spec §5.3, ownership OwnerOf)", () => {
 describe("JSON rendering", () => {
   test("accounts as account strings, links in storage order, Go's field names", () => {
     const c = cases("pack_unpack_txid").find((x) => x.id === "TestPackBitmarkTransferTwo")!;
-    const { record } = unpackRecord(hex(c.expected.packed_hex), true);
+    const { record } = unpackRecord(fromHex(c.expected.packed_hex), true);
     expect(recordJSON(record)).toEqual({
       link: c.input.fields.link,
       escrow: { currency: "BTC", address: "mnnemVbQECtikaGZPYux4dGHH3YZyCg4sq", amount: "250000" },

@@ -12,13 +12,12 @@ import fixture from "./fixtures/blocks-testing-chain.json";
 import { CHAIN_TABLES, openStore, type Store } from "../src/chain/store.ts";
 import { isFault } from "../src/fault.ts";
 import type { BlockEvent } from "../src/chain/block.ts";
+import { fromHex, toHex } from "./helpers/hex.ts";
 
 type Entry = { pool: string; key: string; value: string };
 type Case = { id: string; op: string; input: Record<string, any>; expected: Record<string, any> };
 const cases = fixture.cases as Case[];
 const byId = (id: string) => cases.find((c) => c.id === id)!;
-const hex = (s: string) => Uint8Array.from(Buffer.from(s, "hex"));
-const toHex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
 /** an Argon2 digest takes well under a second natively, several seconds with the TypeScript twin */
 const ARGON2_TIMEOUT = 60_000;
@@ -46,14 +45,14 @@ const sortEntries = (es: Entry[]) =>
 
 /** The digest a vector states for a block, when it does. */
 function knownDigest(c: Case): Uint8Array | undefined {
-  if (c.expected.digest_storage_hex) return hex(c.expected.digest_storage_hex);
-  if (c.expected.digest_display_hex) return hex(c.expected.digest_display_hex).reverse();
+  if (c.expected.digest_storage_hex) return fromHex(c.expected.digest_storage_hex);
+  if (c.expected.digest_display_hex) return fromHex(c.expected.digest_display_hex).reverse();
   return undefined;
 }
 
 async function store(s: Store, id: string, computeDigest = false): Promise<BlockEvent> {
   const c = byId(id);
-  return s.storeIncoming(hex(c.input.block_hex), computeDigest ? {} : { digest: knownDigest(c) });
+  return s.storeIncoming(fromHex(c.input.block_hex), computeDigest ? {} : { digest: knownDigest(c) });
 }
 
 async function faultText(p: Promise<unknown>): Promise<string | undefined> {
@@ -76,7 +75,7 @@ function expectAccepted(s: Store, c: Case, event: BlockEvent) {
   expect(toHex(s.payNonce())).toBe(e.pay_nonce_after_hex);
   expect(event.records.map((r) => toHex(r.txId))).toEqual(e.records.map((r: any) => r.txid_storage_hex));
   expect(event.records.map((r) => toHex(r.packed))).toEqual(e.records.map((r: any) => r.packed_hex));
-  const foundation = s.transaction(hex(e.foundation_txid_storage_hex));
+  const foundation = s.transaction(fromHex(e.foundation_txid_storage_hex));
   expect(foundation?.block).toBe(Number(e.header.number));
 }
 
@@ -109,7 +108,7 @@ describe("testing chain: blocks 2, 3, 4 on a fresh store, then delete down", () 
   test("testing-reject-f: block 2 again", async () => {
     const c = byId("testing-reject-f");
     const before = contents(s);
-    expect(await faultText(s.storeIncoming(hex(c.input.block_hex), { digest: knownDigest(byId("testing-chain-block-2")) }))).toBe(c.expected.error);
+    expect(await faultText(s.storeIncoming(fromHex(c.input.block_hex), { digest: knownDigest(byId("testing-chain-block-2")) }))).toBe(c.expected.error);
     expect(contents(s)).toEqual(before);
     expect(s.height()).toBe(2);
   });
@@ -177,7 +176,7 @@ describe("rejected blocks leave the store unchanged", () => {
     test(`${id}: ${byId(id).input.note}`, async () => {
       const c = byId(id);
       const s = freshStore();
-      expect(await faultText(s.storeIncoming(hex(c.input.block_hex), { digest }))).toBe(c.expected.error);
+      expect(await faultText(s.storeIncoming(fromHex(c.input.block_hex), { digest }))).toBe(c.expected.error);
       expect(contents(s)).toEqual([]);
       expect(s.height()).toBe(1);
     }, ARGON2_TIMEOUT);

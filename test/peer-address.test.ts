@@ -17,9 +17,7 @@ import {
   unpackConnection,
 } from "../src/peer/address.ts";
 import vectors from "./fixtures/canonical.json";
-
-const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
-const bytes = (h: string) => new Uint8Array(Buffer.from(h, "hex"));
+import { fromHex, toHex } from "./helpers/hex.ts";
 
 function errorText(fn: () => unknown): string {
   try {
@@ -37,7 +35,7 @@ describe("parse, canonical text and pack (TestCanonical)", () => {
       expect(canonical(c)).toBe(v.canonical);
       expect(!isIPv4(c)).toBe(v.ipv6);
       const packed = packConnection(c);
-      expect(hex(packed)).toBe(v.packed_hex);
+      expect(toHex(packed)).toBe(v.packed_hex);
       const back = unpackConnection(packed);
       expect(back?.size).toBe(packed.length);
       expect(canonical(back!.connection)).toBe(v.canonical);
@@ -113,7 +111,7 @@ describe("more text forms (Go net.ParseIP / SplitHostPort / strconv.Atoi rules)"
   test("parseIP: not a literal → null", () => {
     expect(parseIP("example")).toBeNull();
     expect(parseIP("")).toBeNull();
-    expect(hex(parseIP("::")!)).toBe("00".repeat(16));
+    expect(toHex(parseIP("::")!)).toBe("00".repeat(16));
   });
 
   test("resolveConnection keeps literals and resolves localhost", async () => {
@@ -126,7 +124,7 @@ describe("more text forms (Go net.ParseIP / SplitHostPort / strconv.Atoi rules)"
 describe("unpack lists (TestCanonicalUnpack)", () => {
   for (const v of vectors.unpack) {
     test(v.packed_hex.slice(0, 24), () => {
-      const packed = bytes(v.packed_hex);
+      const packed = fromHex(v.packed_hex);
       expect(unpackAll(packed).map(canonical)).toEqual(v.addresses);
       const { ipv4, ipv6 } = unpack46(packed);
       expect(ipv4 === null ? null : canonical(ipv4)).toBe(v.ipv4);
@@ -137,15 +135,15 @@ describe("unpack lists (TestCanonicalUnpack)", () => {
 
 describe("packed entries", () => {
   test("7-byte IPv4 entries decode as IPv4 and re-pack as 7 bytes", () => {
-    const packed = bytes("070858c000020a");
+    const packed = fromHex("070858c000020a");
     const e = unpackConnection(packed)!;
     expect(e.size).toBe(7);
     expect(canonical(e.connection)).toBe("192.0.2.10:2136");
-    expect(hex(packConnection(e.connection))).toBe("070858c000020a");
+    expect(toHex(packConnection(e.connection))).toBe("070858c000020a");
   });
 
   test("protocol.md §6.1 examples", () => {
-    expect(hex(packConnections([parseConnection("192.0.2.10:2136"), parseConnection("[2001:db8::1]:2136")]))).toBe(
+    expect(toHex(packConnections([parseConnection("192.0.2.10:2136"), parseConnection("[2001:db8::1]:2136")]))).toBe(
       "130858" + "00000000000000000000ffffc000020a" + "130858" + "20010db8000000000000000000000001",
     );
   });
@@ -153,7 +151,7 @@ describe("packed entries", () => {
   test("a 19-byte entry cut short stops the scan (8.2 would panic)", () => {
     const good = "070858c000020a";
     for (let cut = 7; cut < 19; cut++) {
-      const packed = bytes(good + "13" + "ff".repeat(cut - 1));
+      const packed = fromHex(good + "13" + "ff".repeat(cut - 1));
       expect(unpackAll(packed).map(canonical)).toEqual(["192.0.2.10:2136"]);
       expect(unpack46(packed).ipv6).toBeNull();
       expect(isSafeFor82(packed)).toBe(false);
@@ -161,7 +159,7 @@ describe("packed entries", () => {
   });
 
   test("unpack46 stops once both families are found", () => {
-    const packed = bytes("070858c000020a" + "1304d2" + "00".repeat(15) + "01" + "13" + "ff".repeat(8));
+    const packed = fromHex("070858c000020a" + "1304d2" + "00".repeat(15) + "01" + "13" + "ff".repeat(8));
     const { ipv4, ipv6 } = unpack46(packed);
     expect(canonical(ipv4!)).toBe("192.0.2.10:2136");
     expect(canonical(ipv6!)).toBe("[::1]:1234");
@@ -177,5 +175,5 @@ describe("packed entries", () => {
     ["13" + "00".repeat(5), true],
     ["070858c000020a" + "13" + "00".repeat(10), false],
   ];
-  for (const [h, safe] of safety) test(`isSafeFor82(${h.slice(0, 20)}…${h.length / 2}) = ${safe}`, () => expect(isSafeFor82(bytes(h))).toBe(safe));
+  for (const [h, safe] of safety) test(`isSafeFor82(${h.slice(0, 20)}…${h.length / 2}) = ${safe}`, () => expect(isSafeFor82(fromHex(h))).toBe(safe));
 });

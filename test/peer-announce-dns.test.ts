@@ -4,10 +4,9 @@ import { setLogLevel } from "../src/log.ts";
 import { canonical } from "../src/peer/address.ts";
 import { lookupTxtPeers, nodesDomain, parseTxtRecord } from "../src/peer/announce-dns.ts";
 import vectors from "./fixtures/dns-txt.json";
+import { toHex } from "./helpers/hex.ts";
 
 beforeAll(() => setLogLevel("error"));
-
-const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
 function outcome(text: string): string | null {
   try {
@@ -31,9 +30,9 @@ describe("parsed fields", () => {
     expect(canonical(p.ipv4!)).toBe("118.163.120.178:32136");
     expect(canonical(p.ipv6!)).toBe("[2001:b030:2314:200:4649:583d:1:120]:32136");
     expect(p.rpcPort).toBe(33566);
-    expect(hex(p.publicKey)).toBe("202c14ec485c21d0d18e9dfd096bd760a558d5ee1139f8e4b2e15863433e7d51");
-    expect(hex(p.fingerprint)).toBe("48137a7a76934cafe7635c9ac05339c20f4c00a724d7fa1dc0dc3875476ed004");
-    expect(hex(p.listeners)).toBe("137d88" + "00000000000000000000ffff76a378b2" + "137d88" + "2001b030231402004649583d00010120");
+    expect(toHex(p.publicKey)).toBe("202c14ec485c21d0d18e9dfd096bd760a558d5ee1139f8e4b2e15863433e7d51");
+    expect(toHex(p.fingerprint)).toBe("48137a7a76934cafe7635c9ac05339c20f4c00a724d7fa1dc0dc3875476ed004");
+    expect(toHex(p.listeners)).toBe("137d88" + "00000000000000000000ffff76a378b2" + "137d88" + "2001b030231402004649583d00010120");
   });
 
   const tail = " c=1 r=2 f=" + "0".repeat(64) + " p=" + "1".repeat(64);
@@ -49,7 +48,7 @@ describe("parsed fields", () => {
 
   test("IPv4 only: one 19-byte entry", () => {
     const p = parseTxtRecord(more[0]![1]);
-    expect(hex(p.listeners)).toBe("130001" + "00000000000000000000ffff05060708");
+    expect(toHex(p.listeners)).toBe("130001" + "00000000000000000000ffff05060708");
     expect(p.ipv6).toBeNull();
   });
 });
@@ -65,6 +64,6 @@ test("nodes setting → domain", () => {
 test("lookup: chunks of a record are joined, invalid records skipped, lookup errors thrown", async () => {
   const good = vectors.cases[0]!.txt;
   const peers = await lookupTxtPeers("x", async () => [[good.slice(0, 30), good.slice(30)], ["hello world"], ["v=spf1 -all"]]);
-  expect(peers.map((p) => hex(p.publicKey))).toEqual(["202c14ec485c21d0d18e9dfd096bd760a558d5ee1139f8e4b2e15863433e7d51"]);
+  expect(peers.map((p) => toHex(p.publicKey))).toEqual(["202c14ec485c21d0d18e9dfd096bd760a558d5ee1139f8e4b2e15863433e7d51"]);
   expect(await lookupTxtPeers("x", () => Promise.reject(new Error("ENOTFOUND"))).catch((e: Error) => e.message)).toBe("ENOTFOUND");
 });

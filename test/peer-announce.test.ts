@@ -5,13 +5,13 @@ import { Announce, MAX_PEERS } from "../src/peer/announce.ts";
 import type { Target } from "../src/peer/announce-targets.ts";
 import { ANNOUNCE_TIMING } from "../src/peer/announce-timing.ts";
 import { ManualClock } from "../src/peer/clock.ts";
+import { toHex } from "./helpers/hex.ts";
 
 beforeAll(() => setLogLevel("error"));
 
 const T0 = 1_700_000_000_000; // ms, whole second
 const MIN = 60_000;
 const sec = (ms: number) => BigInt(Math.floor(ms / 1000));
-const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 const be64 = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0);
 
 function key(n: number): Uint8Array {
@@ -32,7 +32,7 @@ function setup(selfKey = key(0x80)) {
   return { clock, a, broadcasts, targets };
 }
 
-const entry = (a: Announce, k: Uint8Array) => a.peers().find((e) => hex(e.publicKey) === hex(k));
+const entry = (a: Announce, k: Uint8Array) => a.peers().find((e) => toHex(e.publicKey) === toHex(k));
 
 describe("addPeer rules (§6.2)", () => {
   const now = sec(T0);
@@ -65,7 +65,7 @@ describe("addPeer rules (§6.2)", () => {
       expect(a.addPeer(key(1), LISTEN_A, sec(T0 + u.first))).toBe(true);
       expect(a.addPeer(key(1), LISTEN_B, sec(T0 + u.second))).toBe(u.accepted);
       const e = entry(a, key(1))!;
-      expect(hex(e.listeners)).toBe(hex(u.accepted ? LISTEN_B : LISTEN_A));
+      expect(toHex(e.listeners)).toBe(toHex(u.accepted ? LISTEN_B : LISTEN_A));
       expect(e.timestamp).toBe(T0 + (u.accepted ? u.second : u.first));
     });
   }
@@ -73,7 +73,7 @@ describe("addPeer rules (§6.2)", () => {
   test("own key is stored when newer by 7 min but never relayed", () => {
     const { a, clock } = setup(key(0x80));
     expect(a.addPeer(key(0x80), LISTEN_B, sec(T0))).toBe(false);
-    expect(hex(entry(a, key(0x80))!.listeners)).toBe(hex(LISTEN_A));
+    expect(toHex(entry(a, key(0x80))!.listeners)).toBe(toHex(LISTEN_A));
     clock.advance(7 * MIN);
     expect(a.addPeer(key(0x80), LISTEN_B, sec(clock.now()))).toBe(false);
     expect(entry(a, key(0x80))!.timestamp).toBe(T0 + 7 * MIN);
@@ -106,8 +106,8 @@ describe("addPeer rules (§6.2)", () => {
     a.addPeer(k, l, sec(T0));
     k[0] = 9;
     l[0] = 0;
-    expect(hex(a.peers()[0]!.publicKey)).toBe(hex(key(1)));
-    expect(hex(a.peers()[0]!.listeners)).toBe(hex(LISTEN_B));
+    expect(toHex(a.peers()[0]!.publicKey)).toBe(toHex(key(1)));
+    expect(toHex(a.peers()[0]!.listeners)).toBe(toHex(LISTEN_B));
   });
 });
 
@@ -124,7 +124,7 @@ describe("peer table bound", () => {
     expect(a.peers().length).toBe(MAX_PEERS);
     clock.advance(7 * MIN);
     expect(a.addPeer(k(0), LISTEN_A, sec(T0 + 7 * MIN))).toBe(true);
-    expect(hex(entry(a, k(0))!.listeners)).toBe(hex(LISTEN_A));
+    expect(toHex(entry(a, k(0))!.listeners)).toBe(toHex(LISTEN_A));
   });
 });
 
@@ -139,8 +139,8 @@ describe("announcer schedule (§6.4)", () => {
     expect(broadcasts).toEqual([]);
     clock.advance(1);
     expect(broadcasts.map((b) => b.command)).toEqual(["rpc", "peer"]);
-    expect(broadcasts[0]!.parameters.map(hex)).toEqual([hex(fp), hex(rpcAddr), (sec(T0 + 2 * MIN)).toString(16).padStart(16, "0")]);
-    expect(broadcasts[1]!.parameters.map(hex)).toEqual([hex(key(0x80)), hex(LISTEN_A), (sec(T0 + 2 * MIN)).toString(16).padStart(16, "0")]);
+    expect(broadcasts[0]!.parameters.map(toHex)).toEqual([toHex(fp), toHex(rpcAddr), (sec(T0 + 2 * MIN)).toString(16).padStart(16, "0")]);
+    expect(broadcasts[1]!.parameters.map(toHex)).toEqual([toHex(key(0x80)), toHex(LISTEN_A), (sec(T0 + 2 * MIN)).toString(16).padStart(16, "0")]);
     clock.advance(11 * MIN - 1);
     expect(broadcasts.length).toBe(2);
     clock.advance(1);
@@ -224,7 +224,7 @@ describe("RPC table (§6.3)", () => {
     expect(a.rpcs()[0]!.timestamp).toBe(T0 - 30 * MIN);
     const addr2 = new Uint8Array(Buffer.from("0708d3c0000202", "hex"));
     expect(a.addRpc(fp(1), addr2, 1n)).toBe(true); // 30 min since stored
-    expect(hex(a.rpcs()[0]!.addresses)).toBe(hex(addr2));
+    expect(toHex(a.rpcs()[0]!.addresses)).toBe(toHex(addr2));
     expect(a.rpcs()[0]!.timestamp).toBe(T0);
     clock.advance(7 * MIN);
     expect(a.addRpc(fp(1), addr, sec(clock.now()))).toBe(false); // exactly 7 min: not more

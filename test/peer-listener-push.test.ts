@@ -5,13 +5,12 @@ import { Announce } from "../src/peer/announce.ts";
 import { BroadcastQueue } from "../src/peer/broadcast.ts";
 import { ManualClock } from "../src/peer/clock.ts";
 import { BLOCK_QUEUE_CAPACITY, PushDispatcher, type QueuedCommand } from "../src/peer/push.ts";
+import { fromHex, toHex } from "./helpers/hex.ts";
 
 beforeAll(() => setLogLevel("error"));
 
 const T0 = 1_700_000_000_000;
-const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
-const bytes = (h: string) => new Uint8Array(Buffer.from(h, "hex"));
-const be64 = (n: bigint) => bytes(n.toString(16).padStart(16, "0"));
+const be64 = (n: bigint) => fromHex(n.toString(16).padStart(16, "0"));
 const NOW = be64(BigInt(T0 / 1000));
 
 function setup() {
@@ -23,38 +22,38 @@ function setup() {
   const d = new PushDispatcher({
     isNormal: () => normal,
     announce,
-    broadcast: { send: (command, parameters) => void sent.push({ command, parameters: parameters.map(hex) }) },
+    broadcast: { send: (command, parameters) => void sent.push({ command, parameters: parameters.map(toHex) }) },
   });
   return { d, announce, sent, clock, setNormal: (v: boolean) => void (normal = v) };
 }
 
 describe("peer and rpc pushes", () => {
-  const KEY = bytes("11".repeat(32));
-  const LISTENERS = bytes("070858c0000211");
-  const FP = bytes("ab".repeat(32));
+  const KEY = fromHex("11".repeat(32));
+  const LISTENERS = fromHex("070858c0000211");
+  const FP = fromHex("ab".repeat(32));
 
   test("new peer record is stored and relayed as its first three frames", () => {
     const { d, announce, sent } = setup();
-    d.push("peer", [KEY, LISTENERS, NOW, bytes("ff")]);
+    d.push("peer", [KEY, LISTENERS, NOW, fromHex("ff")]);
     expect(announce.peers().length).toBe(2);
-    expect(sent).toEqual([{ command: "peer", parameters: [hex(KEY), hex(LISTENERS), hex(NOW)] }]);
+    expect(sent).toEqual([{ command: "peer", parameters: [toHex(KEY), toHex(LISTENERS), toHex(NOW)] }]);
     d.push("peer", [KEY, LISTENERS, NOW]); // within 7 min: not new
     expect(sent.length).toBe(1);
   });
 
   test("a longer timestamp frame is read from its first 8 bytes and relayed verbatim", () => {
     const { d, announce, sent } = setup();
-    const ts = Buffer.concat([be64(BigInt(T0 / 1000 - 30)), bytes("0102")]);
+    const ts = Buffer.concat([be64(BigInt(T0 / 1000 - 30)), fromHex("0102")]);
     d.push("peer", [KEY, LISTENERS, ts]);
     expect(announce.peers().find((e) => e.publicKey[0] === 0x11)?.timestamp).toBe(T0 - 30_000);
-    expect(sent[0]!.parameters[2]).toBe(hex(ts));
+    expect(sent[0]!.parameters[2]).toBe(toHex(ts));
   });
 
   test("rpc record is stored and relayed", () => {
     const { d, announce, sent } = setup();
     d.push("rpc", [FP, LISTENERS, NOW]);
     expect(announce.rpcs().length).toBe(1);
-    expect(sent).toEqual([{ command: "rpc", parameters: [hex(FP), hex(LISTENERS), hex(NOW)] }]);
+    expect(sent).toEqual([{ command: "rpc", parameters: [toHex(FP), toHex(LISTENERS), toHex(NOW)] }]);
   });
 
   test("peer and rpc are processed while resynchronising", () => {
@@ -71,7 +70,7 @@ describe("peer and rpc pushes", () => {
     ["peer with an empty timestamp", "peer", [KEY, LISTENERS, new Uint8Array()]],
     ["rpc with a 7-byte timestamp (crashes 8.2)", "rpc", [FP, LISTENERS, NOW.subarray(1)]],
     ["rpc with a short fingerprint", "rpc", [FP.subarray(1), LISTENERS, NOW]],
-    ["peer with a cut listener entry", "peer", [KEY, bytes("13" + "00".repeat(9)), NOW]],
+    ["peer with a cut listener entry", "peer", [KEY, fromHex("13" + "00".repeat(9)), NOW]],
   ];
   for (const [name, command, params] of ignored) {
     test(`ignored: ${name}`, () => {
@@ -90,11 +89,11 @@ describe("queued pushes", () => {
       const { d, sent } = setup();
       const seen: string[][] = [];
       d.register(command, (item, params) => {
-        seen.push(params.map(hex));
-        return hex(item) === "01";
+        seen.push(params.map(toHex));
+        return toHex(item) === "01";
       });
-      d.push(command, [bytes("01"), bytes("00")]);
-      d.push(command, [bytes("02")]);
+      d.push(command, [fromHex("01"), fromHex("00")]);
+      d.push(command, [fromHex("02")]);
       await d.idle();
       expect(seen).toEqual([["01", "00"], ["02"]]);
       expect(sent).toEqual([{ command, parameters: ["01"] }]);
@@ -102,12 +101,12 @@ describe("queued pushes", () => {
 
     test(`${command}: dropped while resynchronising, without data, or without processor`, async () => {
       const { d, sent, setNormal } = setup();
-      d.push(command, [bytes("01")]); // no processor yet
+      d.push(command, [fromHex("01")]); // no processor yet
       let calls = 0;
       d.register(command, () => (calls++, true));
       d.push(command, []);
       setNormal(false);
-      d.push(command, [bytes("01")]);
+      d.push(command, [fromHex("01")]);
       await d.idle();
       expect(calls).toBe(0);
       expect(sent).toEqual([]);
@@ -120,16 +119,16 @@ describe("queued pushes", () => {
     const gates: (() => void)[] = [];
     const slow = (name: string) => (item: Uint8Array) =>
       new Promise<boolean>((resolve) => {
-        log.push(`start ${name} ${hex(item)}`);
+        log.push(`start ${name} ${toHex(item)}`);
         gates.push(() => {
-          log.push(`end ${name} ${hex(item)}`);
+          log.push(`end ${name} ${toHex(item)}`);
           resolve(true);
         });
       });
     d.register("assets", slow("assets"));
     d.register("transfer", slow("transfer"));
-    d.push("assets", [bytes("01")]);
-    d.push("transfer", [bytes("02")]);
+    d.push("assets", [fromHex("01")]);
+    d.push("transfer", [fromHex("02")]);
     expect(log).toEqual([]);
     await Bun.sleep(1);
     expect(log).toEqual(["start assets 01"]);
@@ -146,8 +145,8 @@ describe("queued pushes", () => {
     let release = () => {};
     d.register("block", () => new Promise<boolean>((r) => (release = () => r(true))));
     d.register("transfer", () => true);
-    d.push("block", [bytes("b1")]);
-    d.push("transfer", [bytes("01")]);
+    d.push("block", [fromHex("b1")]);
+    d.push("transfer", [fromHex("01")]);
     await Bun.sleep(1);
     expect(sent.map((s) => s.command)).toEqual(["transfer"]);
     release();
@@ -170,8 +169,8 @@ describe("queued pushes", () => {
       throw new Error("bad issue");
     });
     d.register("proof", () => Promise.reject(new Error("bad proof")));
-    d.push("issues", [bytes("01")]);
-    d.push("proof", [bytes("02")]);
+    d.push("issues", [fromHex("01")]);
+    d.push("proof", [fromHex("02")]);
     await d.idle();
     expect(sent).toEqual([]);
   });
@@ -179,10 +178,10 @@ describe("queued pushes", () => {
 
 test("heart and unknown commands are only logged", () => {
   const { d, sent } = setup();
-  d.push("heart", [bytes("00")]);
+  d.push("heart", [fromHex("00")]);
   d.push("heart", []);
   d.push("Z", []);
-  d.push("", [bytes("01")]);
+  d.push("", [fromHex("01")]);
   expect(sent).toEqual([]);
 });
 
@@ -191,8 +190,8 @@ describe("BroadcastQueue", () => {
     const q = new BroadcastQueue();
     const a = q.subscribe("a");
     const b = q.subscribe("b");
-    q.send("peer", [bytes("01")]);
-    q.send("block", [bytes("02")]);
+    q.send("peer", [fromHex("01")]);
+    q.send("block", [fromHex("02")]);
     for (const s of [a, b]) {
       expect((await s.next())?.command).toBe("peer");
       expect((await s.next())?.command).toBe("block");

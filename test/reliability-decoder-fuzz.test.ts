@@ -36,8 +36,8 @@ import { cachedChain, loadChain } from "./harness/chains.ts";
 import { mutate, mutateJson, mutateText, randomJson, randomText } from "./harness/mutate.ts";
 import { figures, PROFILE, quietLogs, SEED, withSeed } from "./harness/profile.ts";
 import { Rng } from "./harness/rng.ts";
+import { fromHex } from "./helpers/hex.ts";
 
-const fromHex = (h: string) => new Uint8Array(Buffer.from(h, "hex"));
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 
 /** Every string under a key named `key` anywhere in `json` (fixture harvesting). */

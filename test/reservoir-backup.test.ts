@@ -6,7 +6,8 @@ import { hash } from "../src/crypto/index.ts";
 import { backupEntries, decodeBackup, encodeBackup, restoreBackup } from "../src/reservoir/backup-file.ts";
 import { Reservoir } from "../src/reservoir/reservoir.ts";
 import { TransactionState } from "../src/reservoir/status.ts";
-import { accountOf, asset, assetIdOf, FakeChain, hex, issue, issuer, ownerOne, packed, unhex, vectors } from "./reservoir-fakes.ts";
+import { fromHex, toHex } from "./helpers/hex.ts";
+import { accountOf, asset, assetIdOf, FakeChain, issue, issuer, ownerOne, packed, vectors } from "./reservoir-fakes.ts";
 
 function filled() {
   const chain = new FakeChain();
@@ -19,8 +20,8 @@ function filled() {
   const proofAsset = asset("0123456789abcdef");
   r.assets.cache(proofAsset);
   r.assets.cache(a);
-  const proven = r.storeIssues([unpackRecord(unhex(vectors.try_proof.packed_issues_hex), true).record]).info;
-  r.tryProof(proven.payId, unhex(vectors.try_proof.client_nonce_ok_hex));
+  const proven = r.storeIssues([unpackRecord(fromHex(vectors.try_proof.packed_issues_hex), true).record]).info;
+  r.tryProof(proven.payId, fromHex(vectors.try_proof.client_nonce_ok_hex));
   const pending = r.storeIssues([issue(id, 1n), issue(id, 2n)]).info;
   const transfer = signRecord(newTransferUnratified(issueTxId, accountOf(ownerOne)), issuer);
   const t = r.storeTransfer(transfer).info;
@@ -30,12 +31,12 @@ function filled() {
 describe("backup file", () => {
   test("entries in 8.2's order: assets, unverified items, verified items with their proof", () => {
     const f = filled();
-    const entries = backupEntries(f.r).map((e) => [e.tag, hex(e.data)]);
+    const entries = backupEntries(f.r).map((e) => [e.tag, toHex(e.data)]);
     expect(entries).toEqual([
-      ["A", hex(packed(f.proofAsset))],
-      ["A", hex(packed(f.a))],
-      ["I", hex(f.pending.packed)],
-      ["T", hex(f.t.packed)],
+      ["A", toHex(packed(f.proofAsset))],
+      ["A", toHex(packed(f.a))],
+      ["I", toHex(f.pending.packed)],
+      ["T", toHex(f.t.packed)],
       ["I", vectors.try_proof.packed_issues_hex],
       ["P", vectors.try_proof.pay_id_hex + vectors.try_proof.client_nonce_ok_hex],
     ]);
@@ -45,8 +46,8 @@ describe("backup file", () => {
     const f = filled();
     const entries = backupEntries(f.r);
     const file = encodeBackup(entries);
-    expect(hex(file.subarray(0, 3))).toBe("41" + packed(f.proofAsset).length.toString(16).padStart(4, "0"));
-    expect(decodeBackup(file).map((e) => [e.tag, hex(e.data)])).toEqual(entries.map((e) => [e.tag, hex(e.data)]));
+    expect(toHex(file.subarray(0, 3))).toBe("41" + packed(f.proofAsset).length.toString(16).padStart(4, "0"));
+    expect(decodeBackup(file).map((e) => [e.tag, toHex(e.data)])).toEqual(entries.map((e) => [e.tag, toHex(e.data)]));
   });
 
   const bad: { name: string; file: number[]; error: string }[] = [

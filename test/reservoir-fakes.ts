@@ -4,7 +4,6 @@
  */
 import { accountToBytes, makeAccount, type Account, type PrivateKey } from "../src/chain/account.ts";
 import { CURRENCY_BITCOIN, CURRENCY_LITECOIN, packCurrencyMap } from "../src/chain/currency.ts";
-import { fromHex } from "../src/chain/hex.ts";
 import { OWNED_ASSET, type OwnershipEntry } from "../src/chain/ownership.ts";
 import { packRecord } from "../src/chain/records/pack.ts";
 import { newAssetData, newBitmarkIssue, signRecord } from "../src/chain/records/sign.ts";
@@ -12,15 +11,15 @@ import type { AssetData, BitmarkIssue, TxRecord } from "../src/chain/records/typ
 import { hash } from "../src/crypto/index.ts";
 import type { ChainView } from "../src/reservoir/ports.ts";
 import vectors from "./fixtures/reservoir-vectors.json";
+import { fromHex, toHex } from "./helpers/hex.ts";
 
 export { vectors };
-
-export const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
-export const unhex = (s: string) => fromHex(s)!;
+/** reservoir-e2e.test.ts reads fixture hex through this name. */
+export { fromHex as unhex };
 
 /** A test key pair on the test network (or the live one with `testnet` false). */
 export function testKey(name: keyof typeof vectors.keys, testnet = true): PrivateKey {
-  return { algorithm: 1, testnet, privateKey: unhex(vectors.keys[name]) };
+  return { algorithm: 1, testnet, privateKey: fromHex(vectors.keys[name]) };
 }
 
 export function accountOf(key: PrivateKey): Account {
@@ -59,19 +58,19 @@ export class FakeChain implements ChainView {
   readonly assets = new Map<string, { block: number; packed: Uint8Array }>();
   readonly payments = new Map<number, Uint8Array>();
   readonly owned = new Map<string, OwnershipEntry>();
-  crcs: Uint8Array[] = Array.from({ length: 19 }, () => unhex(vectors.genesis_pay_nonce.testing));
+  crcs: Uint8Array[] = Array.from({ length: 19 }, () => fromHex(vectors.genesis_pay_nonce.testing));
 
   transaction(txId: Uint8Array) {
-    return this.transactions.get(hex(txId));
+    return this.transactions.get(toHex(txId));
   }
   asset(assetId: Uint8Array) {
-    return this.assets.get(hex(assetId));
+    return this.assets.get(toHex(assetId));
   }
   blockOwnerPayment(n: number) {
     return this.payments.get(n);
   }
   ownership(owner: Uint8Array, txId: Uint8Array) {
-    return this.owned.get(hex(owner) + hex(txId));
+    return this.owned.get(toHex(owner) + toHex(txId));
   }
   payNonce() {
     return this.crcs[0]!;
@@ -87,7 +86,7 @@ export class FakeChain implements ChainView {
 
   confirmAsset(a: AssetData, block: number): Uint8Array {
     const id = assetIdOf(a);
-    this.assets.set(hex(id), { block, packed: packed(a) });
+    this.assets.set(toHex(id), { block, packed: packed(a) });
     return id;
   }
 
@@ -95,13 +94,13 @@ export class FakeChain implements ChainView {
   confirm(rec: TxRecord, block: number, signer?: Account): Uint8Array {
     const p = packed(rec, signer);
     const txId = txIdOf(p);
-    this.transactions.set(hex(txId), { block, packed: p });
+    this.transactions.set(toHex(txId), { block, packed: p });
     return txId;
   }
 
   /** `owner` currently holds the bitmark of `issueTxId`, last moved by `txId` in `transferBlock`. */
   own(owner: Account, txId: Uint8Array, issueTxId: Uint8Array, issueBlock: number, transferBlock = 0): void {
-    this.owned.set(hex(accountToBytes(owner)) + hex(txId), {
+    this.owned.set(toHex(accountToBytes(owner)) + toHex(txId), {
       item: OWNED_ASSET,
       lastTransferTxId: txId,
       lastTransferBlock: transferBlock,
@@ -112,7 +111,7 @@ export class FakeChain implements ChainView {
   }
 
   disown(owner: Account, txId: Uint8Array): void {
-    this.owned.delete(hex(accountToBytes(owner)) + hex(txId));
+    this.owned.delete(toHex(accountToBytes(owner)) + toHex(txId));
   }
 }
 

@@ -8,7 +8,8 @@ import { setLogLevel } from "../src/log.ts";
 import { ModeState } from "../src/peer/mode.ts";
 import { reservoirProcessors } from "../src/reservoir/process.ts";
 import { Reservoir } from "../src/reservoir/reservoir.ts";
-import { accountOf, asset, assetIdOf, FakeChain, issue, issuer, packed, unhex, vectors } from "./reservoir-fakes.ts";
+import { fromHex } from "./helpers/hex.ts";
+import { accountOf, asset, assetIdOf, FakeChain, issue, issuer, packed, vectors } from "./reservoir-fakes.ts";
 
 /** Deterministic pseudo-random bytes (xorshift32), so a failure can be replayed. */
 function rng(seed: number) {
@@ -43,7 +44,7 @@ test("10,000 random payloads through the processors: nothing kept, heap bounded"
     const issueTxId = chain.confirm(issue(id, 1n), 10);
     chain.setBlockPayment(10);
     chain.own(accountOf(issuer), issueTxId, issueTxId, 10);
-    const templates = [packed(a), packed(issue(id, 2n)), unhex(vectors.try_proof.packed_issues_hex)];
+    const templates = [packed(a), packed(issue(id, 2n)), fromHex(vectors.try_proof.packed_issues_hex)];
     const handlers = [p.processAssets, p.processIssues, p.processTransfer, p.processProof];
     const random = rng(0x5eed);
 
@@ -54,7 +55,7 @@ test("10,000 random payloads through the processors: nothing kept, heap bounded"
         const kind = random.int(4);
         if (kind === 0) p0 = random.bytes(random.int(2048));
         else if (kind === 1) p0 = Uint8Array.of([2, 3, 4, 5, 7][random.int(5)]!, ...random.bytes(random.int(300)));
-        else if (kind === 2) p0 = Uint8Array.of(...unhex(vectors.try_proof.pay_id_hex), ...random.bytes(random.int(80)));
+        else if (kind === 2) p0 = Uint8Array.of(...fromHex(vectors.try_proof.pay_id_hex), ...random.bytes(random.int(80)));
         else {
           // a valid record with one to four bytes changed (signature, length, key or tag damage)
           p0 = templates[random.int(templates.length)]!.slice();

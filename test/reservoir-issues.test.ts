@@ -7,7 +7,8 @@ import { Reservoir } from "../src/reservoir/reservoir.ts";
 import { TrackingStatus, TransactionState } from "../src/reservoir/status.ts";
 import type { TxRecord } from "../src/chain/records/types.ts";
 import { faultOf } from "./helpers/fault.ts";
-import { asset, assetIdOf, BTC, FakeChain, hex, issue, LTC, packed, testKey, txIdOf, unhex, vectors } from "./reservoir-fakes.ts";
+import { fromHex, toHex } from "./helpers/hex.ts";
+import { asset, assetIdOf, BTC, FakeChain, issue, LTC, packed, testKey, txIdOf, vectors } from "./reservoir-fakes.ts";
 
 function setup(limits = {}) {
   const chain = new FakeChain();
@@ -79,10 +80,10 @@ describe("storeIssues results", () => {
     const parts = batch.map((i) => packed(i));
     const { info, duplicate } = s.r.storeIssues(batch);
     expect(duplicate).toBe(false);
-    expect(hex(info.payId)).toBe(hex(hash.sha3_384(Buffer.concat(parts))));
-    expect(info.txIds.map(hex)).toEqual(parts.map((p) => hex(txIdOf(p))));
-    expect(hex(info.packed)).toBe(hex(Buffer.concat(parts)));
-    expect(hex(info.payNonce)).toBe(vectors.genesis_pay_nonce.testing);
+    expect(toHex(info.payId)).toBe(toHex(hash.sha3_384(Buffer.concat(parts))));
+    expect(info.txIds.map(toHex)).toEqual(parts.map((p) => toHex(txIdOf(p))));
+    expect(toHex(info.packed)).toBe(toHex(Buffer.concat(parts)));
+    expect(toHex(info.payNonce)).toBe(vectors.genesis_pay_nonce.testing);
     const row = vectors.scaled_difficulty.testing[2]!;
     expect(info.difficulty.bits.toString(16).padStart(16, "0")).toBe(row[1] as string);
     expect(info.payments).toBeNull();
@@ -96,7 +97,7 @@ describe("storeIssues results", () => {
     const first = s.r.storeIssues(batch);
     const again = s.r.storeIssues(batch);
     expect(again.duplicate).toBe(true);
-    expect(hex(again.info.payId)).toBe(hex(first.info.payId));
+    expect(toHex(again.info.payId)).toBe(toHex(first.info.payId));
     expect(s.r.sizes().unverified).toBe(1);
   });
 
@@ -108,7 +109,7 @@ describe("storeIssues results", () => {
     const raw = Buffer.concat([canonical.subarray(0, 101 - 1), Buffer.from([0xe3, 0x00]), canonical.subarray(101)]);
     const decoded = unpackRecord(raw, true).record;
     const { info } = s.r.storeIssues([decoded]);
-    expect(hex(info.packed)).toBe(hex(canonical));
+    expect(toHex(info.packed)).toBe(toHex(canonical));
   });
 
   const paymentCases: { name: string; assets: (s: ReturnType<typeof setup>) => Uint8Array[]; expected: string[][] | null | string }[] = [
@@ -164,7 +165,7 @@ describe("tryProof", () => {
   const v = vectors.try_proof;
   const provable = () => {
     const s = setup();
-    const rec = unpackRecord(unhex(v.packed_issues_hex), true).record;
+    const rec = unpackRecord(fromHex(v.packed_issues_hex), true).record;
     if (rec.tag !== 3) throw new Error("fixture is not an issue");
     s.r.assets.cache(asset("0123456789abcdef"));
     const { info } = s.r.storeIssues([rec]);
@@ -173,24 +174,24 @@ describe("tryProof", () => {
 
   test("the worked example: pay id, target, accepted and invalid nonces", () => {
     const s = provable();
-    expect(hex(s.info.payId)).toBe(v.pay_id_hex);
+    expect(toHex(s.info.payId)).toBe(v.pay_id_hex);
     expect(s.info.difficulty.target.toString(16).padStart(64, "0")).toBe(v.difficulty_exact_target_hex);
-    expect(hex(hash.sha3_256(Buffer.concat([s.info.payId, unhex(vectors.try_proof_ring_crc_hex), unhex(v.client_nonce_ok_hex)])))).toBe(v.hash_ok_hex);
-    expect(s.r.tryProof(s.info.payId, unhex(v.client_nonce_bad_hex))).toBe(TrackingStatus.Invalid);
-    expect(s.r.tryProof(s.info.payId, unhex(v.client_nonce_ok_hex))).toBe(TrackingStatus.Accepted);
+    expect(toHex(hash.sha3_256(Buffer.concat([s.info.payId, fromHex(vectors.try_proof_ring_crc_hex), fromHex(v.client_nonce_ok_hex)])))).toBe(v.hash_ok_hex);
+    expect(s.r.tryProof(s.info.payId, fromHex(v.client_nonce_bad_hex))).toBe(TrackingStatus.Invalid);
+    expect(s.r.tryProof(s.info.payId, fromHex(v.client_nonce_ok_hex))).toBe(TrackingStatus.Accepted);
     expect(s.r.transactionStatus(s.info.txIds[0]!)).toBe(TransactionState.Verified);
     // already used: the entry left the unverified pool
-    expect(s.r.tryProof(s.info.payId, unhex(v.client_nonce_ok_hex))).toBe(TrackingStatus.NotFound);
+    expect(s.r.tryProof(s.info.payId, fromHex(v.client_nonce_ok_hex))).toBe(TrackingStatus.NotFound);
     const fetched = s.r.fetchVerified(10);
-    expect(fetched.txIds.map(hex)).toEqual(s.info.txIds.map(hex));
-    expect(hex(fetched.packed[0]!)).toBe(v.packed_issues_hex);
+    expect(fetched.txIds.map(toHex)).toEqual(s.info.txIds.map(toHex));
+    expect(toHex(fetched.packed[0]!)).toBe(v.packed_issues_hex);
     expect(fetched.totalBytes).toBe(v.packed_issues_hex.length / 2);
   });
 
   test("the proof is tried against every ring CRC, not only the newest", () => {
     const s = provable();
     s.chain.crcs = [new Uint8Array(8).fill(1), ...s.chain.crcs.slice(1)];
-    expect(s.r.tryProof(s.info.payId, unhex(v.client_nonce_ok_hex))).toBe(TrackingStatus.Accepted);
+    expect(s.r.tryProof(s.info.payId, fromHex(v.client_nonce_ok_hex))).toBe(TrackingStatus.Accepted);
   });
 
   test("unknown pay id → NotFound", () => {

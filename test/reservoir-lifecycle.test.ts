@@ -16,7 +16,8 @@ import { lmdbPersistence, type ReservoirPersistence } from "../src/reservoir/per
 import { Reservoir } from "../src/reservoir/reservoir.ts";
 import { TrackingStatus, TransactionState } from "../src/reservoir/status.ts";
 import { startReservoir } from "../src/reservoir/index.ts";
-import { accountOf, asset, assetIdOf, fakeClock, FakeChain, hex, HOUR, issue, issuer, ownerOne, packed, unhex, vectors } from "./reservoir-fakes.ts";
+import { fromHex, toHex } from "./helpers/hex.ts";
+import { accountOf, asset, assetIdOf, fakeClock, FakeChain, HOUR, issue, issuer, ownerOne, packed, vectors } from "./reservoir-fakes.ts";
 
 function reservoir(chain: FakeChain, clock = fakeClock(), persistence?: ReservoirPersistence) {
   return new Reservoir({ chain: "testing", view: chain, hash, clock, persistence });
@@ -168,7 +169,7 @@ describe("block hooks", () => {
     const { info } = r.storeIssues(batch);
     r.setTransferVerified(info.payId, { currency: 1, txId: "t", amounts: new Map() });
     r.blockStored([{ record: batch[1]!, txId: info.txIds[1]! }]);
-    expect(r.fetchVerified(10).txIds.map(hex)).toEqual([hex(info.txIds[0]!)]);
+    expect(r.fetchVerified(10).txIds.map(toHex)).toEqual([toHex(info.txIds[0]!)]);
     expect(r.rebroadcastItems()).toEqual([]); // a partly mined batch cannot keep its pay id
     r.blockDeleted([{ record: batch[0]!, txId: info.txIds[0]! }]);
     expect(r.sizes()).toMatchObject({ verifiedTxs: 0, pooledBytes: 0 });
@@ -184,17 +185,17 @@ describe("re-broadcast", () => {
     r.assets.cache(proofAsset);
     r.assets.cache(w.a);
     const plain = r.storeIssues([issue(w.id, 1n)]).info;
-    const proven = r.storeIssues([unpackRecord(unhex(vectors.try_proof.packed_issues_hex), true).record]).info;
-    expect(r.tryProof(proven.payId, unhex(vectors.try_proof.client_nonce_ok_hex))).toBe(TrackingStatus.Accepted);
+    const proven = r.storeIssues([unpackRecord(fromHex(vectors.try_proof.packed_issues_hex), true).record]).info;
+    expect(r.tryProof(proven.payId, fromHex(vectors.try_proof.client_nonce_ok_hex))).toBe(TrackingStatus.Accepted);
     r.storeTransfer(w.transfer);
-    const items = r.rebroadcastItems().map((i) => [i.command, hex(Buffer.concat(i.params))]);
+    const items = r.rebroadcastItems().map((i) => [i.command, toHex(Buffer.concat(i.params))]);
     expect(items).toEqual([
-      ["assets", hex(packed(w.a))],
-      ["issues", hex(plain.packed)],
-      ["assets", hex(packed(proofAsset))],
+      ["assets", toHex(packed(w.a))],
+      ["issues", toHex(plain.packed)],
+      ["assets", toHex(packed(proofAsset))],
       ["issues", vectors.try_proof.packed_issues_hex],
       ["proof", vectors.try_proof.pay_id_hex + vectors.try_proof.client_nonce_ok_hex],
-      ["transfer", hex(packed(w.transfer, accountOf(issuer)))],
+      ["transfer", toHex(packed(w.transfer, accountOf(issuer)))],
     ]);
   });
 });
@@ -219,8 +220,8 @@ describe("persistence", () => {
     clock.advance(74 * HOUR);
     r.expire(); // both assets are in use or expiring: states must survive too
     const pending = r.storeIssues([issue(w.id, 1n), issue(w.id, 2n)]).info;
-    const proven = r.storeIssues([unpackRecord(unhex(vectors.try_proof.packed_issues_hex), true).record]).info;
-    r.tryProof(proven.payId, unhex(vectors.try_proof.client_nonce_ok_hex));
+    const proven = r.storeIssues([unpackRecord(fromHex(vectors.try_proof.packed_issues_hex), true).record]).info;
+    r.tryProof(proven.payId, fromHex(vectors.try_proof.client_nonce_ok_hex));
     const t = r.storeTransfer(w.transfer).info;
     r.setTransferVerified(new Uint8Array(48).fill(5), { currency: 2, txId: "ltc-tx", amounts: new Map([["addr", 12n]]) });
     const before = { sizes: r.sizes(), rebroadcast: r.rebroadcastItems(), verified: r.fetchVerified(100) };

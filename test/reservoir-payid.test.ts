@@ -8,14 +8,15 @@ import { backendByName, hash } from "../src/crypto/index.ts";
 import { parsePayId, parsePayNonce, payIdOf } from "../src/reservoir/pay-id.ts";
 import { parseTracking, stateText, TrackingStatus, TransactionState, trackingText } from "../src/reservoir/status.ts";
 import { faultOf } from "./helpers/fault.ts";
-import { hex, unhex, vectors } from "./reservoir-fakes.ts";
+import { fromHex, toHex } from "./helpers/hex.ts";
+import { vectors } from "./reservoir-fakes.ts";
 
 describe("pay id", () => {
   for (const [i, c] of vectors.pay_id.entries()) {
     test(`vector ${i}: sha3-384 over the parts in order`, () => {
-      const parts = c.parts_hex.map(unhex);
-      expect(hex(payIdOf(hash, parts))).toBe(c.pay_id_hex);
-      if ("txids_hex" in c) expect(parts.map((p) => hex(hash.sha3_256(p)))).toEqual(c.txids_hex!);
+      const parts = c.parts_hex.map(fromHex);
+      expect(toHex(payIdOf(hash, parts))).toBe(c.pay_id_hex);
+      if ("txids_hex" in c) expect(parts.map((p) => toHex(hash.sha3_256(p)))).toEqual(c.txids_hex!);
     });
   }
 
@@ -35,8 +36,8 @@ describe("pay id", () => {
   for (const t of texts) {
     test(`text ${t.text.slice(0, 20)}… ${t.ok ? "parses" : "is refused"}`, () => {
       if (t.ok) {
-        expect(hex(t.parse(t.text))).toBe(t.text);
-        expect(JSON.stringify(hex(t.parse(t.text)))).toBe(t.parse === parsePayNonce ? vectors.pay_nonce_json.json : JSON.stringify(t.text));
+        expect(toHex(t.parse(t.text))).toBe(t.text);
+        expect(JSON.stringify(toHex(t.parse(t.text)))).toBe(t.parse === parsePayNonce ? vectors.pay_nonce_json.json : JSON.stringify(t.text));
       } else {
         expect(faultOf(() => t.parse(t.text))).toBe(t.error);
       }
@@ -51,7 +52,7 @@ describe("ScaledDifficulty tables (counts 1–100)", () => {
       expect(rows.length).toBe(100);
       for (const [count, bits, target] of rows as [number, string, string][]) {
         const d = scaledDifficulty(count, chain);
-        expect([count, d.bits.toString(16).padStart(16, "0"), hex(targetBytes(d.target))]).toEqual([count, bits, target]);
+        expect([count, d.bits.toString(16).padStart(16, "0"), toHex(targetBytes(d.target))]).toEqual([count, bits, target]);
       }
     });
   }
@@ -86,11 +87,11 @@ describe("proof check: native addon and TypeScript twin agree", () => {
 
   test("the worked example in both backends", () => {
     const v = vectors.try_proof;
-    const crcs = Array.from({ length: 19 }, () => unhex(vectors.try_proof_ring_crc_hex));
+    const crcs = Array.from({ length: 19 }, () => fromHex(vectors.try_proof_ring_crc_hex));
     for (const b of [js, native]) {
       if (b === undefined) continue;
-      expect(b.proofCheck(unhex(v.pay_id_hex), crcs, unhex(v.client_nonce_ok_hex), unhex(v.difficulty_exact_target_hex))).toBe(0);
-      expect(b.proofCheck(unhex(v.pay_id_hex), crcs, unhex(v.client_nonce_bad_hex), unhex(v.difficulty_exact_target_hex))).toBe(-1);
+      expect(b.proofCheck(fromHex(v.pay_id_hex), crcs, fromHex(v.client_nonce_ok_hex), fromHex(v.difficulty_exact_target_hex))).toBe(0);
+      expect(b.proofCheck(fromHex(v.pay_id_hex), crcs, fromHex(v.client_nonce_bad_hex), fromHex(v.difficulty_exact_target_hex))).toBe(-1);
     }
   });
 

@@ -7,7 +7,8 @@ import { ModeState } from "../src/peer/mode.ts";
 import { applyAssets, applyIssues, applyProof, applyTransfer, reservoirProcessors } from "../src/reservoir/process.ts";
 import { Reservoir } from "../src/reservoir/reservoir.ts";
 import { faultOf } from "./helpers/fault.ts";
-import { accountOf, asset, assetIdOf, FakeChain, issue, issuer, ownerOne, packed, unhex, vectors } from "./reservoir-fakes.ts";
+import { fromHex } from "./helpers/hex.ts";
+import { accountOf, asset, assetIdOf, FakeChain, issue, issuer, ownerOne, packed, vectors } from "./reservoir-fakes.ts";
 
 function setup(normal = true) {
   const chain = new FakeChain();
@@ -32,8 +33,8 @@ const flipLastByte = (b: Uint8Array) => {
   return c;
 };
 /** The proof fixture's issue (asset 0123456789abcdef, nonce 99), its asset cached first. */
-const proofIssueP0 = () => unhex(vectors.try_proof.packed_issues_hex);
-const proofP0 = (nonce: string) => cat(unhex(vectors.try_proof.pay_id_hex), unhex(nonce));
+const proofIssueP0 = () => fromHex(vectors.try_proof.packed_issues_hex);
+const proofP0 = (nonce: string) => cat(fromHex(vectors.try_proof.pay_id_hex), fromHex(nonce));
 
 function withProofIssue(s: S): void {
   s.r.assets.cache(s.a);

@@ -8,7 +8,8 @@ import { hash } from "../src/crypto/index.ts";
 import { Reservoir } from "../src/reservoir/reservoir.ts";
 import { TransactionState } from "../src/reservoir/status.ts";
 import { faultOf } from "./helpers/fault.ts";
-import { accountOf, asset, assetIdOf, BTC, FakeChain, hex, issue, issuer, LTC, ownerOne, ownerTwo, packed, txIdOf, vectors } from "./reservoir-fakes.ts";
+import { toHex } from "./helpers/hex.ts";
+import { accountOf, asset, assetIdOf, BTC, FakeChain, issue, issuer, LTC, ownerOne, ownerTwo, packed, txIdOf, vectors } from "./reservoir-fakes.ts";
 
 const OTHER_BTC = vectors.addresses_testnet.btc_other;
 
@@ -119,9 +120,9 @@ describe("storeTransfer results and payments", () => {
     const { info, duplicate } = s.r.storeTransfer(t);
     expect(duplicate).toBe(false);
     const p = packed(t, accountOf(issuer));
-    expect(hex(info.packed)).toBe(hex(p));
-    expect(hex(info.txId)).toBe(hex(txIdOf(p)));
-    expect(hex(info.payId)).toBe(hex(hash.sha3_384(p)));
+    expect(toHex(info.packed)).toBe(toHex(p));
+    expect(toHex(info.txId)).toBe(toHex(txIdOf(p)));
+    expect(toHex(info.payId)).toBe(toHex(hash.sha3_384(p)));
     expect(show(info.payments)).toEqual([[`1 ${BTC} 20000`], [`2 ${LTC} 200000`]]);
     expect(s.r.transactionStatus(info.txId)).toBe(TransactionState.Pending);
     expect(s.r.sizes().pendingTransfers).toBe(1);
@@ -182,7 +183,7 @@ describe("storeTransfer results and payments", () => {
     const first = s.r.storeTransfer(t);
     const again = s.r.storeTransfer(t);
     expect(again.duplicate).toBe(true);
-    expect(hex(again.info.payId)).toBe(hex(first.info.payId));
+    expect(toHex(again.info.payId)).toBe(toHex(first.info.payId));
     expect(again.info.payments).toEqual(first.info.payments);
   });
 
@@ -194,7 +195,7 @@ describe("storeTransfer results and payments", () => {
     expect(s.r.sizes().orphans).toBe(1);
     s.r.setTransferVerified(info.payId, { currency: 2, txId: "ltc", amounts: new Map([[LTC, 200000n]]) });
     expect(s.r.transactionStatus(info.txId)).toBe(TransactionState.Verified);
-    expect(s.r.fetchVerified(5).txIds.map(hex)).toEqual([hex(info.txId)]);
+    expect(s.r.fetchVerified(5).txIds.map(toHex)).toEqual([toHex(info.txId)]);
     // still pending on its link: a different transfer of the same bitmark is a double transfer
     expect(faultOf(() => s.r.storeTransfer(transferTo(s.issueTxId, ownerTwo)))).toBe("double transfer attempt");
   });

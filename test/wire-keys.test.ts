@@ -7,9 +7,9 @@ import fixture from "./fixtures/wire-keys.json";
 import { isFault } from "../src/fault.ts";
 import { parseKeyFile, parsePrivateKeyFile, parsePublicKeyFile } from "../src/wire/key-file.ts";
 import { KeyMismatchError, ensureKeyPair, readKeyPair, readPrivateKeyFile, readPublicKeyFile, writeKeyPair } from "../src/wire/keys.ts";
+import { toHex } from "./helpers/hex.ts";
 
 const { public_hex: PUB, private_hex: PRIV } = fixture.pair;
-const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 const latin1 = (s: string) => new Uint8Array(Buffer.from(s, "latin1"));
 const dirs: string[] = [];
 const tmp = () => {
@@ -23,7 +23,7 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 function outcome(fn: () => { key: Uint8Array; private: boolean } | Uint8Array): string {
   try {
     const r = fn();
-    return r instanceof Uint8Array ? hex(r) : `${r.private ? "private" : "public"}:${hex(r.key)}`;
+    return r instanceof Uint8Array ? toHex(r) : `${r.private ? "private" : "public"}:${toHex(r.key)}`;
   } catch (e) {
     return isFault(e) ? e.text : (e as Error).message;
   }
@@ -74,11 +74,11 @@ describe("key files on disk", () => {
     const old = process.umask(0o022);
     try {
       const pair = writeKeyPair(join(d, "a.public"), join(d, "a.private"));
-      expect(readFileSync(join(d, "a.public"), "latin1")).toBe(`PUBLIC:${hex(pair.publicKey)}\n`);
-      expect(readFileSync(join(d, "a.private"), "latin1")).toBe(`PRIVATE:${hex(pair.secretKey)}\n`);
+      expect(readFileSync(join(d, "a.public"), "latin1")).toBe(`PUBLIC:${toHex(pair.publicKey)}\n`);
+      expect(readFileSync(join(d, "a.private"), "latin1")).toBe(`PRIVATE:${toHex(pair.secretKey)}\n`);
       expect(statSync(join(d, "a.public")).mode & 0o777).toBe(0o644);
       expect(statSync(join(d, "a.private")).mode & 0o777).toBe(0o600);
-      expect(hex(readKeyPair(join(d, "a.public"), join(d, "a.private")).secretKey)).toBe(hex(pair.secretKey));
+      expect(toHex(readKeyPair(join(d, "a.public"), join(d, "a.private")).secretKey)).toBe(toHex(pair.secretKey));
     } finally {
       process.umask(old);
     }
@@ -106,7 +106,7 @@ describe("key files on disk", () => {
     const a = writeKeyPair(join(d, "a.public"), join(d, "a.private"));
     writeKeyPair(join(d, "b.public"), join(d, "b.private"));
     expect(() => readKeyPair(join(d, "b.public"), join(d, "a.private"))).toThrow(KeyMismatchError);
-    expect(hex(readKeyPair(join(d, "a.public"), join(d, "a.private")).publicKey)).toBe(hex(a.publicKey));
+    expect(toHex(readKeyPair(join(d, "a.public"), join(d, "a.private")).publicKey)).toBe(toHex(a.publicKey));
   });
 });
 
@@ -114,8 +114,8 @@ describe("ensureKeyPair", () => {
   test("creates the pair on first start, reuses it afterwards", () => {
     const d = join(tmp(), "data");
     const first = ensureKeyPair(d);
-    expect(readFileSync(join(d, "peer.public"), "latin1")).toBe(`PUBLIC:${hex(first.publicKey)}\n`);
-    expect(hex(ensureKeyPair(d).secretKey)).toBe(hex(first.secretKey));
+    expect(readFileSync(join(d, "peer.public"), "latin1")).toBe(`PUBLIC:${toHex(first.publicKey)}\n`);
+    expect(toHex(ensureKeyPair(d).secretKey)).toBe(toHex(first.secretKey));
   });
 
   test("a public file without its private key is an error, not a regeneration", () => {
@@ -128,7 +128,7 @@ describe("ensureKeyPair", () => {
   test("a private file without its public file (first start killed halfway) gets the public file derived", () => {
     const d = tmp();
     writeFileSync(join(d, "peer.private"), fixture.pair.private_file, { mode: 0o600 });
-    expect(hex(ensureKeyPair(d).publicKey)).toBe(PUB);
+    expect(toHex(ensureKeyPair(d).publicKey)).toBe(PUB);
     expect(readFileSync(join(d, "peer.public"), "latin1")).toBe(`PUBLIC:${PUB}\n`);
     expect(statSync(join(d, "peer.private")).mode & 0o777).toBe(0o600);
   });
@@ -144,7 +144,7 @@ describe("ensureKeyPair", () => {
     const d = tmp();
     writeFileSync(join(d, "peer.public"), fixture.pair.public_file);
     writeFileSync(join(d, "peer.private"), fixture.pair.private_file, { mode: 0o600 });
-    expect(hex(ensureKeyPair(d).publicKey)).toBe(PUB);
+    expect(toHex(ensureKeyPair(d).publicKey)).toBe(PUB);
   });
 });
 
@@ -165,8 +165,8 @@ describe("bunmark keygen", () => {
       const r = run(args, cwd);
       expect(r.code).toBe(0);
       const key = readPublicKeyFile(join(cwd, pub));
-      expect(r.out).toBe(`${hex(key)}\n`);
-      const secret = hex(readPrivateKeyFile(join(cwd, priv)));
+      expect(r.out).toBe(`${toHex(key)}\n`);
+      const secret = toHex(readPrivateKeyFile(join(cwd, priv)));
       expect(r.out + r.err).not.toContain(secret);
       const again = run(args, cwd);
       expect(again.code).toBe(1);

@@ -3,15 +3,13 @@ import { describe, expect, test } from "bun:test";
 import fixture from "./fixtures/wire-keys.json";
 import { curveKeyPair, curvePublicKey } from "../src/wire/curve.ts";
 import { z85Decode, z85Encode } from "../src/wire/z85.ts";
-
-const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
-const bytes = (h: string) => new Uint8Array(Buffer.from(h, "hex"));
+import { fromHex, toHex } from "./helpers/hex.ts";
 
 describe("z85", () => {
   for (const { hex: h, text } of fixture.z85) {
     test(`encode/decode ${JSON.stringify(text)}`, () => {
-      expect(z85Encode(bytes(h))).toBe(text);
-      expect(hex(z85Decode(text))).toBe(h);
+      expect(z85Encode(fromHex(h))).toBe(text);
+      expect(toHex(z85Decode(text))).toBe(h);
     });
   }
 
@@ -27,7 +25,7 @@ describe("z85", () => {
 
 describe("curve keys", () => {
   test("public key of the fixture secret key", () => {
-    expect(hex(curvePublicKey(bytes(fixture.pair.private_hex)))).toBe(fixture.pair.public_hex);
+    expect(toHex(curvePublicKey(fromHex(fixture.pair.private_hex)))).toBe(fixture.pair.public_hex);
   });
 
   test("fresh pairs are 32 bytes, consistent and distinct", () => {
@@ -35,8 +33,8 @@ describe("curve keys", () => {
     const b = curveKeyPair();
     expect(a.publicKey.length).toBe(32);
     expect(a.secretKey.length).toBe(32);
-    expect(hex(curvePublicKey(a.secretKey))).toBe(hex(a.publicKey));
-    expect(hex(a.secretKey)).not.toBe(hex(b.secretKey));
+    expect(toHex(curvePublicKey(a.secretKey))).toBe(toHex(a.publicKey));
+    expect(toHex(a.secretKey)).not.toBe(toHex(b.secretKey));
   });
 
   test("secret key of the wrong length is refused", () => {

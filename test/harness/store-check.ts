@@ -16,6 +16,7 @@ import { blockRecords } from "../../src/chain/block.ts";
 import { bytesEqual } from "../../src/chain/hex.ts";
 import { blockNumberKey, foundationTxIdInput, HEADER_SIZE, readBlockNumberKey, unpackHeader } from "../../src/chain/header.ts";
 import { CHAIN_TABLES, openStore, type Store } from "../../src/chain/store.ts";
+import { toHex } from "../helpers/hex.ts";
 import type { SourceChain } from "./chains.ts";
 
 export interface Sources {
@@ -82,14 +83,14 @@ function inspect(store: Store, sources: Sources): StoreReport {
   for (const table of ["transactions", "assets"] as const) {
     for (const { key, value } of t[table].entries()) {
       const n = readBlockNumberKey(value);
-      if (n > height) problems.push(`${CHAIN_TABLES[table]} entry ${hex(key).slice(0, 16)}… belongs to block ${n} above the height ${height}`);
+      if (n > height) problems.push(`${CHAIN_TABLES[table]} entry ${toHex(key).slice(0, 16)}… belongs to block ${n} above the height ${height}`);
     }
   }
   for (const { key, value } of t.ownerDigest.entries()) {
     const owner = key.subarray(0, key.length - 32);
     const entry = t.ownership.get(new Uint8Array([...owner, ...value]));
-    if (!entry) problems.push(`OwnerDigest ${hex(key).slice(0, 16)}… points to a missing Ownership entry`);
-    else if (readBlockNumberKey(entry.subarray(33)) > height) problems.push(`Ownership entry of ${hex(key).slice(0, 16)}… was transferred in a block above the height`);
+    if (!entry) problems.push(`OwnerDigest ${toHex(key).slice(0, 16)}… points to a missing Ownership entry`);
+    else if (readBlockNumberKey(entry.subarray(33)) > height) problems.push(`Ownership entry of ${toHex(key).slice(0, 16)}… was transferred in a block above the height`);
   }
   return { height, branch, problems };
 }
@@ -113,10 +114,6 @@ function blockEntries(store: Store, n: number, packed: Uint8Array, digest: Uint8
     }
   }
   return out;
-}
-
-function hex(b: Uint8Array): string {
-  return Buffer.from(b).toString("hex");
 }
 
 /** `2…7, 9` style list of block numbers. */

@@ -11,6 +11,7 @@
  */
 import { spawnSync } from "bun";
 import { join } from "node:path";
+import { fromHex, toHex } from "./hex.ts";
 
 const PYTHON = "/usr/bin/python3";
 const CLIENT = join(import.meta.dir, "pyzmq-client.py");
@@ -42,15 +43,13 @@ export function pyzmqSkipReason(): string | undefined {
   return `${PYTHON} cannot import zmq with CURVE (install python3-zmq)`;
 }
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
-
 export async function pyzmqRequests(run: PyzmqRun): Promise<PyzmqResult> {
   const input = JSON.stringify({
     address: run.address,
-    server_key: hex(run.serverKey),
-    public_key: run.publicKey && hex(run.publicKey),
-    secret_key: run.secretKey && hex(run.secretKey),
-    requests: run.requests.map((r) => r.map(hex)),
+    server_key: toHex(run.serverKey),
+    public_key: run.publicKey && toHex(run.publicKey),
+    secret_key: run.secretKey && toHex(run.secretKey),
+    requests: run.requests.map((r) => r.map(toHex)),
     timeout_ms: run.timeoutMs ?? 5000,
     correlate: run.correlate ?? true,
     relaxed: run.relaxed ?? true,
@@ -61,7 +60,7 @@ export async function pyzmqRequests(run: PyzmqRun): Promise<PyzmqResult> {
   if (code !== 0) throw new Error(`pyzmq-client failed (${code}): ${err.trim()}`);
   const parsed = JSON.parse(out) as { replies: (string[] | "timeout")[]; zmq_version: string };
   return {
-    replies: parsed.replies.map((r) => (r === "timeout" ? r : r.map((f) => new Uint8Array(Buffer.from(f, "hex"))))),
+    replies: parsed.replies.map((r) => (r === "timeout" ? r : r.map((f) => fromHex(f)))),
     zmqVersion: parsed.zmq_version,
   };
 }
@@ -81,7 +80,7 @@ export interface PyzmqServer {
 }
 
 export async function pyzmqServer(run: PyzmqServerRun): Promise<PyzmqServer> {
-  const config = JSON.stringify({ bind: run.bind, secret_key: hex(run.secretKey), count: run.count, socket: run.socket ?? "rep", timeout_ms: run.timeoutMs ?? 10000 });
+  const config = JSON.stringify({ bind: run.bind, secret_key: toHex(run.secretKey), count: run.count, socket: run.socket ?? "rep", timeout_ms: run.timeoutMs ?? 10000 });
   const proc = Bun.spawn([PYTHON, SERVER, config], { stdout: "pipe", stderr: "pipe" });
   const lines = proc.stdout.pipeThrough(new TextDecoderStream()).getReader();
   let buffered = "";
@@ -99,6 +98,6 @@ export async function pyzmqServer(run: PyzmqServerRun): Promise<PyzmqServer> {
     }
   };
   const { endpoint } = JSON.parse(await nextLine()) as { endpoint: string };
-  const requests = nextLine().then((line) => (JSON.parse(line) as { requests: string[][] }).requests.map((r) => r.map((f) => new Uint8Array(Buffer.from(f, "hex")))));
+  const requests = nextLine().then((line) => (JSON.parse(line) as { requests: string[][] }).requests.map((r) => r.map((f) => fromHex(f))));
   return { endpoint, requests };
 }
