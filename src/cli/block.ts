@@ -7,19 +7,17 @@
  */
 import { hash } from "../crypto/index.ts";
 import { decodeBlock } from "../chain/block.ts";
-import { isChainName, isTestnet } from "../chain/chains.ts";
+import { isTestnet, type ChainName } from "../chain/chains.ts";
 import { crc64 } from "../chain/crc64.ts";
 import { checkHeader, foundationTxIdInput, headerJSON, HEADER_SIZE } from "../chain/header.ts";
-import { bytesEqual, fromHex, toDisplayHex, toHex } from "../chain/hex.ts";
+import { bytesEqual, toDisplayHex, toHex } from "../chain/hex.ts";
 import { merkleRoot } from "../chain/merkle.ts";
-import { stringifyJSON, type JsonValue } from "../chain/records/index.ts";
-import { flag, has, parseArgs } from "./args.ts";
+import type { JsonValue } from "../chain/records/index.ts";
+import { runDecodeCommand } from "./decode-command.ts";
 import { decodeRecords } from "./tx.ts";
 
-const USAGE = "usage: bunmark block decode HEX [--chain testing|bitmark|local]   (default chain: testing)";
-
 /** JSON description of a packed block; throws the first Fault. */
-export function describeBlock(packed: Uint8Array, chain: Parameters<typeof isTestnet>[0]): { [key: string]: JsonValue } {
+export function describeBlock(packed: Uint8Array, chain: ChainName): { [key: string]: JsonValue } {
   const { header } = checkHeader(packed, Date.now() / 1000);
   const { records } = decodeBlock(packed, isTestnet(chain));
   const digest = hash.blockDigest(packed.subarray(0, HEADER_SIZE));
@@ -38,21 +36,5 @@ export function describeBlock(packed: Uint8Array, chain: Parameters<typeof isTes
 }
 
 export async function main(args: string[]): Promise<number> {
-  const p = parseArgs(args, ["help"]);
-  if (has(p, "help") || p.positional[0] !== "decode" || p.positional.length !== 2) {
-    (has(p, "help") ? console.log : console.error)(USAGE);
-    return has(p, "help") ? 0 : 2;
-  }
-  const chain = flag(p, "chain") ?? "testing";
-  if (!isChainName(chain)) {
-    console.error(`bunmark block: unknown chain ${JSON.stringify(chain)} (testing, bitmark or local)`);
-    return 2;
-  }
-  const bytes = fromHex(p.positional[1]!.trim().replace(/^0x/i, ""));
-  if (bytes === undefined) {
-    console.error("bunmark block: invalid block header size (input is not hex)");
-    return 1;
-  }
-  console.log(stringifyJSON(describeBlock(bytes, chain), 2));
-  return 0;
+  return runDecodeCommand({ name: "block", notHex: "invalid block header size (input is not hex)", decode: describeBlock }, args);
 }

@@ -4,9 +4,9 @@
  * The chain (default `testing`) only selects the network flag that account and address decoding require.
  * Several records back to back are printed as an array. Invalid input: exit 1 with bitmarkd's error text.
  */
-import { isChainName, isTestnet, type ChainName } from "../chain/chains.ts";
+import { isTestnet, type ChainName } from "../chain/chains.ts";
 import { accountToString, checkSignature, type Account } from "../chain/account.ts";
-import { fromHex, toDisplayHex, toHex, bytesEqual } from "../chain/hex.ts";
+import { bytesEqual, toDisplayHex, toHex } from "../chain/hex.ts";
 import {
   assetIdOf,
   encodeCountersignedPart,
@@ -16,16 +16,13 @@ import {
   RECORD_NAMES,
   recordJSON,
   selfSigner,
-  stringifyJSON,
   txIdOf,
   unpackRecord,
   type JsonValue,
   type TxRecord,
 } from "../chain/records/index.ts";
-import { flag, has, parseArgs } from "./args.ts";
 import { isFault } from "../fault.ts";
-
-const USAGE = "usage: bunmark tx decode HEX [--chain testing|bitmark|local]   (default chain: testing)";
+import { runDecodeCommand } from "./decode-command.ts";
 
 function faultText(e: unknown): string {
   if (isFault(e)) return e.text;
@@ -94,23 +91,15 @@ export function decodeRecords(bytes: Uint8Array, chain: ChainName): { [key: stri
 }
 
 export async function main(args: string[]): Promise<number> {
-  const p = parseArgs(args, ["help"]);
-  if (has(p, "help") || p.positional[0] !== "decode" || p.positional.length !== 2) {
-    (has(p, "help") ? console.log : console.error)(USAGE);
-    return has(p, "help") ? 0 : 2;
-  }
-  const chain = flag(p, "chain") ?? "testing";
-  if (!isChainName(chain)) {
-    console.error(`bunmark tx: unknown chain ${JSON.stringify(chain)} (testing, bitmark or local)`);
-    return 2;
-  }
-  const text = p.positional[1]!.trim().replace(/^0x/i, "");
-  const bytes = fromHex(text);
-  if (bytes === undefined) {
-    console.error("bunmark tx: not transaction pack (input is not hex)");
-    return 1;
-  }
-  const records = decodeRecords(bytes, chain);
-  console.log(stringifyJSON(records.length === 1 ? records[0]! : records, 2));
-  return 0;
+  return runDecodeCommand(
+    {
+      name: "tx",
+      notHex: "not transaction pack (input is not hex)",
+      decode: (bytes, chain) => {
+        const records = decodeRecords(bytes, chain);
+        return records.length === 1 ? records[0]! : records;
+      },
+    },
+    args,
+  );
 }
