@@ -11,43 +11,30 @@
  *   (one write transaction), never in between; then it recovers and synchronises the majority chain;
  * - SIGTERM during a sync: a clean stop within run.ts's 5 s promise, the store whole.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { beforeAll, describe, expect, test } from "bun:test";
+import { copyFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { shutdown } from "../src/wire/context.ts";
 import { cachedChain, loadChain, type SourceChain } from "./harness/chains.ts";
 import { type KillRound, killRound } from "./harness/kill-loop.ts";
-import { figures, PROFILE, quietLogs, SEED, withSeed } from "./harness/profile.ts";
+import { nodeSuite, servingNode } from "./harness/node-suite.ts";
+import { figures, PROFILE, SEED, withSeed } from "./harness/profile.ts";
 import { Rng } from "./harness/rng.ts";
 import { checkStore, type Sources } from "./harness/store-check.ts";
-import { NodeProcess, secretLeaks, stopAll } from "./helpers/node-process.ts";
+import { NodeProcess, secretLeaks } from "./helpers/node-process.ts";
 
-const root = mkdtempSync(join(tmpdir(), "bunmark-rel-crash-"));
+const root = nodeSuite("crash");
 let main: SourceChain;
 let fork: SourceChain;
 let p: NodeProcess;
 const nodes: NodeProcess[] = [];
 
-let restoreLogs: () => void = () => undefined;
-
 beforeAll(async () => {
-  restoreLogs = quietLogs();
   const seed = "reliability";
   main = await loadChain(await cachedChain({ blocks: PROFILE.chainBlocks, seed }));
   fork = await loadChain(await cachedChain({ blocks: PROFILE.forkBlocks, seed, forkAt: PROFILE.forkAt, base: PROFILE.chainBlocks }));
-  p = await NodeProcess.create({ root, name: "p", chainFrom: main.dir });
+  p = await servingNode(root, main.dir);
   nodes.push(p);
-  await p.start();
-  await p.introduce();
 }, 1_800_000);
-
-afterAll(async () => {
-  restoreLogs();
-  await stopAll();
-  await shutdown();
-  rmSync(root, { recursive: true, force: true });
-});
 
 /** Replaces the node's store with a copy of `dir`'s (the node must not be running). */
 function resetStore(node: NodeProcess, dir?: string): void {

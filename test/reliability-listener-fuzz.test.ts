@@ -5,47 +5,32 @@
  * reply bitmarkd 8.2 gives, or none when libzmq drops an oversized frame (the client then reconnects); the
  * node must stay up and its resident memory bounded.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { beforeAll, expect, test } from "bun:test";
 import { decodeBlock } from "../src/chain/block.ts";
-import { shutdown } from "../src/wire/context.ts";
 import { cachedChain, loadChain, type SourceChain } from "./harness/chains.ts";
 import { type ChainView, runListenerFuzz } from "./harness/listener-fuzz.ts";
-import { figures, PROFILE, quietLogs, SEED, withSeed } from "./harness/profile.ts";
+import { nodeSuite, servingNode } from "./harness/node-suite.ts";
+import { figures, PROFILE, SEED, withSeed } from "./harness/profile.ts";
 import { Rng } from "./harness/rng.ts";
-import { NodeProcess, secretLeaks, stopAll } from "./helpers/node-process.ts";
+import { NodeProcess, secretLeaks } from "./helpers/node-process.ts";
 
 /** Peak resident memory the node may reach while fuzzed (idle ~60 MiB; two 128 MiB Argon2 arenas once a block is pushed). */
 const RSS_LIMIT_MIB = 768;
 /** Growth allowed from the end of the first half of the requests to the end of the second: nothing may pile up. */
 const RSS_GROWTH_LIMIT_MIB = 96;
 
-const root = mkdtempSync(join(tmpdir(), "bunmark-rel-fuzz-"));
+const root = nodeSuite("fuzz");
 let source: SourceChain;
 let p: NodeProcess;
 let t: NodeProcess;
 
-let restoreLogs: () => void = () => undefined;
-
 beforeAll(async () => {
-  restoreLogs = quietLogs();
   source = await loadChain(await cachedChain({ blocks: PROFILE.chainBlocks, seed: "reliability" }));
-  p = await NodeProcess.create({ root, name: "p", chainFrom: source.dir });
-  await p.start();
-  await p.introduce();
+  p = await servingNode(root, source.dir);
   t = await NodeProcess.create({ root, name: "t", chainFrom: source.dir, connect: [p.peer, p.peer, p.peer] });
   await t.start();
   await t.waitFor("Normal mode", (i) => i.normal && i.height === source.height, 60_000);
 }, 1_800_000);
-
-afterAll(async () => {
-  restoreLogs();
-  await stopAll();
-  await shutdown();
-  rmSync(root, { recursive: true, force: true });
-});
 
 test(
   "hostile requests from concurrent CURVE clients: right replies, node up, memory bounded",

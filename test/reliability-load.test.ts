@@ -4,38 +4,23 @@
  * for the CPU). Every answer is checked against the source chain (test/harness/load.ts): zero wrong answers,
  * the sync keeps going, latency percentiles reported.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { shutdown } from "../src/wire/context.ts";
+import { beforeAll, expect, test } from "bun:test";
 import { cachedChain, loadChain, type SourceChain } from "./harness/chains.ts";
 import { percentile, runLoad } from "./harness/load.ts";
-import { figures, PROFILE, quietLogs, SEED, withSeed } from "./harness/profile.ts";
+import { nodeSuite, servingNode } from "./harness/node-suite.ts";
+import { figures, PROFILE, SEED, withSeed } from "./harness/profile.ts";
 import { Rng } from "./harness/rng.ts";
-import { NodeProcess, secretLeaks, stopAll } from "./helpers/node-process.ts";
+import { NodeProcess, secretLeaks } from "./helpers/node-process.ts";
 
-const root = mkdtempSync(join(tmpdir(), "bunmark-rel-load-"));
+const root = nodeSuite("load");
 let source: SourceChain;
 let p: NodeProcess;
 let s: NodeProcess;
 
-let restoreLogs: () => void = () => undefined;
-
 beforeAll(async () => {
-  restoreLogs = quietLogs();
   source = await loadChain(await cachedChain({ blocks: PROFILE.chainBlocks, seed: "reliability" }));
-  p = await NodeProcess.create({ root, name: "p", chainFrom: source.dir });
-  await p.start();
-  await p.introduce();
+  p = await servingNode(root, source.dir);
 }, 1_800_000);
-
-afterAll(async () => {
-  restoreLogs();
-  await stopAll();
-  await shutdown();
-  rmSync(root, { recursive: true, force: true });
-});
 
 test(
   `${PROFILE.loadClients} concurrent clients asking I/N/H/B of a syncing node: no wrong answer`,

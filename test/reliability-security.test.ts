@@ -9,48 +9,37 @@
  *   table is 0600;
  * - no secret key appears in anything the node, `keygen` or `status` print (node logging at debug level).
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { beforeAll, describe, expect, test } from "bun:test";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { peerFilePath } from "../src/peer/announce-store.ts";
-import { shutdown } from "../src/wire/context.ts";
 import { curveKeyPair } from "../src/wire/curve.ts";
 import { parsePrivateKeyFile } from "../src/wire/key-file.ts";
 import { RequestClient, RequestTimeoutError } from "../src/wire/request-client.ts";
 import { z85Encode } from "../src/wire/z85.ts";
 import { cachedChain } from "./harness/chains.ts";
 import { MAX_CURVE_PAYLOAD } from "./harness/listener-fuzz.ts";
-import { figures, PROFILE, quietLogs } from "./harness/profile.ts";
+import { nodeSuite } from "./harness/node-suite.ts";
+import { figures, PROFILE } from "./harness/profile.ts";
 import { pyzmqRequests, pyzmqSkipReason } from "./helpers/pyzmq.ts";
-import { NodeProcess, secretLeaks, stopAll } from "./helpers/node-process.ts";
+import { NodeProcess, secretLeaks } from "./helpers/node-process.ts";
 
 const CLI = join(import.meta.dir, "..", "src", "cli.ts");
 const skipPy = pyzmqSkipReason();
 const te = new TextEncoder();
 const td = new TextDecoder();
-const root = mkdtempSync(join(tmpdir(), "bunmark-rel-security-"));
+const root = nodeSuite("security");
 let n: NodeProcess;
 /** Output of the CLI commands run here, checked for secrets with the node's logs. */
 const cliOutput: string[] = [];
 /** The suite's figures line, filled in by the tests. */
 const facts: Record<string, string | number> = {};
 
-let restoreLogs: () => void = () => undefined;
-
 beforeAll(async () => {
-  restoreLogs = quietLogs();
   const chain = await cachedChain({ blocks: PROFILE.slowChainBlocks, seed: "reliability", base: PROFILE.chainBlocks });
   n = await NodeProcess.create({ root, name: "n", chainFrom: chain, logLevel: "debug" });
   await n.start();
 }, 1_800_000);
-
-afterAll(async () => {
-  restoreLogs();
-  await stopAll();
-  await shutdown();
-  rmSync(root, { recursive: true, force: true });
-});
 
 const frame = (s: string) => te.encode(s);
 const show = (r: Uint8Array[] | "timeout") => (r === "timeout" ? r : r.map((f) => (f.length > 64 ? `(${f.length} bytes)` : td.decode(f))));

@@ -5,22 +5,20 @@
  * long delay (test/harness/bad-peers.ts). Requests use bitmarkd's 60 s timeout, so nothing is rescued by a
  * short one: the node with bad peers must finish about when the other does.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { beforeAll, expect, test } from "bun:test";
+import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { openStore, type Store } from "../src/chain/store.ts";
-import { shutdown } from "../src/wire/context.ts";
 import { silentServer, type SilentServer, slowPeer, type SlowPeer } from "./harness/bad-peers.ts";
 import { cachedChain, loadChain, type SourceChain } from "./harness/chains.ts";
-import { figures, PROFILE, quietLogs, withSeed } from "./harness/profile.ts";
-import { NodeProcess, secretLeaks, stopAll } from "./helpers/node-process.ts";
+import { nodeSuite, servingNode } from "./harness/node-suite.ts";
+import { figures, PROFILE, withSeed } from "./harness/profile.ts";
+import { NodeProcess, secretLeaks } from "./helpers/node-process.ts";
 
 /** The node with bad peers may take this much longer than the one without (factor, or seconds if more). */
 const SLOWDOWN_FACTOR = 1.5;
 const SLOWDOWN_SECONDS = 15;
 
-const root = mkdtempSync(join(tmpdir(), "bunmark-rel-slow-"));
 let source: SourceChain;
 let p: NodeProcess;
 let slowStore: Store;
@@ -28,31 +26,24 @@ let slow: SlowPeer;
 let hung: SilentServer[] = [];
 const nodes: NodeProcess[] = [];
 
-let restoreLogs: () => void = () => undefined;
+const root = nodeSuite("slow", {
+  beforeShutdown: async () => {
+    slow?.close();
+    for (const h of hung) h.close();
+    await slowStore?.close();
+  },
+});
 
 beforeAll(async () => {
-  restoreLogs = quietLogs();
   source = await loadChain(await cachedChain({ blocks: PROFILE.slowChainBlocks, seed: "reliability", base: PROFILE.chainBlocks }));
-  p = await NodeProcess.create({ root, name: "p", chainFrom: source.dir });
+  p = await servingNode(root, source.dir);
   nodes.push(p);
-  await p.start();
-  await p.introduce();
   mkdirSync(join(root, "slow"));
   copyFileSync(join(source.dir, "local.lmdb"), join(root, "slow", "local.lmdb"));
   slowStore = openStore(join(root, "slow"), "local");
   slow = slowPeer({ store: slowStore, delayMs: PROFILE.slowDelayMs });
   hung = await Promise.all([silentServer(), silentServer()]);
 }, 1_800_000);
-
-afterAll(async () => {
-  restoreLogs();
-  await stopAll();
-  slow?.close();
-  for (const h of hung) h.close();
-  await shutdown();
-  await slowStore?.close();
-  rmSync(root, { recursive: true, force: true });
-});
 
 async function syncSeconds(n: NodeProcess, started: number): Promise<number> {
   await n.waitFor("synchronised", (i) => i.height === source.height && i.normal, 600_000);

@@ -1,0 +1,40 @@
+/**
+ * The frame every real-node reliability suite shares, so that none of them can forget a step of the clean-up:
+ *
+ *   const root = nodeSuite("load");                  // scratch dir; logs quiet while the file runs
+ *   p = await servingNode(root, source.dir);         // in beforeAll: a node other nodes sync from
+ *
+ * At the end of the file: logs restored, every node stopped, `beforeShutdown` run (sockets and stores the suite
+ * opened itself: zmq_ctx_term waits for open sockets), the ZMQ context shut down and the directory removed.
+ */
+import { afterAll, beforeAll } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { shutdown } from "../../src/wire/context.ts";
+import { NodeProcess, stopAll } from "../helpers/node-process.ts";
+import { quietLogs } from "./profile.ts";
+
+export function nodeSuite(name: string, options: { beforeShutdown?: () => unknown } = {}): string {
+  const root = mkdtempSync(join(tmpdir(), `bunmark-rel-${name}-`));
+  let restoreLogs: () => void = () => undefined;
+  beforeAll(() => {
+    restoreLogs = quietLogs();
+  });
+  afterAll(async () => {
+    restoreLogs();
+    await stopAll();
+    await options.beforeShutdown?.();
+    await shutdown();
+    rmSync(root, { recursive: true, force: true });
+  });
+  return root;
+}
+
+/** Node `p` serving the chain in `chainDir`: started and introduced, so it alone stands for a syncing node's three upstreams. */
+export async function servingNode(root: string, chainDir: string): Promise<NodeProcess> {
+  const p = await NodeProcess.create({ root, name: "p", chainFrom: chainDir });
+  await p.start();
+  await p.introduce();
+  return p;
+}
