@@ -17,7 +17,7 @@ native: $(NATIVE)
 
 $(NATIVE): $(RUST_SRC)
 	cd native && cargo build --release --offline
-	cp native/target/release/libbunmark_native.so $(NATIVE)
+	cp native/target/release/libbunmark_native.so $(NATIVE:.node=.new.node) && mv -f $(NATIVE:.node=.new.node) $(NATIVE)
 
 ## Start a node on the embedded default (chain local, keys and data under ./data).
 run: install native

@@ -84,13 +84,12 @@ fn block_digest_batch(env: Env, args: &[Value]) -> JsResult<Value> {
         .enumerate()
         .map(|(i, &v)| env.bytes(v, &format!("headers[{i}]")).map(<[u8]>::to_vec))
         .collect::<JsResult<Vec<_>>>()?;
-    env.promise_of_buffers(
-        "bunmark.blockDigestBatch",
-        Box::new(move || {
-            let digests = pool::digest_batch(headers)?;
-            Ok(digests.iter().map(|d| d.to_vec()).collect())
-        }),
-    )
+    env.promise_of_buffers("bunmark.blockDigestBatch", |settle| {
+        let done = move |r: Result<Vec<pool::Digest>, &str>| {
+            settle.done(r.map(|ds| ds.iter().map(|d| d.to_vec()).collect()).map_err(String::from))
+        };
+        pool::digest_batch(headers, Box::new(done))
+    })
 }
 
 /// meetsDifficulty(digest 32, target 32) → boolean

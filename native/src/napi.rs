@@ -1,6 +1,6 @@
 //! Hand-written Node-API bindings: declarations of the few `napi_*` functions used (the host, Bun or
-//! node, provides them when it loads the addon), a small safe layer over them, promise-returning
-//! async work, and the module entry point `napi_register_module_v1`.
+//! node, provides them when it loads the addon), a small safe layer over them, promises settled from
+//! the addon's own threads, and the module entry point `napi_register_module_v1`.
 
 use std::ffi::{c_char, c_void, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -12,16 +12,18 @@ type RawEnv = *mut c_void;
 pub type Value = *mut c_void;
 type CallbackInfo = *mut c_void;
 type Deferred = *mut c_void;
-type AsyncWork = *mut c_void;
+type ThreadsafeFunction = *mut c_void;
 type Callback = unsafe extern "C" fn(RawEnv, CallbackInfo) -> Value;
-type Execute = unsafe extern "C" fn(RawEnv, *mut c_void);
-type Complete = unsafe extern "C" fn(RawEnv, Status, *mut c_void);
+type CallJs = unsafe extern "C" fn(RawEnv, Value, *mut c_void, *mut c_void);
+type Finalize = unsafe extern "C" fn(RawEnv, *mut c_void, *mut c_void);
 
 const OK: Status = 0;
 const TYPEOF_UNDEFINED: i32 = 0;
 const TYPEOF_NULL: i32 = 1;
 const TYPEOF_NUMBER: i32 = 3;
 const TYPED_ARRAY_UINT8: i32 = 1;
+const TSFN_NONBLOCKING: i32 = 0;
+const TSFN_RELEASE: i32 = 0;
 
 extern "C" {
     fn napi_create_function(
@@ -77,17 +79,21 @@ extern "C" {
     fn napi_create_promise(env: RawEnv, deferred: *mut Deferred, promise: *mut Value) -> Status;
     fn napi_resolve_deferred(env: RawEnv, deferred: Deferred, value: Value) -> Status;
     fn napi_reject_deferred(env: RawEnv, deferred: Deferred, value: Value) -> Status;
-    fn napi_create_async_work(
+    fn napi_create_threadsafe_function(
         env: RawEnv,
-        resource: Value,
-        name: Value,
-        execute: Option<Execute>,
-        complete: Option<Complete>,
-        data: *mut c_void,
-        result: *mut AsyncWork,
+        func: Value,
+        async_resource: Value,
+        async_resource_name: Value,
+        max_queue_size: usize,
+        initial_thread_count: usize,
+        thread_finalize_data: *mut c_void,
+        thread_finalize_cb: Option<Finalize>,
+        context: *mut c_void,
+        call_js_cb: Option<CallJs>,
+        result: *mut ThreadsafeFunction,
     ) -> Status;
-    fn napi_queue_async_work(env: RawEnv, work: AsyncWork) -> Status;
-    fn napi_delete_async_work(env: RawEnv, work: AsyncWork) -> Status;
+    fn napi_call_threadsafe_function(func: ThreadsafeFunction, data: *mut c_void, mode: i32) -> Status;
+    fn napi_release_threadsafe_function(func: ThreadsafeFunction, mode: i32) -> Status;
 }
 
 /// What a JavaScript function ends with instead of a value.
@@ -234,83 +240,103 @@ impl Env {
         unsafe { throw_fn(self.0, null(), message.as_ptr()) };
     }
 
-    /// Runs `compute` on an async-work thread (never the JavaScript thread) and returns a promise
-    /// that resolves to its result as an array of Buffers, or rejects with its error message.
-    pub fn promise_of_buffers(self, name: &str, compute: BufferJob) -> JsResult<Value> {
+    /// A promise and the `Settle` that resolves it to an array of Buffers (or rejects it with an
+    /// error message) from any thread. `start` receives the `Settle` and must return at once: the
+    /// work runs on the caller's own threads, so no host worker thread waits for it (in Bun those
+    /// threads also serve async fs operations). Until settled, the pending promise keeps the event
+    /// loop alive; afterwards nothing does.
+    pub fn promise_of_buffers(self, name: &str, start: impl FnOnce(Settle)) -> JsResult<Value> {
         let mut deferred = null_mut();
         let promise = self.out(null_mut(), |r| unsafe { napi_create_promise(self.0, &mut deferred, r) })?;
-        let work = Box::into_raw(Box::new(Work { compute: Some(compute), result: None, deferred, handle: null_mut() }));
-        let queued = self.string(name).and_then(|name| {
-            // SAFETY: `work` stays alive until `work_complete` frees it.
-            unsafe {
-                let handle = self.out(null_mut(), |r| {
-                    napi_create_async_work(
-                        self.0,
-                        null_mut(),
-                        name,
-                        Some(work_execute),
-                        Some(work_complete),
-                        work as *mut c_void,
-                        r,
-                    )
-                })?;
-                (*work).handle = handle;
-                self.check(napi_queue_async_work(self.0, handle))
-            }
+        let created = self.string(name).and_then(|name| {
+            // SAFETY: valid env and name; no JavaScript function (`settle_on_js_thread` does the work);
+            // unbounded queue; one user thread (the Settle), which releases it.
+            self.out(null_mut(), |r| unsafe {
+                napi_create_threadsafe_function(
+                    self.0,
+                    null_mut(),
+                    null_mut(),
+                    name,
+                    0,
+                    1,
+                    null_mut(),
+                    None,
+                    deferred,
+                    Some(settle_on_js_thread),
+                    r,
+                )
+            })
         });
-        if let Err(thrown) = queued {
-            // SAFETY: the work was never queued, so nothing else owns it.
-            let work = unsafe { Box::from_raw(work) };
-            if !work.handle.is_null() {
-                unsafe { napi_delete_async_work(self.0, work.handle) };
+        match created {
+            Ok(tsfn) => start(Settle(Some(tsfn))),
+            Err(thrown) => {
+                let message = match thrown {
+                    Thrown::Type(m) | Thrown::Range(m) | Thrown::Error(m) => m,
+                    Thrown::Pending => return Err(Thrown::Pending),
+                };
+                let error = self.error(&message)?;
+                self.check(unsafe { napi_reject_deferred(self.0, deferred, error) })?;
             }
-            let message = match thrown {
-                Thrown::Type(m) | Thrown::Range(m) | Thrown::Error(m) => m,
-                Thrown::Pending => return Err(Thrown::Pending),
-            };
-            let error = self.error(&message)?;
-            self.check(unsafe { napi_reject_deferred(self.0, deferred, error) })?;
         }
         Ok(promise)
     }
 }
 
-pub type BufferJob = Box<dyn FnOnce() -> Result<Vec<Vec<u8>>, String> + Send>;
+pub type Outcome = Result<Vec<Vec<u8>>, String>;
 
-struct Work {
-    compute: Option<BufferJob>,
-    result: Option<Result<Vec<Vec<u8>>, String>>,
-    deferred: Deferred,
-    handle: AsyncWork,
+/// Settles one promise of `promise_of_buffers`, from any thread, exactly once: dropped unused, it
+/// rejects the promise rather than leave it pending (and the event loop alive) forever.
+pub struct Settle(Option<ThreadsafeFunction>);
+
+// SAFETY: thread-safe functions exist to be called and released from any thread.
+unsafe impl Send for Settle {}
+
+impl Settle {
+    pub fn done(mut self, outcome: Outcome) {
+        self.send(outcome);
+    }
+
+    fn send(&mut self, outcome: Outcome) {
+        let Some(tsfn) = self.0.take() else { return };
+        let data = Box::into_raw(Box::new(outcome)) as *mut c_void;
+        // SAFETY: `tsfn` is live until this Settle, its only user, releases it below. The call fails
+        // only while the environment shuts down; the outcome is then still ours to drop.
+        unsafe {
+            if napi_call_threadsafe_function(tsfn, data, TSFN_NONBLOCKING) != OK {
+                drop(Box::from_raw(data as *mut Outcome));
+            }
+            napi_release_threadsafe_function(tsfn, TSFN_RELEASE);
+        }
+    }
 }
 
-unsafe extern "C" fn work_execute(_env: RawEnv, data: *mut c_void) {
-    // SAFETY: `data` is the Work created in `promise_of_buffers`; only this thread touches it now.
-    let work = &mut *(data as *mut Work);
-    let compute = work.compute.take();
-    let result = catch_unwind(AssertUnwindSafe(|| compute.map_or(Err("work already run".into()), |f| f())));
-    work.result = Some(result.unwrap_or_else(|_| Err("internal error in the bunmark native addon".into())));
+impl Drop for Settle {
+    fn drop(&mut self) {
+        self.send(Err("internal error in the bunmark native addon".into()));
+    }
 }
 
-unsafe extern "C" fn work_complete(env: RawEnv, status: Status, data: *mut c_void) {
-    // SAFETY: back on the JavaScript thread; we own the Work from here on.
-    let work = Box::from_raw(data as *mut Work);
-    let env = Env(env);
+/// Runs on the JavaScript thread for a `Settle::done`: `context` is the promise's deferred, `data`
+/// the boxed Outcome. Without an env (the host is tearing down) the outcome is only freed.
+unsafe extern "C" fn settle_on_js_thread(raw_env: RawEnv, _js: Value, context: *mut c_void, data: *mut c_void) {
+    // SAFETY: `data` is the Box leaked by `Settle::send`; we own it from here on.
+    let outcome = Box::from_raw(data as *mut Outcome);
+    if raw_env.is_null() {
+        return;
+    }
+    let env = Env(raw_env);
+    let deferred = context as Deferred;
     // Nobody can catch an error here: settle the promise whatever happens.
     let _ = catch_unwind(AssertUnwindSafe(|| -> JsResult<()> {
-        let outcome = match (status, &work.result) {
-            (OK, Some(Ok(items))) => env.array_of_buffers(items).map(Ok),
-            (OK, Some(Err(message))) => env.error(message).map(Err),
-            _ => env.error("the async work was cancelled").map(Err),
-        };
-        let settled = match outcome {
-            Ok(Ok(value)) => napi_resolve_deferred(env.0, work.deferred, value),
-            Ok(Err(error)) => napi_reject_deferred(env.0, work.deferred, error),
-            Err(_) => napi_reject_deferred(env.0, work.deferred, env.error("cannot build the result")?),
+        let settled = match *outcome {
+            Ok(items) => match env.array_of_buffers(&items) {
+                Ok(array) => napi_resolve_deferred(raw_env, deferred, array),
+                Err(_) => napi_reject_deferred(raw_env, deferred, env.error("cannot build the result")?),
+            },
+            Err(message) => napi_reject_deferred(raw_env, deferred, env.error(&message)?),
         };
         env.check(settled)
     }));
-    napi_delete_async_work(env.0, work.handle);
 }
 
 unsafe extern "C" fn trampoline(raw_env: RawEnv, info: CallbackInfo) -> Value {

@@ -4,7 +4,8 @@
 //! * `digest_batch` hands each header to a persistent pool of worker threads. Threads are started
 //!   lazily, at most `available_parallelism` of them, and each owns one arena for its lifetime; so
 //!   memory never exceeds one 128 MiB arena per thread plus the synchronous one, whatever the
-//!   number of batches in flight (extra work simply queues).
+//!   number of batches in flight (extra work simply queues). The worker that finishes a batch's
+//!   last header reports the whole batch; no other thread ever waits for it.
 
 use crate::arena::Arena;
 use crate::argon2::{self, DIGEST_MEMORY_KIB};
@@ -118,58 +119,81 @@ pub fn digest(header: &[u8]) -> Result<Digest, &'static str> {
     digest_in(&mut lock(&ARENA), header)
 }
 
-/// One batch's results, filled in by the workers.
+/// What receives a batch's digests (or its first error, in header order), on whichever thread ends
+/// the batch: a worker, or the submitting thread when nothing could be queued.
+pub type BatchDone = Box<dyn FnOnce(Result<Vec<Digest>, &'static str>) + Send>;
+
+/// One batch's results, filled in by the workers; the last one hands them to `done`.
 struct Batch {
     progress: Mutex<Progress>,
-    done: Condvar,
 }
 
 struct Progress {
     results: Vec<Option<Result<Digest, &'static str>>>,
     remaining: usize,
+    done: Option<BatchDone>,
 }
 
-/// Block digests of all `headers`, in order, computed in parallel on the worker pool; blocks the
-/// calling thread (an N-API async-work thread, never the JavaScript thread) until all are done.
-pub fn digest_batch(headers: Vec<Vec<u8>>) -> Result<Vec<Digest>, &'static str> {
-    let count = headers.len();
-    let progress = Progress { results: vec![None; count], remaining: count };
-    let batch = Arc::new(Batch { progress: Mutex::new(progress), done: Condvar::new() });
-    for (i, header) in headers.into_iter().enumerate() {
-        let batch_for_job = Arc::clone(&batch);
-        let job: Job = Box::new(move |arena| {
-            let result = digest_in(arena, &header);
-            let mut progress = lock(&batch_for_job.progress);
+impl Batch {
+    fn settle(&self, i: usize, result: Result<Digest, &'static str>) {
+        let finished = {
+            let mut progress = lock(&self.progress);
             progress.results[i] = Some(result);
             progress.remaining -= 1;
-            if progress.remaining == 0 {
-                batch_for_job.done.notify_all();
+            if progress.remaining > 0 {
+                return;
             }
-        });
-        // On failure, jobs already queued still finish and write into `batch`, which they keep alive.
-        submit(job)?;
+            let results = std::mem::take(&mut progress.results);
+            progress.done.take().map(|done| (done, results))
+        };
+        // Outside the lock: `done` may take a while (copying, handing over to JavaScript).
+        if let Some((done, results)) = finished {
+            done(results.into_iter().map(|r| r.unwrap_or(Err("block digest missing"))).collect());
+        }
     }
-    let mut progress = lock(&batch.progress);
-    while progress.remaining > 0 {
-        progress = batch.done.wait(progress).unwrap_or_else(|poisoned| poisoned.into_inner());
+}
+
+/// Block digests of all `headers`, computed in parallel on the worker pool and passed, in order, to
+/// `done`. Returns at once: no thread waits for the batch (the caller is the JavaScript thread).
+pub fn digest_batch(headers: Vec<Vec<u8>>, done: BatchDone) {
+    let count = headers.len();
+    if count == 0 {
+        return done(Ok(Vec::new()));
     }
-    progress.results.iter_mut().map(|r| r.take().unwrap_or(Err("block digest missing"))).collect()
+    let progress = Progress { results: vec![None; count], remaining: count, done: Some(done) };
+    let batch = Arc::new(Batch { progress: Mutex::new(progress) });
+    for (i, header) in headers.into_iter().enumerate() {
+        let batch_for_job = Arc::clone(&batch);
+        let job: Job = Box::new(move |arena| batch_for_job.settle(i, digest_in(arena, &header)));
+        // A header that cannot be queued fails the batch; those already queued still finish first.
+        if let Err(e) = submit(job) {
+            batch.settle(i, Err(e));
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::blake2b::hex;
+    use std::sync::mpsc;
+
+    /// `digest_batch`, waited for.
+    fn batch_now(headers: Vec<Vec<u8>>) -> Result<Vec<Digest>, &'static str> {
+        let (tx, rx) = mpsc::channel();
+        digest_batch(headers, Box::new(move |r| tx.send(r).expect("receiver alive")));
+        rx.recv().expect("the batch ends")
+    }
 
     #[test]
     fn digests_match_bitmarkd_and_batch_equals_single() {
         // blockdigest/digest_test.go TestDigest: "hello world"
         let single = digest(b"hello world").unwrap();
         assert_eq!(hex(&single), "331f5a9a5daf1f61881b664384627f038a4bde1a81092d8e843eb55cc27ba1f8");
-        let batch = digest_batch(vec![b"hello world".to_vec(), b"x".to_vec()]).unwrap();
+        let batch = batch_now(vec![b"hello world".to_vec(), b"x".to_vec()]).unwrap();
         assert_eq!(batch[0], single);
         assert_eq!(batch[1], digest(b"x").unwrap());
-        assert!(digest_batch(vec![]).unwrap().is_empty());
+        assert!(batch_now(vec![]).unwrap().is_empty());
         assert!(max_threads() >= 1);
     }
 }
