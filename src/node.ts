@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { activeBackendName, activeBackendReason, hash } from "./crypto/index.ts";
+import { activeBackendName, activeBackendReason, hash, shutdownDigestWorkers } from "./crypto/index.ts";
 import { extendsTip } from "./chain/header.ts";
 import { openStore, type Store } from "./chain/store.ts";
 import type { NodeConfig } from "./config.ts";
@@ -260,6 +260,7 @@ export class Node {
       await this.announce.stop();
       this.reservoir.stop();
       await shutdownWire();
+      await shutdownDigestWorkers();
       await this.store.close();
       log.info("stopped");
     })();

@@ -8,7 +8,7 @@
  */
 import { logger } from "../log.ts";
 import type { HashBackend } from "./api.ts";
-import { jsBackend } from "./js/backend.ts";
+import { closeDigestWorkers, jsBackend } from "./js/backend.ts";
 import { loadNativeBackend } from "./native.ts";
 
 export type { Argon2Params, HashBackend } from "./api.ts";
@@ -59,4 +59,13 @@ export function activeBackendReason(): string {
 /** A specific backend regardless of the selection (tests, bench, `digest --impl`); undefined when the addon is absent. */
 export function backendByName(name: "native" | "js"): HashBackend | undefined {
   return name === "js" ? jsBackend : nativeBackend().backend;
+}
+
+/**
+ * For a stopping process: ends the TypeScript backend's digest worker threads, rejecting the batches still in
+ * flight, so that abandoned digests do not keep the process alive. The addon needs nothing: its threads never
+ * keep the process alive, only a batch's pending promise does until it settles.
+ */
+export function shutdownDigestWorkers(): Promise<void> {
+  return closeDigestWorkers();
 }

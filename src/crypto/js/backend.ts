@@ -11,6 +11,11 @@ import { meetsDifficulty, proofCheck } from "./targets.ts";
 
 const pool = new DigestPool();
 
+/** Ends the twin's digest worker threads (see DigestPool.close). */
+export function closeDigestWorkers(): Promise<void> {
+  return pool.close();
+}
+
 export const jsBackend: HashBackend = {
   name: "js",
   blake2b,

@@ -2,7 +2,8 @@
  * A pool of worker threads (digest-worker.ts) computing block digests off the main thread, in parallel.
  *
  * Each worker holds one 128 MiB Argon2 arena, so the pool is capped at the number of CPUs and idle workers are
- * ended after a while. Workers keep the process alive only while they have work.
+ * ended after a while. A worker keeps the process alive only while it computes a digest (idle ones are unref'd);
+ * close() (a stopping node) ends them all at once, rejecting the digests still asked for.
  */
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -46,13 +47,18 @@ export class DigestPool {
     return all;
   }
 
-  /** Ends every worker now (their arenas are freed); later calls start new ones. */
+  /**
+   * Ends every worker now (their arenas are freed) and rejects every digest not yet delivered, queued ones
+   * included; later calls start new workers.
+   */
   async close(): Promise<void> {
     clearTimeout(this.#idleTimer);
     const workers = [...this.#idle, ...this.#busy.keys()];
+    const abandoned = [...this.#busy.values(), ...this.#queue.splice(0)];
     this.#idle.length = 0;
-    for (const job of this.#busy.values()) job.reject(new Error("digest pool closed"));
     this.#busy.clear();
+    const closed = new Error("digest pool closed");
+    for (const job of abandoned) job.reject(closed);
     await Promise.all(workers.map((w) => w.terminate()));
   }
 
@@ -76,10 +82,11 @@ export class DigestPool {
     const worker = new Worker(workerUrl());
     worker.on("message", (digest: Uint8Array) => {
       const job = this.#busy.get(worker);
+      if (!job) return; // a late answer from a worker close() let go of
       this.#busy.delete(worker);
       worker.unref();
       this.#idle.push(worker);
-      job?.resolve(digest);
+      job.resolve(digest);
       this.#pump();
     });
     worker.on("error", (e: Error) => this.#forget(worker, e));
