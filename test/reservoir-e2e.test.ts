@@ -7,100 +7,62 @@
  * gets "invalid public key" (as in 8.2) and no node ever reaches Normal mode.
  */
 import { afterAll, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureKeyPair } from "../src/wire/keys.ts";
 import { RequestClient } from "../src/wire/request-client.ts";
 import { shutdown } from "../src/wire/context.ts";
+import { NodeProcess, stopAll } from "./helpers/node-process.ts";
 import { asset, packed, unhex, vectors } from "./reservoir-fakes.ts";
 
-const ROOT = join(import.meta.dir, "..");
-const BUN = process.execPath;
 const dir = mkdtempSync(join(tmpdir(), "reservoir-e2e-"));
-const procs: ReturnType<typeof Bun.spawn>[] = [];
 
 afterAll(async () => {
-  for (const p of procs) p.kill("SIGTERM");
-  await Promise.all(procs.map((p) => p.exited));
+  await stopAll();
   await shutdown();
   rmSync(dir, { recursive: true, force: true });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen({ host: "127.0.0.1", port: 0 }, () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 interface Status {
   mode: string;
   reservoir: Record<string, number>;
 }
 
-async function status(httpPort: number): Promise<Status | undefined> {
+async function status(n: NodeProcess): Promise<Status | undefined> {
   try {
-    const res = await fetch(`http://127.0.0.1:${httpPort}/status`);
+    const res = await fetch(`http://127.0.0.1:${n.httpPort}/status`);
     return res.ok ? ((await res.json()) as Status) : undefined;
   } catch {
     return undefined;
   }
 }
 
-async function waitFor(what: string, check: () => Promise<boolean>, ms: number, logs: string[]): Promise<void> {
+async function waitFor(what: string, check: () => Promise<boolean>, ms: number, nodes: readonly NodeProcess[]): Promise<void> {
   const until = Date.now() + ms;
   while (Date.now() < until) {
     if (await check()) return;
     await Bun.sleep(200);
   }
-  const tails = logs.map((f) => `--- ${f}\n${readFileSync(f, "utf8").split("\n").slice(-40).join("\n")}`).join("\n");
-  throw new Error(`timed out waiting for ${what}\n${tails}`);
+  throw new Error(`timed out waiting for ${what}\n${nodes.map((n) => n.tail(40)).join("\n")}`);
 }
 
 test("asset + issue + proof pushed to A reach B's reservoir by relay, under the same pay id", { timeout: 120_000 }, async () => {
-  const names = ["a", "b", "c"] as const;
+  const timing = { minimum_clients: 1, upstream_poll: 500, upstream_timeout: 5000 };
   const nodes = await Promise.all(
-    names.map(async (name) => {
-      const data = join(dir, name);
-      mkdirSync(data, { recursive: true });
-      return { name, data, keys: ensureKeyPair(data), peerPort: await freePort(), httpPort: await freePort(), log: join(dir, `${name}.log`) };
-    }),
+    ["a", "b", "c"].map((name) => NodeProcess.create({ root: dir, name, http: true, dynamicConnections: false, logLevel: "debug", timing })),
   );
-  for (const n of nodes) {
-    const others = nodes.filter((o) => o !== n);
-    const config = {
-      chain: "local",
-      data_directory: n.data,
-      http: `127.0.0.1:${n.httpPort}`,
-      log_level: "debug",
-      peering: {
-        listen: [`127.0.0.1:${n.peerPort}`],
-        announce: [`127.0.0.1:${n.peerPort}`],
-        connect: others.map((o) => ({ public_key: Buffer.from(o.keys.publicKey).toString("hex"), address: `127.0.0.1:${o.peerPort}` })),
-        dynamic_connections: false,
-        prefer_ipv6: false,
-      },
-      timing: { minimum_clients: 1, connector_cycle: 300, upstream_poll: 500, upstream_timeout: 5000 },
-    };
-    const file = join(dir, `${n.name}.json`);
-    writeFileSync(file, JSON.stringify(config));
-    procs.push(Bun.spawn([BUN, join(ROOT, "src/cli.ts"), "run", "--config", file], { cwd: ROOT, stdout: Bun.file(n.log), stderr: Bun.file(n.log + ".err") }));
-  }
+  for (const n of nodes) ensureKeyPair(n.dir);
+  for (const n of nodes) n.writeConfig(nodes.filter((o) => o !== n).map((o) => o.peer));
+  await Promise.all(nodes.map((n) => n.start()));
   const [a, b] = nodes;
-  const logs = nodes.map((n) => n.log);
-  const allNormal = async () => (await Promise.all(nodes.map((n) => status(n.httpPort)))).every((s) => s?.mode === "Normal");
-  await waitFor("every node in Normal mode", allNormal, 60_000, logs);
+  const allNormal = async () => (await Promise.all(nodes.map(status))).every((s) => s?.mode === "Normal");
+  await waitFor("every node in Normal mode", allNormal, 60_000, nodes);
 
   const clientDir = join(dir, "client");
   mkdirSync(clientDir);
   const client = new RequestClient(ensureKeyPair(clientDir));
-  client.connect(`127.0.0.1:${a!.peerPort}`, a!.keys.publicKey);
+  client.connect(a!.address, a!.publicKey);
   const push = async (command: string, p0: Uint8Array) => {
     const reply = await client.request([new TextEncoder().encode("local"), new TextEncoder().encode(command), p0], 10_000);
     expect(reply.map((f) => Buffer.from(f).toString())).toEqual([command, "A"]);
@@ -110,13 +72,13 @@ test("asset + issue + proof pushed to A reach B's reservoir by relay, under the 
   await push("issues", unhex(vectors.try_proof.packed_issues_hex));
   await push("proof", proof);
 
-  const holdsProvenIssue = async (httpPort: number) => {
-    const r = (await status(httpPort))?.reservoir;
+  const holdsProvenIssue = async (n: NodeProcess) => {
+    const r = (await status(n))?.reservoir;
     return r !== undefined && r.assets === 1 && r.unverified === 0 && r.verifiedTxs === 1;
   };
-  await waitFor("A holds the proven issue", () => holdsProvenIssue(a!.httpPort), 20_000, logs);
-  await waitFor("B holds the same proven issue", () => holdsProvenIssue(b!.httpPort), 30_000, logs);
-  const bLog = readFileSync(b!.log, "utf8");
+  await waitFor("A holds the proven issue", () => holdsProvenIssue(a!), 20_000, nodes);
+  await waitFor("B holds the same proven issue", () => holdsProvenIssue(b!), 30_000, nodes);
+  const bLog = b!.output;
   expect(bLog).toContain(`proof accepted payId=${vectors.try_proof.pay_id_hex}`);
 
   // pushing the same items again: refused at A, so nothing more is relayed
@@ -124,6 +86,6 @@ test("asset + issue + proof pushed to A reach B's reservoir by relay, under the 
   await push("proof", proof);
   await Bun.sleep(1500);
   const relayedToB = (text: string) => text.split("\n").filter((l) => l.includes("received issues")).length;
-  expect(relayedToB(readFileSync(b!.log, "utf8"))).toBe(relayedToB(bLog));
+  expect(relayedToB(b!.output)).toBe(relayedToB(bLog));
   client.close();
 });

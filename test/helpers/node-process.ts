@@ -8,7 +8,7 @@
  *   await p.introduce();                       // registers a fake third peer so `R` to p succeeds
  *   const s = await NodeProcess.create({ root, name: "s", connect: [p.peer, p.peer, p.peer] });
  *   await s.start();  await s.info();  await s.digest(5);  await s.block(5);
- *   s.rssKiB();  await s.waitForLog(/synchronised/);  await s.kill();  await s.start();  await s.stop();
+ *   s.rssKiB();  s.cpuSeconds();  await s.waitForLog(/synchronised/);  await s.kill();  await s.start();  await s.stop();
  *   expect(secretLeaks([p, s])).toEqual([]);   // no private key (hex or Z85) in any captured output
  *   await stopAll();                           // afterAll: every node this process started
  *
@@ -26,6 +26,8 @@ import { RequestClient } from "../../src/wire/request-client.ts";
 import { z85Encode } from "../../src/wire/z85.ts";
 
 const CLI = join(import.meta.dir, "..", "..", "src", "cli.ts");
+/** USER_HZ: the unit of /proc/PID/stat times (100 on every Linux this runs on). */
+const CLOCK_TICKS = 100;
 const te = new TextEncoder();
 const td = new TextDecoder();
 
@@ -47,6 +49,10 @@ export interface NodeOptions {
   readonly logLevel?: "trace" | "debug" | "info" | "warn" | "error";
   /** also listen on [::1] (default true) */
   readonly ipv6?: boolean;
+  /** serve HTTP (`/status`) on 127.0.0.1:`httpPort` (default false) */
+  readonly http?: boolean;
+  /** `peering.dynamic_connections` (default: the node's) */
+  readonly dynamicConnections?: boolean;
   readonly env?: Record<string, string>;
 }
 
@@ -88,6 +94,8 @@ export class NodeProcess {
   readonly name: string;
   readonly dir: string;
   readonly port: number;
+  /** the HTTP port when created with `http` */
+  readonly httpPort: number | undefined;
   readonly logPath: string;
   proc: Subprocess<"ignore", "pipe", "pipe"> | undefined;
   /** everything the node printed, all runs */
@@ -98,17 +106,18 @@ export class NodeProcess {
   #client: RequestClient | undefined;
   #drained: Promise<void> = Promise.resolve();
 
-  private constructor(options: NodeOptions, port: number) {
+  private constructor(options: NodeOptions, port: number, httpPort: number | undefined) {
     this.#options = options;
     this.name = options.name;
     this.dir = join(options.root, options.name);
     this.port = port;
+    this.httpPort = httpPort;
     this.logPath = join(this.dir, "out.log");
   }
 
   /** Prepares the data directory (chain copy, configuration); starts nothing. */
   static async create(options: NodeOptions): Promise<NodeProcess> {
-    const node = new NodeProcess(options, await freePort());
+    const node = new NodeProcess(options, await freePort(), options.http ? await freePort() : undefined);
     created.add(node);
     mkdirSync(node.dir, { recursive: true, mode: 0o700 });
     if (options.chainFrom) copyFileSync(join(options.chainFrom, "local.lmdb"), join(node.dir, "local.lmdb"));
@@ -149,11 +158,13 @@ export class NodeProcess {
       chain: "local",
       data_directory: this.dir,
       log_level: o.logLevel ?? "info",
+      ...(this.httpPort === undefined ? {} : { http: `127.0.0.1:${this.httpPort}` }),
       peering: {
         listen,
         announce: [this.address],
         connect: connect.map((c) => ({ public_key: Buffer.from(c.publicKey).toString("hex"), address: c.address })),
         prefer_ipv6: false,
+        ...(o.dynamicConnections === undefined ? {} : { dynamic_connections: o.dynamicConnections }),
       },
       timing: { ...TEST_TIMING, ...o.timing },
     };
@@ -236,6 +247,19 @@ export class NodeProcess {
     try {
       const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.pid}/status`, "utf8"));
       return m ? Number(m[1]) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** User + system CPU time of the node process so far, in seconds (undefined once it has exited). */
+  cpuSeconds(): number | undefined {
+    if (!this.running) return undefined;
+    try {
+      // fields after the parenthesised command name; utime and stime are the 14th and 15th of the line
+      const stat = readFileSync(`/proc/${this.pid}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      return (Number(f[11]) + Number(f[12])) / CLOCK_TICKS;
     } catch {
       return undefined;
     }
