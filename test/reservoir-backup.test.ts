@@ -1,21 +1,18 @@
 /** bitmarkd 8.2's reservoir backup file: format round trip, 8.2's entry order, replay into a fresh reservoir. */
 import { describe, expect, test } from "bun:test";
-import { newTransferUnratified, signRecord } from "../src/chain/records/sign.ts";
 import { unpackRecord } from "../src/chain/records/unpack.ts";
 import { hash } from "../src/crypto/index.ts";
 import { backupEntries, decodeBackup, encodeBackup, restoreBackup } from "../src/reservoir/backup-file.ts";
 import { Reservoir } from "../src/reservoir/reservoir.ts";
 import { TransactionState } from "../src/reservoir/status.ts";
 import { fromHex, toHex } from "./helpers/hex.ts";
-import { accountOf, asset, assetIdOf, FakeChain, issue, issuer, ownerOne, packed, vectors } from "./reservoir-fakes.ts";
+import { asset, assetIdOf, FakeChain, issue, packed, transferTo, vectors } from "./reservoir-fakes.ts";
 
 function filled() {
   const chain = new FakeChain();
   const a = asset("fp-backup");
   const id = assetIdOf(a);
-  const issueTxId = chain.confirm(issue(id, 100n), 10);
-  chain.setBlockPayment(10);
-  chain.own(accountOf(issuer), issueTxId, issueTxId, 10);
+  const issueTxId = chain.confirmIssue(issue(id, 100n), 10);
   const r = new Reservoir({ chain: "testing", view: chain, hash });
   const proofAsset = asset("0123456789abcdef");
   r.assets.cache(proofAsset);
@@ -23,7 +20,7 @@ function filled() {
   const proven = r.storeIssues([unpackRecord(fromHex(vectors.try_proof.packed_issues_hex), true).record]).info;
   r.tryProof(proven.payId, fromHex(vectors.try_proof.client_nonce_ok_hex));
   const pending = r.storeIssues([issue(id, 1n), issue(id, 2n)]).info;
-  const transfer = signRecord(newTransferUnratified(issueTxId, accountOf(ownerOne)), issuer);
+  const transfer = transferTo(issueTxId);
   const t = r.storeTransfer(transfer).info;
   return { chain, r, a, proofAsset, proven, pending, t };
 }

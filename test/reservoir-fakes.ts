@@ -6,8 +6,8 @@ import { accountToBytes, makeAccount, type Account, type PrivateKey } from "../s
 import { CURRENCY_BITCOIN, CURRENCY_LITECOIN, packCurrencyMap } from "../src/chain/currency.ts";
 import { OWNED_ASSET, type OwnershipEntry } from "../src/chain/ownership.ts";
 import { packRecord } from "../src/chain/records/pack.ts";
-import { newAssetData, newBitmarkIssue, signRecord } from "../src/chain/records/sign.ts";
-import type { AssetData, BitmarkIssue, TxRecord } from "../src/chain/records/types.ts";
+import { newAssetData, newBitmarkIssue, newTransferUnratified, signRecord } from "../src/chain/records/sign.ts";
+import type { AssetData, BitmarkIssue, BitmarkTransferUnratified, Escrow, TxRecord } from "../src/chain/records/types.ts";
 import { hash } from "../src/crypto/index.ts";
 import type { ChainView } from "../src/reservoir/ports.ts";
 import vectors from "./fixtures/reservoir-vectors.json";
@@ -41,6 +41,11 @@ export const assetIdOf = (a: AssetData) => hash.sha3_512(a.fingerprint);
 /** A signed issue of `assetId` owned by `key`. */
 export function issue(assetId: Uint8Array, nonce: bigint, key = issuer): BitmarkIssue {
   return signRecord(newBitmarkIssue(assetId, accountOf(key), nonce), key);
+}
+
+/** A transfer of the bitmark last moved by `link`, signed by its holder `from`. */
+export function transferTo(link: Uint8Array, to = ownerOne, from = issuer, esc: Escrow | null = null): BitmarkTransferUnratified {
+  return signRecord(newTransferUnratified(link, accountOf(to), esc), from);
 }
 
 export function packed(rec: TxRecord, signer?: Account): Uint8Array {
@@ -95,6 +100,14 @@ export class FakeChain implements ChainView {
     const p = packed(rec, signer);
     const txId = txIdOf(p);
     this.transactions.set(toHex(txId), { block, packed: p });
+    return txId;
+  }
+
+  /** `rec` confirmed in `block`, which pays its fees to BTC/LTC; its owner holds the bitmark. Returns the txid. */
+  confirmIssue(rec: BitmarkIssue, block: number): Uint8Array {
+    const txId = this.confirm(rec, block);
+    this.setBlockPayment(block);
+    this.own(rec.owner, txId, txId, block);
     return txId;
   }
 

@@ -9,7 +9,7 @@ import { ModeState } from "../src/peer/mode.ts";
 import { reservoirProcessors } from "../src/reservoir/process.ts";
 import { Reservoir } from "../src/reservoir/reservoir.ts";
 import { fromHex } from "./helpers/hex.ts";
-import { accountOf, asset, assetIdOf, FakeChain, issue, issuer, packed, vectors } from "./reservoir-fakes.ts";
+import { asset, assetIdOf, FakeChain, issue, packed, vectors } from "./reservoir-fakes.ts";
 
 /** Deterministic pseudo-random bytes (xorshift32), so a failure can be replayed. */
 function rng(seed: number) {
@@ -41,9 +41,7 @@ test("10,000 random payloads through the processors: nothing kept, heap bounded"
     const p = reservoirProcessors(r, mode);
     const a = asset("0123456789abcdef");
     const id = assetIdOf(a);
-    const issueTxId = chain.confirm(issue(id, 1n), 10);
-    chain.setBlockPayment(10);
-    chain.own(accountOf(issuer), issueTxId, issueTxId, 10);
+    chain.confirmIssue(issue(id, 1n), 10);
     const templates = [packed(a), packed(issue(id, 2n)), fromHex(vectors.try_proof.packed_issues_hex)];
     const handlers = [p.processAssets, p.processIssues, p.processTransfer, p.processProof];
     const random = rng(0x5eed);

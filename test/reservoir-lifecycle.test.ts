@@ -8,7 +8,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { open, type RootDatabase } from "lmdb";
-import { newTransferUnratified, signRecord } from "../src/chain/records/sign.ts";
 import { unpackRecord } from "../src/chain/records/unpack.ts";
 import { hash } from "../src/crypto/index.ts";
 import { ModeState } from "../src/peer/mode.ts";
@@ -17,7 +16,7 @@ import { Reservoir } from "../src/reservoir/reservoir.ts";
 import { TrackingStatus, TransactionState } from "../src/reservoir/status.ts";
 import { startReservoir } from "../src/reservoir/index.ts";
 import { fromHex, toHex } from "./helpers/hex.ts";
-import { accountOf, asset, assetIdOf, fakeClock, FakeChain, HOUR, issue, issuer, ownerOne, packed, vectors } from "./reservoir-fakes.ts";
+import { accountOf, asset, assetIdOf, fakeClock, FakeChain, HOUR, issue, issuer, packed, transferTo, vectors } from "./reservoir-fakes.ts";
 
 function reservoir(chain: FakeChain, clock = fakeClock(), persistence?: ReservoirPersistence) {
   return new Reservoir({ chain: "testing", view: chain, hash, clock, persistence });
@@ -100,10 +99,8 @@ function world() {
   const a = asset("fp-world");
   const id = assetIdOf(a);
   const confirmedIssue = issue(id, 100n);
-  const issueTxId = chain.confirm(confirmedIssue, 10);
-  chain.setBlockPayment(10);
-  chain.own(accountOf(issuer), issueTxId, issueTxId, 10);
-  const transfer = signRecord(newTransferUnratified(issueTxId, accountOf(ownerOne)), issuer);
+  const issueTxId = chain.confirmIssue(confirmedIssue, 10);
+  const transfer = transferTo(issueTxId);
   return { chain, a, id, issueTxId, transfer };
 }
 
@@ -149,7 +146,7 @@ describe("block hooks", () => {
     const issues = r.storeIssues(batch).info;
     const t = r.storeTransfer(w.transfer).info;
     // the block confirms the asset, the first issue (taking its whole batch) and another transfer of the same link
-    const other = signRecord(newTransferUnratified(w.issueTxId, accountOf(issuer)), issuer);
+    const other = transferTo(w.issueTxId, issuer);
     r.blockStored([
       { record: w.a, txId: hash.sha3_256(packed(w.a)) },
       { record: batch[0]!, txId: issues.txIds[0]! },

@@ -1,6 +1,5 @@
 /** Peer push items (`assets`, `issues`, `transfer`, `proof`): §10.8 errors, relay decisions, logging. */
 import { afterEach, describe, expect, test } from "bun:test";
-import { newTransferUnratified, signRecord } from "../src/chain/records/sign.ts";
 import { hash } from "../src/crypto/index.ts";
 import { setLogSink } from "../src/log.ts";
 import { ModeState } from "../src/peer/mode.ts";
@@ -8,7 +7,7 @@ import { applyAssets, applyIssues, applyProof, applyTransfer, reservoirProcessor
 import { Reservoir } from "../src/reservoir/reservoir.ts";
 import { faultOf } from "./helpers/fault.ts";
 import { fromHex } from "./helpers/hex.ts";
-import { accountOf, asset, assetIdOf, FakeChain, issue, issuer, ownerOne, packed, vectors } from "./reservoir-fakes.ts";
+import { accountOf, asset, assetIdOf, FakeChain, issue, issuer, packed, transferTo, vectors } from "./reservoir-fakes.ts";
 
 function setup(normal = true) {
   const chain = new FakeChain();
@@ -17,16 +16,13 @@ function setup(normal = true) {
   if (normal) mode.set("Normal");
   const a = asset("0123456789abcdef");
   const id = assetIdOf(a);
-  const issued = issue(id, 1n);
-  const issueTxId = chain.confirm(issued, 10);
-  chain.setBlockPayment(10);
-  chain.own(accountOf(issuer), issueTxId, issueTxId, 10);
+  const issueTxId = chain.confirmIssue(issue(id, 1n), 10);
   return { chain, r, mode, a, id, issueTxId };
 }
 
 type S = ReturnType<typeof setup>;
 const cat = (...parts: Uint8Array[]) => new Uint8Array(Buffer.concat(parts));
-const transferP0 = (s: S) => packed(signRecord(newTransferUnratified(s.issueTxId, accountOf(ownerOne)), issuer), accountOf(issuer));
+const transferP0 = (s: S) => packed(transferTo(s.issueTxId), accountOf(issuer));
 const flipLastByte = (b: Uint8Array) => {
   const c = b.slice();
   c[c.length - 1]! ^= 1;

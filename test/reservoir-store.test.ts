@@ -11,13 +11,13 @@ import { CURRENCY_BITCOIN, CURRENCY_LITECOIN } from "../src/chain/currency.ts";
 import { ONE_BITS } from "../src/chain/difficulty.ts";
 import { CURRENT_VERSION, packHeader } from "../src/chain/header.ts";
 import { merkleRoot } from "../src/chain/merkle.ts";
-import { newBlockFoundation, newTransferUnratified, signRecord } from "../src/chain/records/sign.ts";
+import { newBlockFoundation, signRecord } from "../src/chain/records/sign.ts";
 import { openStore, type Store } from "../src/chain/store.ts";
 import { hash } from "../src/crypto/index.ts";
 import { ModeState } from "../src/peer/mode.ts";
 import { startReservoir } from "../src/reservoir/index.ts";
 import { TransactionState } from "../src/reservoir/status.ts";
-import { accountOf, asset, assetIdOf, BTC, issue, issuer, LTC, ownerOne, ownerTwo, packed } from "./reservoir-fakes.ts";
+import { accountOf, asset, assetIdOf, BTC, issue, issuer, LTC, ownerTwo, packed, transferTo } from "./reservoir-fakes.ts";
 
 let dir = "";
 afterEach(() => dir && rmSync(dir, { recursive: true, force: true }));
@@ -74,11 +74,11 @@ test("pooled items reach a block, leave the pools, and their successors are pric
   expect(r().fetchVerified(100).txIds).toEqual([]);
 
   // a transfer of the new bitmark: the issue block (2) owner is paid twice
-  const transfer = signRecord(newTransferUnratified(issueTxId, accountOf(ownerOne)), issuer);
+  const transfer = transferTo(issueTxId);
   const t = r().storeTransfer(transfer);
   expect(t.info.payments.map((alt) => alt.map((p) => `${p.currency} ${p.address} ${p.amount}`))).toEqual([[`1 ${BTC} 20000`], [`2 ${LTC} 200000`]]);
   // a different transfer of the same bitmark is mined first: the pending one is dropped with it
-  const other = signRecord(newTransferUnratified(issueTxId, accountOf(ownerTwo)), issuer);
+  const other = transferTo(issueTxId, ownerTwo);
   await storeBlock(store, [packed(other, accountOf(issuer))]);
   expect(r().transactionStatus(t.info.txId)).toBe(TransactionState.Unknown);
   expect(r().sizes()).toMatchObject({ unverified: 0, pendingTransfers: 0, verifiedTxs: 0, assets: 0 });

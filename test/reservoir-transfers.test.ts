@@ -1,15 +1,15 @@
 /** StoreTransfer rules and error texts in bitmarkd's order, transfer payments (incl. escrow, quirk #4). */
 import { describe, expect, test } from "bun:test";
 import { CURRENCY_BITCOIN, CURRENCY_LITECOIN, CURRENCY_NOTHING } from "../src/chain/currency.ts";
-import { escrow, newBlockFoundation, newBlockOwnerTransfer, newTransferCountersigned, newTransferUnratified, signRecord } from "../src/chain/records/sign.ts";
-import type { Escrow, TxRecord } from "../src/chain/records/types.ts";
+import { escrow, newBlockFoundation, newBlockOwnerTransfer, newTransferCountersigned, signRecord } from "../src/chain/records/sign.ts";
+import type { TxRecord } from "../src/chain/records/types.ts";
 import type { HashBackend } from "../src/crypto/api.ts";
 import { hash } from "../src/crypto/index.ts";
 import { Reservoir } from "../src/reservoir/reservoir.ts";
 import { TransactionState } from "../src/reservoir/status.ts";
 import { faultOf } from "./helpers/fault.ts";
 import { toHex } from "./helpers/hex.ts";
-import { accountOf, asset, assetIdOf, BTC, FakeChain, issue, issuer, LTC, ownerOne, ownerTwo, packed, txIdOf, vectors } from "./reservoir-fakes.ts";
+import { accountOf, asset, assetIdOf, BTC, FakeChain, issue, issuer, LTC, ownerOne, ownerTwo, packed, transferTo, txIdOf, vectors } from "./reservoir-fakes.ts";
 
 const OTHER_BTC = vectors.addresses_testnet.btc_other;
 
@@ -18,17 +18,12 @@ function setup(h: HashBackend = hash) {
   const chain = new FakeChain();
   const a = asset("fingerprint-transfer");
   chain.confirmAsset(a, 10);
-  chain.setBlockPayment(10);
-  const iss = issue(assetIdOf(a), 1n);
-  const issueTxId = chain.confirm(iss, 10);
-  chain.own(accountOf(issuer), issueTxId, issueTxId, 10);
+  const issueTxId = chain.confirmIssue(issue(assetIdOf(a), 1n), 10);
   const r = new Reservoir({ chain: "testing", view: chain, hash: h });
   /** the transaction the bitmark was last moved by (tests move it further) */
   const link = issueTxId;
   return { chain, r, issueTxId, link };
 }
-
-const transferTo = (link: Uint8Array, to = ownerOne, from = issuer, esc: Escrow | null = null) => signRecord(newTransferUnratified(link, accountOf(to), esc), from);
 
 describe("storeTransfer errors", () => {
   type S = ReturnType<typeof setup>;
