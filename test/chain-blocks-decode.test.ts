@@ -1,20 +1,18 @@
 /** `bunmark block decode` and `bunmark chain generate` as commands: output, exit codes, error texts. */
-import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { describe, expect, test } from "bun:test";
+import { resolve } from "node:path";
 import fixture from "./fixtures/blocks-testing-chain.json";
 import { describeBlock } from "../src/cli/block.ts";
 import { isFault } from "../src/fault.ts";
 import { openStore } from "../src/chain/store.ts";
 import { fromHex } from "./helpers/hex.ts";
+import { tempDirs } from "./helpers/temp-dirs.ts";
 
 const CLI = resolve(import.meta.dir, "../src/cli.ts");
 const block2 = fixture.cases.find((c) => c.id === "testing-chain-block-2")!;
 const block2Hex = (block2.input as { block_hex: string }).block_hex;
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tempDir = tempDirs("bunmark-cli-gen-");
 
 async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const p = Bun.spawn([process.execPath, CLI, ...args], { stdout: "pipe", stderr: "pipe" });
@@ -83,8 +81,7 @@ describe("chain generate", () => {
   test(
     "writes DIR/local.lmdb with the requested blocks",
     async () => {
-      const dir = mkdtempSync(join(tmpdir(), "bunmark-cli-gen-"));
-      dirs.push(dir);
+      const dir = tempDir();
       const r = await run("chain", "generate", "--blocks", "1", "--data", dir, "--seed", "cli");
       expect(r.code).toBe(0);
       expect(JSON.parse(r.out)).toMatchObject({ chain: "local", seed: "cli", height: 2 });

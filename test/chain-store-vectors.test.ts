@@ -4,15 +4,13 @@
  * blocks must leave the store unchanged with 8.2's error text, and deleting down must match 8.2's contents.
  * Digests come from the vectors (one block computes its own), so Argon2 runs twice in this file.
  */
-import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { describe, expect, test } from "bun:test";
 import fixture from "./fixtures/blocks-testing-chain.json";
 import { CHAIN_TABLES, openStore, type Store } from "../src/chain/store.ts";
 import { isFault } from "../src/fault.ts";
 import type { BlockEvent } from "../src/chain/block.ts";
 import { fromHex, toHex } from "./helpers/hex.ts";
+import { tempDirs } from "./helpers/temp-dirs.ts";
 
 type Entry = { pool: string; key: string; value: string };
 type Case = { id: string; op: string; input: Record<string, any>; expected: Record<string, any> };
@@ -21,13 +19,10 @@ const byId = (id: string) => cases.find((c) => c.id === id)!;
 
 /** an Argon2 digest takes well under a second natively, several seconds with the TypeScript twin */
 const ARGON2_TIMEOUT = 60_000;
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tempDir = tempDirs("bunmark-store-");
 
 function freshStore(): Store {
-  const dir = mkdtempSync(join(tmpdir(), "bunmark-store-"));
-  dirs.push(dir);
-  return openStore(dir, "testing");
+  return openStore(tempDir(), "testing");
 }
 
 /** Every entry of the eight 8.2 pools, sorted like the vectors' listing. */

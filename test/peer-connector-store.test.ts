@@ -3,10 +3,7 @@
  * store are fetched from three peers, verified with `blockDigestBatch` and accepted by the real StoreIncoming
  * of another. Few blocks: each costs an Argon2 digest to generate and one to verify.
  */
-import { afterAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { expect, test } from "bun:test";
 import { generateChain } from "../src/chain/generate.ts";
 import { bytesEqual } from "../src/chain/hex.ts";
 import { openStore } from "../src/chain/store.ts";
@@ -15,16 +12,11 @@ import { connectorConfig } from "../src/peer/connector-constants.ts";
 import { Connector } from "../src/peer/connector.ts";
 import { ModeState } from "../src/peer/mode.ts";
 import { SyncProgress } from "../src/peer/sync-progress.ts";
+import { tempDirs } from "./helpers/temp-dirs.ts";
 import { type Block, FakeNet, FakePeer, key } from "./peer-connector-fakes.ts";
 
 const BLOCKS = 3;
-const dirs: string[] = [];
-const tempDir = () => {
-  const d = mkdtempSync(join(tmpdir(), "bunmark-connector-"));
-  dirs.push(d);
-  return d;
-};
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tempDir = tempDirs("bunmark-connector-");
 
 test(`syncs ${BLOCKS} generated blocks into a real store`, async () => {
   const source = openStore(tempDir(), "local");

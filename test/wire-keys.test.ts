@@ -1,23 +1,17 @@
 /** bitmarkd key files: parsing rules and texts, writing, modes, refusal to overwrite, ensureKeyPair, keygen. */
-import { afterAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, expect, test } from "bun:test";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fixture from "./fixtures/wire-keys.json";
 import { isFault } from "../src/fault.ts";
 import { parseKeyFile, parsePrivateKeyFile, parsePublicKeyFile } from "../src/wire/key-file.ts";
 import { KeyMismatchError, ensureKeyPair, readKeyPair, readPrivateKeyFile, readPublicKeyFile, writeKeyPair } from "../src/wire/keys.ts";
 import { toHex } from "./helpers/hex.ts";
+import { tempDirs } from "./helpers/temp-dirs.ts";
 
 const { public_hex: PUB, private_hex: PRIV } = fixture.pair;
 const latin1 = (s: string) => new Uint8Array(Buffer.from(s, "latin1"));
-const dirs: string[] = [];
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), "bunmark-keys-"));
-  dirs.push(d);
-  return d;
-};
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tmp = tempDirs("bunmark-keys-");
 
 /** The error text a call throws (Fault text or message), or the result's hex + kind. */
 function outcome(fn: () => { key: Uint8Array; private: boolean } | Uint8Array): string {
