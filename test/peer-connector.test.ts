@@ -10,6 +10,7 @@ import { connectorConfig, type ConnectorConfig } from "../src/peer/connector-con
 import { Connector, type StaticPeer } from "../src/peer/connector.ts";
 import { ModeState } from "../src/peer/mode.ts";
 import { SyncProgress } from "../src/peer/sync-progress.ts";
+import { until } from "./helpers/until.ts";
 import { type Block, FakeHasher, FakeNet, FakePeer, FakeStore, key, makeChain } from "./peer-connector-fakes.ts";
 
 const OWN = { publicKey: key(0), secretKey: new Uint8Array(32).fill(1) };
@@ -56,14 +57,6 @@ function setup(chains: Block[][], local: Block[] = [], over: Partial<ConnectorCo
   });
   running.push(s.connector);
   return s;
-}
-
-async function until(cond: () => boolean, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error("condition not reached in time");
-    await Bun.sleep(5);
-  }
 }
 
 /** Started, all statics registered and polled, past Connecting. */

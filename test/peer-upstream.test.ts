@@ -12,6 +12,7 @@ import { shutdown } from "../src/wire/context.ts";
 import { curveKeyPair } from "../src/wire/curve.ts";
 import { ReplyServer } from "../src/wire/reply-server.ts";
 import { RequestClient, RequestTimeoutError } from "../src/wire/request-client.ts";
+import { until } from "./helpers/until.ts";
 
 afterAll(shutdown);
 
@@ -105,14 +106,6 @@ function upstream(label: string, extra: { onPeer?: (k: Uint8Array, l: Uint8Array
   });
   cleanups.push(() => u.close());
   return { u, transport };
-}
-
-async function until(cond: () => boolean, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error("condition not reached in time");
-    await Bun.sleep(10);
-  }
 }
 
 describe("registration and polling", () => {

@@ -6,6 +6,7 @@ import { shutdown } from "../src/wire/context.ts";
 import { curveKeyPair } from "../src/wire/curve.ts";
 import { ReplyServer, type Frames, type RequestHandler } from "../src/wire/reply-server.ts";
 import { RequestClient, RequestTimeoutError } from "../src/wire/request-client.ts";
+import { until } from "./helpers/until.ts";
 
 const logs: string[] = [];
 setLogSink((line) => logs.push(line));
@@ -30,14 +31,6 @@ function client(server: ReplyServer, index = 0, serverKey = serverKeys.publicKey
   return c;
 }
 
-async function waitFor(cond: () => boolean, ms = 2000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await Bun.sleep(5);
-  }
-}
-
 async function rejection(p: Promise<unknown>): Promise<unknown> {
   try {
     await p;
@@ -53,9 +46,9 @@ describe("round trip", () => {
       const server = open(echo, [address]);
       const c = client(server);
       expect(text(await c.request(utf8("bitmark", "N"), 2000))).toEqual(["echo", "bitmark", "N"]);
-      await waitFor(() => server.connections === 1);
+      await until(() => server.connections === 1, 2000);
       c.close();
-      await waitFor(() => server.connections === 0);
+      await until(() => server.connections === 0, 2000);
       server.close();
     });
   }
@@ -67,7 +60,7 @@ describe("round trip", () => {
     const [a, b] = [client(server, 0), client(server, 1)];
     const replies = await Promise.all([a.request(utf8("v4"), 2000), b.request(utf8("v6"), 2000)]);
     expect(replies.map(text)).toEqual([["echo", "v4"], ["echo", "v6"]]);
-    await waitFor(() => server.connections === 2);
+    await until(() => server.connections === 2, 2000);
     a.close();
     b.close();
     server.close();
