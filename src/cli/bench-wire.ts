@@ -33,6 +33,7 @@ import {
   stopServer,
   type HexFrames,
   type LoadFigures,
+  type LoadRun,
   type NodeSetup,
   type RunningServer,
 } from "./bench-wire-procs.ts";
@@ -104,17 +105,13 @@ async function runNode(data: string, listen: string): Promise<number> {
   return run(["--data", data, "--listen", listen, "--log-level", "warn"]);
 }
 
-interface Plan {
-  warmupMs: number;
-  measureMs: number;
-  requests: HexFrames[];
-  expect: HexFrames[];
-}
+/** The requests and timing of a run; the client count is chosen per run. */
+type Plan = Omit<LoadRun, "clients">;
 
 async function measure(setup: NodeSetup, server: RunningServer, plan: Plan, clients: number): Promise<Measured> {
   const pid = server.proc.pid;
   let cpuStart = 0;
-  const figures = await generate(setup, server, { clients, warmupMs: plan.warmupMs, measureMs: plan.measureMs, requests: plan.requests, expect: plan.expect }, () => {
+  const figures = await generate(setup, server, { ...plan, clients }, () => {
     cpuStart = cpuMs(pid);
   });
   const serverCpuUsPerRequest = ((cpuMs(pid) - cpuStart) * 1000) / Math.max(1, figures.requests);
