@@ -171,12 +171,16 @@ afterAll(async () => {
 
 describe("multi-node synchronisation (chains of 300 blocks, fork protection 60)", () => {
   test("clean sync: an empty node started before its three peers ends with A's digests and tables, a garbage peer survived", async () => {
-    garbage = garbagePeer({ upstream: sources[0]!.peer, lateMs: LATE_MS });
-    const s = await follower("sync", undefined, { connect: [garbage], timing: { bad_peer_cooldown: 1000 } });
+    const startOrder = [...sources].reverse();
+    // The garbage peer stands in front of the first A node to start, and the syncing node waits for all four
+    // upstreams: the garbage peer has reported A's height (a second before the last A node starts) when the
+    // vote chooses the peers to fetch from, so it is among them.
+    garbage = garbagePeer({ upstream: startOrder[0]!.peer, lateMs: LATE_MS });
+    const s = await follower("sync", undefined, { connect: [garbage], timing: { minimum_clients: 4, bad_peer_cooldown: 1000 } });
     const started = performance.now();
     await s.start();
     await Bun.sleep(500);
-    for (const n of [...sources].reverse()) await n.start();
+    for (const n of startOrder) await n.start();
     await Promise.all(sources.map((n) => n.waitFor("Normal mode", (i) => i.normal, 60_000)));
     const serving = performance.now();
     await s.waitFor("synchronised", (i) => i.height === A_HEIGHT && i.normal, 300_000);
