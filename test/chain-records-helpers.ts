@@ -7,7 +7,6 @@ import { utf8Bytes } from "../src/chain/utf8.ts";
 import { fromHex } from "./helpers/hex.ts";
 
 export type KeyName = keyof typeof txFixture.keys;
-export const KEY_NAMES = Object.keys(txFixture.keys) as KeyName[];
 
 export function privateKey(name: KeyName, testnet = true): PrivateKey {
   return { algorithm: ALGORITHM_ED25519, testnet, privateKey: fromHex(txFixture.keys[name].private_key) };

@@ -20,7 +20,7 @@ const be64 = (n: number | bigint) => {
 };
 const readBe64 = (b: Uint8Array) => Number(new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0));
 
-export const fakeDigest = (packed: Uint8Array): Uint8Array => new Uint8Array(createHash("sha256").update(packed.subarray(0, 100)).digest());
+const fakeDigest = (packed: Uint8Array): Uint8Array => new Uint8Array(createHash("sha256").update(packed.subarray(0, 100)).digest());
 export const GENESIS_DIGEST = new Uint8Array(createHash("sha256").update("genesis").digest());
 
 export interface Block {

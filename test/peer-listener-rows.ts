@@ -24,7 +24,7 @@ export const show = (frames: readonly Uint8Array[]) =>
 
 export const be64 = (n: bigint) => "0x" + n.toString(16).padStart(16, "0");
 
-export const TEST_GENESIS = "0x8ae68bb87c4a926b8f12c5eeda9695bbdeaa9b280b57bc16545a2c8f7b80fe00";
+const TEST_GENESIS = "0x8ae68bb87c4a926b8f12c5eeda9695bbdeaa9b280b57bc16545a2c8f7b80fe00";
 export const ASKER_KEY = "0x" + "11".repeat(32);
 
 export const OBSERVED: Row[] = [

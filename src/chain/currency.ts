@@ -18,7 +18,7 @@ export type Currency = typeof CURRENCY_NOTHING | typeof CURRENCY_BITCOIN | typeo
 export type CurrencyMap = Map<Currency, string>;
 
 /** The payable currencies in ascending order (Nothing is only for genesis records). */
-export const CURRENCIES: readonly Currency[] = [CURRENCY_BITCOIN, CURRENCY_LITECOIN];
+const CURRENCIES: readonly Currency[] = [CURRENCY_BITCOIN, CURRENCY_LITECOIN];
 
 const TEXT: Record<Currency, string> = { 0: "", 1: "BTC", 2: "LTC" };
 const FEE: Record<Currency, bigint> = { 0: 0n, 1: 10000n, 2: 100000n };

@@ -15,7 +15,7 @@ const HIDDEN_BIT = 1n << 56n;
 /** Difficulty 1, the only block difficulty in use at 8.2 (`difficulty.Current` is never adjusted). */
 export const ONE_BITS = 0x00ffffffffffffffn;
 /** Target of difficulty 1: 00ffffffffffffff8000…00. */
-export const ONE_TARGET = (HIDDEN_BIT | FRACTION_MASK) << 191n;
+const ONE_TARGET = (HIDDEN_BIT | FRACTION_MASK) << 191n;
 
 /** 256-bit target of compact `bits`; exponent ≥ 0xc0 (a panic in 8.2) → "invalid block header difficulty". */
 export function bitsToTarget(bits: bigint): bigint {
@@ -126,11 +126,6 @@ export function fromReciprocal(r: number): Difficulty {
   const q = roundedQuotient(n, d, 256, "up");
   const target = q.scale >= 0 ? q.mant >> BigInt(q.scale) : q.mant << BigInt(-q.scale);
   return { bits: target === 0n ? 0n : bitsOfTarget(target), target, reciprocal: r };
-}
-
-/** Difficulty of `bits` (exact target = re-expansion). */
-export function fromBits(bits: bigint): Difficulty {
-  return { bits, target: bitsToTarget(bits), reciprocal: reciprocalOfBits(bits) };
 }
 
 /**

@@ -10,10 +10,10 @@ import { bitsJSON, bitsToTarget } from "./difficulty.ts";
 export const HEADER_SIZE = 100;
 /** Version written by the proofer (and the generator). */
 export const CURRENT_VERSION = 2;
-export const MINIMUM_TRANSACTIONS = 2;
-export const MAXIMUM_TRANSACTIONS = 10000;
+const MINIMUM_TRANSACTIONS = 2;
+const MAXIMUM_TRANSACTIONS = 10000;
 /** A header may be at most this far in the future of the local clock. */
-export const FUTURE_TOLERANCE_SECONDS = 5 * 60;
+const FUTURE_TOLERANCE_SECONDS = 5 * 60;
 
 export interface BlockHeader {
   version: number;
@@ -91,7 +91,7 @@ export function extendsTip(block: Uint8Array, tip: { height: number; digest: Uin
   return true;
 }
 
-export function isGenesisForm(h: BlockHeader): boolean {
+function isGenesisForm(h: BlockHeader): boolean {
   return h.numberU64 === 1n && h.transactionCount === 1 && h.version === 1;
 }
 

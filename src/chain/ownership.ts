@@ -23,7 +23,7 @@ export interface OwnershipTables {
 }
 
 export const OWNED_ASSET = 0;
-export const OWNED_BLOCK = 1;
+const OWNED_BLOCK = 1;
 
 export interface OwnershipEntry {
   item: typeof OWNED_ASSET | typeof OWNED_BLOCK;
@@ -45,7 +45,7 @@ export class NotCurrentlyOwned extends Error {
 const concat = (...parts: Uint8Array[]) => Uint8Array.from(Buffer.concat(parts));
 const readU64 = (b: Uint8Array, at: number) => Number(new DataView(b.buffer, b.byteOffset + at, 8).getBigUint64(0));
 
-export function decodeOwnership(v: Uint8Array): OwnershipEntry {
+function decodeOwnership(v: Uint8Array): OwnershipEntry {
   const item = v[0] === OWNED_BLOCK ? OWNED_BLOCK : OWNED_ASSET;
   const entry: OwnershipEntry = {
     item,

@@ -5,7 +5,7 @@
  */
 
 /** Longest encoding: 8 flagged bytes of 7 bits and a 9th byte of 8 bits. */
-export const VARINT_MAX_BYTES = 9;
+const VARINT_MAX_BYTES = 9;
 
 const MASK64 = (1n << 64n) - 1n;
 const SIGNED_LIMIT = 1n << 63n;

@@ -12,7 +12,7 @@ export interface PeerEntry {
   readonly timestamp: number;
 }
 
-export function compareKeys(a: Uint8Array, b: Uint8Array): number {
+function compareKeys(a: Uint8Array, b: Uint8Array): number {
   return Buffer.compare(a, b);
 }
 

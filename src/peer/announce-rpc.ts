@@ -15,8 +15,8 @@ export interface RpcEntry {
   readonly local: boolean;
 }
 
-export const FINGERPRINT_LENGTH = 32;
-export const MAX_RPC_ADDRESS_BYTES = 100;
+const FINGERPRINT_LENGTH = 32;
+const MAX_RPC_ADDRESS_BYTES = 100;
 
 export class RpcTable {
   #list: RpcEntry[] = [];

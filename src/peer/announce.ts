@@ -28,7 +28,7 @@ const log = logger("announce");
 
 export const PUBLIC_KEY_LENGTH = 32;
 /** Longest listener record accepted from a peer (a node announces one or two 7/19-byte entries). */
-export const MAX_LISTENER_BYTES = 100;
+const MAX_LISTENER_BYTES = 100;
 /**
  * Most peers the table holds (8.2 has no bound). Real networks have tens of nodes; the bound keeps a flood of
  * registrations under made-up keys from growing memory until the 55-minute expiry. New keys are refused while

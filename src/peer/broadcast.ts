@@ -9,7 +9,7 @@ import { logger } from "../log.ts";
 const log = logger("broadcast");
 
 /** bitmarkd's per-upstream queue size. */
-export const SUBSCRIBER_CAPACITY = 50;
+const SUBSCRIBER_CAPACITY = 50;
 
 export interface BroadcastItem {
   readonly command: string;

@@ -17,7 +17,7 @@ import { logger } from "../log.ts";
 
 const log = logger("push");
 
-export const QUEUED_COMMANDS = ["block", "assets", "issues", "transfer", "proof"] as const;
+const QUEUED_COMMANDS = ["block", "assets", "issues", "transfer", "proof"] as const;
 export type QueuedCommand = (typeof QUEUED_COMMANDS)[number];
 
 /**
@@ -39,7 +39,7 @@ export interface PushContext {
 
 /** bitmarkd's Blockstore queue size; reservoir pushes are processed as fast as they come, so allow more. */
 export const BLOCK_QUEUE_CAPACITY = 50;
-export const RESERVOIR_QUEUE_CAPACITY = 1000;
+const RESERVOIR_QUEUE_CAPACITY = 1000;
 
 /** Runs tasks one at a time in order; refuses new ones beyond `capacity` waiting tasks. */
 class SerialQueue {

@@ -8,7 +8,7 @@ import { fail } from "../fault.ts";
 import type { Bytes } from "./ports.ts";
 
 export const PAY_ID_LENGTH = 48;
-export const PAY_NONCE_LENGTH = 8;
+const PAY_NONCE_LENGTH = 8;
 
 /** sha3-384 over the packed records in submission order. */
 export function payIdOf(hash: HashBackend, packed: readonly Bytes[]): Bytes {

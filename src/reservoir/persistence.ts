@@ -83,7 +83,7 @@ export const memoryPersistence: ReservoirPersistence = {
   load: () => ({ assets: [], items: [], orphans: [] }),
 };
 
-export const TABLE_NAMES = { assets: "reservoir-assets", items: "reservoir-items", orphans: "reservoir-orphans" } as const;
+const TABLE_NAMES = { assets: "reservoir-assets", items: "reservoir-items", orphans: "reservoir-orphans" } as const;
 
 /** Opens a named binary table in the node's LMDB environment (the store owns the environment). */
 export type OpenTable = (name: string) => Database<Buffer, Buffer>;
@@ -103,7 +103,7 @@ const paymentFromJson = (p: PaymentJson): Payment => ({ currency: currencyFromCo
 
 const FORMAT = 1;
 
-export function encodeItem(item: PoolItem): Buffer {
+function encodeItem(item: PoolItem): Buffer {
   return json({
     v: FORMAT,
     kind: item.kind,

@@ -81,7 +81,7 @@ export function applyProof(r: Reservoir, mode: ModeState, p0: Bytes): void {
 const RULES = { assets: applyAssets, issues: applyIssues, transfer: applyTransfer, proof: applyProof } as const;
 
 /** Runs the rule of `item`; any error is logged (faults as warnings, anything else as an error). */
-export function processItem(r: Reservoir, mode: ModeState, item: PushedItem, p0: Bytes): boolean {
+function processItem(r: Reservoir, mode: ModeState, item: PushedItem, p0: Bytes): boolean {
   try {
     RULES[item](r, mode, p0);
     return true;

@@ -14,7 +14,7 @@ import { dirname, join } from "node:path";
 export type Libc = "glibc" | "musl";
 
 /** The prebuilt libzmq for a Linux target, inside node_modules/zeromq. */
-export function prebuiltLibzmq(arch: string, libc: Libc): string {
+function prebuiltLibzmq(arch: string, libc: Libc): string {
   if (arch !== "x64" && arch !== "arm64") throw new Error(`libzmq: no prebuilt libzmq for ${arch}`);
   const pkg = dirname(require.resolve("zeromq/package.json"));
   // The "127" builds need only glibc 2.25; the other x64 glibc builds need 2.38.

@@ -28,7 +28,7 @@ import { Socket } from "./socket.ts";
 
 const log = logger("wire");
 
-export const DEFAULT_TIMEOUT_MS = 60_000;
+const DEFAULT_TIMEOUT_MS = 60_000;
 const IDENTITY_LENGTH = 32;
 
 /** A request that got no connected server or no reply in time. */

@@ -16,8 +16,8 @@ import { Opt, check, cstr, events, getInt, newSocket, recvFrame, sendFrame, setB
 const log = logger("wire");
 
 /** bitmarkd's limits (zmqutil/socket.go, client.go). */
-export const LINGER_MS = 100;
-export const MAX_MESSAGE_SIZE = 5_000_000;
+const LINGER_MS = 100;
+const MAX_MESSAGE_SIZE = 5_000_000;
 const KEEPALIVE_COUNT = 5;
 const KEEPALIVE_IDLE_S = 60;
 const KEEPALIVE_INTERVAL_S = 60;

@@ -298,7 +298,7 @@ function show(frames: readonly Uint8Array[]): string {
 }
 
 /** Why `reply` (undefined: none came) is wrong for `c`, or undefined when it is right. */
-export function checkReply(c: FuzzCase, reply: readonly Uint8Array[] | undefined, view: ChainView): string | undefined {
+function checkReply(c: FuzzCase, reply: readonly Uint8Array[] | undefined, view: ChainView): string | undefined {
   const e = c.expect;
   if (e.kind === "dropped") return reply === undefined ? undefined : `expected no reply, got ${show(reply)}`;
   if (reply === undefined) return "no reply";

@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { isLogLevel, type Level, setLogLevel } from "../../src/log.ts";
 
-export const LONG = process.env.BUNMARK_TEST_PROFILE === "long";
+const LONG = process.env.BUNMARK_TEST_PROFILE === "long";
 
 export const SEED = process.env.BUNMARK_RELIABILITY_SEED ?? randomBytes(6).toString("hex");
 

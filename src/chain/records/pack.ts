@@ -19,7 +19,7 @@ const MAX_FINGERPRINT = 1024;
 const MAX_METADATA = 2048;
 
 /** `varint(len) ‖ bytes` */
-export function lengthPrefixed(bytes: Uint8Array): Uint8Array {
+function lengthPrefixed(bytes: Uint8Array): Uint8Array {
   return concatBytes(encodeVarint(bytes.length), bytes);
 }
 
@@ -34,7 +34,7 @@ function escrowField(escrow: Escrow | null): Uint8Array {
  * Canonical encoding of `varint(tag) ‖ fields`, i.e. everything before the first signature, with no checks:
  * shortest varints, one-byte key variants, payments in ascending currency order.
  */
-export function encodeSignedPart(rec: TxRecord): Uint8Array {
+function encodeSignedPart(rec: TxRecord): Uint8Array {
   const tag = encodeVarint(rec.tag);
   switch (rec.tag) {
     case 1:
