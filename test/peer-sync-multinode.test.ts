@@ -141,7 +141,7 @@ beforeAll(async () => {
   const started = performance.now();
   // A's first 230 blocks are shared by B and D; the tails of A and D are generated side by side (2 cores).
   const prefix = await generate(chainDir.a, D_FORK - 1);
-  figures.generate_prefix_230_s = seconds(started);
+  figures.generate_shared_prefix_s = seconds(started);
   copyChain(chainDir.a, chainDir.d);
   const d = generate(chainDir.d, D_BLOCKS, D_FORK);
   const toB = await generate(chainDir.a, B_FORK - 1);
