@@ -1,8 +1,8 @@
 /**
  * `bunmark bench crypto|chain|wire|sync|all [--json]`: runs one benchmark module, or all of them in turn.
  * Each module (./bench-<name>.ts) exports `main(args): Promise<number>` like a command and gets the other
- * arguments (`--json`: one JSON object on stdout instead of a table). Modules written later by
- * other rooms are loaded lazily, and a missing one is reported as "not available yet".
+ * arguments (`--json`: one JSON object on stdout instead of a table). Modules load lazily: a command only
+ * pays for the benchmark it runs.
  */
 import { has, parseArgs } from "./args.ts";
 
@@ -18,21 +18,8 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
 
 const USAGE = `usage: bunmark bench ${Object.keys(BENCHES).join("|")}|all [--json]`;
 
-function isModuleMissing(e: unknown): boolean {
-  const code = (e as { code?: unknown } | undefined)?.code;
-  return code === "ERR_MODULE_NOT_FOUND" || (e instanceof Error && /Cannot find module/.test(e.message));
-}
-
 async function runOne(name: string, args: string[]): Promise<number> {
-  let mod: BenchModule;
-  try {
-    mod = await BENCHES[name]!();
-  } catch (e) {
-    if (!isModuleMissing(e)) throw e;
-    console.log(`bench ${name}: not available yet`);
-    return 0;
-  }
-  return mod.main(args);
+  return (await BENCHES[name]!()).main(args);
 }
 
 export async function main(args: string[]): Promise<number> {
