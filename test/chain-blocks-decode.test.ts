@@ -3,8 +3,8 @@ import { describe, expect, test } from "bun:test";
 import { resolve } from "node:path";
 import fixture from "./fixtures/blocks-testing-chain.json";
 import { describeBlock } from "../src/cli/block.ts";
-import { isFault } from "../src/fault.ts";
 import { openStore } from "../src/chain/store.ts";
+import { faultOf } from "./helpers/fault.ts";
 import { fromHex } from "./helpers/hex.ts";
 import { tempDirs } from "./helpers/temp-dirs.ts";
 
@@ -56,13 +56,7 @@ describe("block decode", () => {
   ];
   for (const c of errors) {
     test(`${c.name}: ${c.text}`, () => {
-      let err: unknown;
-      try {
-        describeBlock(fromHex(c.input), "testing");
-      } catch (e) {
-        err = e;
-      }
-      expect(isFault(err, c.text as never)).toBe(true);
+      expect(faultOf(() => describeBlock(fromHex(c.input), "testing"))).toBe(c.text);
     });
   }
 

@@ -1,6 +1,5 @@
 /** Listener address parsing, canonical text and packed entries against util/canonical.go's vectors. */
 import { describe, expect, test } from "bun:test";
-import { isFault } from "../src/fault.ts";
 import {
   canonical,
   isIPv4,
@@ -17,6 +16,7 @@ import {
   unpackConnection,
 } from "../src/peer/address.ts";
 import vectors from "./fixtures/canonical.json";
+import { faultOf } from "./helpers/fault.ts";
 import { fromHex, toHex } from "./helpers/hex.ts";
 
 function errorText(fn: () => unknown): string {
@@ -46,14 +46,7 @@ describe("parse, canonical text and pack (TestCanonical)", () => {
 describe("errors (TestCanonicalIP, TestCanonicalPort)", () => {
   for (const v of vectors.errors) {
     test(JSON.stringify(v.text), () => {
-      let caught: unknown;
-      try {
-        parseConnection(v.text);
-      } catch (e) {
-        caught = e;
-      }
-      expect(isFault(caught)).toBe(true);
-      expect((caught as Error).message).toBe(v.error);
+      expect(faultOf(() => parseConnection(v.text))).toBe(v.error);
     });
   }
 });

@@ -1,7 +1,7 @@
 /** Listen/connect address text → libzmq TCP endpoint. */
 import { expect, test } from "bun:test";
-import { isFault } from "../src/fault.ts";
 import { tcpEndpoint } from "../src/wire/endpoint.ts";
+import { faultOf } from "./helpers/fault.ts";
 
 const cases: [string, string, boolean | string][] = [
   ["127.0.0.1:2136", "tcp://127.0.0.1:2136", false],
@@ -25,13 +25,7 @@ const cases: [string, string, boolean | string][] = [
 for (const [address, endpoint, want] of cases) {
   test(JSON.stringify(address), () => {
     if (typeof want === "string") {
-      let error: unknown;
-      try {
-        tcpEndpoint(address);
-      } catch (e) {
-        error = e;
-      }
-      expect(isFault(error) && error.text).toBe(want as never);
+      expect(faultOf(() => tcpEndpoint(address))).toBe(want);
       return;
     }
     expect(tcpEndpoint(address)).toEqual({ endpoint, ipv6: want });
