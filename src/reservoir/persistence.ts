@@ -88,7 +88,6 @@ const TABLE_NAMES = { assets: "reservoir-assets", items: "reservoir-items", orph
 /** Opens a named binary table in the node's LMDB environment (the store owns the environment). */
 export type OpenTable = (name: string) => Database<Buffer, Buffer>;
 
-const hex = toHex;
 const unhex = (s: string): Bytes => {
   const b = fromHex(s);
   if (b === undefined) throw new Error("reservoir: bad hex in stored item");
@@ -107,14 +106,14 @@ function encodeItem(item: PoolItem): Buffer {
   return json({
     v: FORMAT,
     kind: item.kind,
-    records: item.records.map(hex),
-    links: item.links?.map(hex) ?? null,
+    records: item.records.map(toHex),
+    links: item.links?.map(toHex) ?? null,
     createdAt: item.createdAt,
     seq: item.seq,
     verified: item.verified,
-    difficulty: item.difficulty && hex(item.difficulty),
+    difficulty: item.difficulty && toHex(item.difficulty),
     payments: item.payments?.map((alt) => alt.map(paymentToJson)) ?? null,
-    nonce: item.nonce && hex(item.nonce),
+    nonce: item.nonce && toHex(item.nonce),
     confirmed: [...item.confirmed],
   });
 }
@@ -143,7 +142,7 @@ export function decodeItem(value: Buffer, derive: (kind: PoolItem["kind"], recor
 }
 
 function encodeAsset(a: StoredAsset): Buffer {
-  return json({ v: FORMAT, packed: hex(a.packed), state: a.state, deadline: a.deadline });
+  return json({ v: FORMAT, packed: toHex(a.packed), state: a.state, deadline: a.deadline });
 }
 
 function decodeAsset(value: Buffer): StoredAsset {
