@@ -19,7 +19,7 @@ export interface StatusSnapshot {
   uptimeSeconds: number;
 }
 
-function renderMetrics(s: StatusSnapshot): string {
+export function renderMetrics(s: StatusSnapshot): string {
   const lines: string[] = [];
   const gauge = (name: string, help: string, value: number, labels = "") => {
     lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, `${name}${labels} ${value}`);
