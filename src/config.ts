@@ -9,7 +9,7 @@ import { type ChainName, isChainName } from "./chain/chains.ts";
 import { isLogLevel, type Level } from "./log.ts";
 
 /** bitmarkd's default peer listener port (bitmarkd.conf.sample). */
-const DEFAULT_PEER_PORT = 2136;
+export const DEFAULT_PEER_PORT = 2136;
 
 export interface ConnectEntry {
   /** 64 hex digits: the remote node's CURVE public key. */
