@@ -1,0 +1,76 @@
+/**
+ * `bunmark run` with no configuration (what `make run` starts): chain local, keys generated into ./data, listening
+ * on 127.0.0.1 and ::1 at port 2136 or the next port free on both; `status` finds it; SIGTERM stops it cleanly.
+ */
+import { afterAll, expect, test } from "bun:test";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import type { Subprocess } from "bun";
+import { tempDirs } from "./helpers/temp-dirs.ts";
+import { until } from "./helpers/until.ts";
+
+const CLI = join(import.meta.dir, "..", "src", "cli.ts");
+const tempDir = tempDirs("bunmark-run-");
+const procs: Subprocess[] = [];
+afterAll(() => procs.forEach((p) => p.kill("SIGKILL")));
+
+interface Running {
+  cwd: string;
+  proc: Subprocess<"ignore", "pipe", "pipe">;
+  listen: string[];
+}
+
+async function startDefault(): Promise<Running> {
+  const cwd = tempDir();
+  const proc = Bun.spawn([process.execPath, CLI, "run"], { cwd, stdout: "pipe", stderr: "pipe", env: { ...process.env, BUNMARK_LOG_LEVEL: "warn" } });
+  procs.push(proc);
+  const file = join(cwd, "data", "node.json");
+  await until(() => existsSync(file), 20_000);
+  return { cwd, proc, listen: JSON.parse(readFileSync(file, "utf8")).listen };
+}
+
+function ports(listen: string[]): number[] {
+  return listen.map((e) => Number(/:(\d+)$/.exec(e)![1]));
+}
+
+test("embedded default: keys in ./data, loopback IPv4 + IPv6 on one port ≥ 2136, a second node moves to the next free port", async () => {
+  const a = await startDefault();
+  const b = await startDefault();
+  expect(a.listen).toHaveLength(2);
+  expect(a.listen[0]).toStartWith("tcp://127.0.0.1:");
+  expect(a.listen[1]).toStartWith("tcp://[::1]:");
+  const [pa, pa6] = ports(a.listen);
+  const [pb, pb6] = ports(b.listen);
+  expect(pa).toBe(pa6!);
+  expect(pb).toBe(pb6!);
+  expect(pa).toBeGreaterThanOrEqual(2136);
+  expect(pb).toBeGreaterThan(pa!);
+  expect(statSync(join(a.cwd, "data", "peer.private")).mode & 0o777).toBe(0o600);
+  expect(readFileSync(join(a.cwd, "data", "peer.public"), "latin1")).toMatch(/^PUBLIC:[0-9a-f]{64}\n$/);
+
+  const status = Bun.spawnSync([process.execPath, CLI, "status"], { cwd: a.cwd });
+  const out = status.stdout.toString();
+  expect(status.exitCode).toBe(0);
+  expect(out).toContain(`node     127.0.0.1:${pa} (bitmarkd 8.2 protocol, chain local)`);
+  expect(out).toMatch(/^height {3}1$/m);
+  expect(out).toMatch(/^mode {5}Resynchronise$/m);
+
+  for (const n of [a, b]) {
+    const t0 = performance.now();
+    n.proc.kill("SIGTERM");
+    expect(await n.proc.exited).toBe(0);
+    expect(performance.now() - t0).toBeLessThan(5000);
+    expect(existsSync(join(n.cwd, "data", "node.json"))).toBe(false);
+  }
+}, 60_000);
+
+test("a second node on the same data directory is refused with one line", async () => {
+  const a = await startDefault();
+  const second = Bun.spawnSync([process.execPath, CLI, "run", "--listen", "127.0.0.1:0"], { cwd: a.cwd });
+  expect(second.exitCode).toBe(1);
+  const err = second.stderr.toString().trim();
+  expect(err.split("\n")).toHaveLength(1);
+  expect(err).toContain(`another node (pid ${a.proc.pid}) is running with data directory`);
+  a.proc.kill("SIGTERM");
+  expect(await a.proc.exited).toBe(0);
+}, 60_000);
