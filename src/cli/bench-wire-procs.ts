@@ -1,13 +1,17 @@
 /**
  * The processes of `bunmark bench wire`: the bunmark node under test, the node + npm zeromq baseline server and
- * the load generator (both node scripts beside this file), plus what the bench reads about them (CPU time, a
- * handled signal). Every child is a separate process, so the servers never share a CPU budget with the load.
+ * the load generator, plus what the bench reads about them (CPU time, a handled signal). Every child is a
+ * separate process, so the servers never share a CPU budget with the load.
  *
- *   nodeSetup()                → { node, scriptDir } | { skip: reason }   (node + zeromq usable?)
+ * The generator is node + npm zeromq (bench-wire-load.mjs) when node can load zeromq from the scripts beside
+ * this file (a source checkout), else bunmark's own client (`bench wire --load`, bench-wire-load.ts); both
+ * speak the contract of bench-wire-measure.mjs, so one parser reads either.
+ *
+ *   loadGenerator()             → { kind: "node", node, scriptDir } | { kind: "bunmark", whyNotNode }
  *   startBunmark(dir, chainDir) → RunningServer  (a real node: `bench wire --node-data DIR --node-listen ADDR`)
- *   startBaseline(setup, table) → RunningServer
- *   probe(setup, server, requests) → reply frames (hex), one request at a time
- *   generate(setup, server, load, onMeasuring) → LoadFigures
+ *   startBaseline(gen, table)   → RunningServer  (only with the node generator)
+ *   probe(gen, server, requests) → reply frames (hex), one request at a time
+ *   generate(gen, server, load, onMeasuring) → LoadFigures
  */
 import { spawnSync, type Subprocess } from "bun";
 import { cpSync, existsSync, readFileSync } from "node:fs";
@@ -15,13 +19,19 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { RUNNING_FILE, type RunningNode } from "../node.ts";
 import { z85Encode } from "../wire/z85.ts";
+import type { LoadConfig, LoadFigures } from "./bench-wire-measure.mjs";
+
+export type { LoadFigures };
 
 export type HexFrames = string[];
 
-export interface NodeSetup {
+export interface NodeGenerator {
+  kind: "node";
   node: string;
   scriptDir: string;
 }
+
+export type LoadGenerator = NodeGenerator | { kind: "bunmark"; whyNotNode: string };
 
 export interface RunningServer {
   name: string;
@@ -31,25 +41,8 @@ export interface RunningServer {
   serverKey: string;
 }
 
-export interface LoadRun {
-  clients: number;
-  warmupMs: number;
-  measureMs: number;
-  requests: HexFrames[];
-  expect: HexFrames[];
-}
-
-/** One line of the generator (bench-wire-load.mjs). */
-export interface LoadFigures {
-  clients: number;
-  seconds: number;
-  requests: number;
-  errors: number;
-  perSecond: number;
-  p50Us: number;
-  p99Us: number;
-  generatorCpuMs: number;
-}
+/** A load run: the generator's config without the server's address (added per server). */
+export type LoadRun = Required<Pick<LoadConfig, "clients" | "warmupMs" | "measureMs" | "requests" | "expect">>;
 
 const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 10_000;
@@ -63,22 +56,28 @@ export function cliCommand(): string[] {
   return Bun.isStandaloneExecutable ? [process.execPath] : [process.execPath, join(import.meta.dir, "..", "cli.ts")];
 }
 
-/** The node executable and the scripts' directory, or why the node-side processes cannot run here. */
-export function nodeSetup(): NodeSetup | { skip: string } {
+/** node + npm zeromq when they work from the scripts' directory, else bunmark's own generator and why. */
+export function loadGenerator(): LoadGenerator {
   const scriptDir = import.meta.dir;
-  if (!existsSync(join(scriptDir, LOAD_SCRIPT))) return { skip: "the node scripts are not on disk (compiled executable: run it from a source checkout)" };
+  const bunmark = (whyNotNode: string): LoadGenerator => ({ kind: "bunmark", whyNotNode });
+  if (!existsSync(join(scriptDir, LOAD_SCRIPT))) return bunmark("the node scripts are not on disk (compiled executable)");
   const node = process.env.BUNMARK_NODE ?? Bun.which("node");
-  if (!node) return { skip: "node is not installed" };
+  if (!node) return bunmark("node is not installed");
   // `node` may be Bun's own shim, under which the zeromq binding does not work.
   let check;
   try {
     check = spawnSync([node, "--input-type=module", "-e", "if (process.versions.bun) process.exit(3); await import('zeromq')"], { cwd: scriptDir, stderr: "pipe" });
   } catch (e) {
-    return { skip: `node cannot run: ${e instanceof Error ? e.message : e}` };
+    return bunmark(`node cannot run: ${e instanceof Error ? e.message : e}`);
   }
-  if (check.exitCode === 3) return { skip: `${node} is Bun, not node` };
-  if (check.exitCode !== 0) return { skip: `node cannot load the npm zeromq package: ${check.stderr.toString().trim().split("\n")[0]}` };
-  return { node, scriptDir };
+  if (check.exitCode === 3) return bunmark(`${node} is Bun, not node`);
+  if (check.exitCode !== 0) return bunmark(`node cannot load the npm zeromq package: ${check.stderr.toString().trim().split("\n")[0]}`);
+  return { kind: "node", node, scriptDir };
+}
+
+/** What drives the load, for the report. */
+export function describeGenerator(gen: LoadGenerator): string {
+  return gen.kind === "node" ? "node + npm zeromq REQ clients" : "bunmark's own CURVE REQ clients (RequestClient)";
 }
 
 /** A TCP port free on 127.0.0.1 right now. */
@@ -155,8 +154,8 @@ export async function startBunmark(dataDir: string, chainDir: string | undefined
 }
 
 /** Starts the node + zeromq baseline answering from `table` (request frames → reply frames). */
-export async function startBaseline(setup: NodeSetup, table: [HexFrames, HexFrames][]): Promise<RunningServer> {
-  const proc = Bun.spawn([setup.node, join(setup.scriptDir, BASELINE_SCRIPT)], {
+export async function startBaseline(gen: NodeGenerator, table: [HexFrames, HexFrames][]): Promise<RunningServer> {
+  const proc = Bun.spawn([gen.node, join(gen.scriptDir, BASELINE_SCRIPT)], {
     stdin: new TextEncoder().encode(JSON.stringify({ table })),
     stdout: "pipe",
     stderr: "inherit",
@@ -178,21 +177,22 @@ export async function stopServer(server: RunningServer): Promise<number> {
   return code;
 }
 
-function loadCommand(setup: NodeSetup, server: RunningServer, extra: object): string[] {
-  return [setup.node, join(setup.scriptDir, LOAD_SCRIPT), JSON.stringify({ endpoint: server.endpoint, serverKey: server.serverKey, ...extra })];
+function loadCommand(gen: LoadGenerator, server: RunningServer, extra: Omit<LoadConfig, "endpoint" | "serverKey">): string[] {
+  const config = JSON.stringify({ endpoint: server.endpoint, serverKey: server.serverKey, ...extra } satisfies LoadConfig);
+  return gen.kind === "node" ? [gen.node, join(gen.scriptDir, LOAD_SCRIPT), config] : [...cliCommand(), "bench", "wire", "--load", config];
 }
 
 /** Sends each request once (one client) and returns the reply frames. */
-export async function probe(setup: NodeSetup, server: RunningServer, requests: HexFrames[]): Promise<HexFrames[]> {
-  const proc = Bun.spawn(loadCommand(setup, server, { clients: 1, probe: true, requests }), { stdout: "pipe", stderr: "inherit" });
+export async function probe(gen: LoadGenerator, server: RunningServer, requests: HexFrames[]): Promise<HexFrames[]> {
+  const proc = Bun.spawn(loadCommand(gen, server, { clients: 1, warmupMs: 0, measureMs: 0, probe: true, requests }), { stdout: "pipe", stderr: "inherit" });
   const [out, code] = await Promise.all([new Response(proc.stdout).text(), proc.exited]);
   if (code !== 0) throw new Error(`probe of ${server.name} failed (exit code ${code})`);
   return (JSON.parse(out) as { replies: HexFrames[] }).replies;
 }
 
 /** One load run; `onMeasuring` is called when the warm-up ends. */
-export async function generate(setup: NodeSetup, server: RunningServer, load: LoadRun, onMeasuring: () => void): Promise<LoadFigures> {
-  const proc = Bun.spawn(loadCommand(setup, server, load), { stdout: "pipe", stderr: "inherit" });
+export async function generate(gen: LoadGenerator, server: RunningServer, load: LoadRun, onMeasuring: () => void): Promise<LoadFigures> {
+  const proc = Bun.spawn(loadCommand(gen, server, load), { stdout: "pipe", stderr: "inherit" });
   let figures: LoadFigures | undefined;
   for await (const line of lines(proc.stdout)) {
     if (line === "measuring") onMeasuring();

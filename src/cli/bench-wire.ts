@@ -13,9 +13,14 @@
  * so the signals interrupt its blocking calls (EINTR) the way they killed bitmarkd 8.2, which took EINTR as
  * fatal; the node must still be alive and answering the same bytes afterwards.
  *
+ * Without node + npm zeromq (the compiled executable, or no node here) the load comes from bunmark's own client
+ * instead (bench-wire-load.ts, a separate process of this executable) and the baseline is skipped; the absolute
+ * goals and the signal run still run. The report names the generator.
+ *
  * Goals (issue): p50 latency ≤ 1.3 × the baseline's; ≥ 3,400 req/s from 1 client and ≥ 8,800 req/s from 8
  * clients (bitmarkd 8.2 on this 2-core machine, load generator included); alive after the signals.
  * Exit code 1 when a goal fails. `--quick` (smoke test): no chain, 1 run of 0.4 s.
+ * Internal modes: `--node-data DIR --node-listen ADDR` (the node under test), `--load '<json>'` (a generator).
  */
 import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
@@ -25,16 +30,17 @@ import {
   catchesSignal,
   cliCommand,
   cpuMs,
+  describeGenerator,
   generate,
-  nodeSetup,
+  loadGenerator,
   probe,
   startBaseline,
   startBunmark,
   stopServer,
   type HexFrames,
   type LoadFigures,
+  type LoadGenerator,
   type LoadRun,
-  type NodeSetup,
   type RunningServer,
 } from "./bench-wire-procs.ts";
 
@@ -108,10 +114,10 @@ async function runNode(data: string, listen: string): Promise<number> {
 /** The requests and timing of a run; the client count is chosen per run. */
 type Plan = Omit<LoadRun, "clients">;
 
-async function measure(setup: NodeSetup, server: RunningServer, plan: Plan, clients: number): Promise<Measured> {
+async function measure(gen: LoadGenerator, server: RunningServer, plan: Plan, clients: number): Promise<Measured> {
   const pid = server.proc.pid;
   let cpuStart = 0;
-  const figures = await generate(setup, server, { ...plan, clients }, () => {
+  const figures = await generate(gen, server, { ...plan, clients }, () => {
     cpuStart = cpuMs(pid);
   });
   const serverCpuUsPerRequest = ((cpuMs(pid) - cpuStart) * 1000) / Math.max(1, figures.requests);
@@ -161,7 +167,7 @@ function nodeThreads(pid: number): number[] {
 }
 
 /** 8 clients while the node gets a signal every millisecond; then is it alive and giving the same replies? */
-async function signalRun(setup: NodeSetup, node: RunningServer, plan: Plan): Promise<Omit<SignalRun, "cleanStop">> {
+async function signalRun(gen: LoadGenerator, node: RunningServer, plan: Plan): Promise<Omit<SignalRun, "cleanStop">> {
   const pid = node.proc.pid;
   const caught = catchesSignal(pid, SIGWINCH);
   let sent = 0;
@@ -181,7 +187,7 @@ async function signalRun(setup: NodeSetup, node: RunningServer, plan: Plan): Pro
   let perSecond = 0;
   let failure: string | undefined;
   try {
-    perSecond = (await measure(setup, node, plan, CLIENTS)).perSecond;
+    perSecond = (await measure(gen, node, plan, CLIENTS)).perSecond;
   } catch (e) {
     failure = e instanceof Error ? e.message : String(e);
   } finally {
@@ -189,7 +195,7 @@ async function signalRun(setup: NodeSetup, node: RunningServer, plan: Plan): Pro
   }
   const alive = node.proc.exitCode === null;
   const same = (replies: HexFrames[]) => JSON.stringify(replies) === JSON.stringify(plan.expect);
-  const answering = alive && (await probe(setup, node, plan.requests).then(same, () => false));
+  const answering = alive && (await probe(gen, node, plan.requests).then(same, () => false));
   return { signal: "SIGWINCH", caught, sent, perSecond, ...(failure ? { failure } : {}), alive, answering };
 }
 
@@ -207,8 +213,8 @@ function goalsOf(bunmark: ServerFigures, baseline: ServerFigures | undefined, si
 function printTable(o: Report): void {
   const { machine, config } = o;
   console.log(`bench wire: I/N/H over CURVE on loopback, ${config.requests} requests rotating (chain ${CHAIN}, height ${config.height})`);
-  console.log(`load: node + npm zeromq REQ clients in a separate process; warm-up ${config.warmupMs} ms, ${config.runs} × ${config.measureMs} ms per figure, medians`);
-  console.log(`machine: ${machine.cpu} (${machine.cores} cores), bun ${machine.bun}, ${machine.node}; load average ${num(o.load.start, 2)} at start, ${num(o.load.end, 2)} at end`);
+  console.log(`load: ${o.generator} in a separate process; warm-up ${config.warmupMs} ms, ${config.runs} × ${config.measureMs} ms per figure, medians`);
+  console.log(`machine: ${machine.cpu} (${machine.cores} cores), bun ${machine.bun}${machine.node ? `, ${machine.node}` : ""}; load average ${num(o.load.start, 2)} at start, ${num(o.load.end, 2)} at end`);
   console.log("");
   const head = ["server", "1c req/s", "p50 µs", "p99 µs", "cpu µs/req", `${CLIENTS}c req/s`, "cpu µs/req"];
   const w = [26, 10, 9, 9, 11, 10, 11];
@@ -250,9 +256,11 @@ function printTable(o: Report): void {
 
 interface Report {
   bench: "wire";
-  machine: { cpu: string; cores: number; bun: string; node: string; platform: string };
+  /** node's version, when node drives the load */
+  machine: { cpu: string; cores: number; bun: string; node?: string; platform: string };
   load: { start: number; end: number };
   config: { runs: number; warmupMs: number; measureMs: number; clients: number; height: number; requests: number };
+  generator: string;
   servers: { bunmark: ServerFigures; baseline?: ServerFigures };
   baselineSkipped?: string;
   signals: SignalRun;
@@ -263,6 +271,8 @@ export async function main(args: string[]): Promise<number> {
   const p = parseArgs(args, ["json", "quick", "help"]);
   const nodeData = flag(p, "node-data");
   if (nodeData !== undefined) return runNode(nodeData, flag(p, "node-listen") ?? "");
+  const load = flag(p, "load");
+  if (load !== undefined) return (await import("./bench-wire-load.ts")).runLoad(load);
   if (has(p, "help") || p.positional.length > 0) {
     (has(p, "help") ? console.log : console.error)("usage: bunmark bench wire [--json] [--quick] [--runs N (3)] [--seconds S (3)] [--blocks N (20)]");
     return has(p, "help") ? 0 : 2;
@@ -274,12 +284,7 @@ export async function main(args: string[]): Promise<number> {
   const measureMs = quick ? 400 : intFlag(p, "seconds", 3) * 1000;
   const runs = intFlag(p, "runs", quick ? 1 : 3);
   if (runs < 1 || measureMs < 1) throw new Error("--runs and --seconds must be at least 1");
-  const setup = nodeSetup();
-  if ("skip" in setup) {
-    // The generator is a node + zeromq process too: without it there is nothing independent to drive the load.
-    console.log(json ? JSON.stringify({ bench: "wire", skipped: setup.skip }) : `bench wire: skipped: ${setup.skip}`);
-    return 0;
-  }
+  const gen = loadGenerator();
   const loadStart = loadavg()[0]!;
   const chainDir = blocks > 0 ? await cachedChain(blocks, say) : undefined;
   const height = blocks + 1;
@@ -290,20 +295,23 @@ export async function main(args: string[]): Promise<number> {
     say("starting the bunmark node…\n");
     const node = await startBunmark(dataDir, chainDir);
     started.push(node);
-    const expect = await probe(setup, node, requests);
+    const expect = await probe(gen, node, requests);
     const refused = expect.findIndex((r, i) => r[0] !== requests[i]![1]);
     if (refused >= 0) throw new Error(`the node refused request ${refused}: ${Buffer.from(expect[refused]![1] ?? "", "hex").toString()}`);
     const plan: Plan = { warmupMs: quick ? 200 : 1000, measureMs, requests, expect };
 
     let baseline: RunningServer | undefined;
     let baselineSkipped: string | undefined;
-    try {
-      baseline = await startBaseline(setup, requests.map((r, i) => [r, expect[i]!]));
-      started.push(baseline);
-      if (JSON.stringify(await probe(setup, baseline, requests)) !== JSON.stringify(expect)) throw new Error("its replies differ from the node's");
-    } catch (e) {
-      baselineSkipped = `baseline unavailable: ${e instanceof Error ? e.message : e}`;
-      baseline = undefined;
+    if (gen.kind === "bunmark") baselineSkipped = `baseline needs node + npm zeromq: run from a source checkout; here ${gen.whyNotNode}`;
+    else {
+      try {
+        baseline = await startBaseline(gen, requests.map((r, i) => [r, expect[i]!]));
+        started.push(baseline);
+        if (JSON.stringify(await probe(gen, baseline, requests)) !== JSON.stringify(expect)) throw new Error("its replies differ from the node's");
+      } catch (e) {
+        baselineSkipped = `baseline unavailable: ${e instanceof Error ? e.message : e}`;
+        baseline = undefined;
+      }
     }
 
     const results = new Map<RunningServer, Measured[]>([[node, []]]);
@@ -314,21 +322,28 @@ export async function main(args: string[]): Promise<number> {
       for (const server of order) {
         for (const clients of [1, CLIENTS]) {
           say(`run ${r + 1}/${runs}: ${server.name}, ${clients} client${clients > 1 ? "s" : ""}…\n`);
-          results.get(server)!.push(await measure(setup, server, plan, clients));
+          results.get(server)!.push(await measure(gen, server, plan, clients));
         }
       }
     }
     say(`${CLIENTS} clients with SIGWINCH to the node's threads every ${SIGNAL_EVERY_MS} ms…\n`);
-    const signals = await signalRun(setup, node, plan);
+    const signals = await signalRun(gen, node, plan);
     const cleanStop = (await stopServer(node)) === 0;
 
     const bunmarkFigures = summarise(results.get(node)!);
     const baselineFigures = baseline ? summarise(results.get(baseline)!) : undefined;
     const report: Report = {
       bench: "wire",
-      machine: { cpu: cpus()[0]?.model ?? "unknown", cores: availableParallelism(), bun: Bun.version, node: `node ${spawnVersion(setup.node)}`, platform: `${process.platform}-${process.arch}` },
+      machine: {
+        cpu: cpus()[0]?.model ?? "unknown",
+        cores: availableParallelism(),
+        bun: Bun.version,
+        ...(gen.kind === "node" ? { node: `node ${spawnVersion(gen.node)}` } : {}),
+        platform: `${process.platform}-${process.arch}`,
+      },
       load: { start: loadStart, end: loadavg()[0]! },
       config: { runs, warmupMs: plan.warmupMs, measureMs, clients: CLIENTS, height, requests: requests.length },
+      generator: describeGenerator(gen),
       servers: { bunmark: bunmarkFigures, ...(baselineFigures ? { baseline: baselineFigures } : {}) },
       ...(baselineSkipped ? { baselineSkipped } : {}),
       signals: { ...signals, cleanStop },
