@@ -1,12 +1,16 @@
 /** DNS TXT peer records against announce/tagparsing_test.go, and the bootstrap lookup. */
-import { beforeAll, describe, expect, test } from "bun:test";
-import { setLogLevel } from "../src/log.ts";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { canonical } from "../src/peer/address.ts";
 import { lookupTxtPeers, nodesDomain, parseTxtRecord } from "../src/peer/announce-dns.ts";
 import vectors from "./fixtures/dns-txt.json";
+import { quietLogs } from "./harness/profile.ts";
 import { toHex } from "./helpers/hex.ts";
 
-beforeAll(() => setLogLevel("error"));
+let restoreLogs = () => {};
+beforeAll(() => {
+  restoreLogs = quietLogs("error");
+});
+afterAll(() => restoreLogs());
 
 function outcome(text: string): string | null {
   try {

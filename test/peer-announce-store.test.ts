@@ -3,20 +3,25 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { setLogLevel } from "../src/log.ts";
 import { Announce } from "../src/peer/announce.ts";
 import { JsonPeerFile, peerFilePath } from "../src/peer/announce-store.ts";
 import { ManualClock } from "../src/peer/clock.ts";
+import { quietLogs } from "./harness/profile.ts";
 
 const T0 = 1_700_000_000_000;
 const MIN = 60_000;
 let dir: string;
 
+let restoreLogs = () => {};
+
 beforeAll(() => {
-  setLogLevel("error");
+  restoreLogs = quietLogs("error");
   dir = mkdtempSync(join(tmpdir(), "bunmark-peers-"));
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  restoreLogs();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const key = (n: number) => new Uint8Array(32).fill(n);
 const listeners = (n: number) => new Uint8Array([7, 8, 0x58, 192, 0, 2, n]);

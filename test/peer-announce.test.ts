@@ -1,13 +1,17 @@
 /** Peer ring and RPC table rules, announcer schedule and random peers (protocol.md §6.2–§6.4), on a manual clock. */
-import { beforeAll, describe, expect, test } from "bun:test";
-import { setLogLevel } from "../src/log.ts";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Announce, MAX_PEERS } from "../src/peer/announce.ts";
 import type { Target } from "../src/peer/announce-targets.ts";
 import { ANNOUNCE_TIMING } from "../src/peer/announce-timing.ts";
 import { ManualClock } from "../src/peer/clock.ts";
+import { quietLogs } from "./harness/profile.ts";
 import { toHex } from "./helpers/hex.ts";
 
-beforeAll(() => setLogLevel("error"));
+let restoreLogs = () => {};
+beforeAll(() => {
+  restoreLogs = quietLogs("error");
+});
+afterAll(() => restoreLogs());
 
 const T0 = 1_700_000_000_000; // ms, whole second
 const MIN = 60_000;

@@ -2,14 +2,19 @@
  * The listener handler frame by frame: every row of observed-bitmarkd-8.2.md, every `E` text of protocol.md
  * §5/§9, and the inputs that crash 8.2 (§10). No sockets, no store.
  */
-import { beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Fault } from "../src/fault.ts";
-import { setLogLevel, setLogSink } from "../src/log.ts";
+import { setLogSink } from "../src/log.ts";
 import { handleRequest } from "../src/peer/listener.ts";
+import { quietLogs } from "./harness/profile.ts";
 import { fakeContext, T0, TEST_GENESIS_DIGEST } from "./peer-listener-context.ts";
 import { be64, frame, OBSERVED, type Row, show } from "./peer-listener-rows.ts";
 
-beforeAll(() => setLogLevel("error"));
+let restoreLogs = () => {};
+beforeAll(() => {
+  restoreLogs = quietLogs("error");
+});
+afterAll(() => restoreLogs());
 
 const f = frame;
 

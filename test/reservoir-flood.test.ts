@@ -4,10 +4,10 @@
  */
 import { expect, test } from "bun:test";
 import { hash } from "../src/crypto/index.ts";
-import { setLogLevel } from "../src/log.ts";
 import { ModeState } from "../src/peer/mode.ts";
 import { reservoirProcessors } from "../src/reservoir/process.ts";
 import { Reservoir } from "../src/reservoir/reservoir.ts";
+import { quietLogs } from "./harness/profile.ts";
 import { fromHex } from "./helpers/hex.ts";
 import { asset, assetIdOf, FakeChain, issue, packed, vectors } from "./reservoir-fakes.ts";
 
@@ -32,7 +32,7 @@ function heapUsed(): number {
 }
 
 test("10,000 random payloads through the processors: nothing kept, heap bounded", { timeout: 120_000 }, () => {
-  setLogLevel("error");
+  const restoreLogs = quietLogs("error");
   try {
     const chain = new FakeChain();
     const r = new Reservoir({ chain: "testing", view: chain, hash });
@@ -75,12 +75,12 @@ test("10,000 random payloads through the processors: nothing kept, heap bounded"
     expect(relayed).toBeLessThan(100);
     expect(growth).toBeLessThan(16 * 1024 * 1024);
   } finally {
-    setLogLevel("info");
+    restoreLogs();
   }
 });
 
 test("valid items beyond the caps are refused; the pools stop at their limits", { timeout: 60_000 }, () => {
-  setLogLevel("error");
+  const restoreLogs = quietLogs("error");
   try {
     const limits = { maxAssets: 20, maxUnverified: 30, maxPooledTxs: 1000 };
     const r = new Reservoir({ chain: "testing", view: new FakeChain(), hash, limits });
@@ -104,6 +104,6 @@ test("valid items beyond the caps are refused; the pools stop at their limits", 
     expect(batches).toBe(3);
     expect(big.counters().pending).toBe(30);
   } finally {
-    setLogLevel("info");
+    restoreLogs();
   }
 });

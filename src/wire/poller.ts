@@ -12,29 +12,15 @@
  * The worker is referenced (keeps the process alive) only while something is watched.
  */
 import type { Pointer } from "bun:ffi";
-import { existsSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { logger } from "../log.ts";
+import { workerUrl } from "../worker-url.ts";
 import { Opt, SocketType, check, cstr, newSocket, sendFrame, setInt, zmq } from "./libzmq.ts";
 import type { WorkerMessage } from "./poller-worker.ts";
 
 const log = logger("wire");
 
 let instances = 0;
-
-/**
- * The worker module. Under `bun build --compile` (with src/wire/poller-worker.ts as an extra entrypoint) every
- * module's import.meta.url is the executable's, and entrypoints sit in /$bunfs/root/ under their path
- * relative to the build root (the common directory of the entrypoints).
- */
-function workerUrl(): URL {
-  if (!Bun.isStandaloneExecutable) return new URL("./poller-worker.ts", import.meta.url);
-  for (const path of ["./wire/poller-worker.js", "./src/wire/poller-worker.js", "./poller-worker.js"]) {
-    const url = new URL(path, import.meta.url);
-    if (existsSync(url)) return url;
-  }
-  throw new Error("poller: the executable lacks src/wire/poller-worker.ts (add it as a build entrypoint)");
-}
 
 export class Poller {
   readonly #worker: Worker;
@@ -54,7 +40,7 @@ export class Poller {
     this.#control = sock;
     setInt(sock, Opt.LINGER, 0);
     check(zmq.zmq_bind(sock, cstr(control)), "bind poller control");
-    this.#worker = new Worker(workerUrl(), {
+    this.#worker = new Worker(workerUrl("wire/poller-worker.ts"), {
       workerData: { ctx: Number(ctx), control },
     });
     this.#worker.unref();

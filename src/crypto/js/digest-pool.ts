@@ -5,27 +5,14 @@
  * ended after a while. A worker keeps the process alive only while it computes a digest (idle ones are unref'd);
  * close() (a stopping node) ends them all at once, rejecting the digests still asked for.
  */
-import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import { workerUrl } from "../../worker-url.ts";
 
 interface Job {
   header: Uint8Array;
   resolve: (digest: Uint8Array) => void;
   reject: (e: Error) => void;
-}
-
-/**
- * The worker module. Under `bun build --compile` (with src/crypto/js/digest-worker.ts as an extra entrypoint)
- * import.meta.url is the executable's and entrypoints sit under their path relative to the build root.
- */
-function workerUrl(): URL {
-  if (!Bun.isStandaloneExecutable) return new URL("./digest-worker.ts", import.meta.url);
-  for (const path of ["./crypto/js/digest-worker.js", "./src/crypto/js/digest-worker.js", "./digest-worker.js"]) {
-    const url = new URL(path, import.meta.url);
-    if (existsSync(url)) return url;
-  }
-  throw new Error("digest pool: the executable lacks src/crypto/js/digest-worker.ts (add it as a build entrypoint)");
 }
 
 export class DigestPool {
@@ -79,7 +66,7 @@ export class DigestPool {
   }
 
   #spawn(): Worker {
-    const worker = new Worker(workerUrl());
+    const worker = new Worker(workerUrl("crypto/js/digest-worker.ts"));
     worker.on("message", (digest: Uint8Array) => {
       const job = this.#busy.get(worker);
       if (!job) return; // a late answer from a worker close() let go of
