@@ -4,14 +4,11 @@
  * node (`bunmark run`, BUNMARK_NATIVE=0) stopped with SIGTERM in the middle of a sync's digest batch exits 0
  * well within run.ts's 5 s promise.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { shutdown as shutdownWire } from "../src/wire/context.ts";
 import { cachedChain } from "./harness/chains.ts";
-import { quietLogs } from "./harness/profile.ts";
-import { NodeProcess, stopAll } from "./helpers/node-process.ts";
+import { nodeSuite, servingNode } from "./harness/node-suite.ts";
+import { NodeProcess } from "./helpers/node-process.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const CRYPTO = JSON.stringify(join(ROOT, "src", "crypto", "index.ts"));
@@ -63,26 +60,12 @@ console.log(Date.now());`,
 });
 
 describe("a node with the TypeScript backend", () => {
-  const root = mkdtempSync(join(tmpdir(), "bunmark-crypto-workers-"));
-  let restoreLogs: () => void = () => undefined;
-
-  beforeAll(() => {
-    restoreLogs = quietLogs();
-  });
-
-  afterAll(async () => {
-    restoreLogs();
-    await stopAll();
-    await shutdownWire();
-    rmSync(root, { recursive: true, force: true });
-  });
+  const root = nodeSuite("crypto-workers");
 
   test("SIGTERM during a sync's digest batch: exit code 0 within 5 s", async () => {
     // 10 blocks: the syncing node's first batch (8 headers, seconds each in TypeScript) is surely in flight.
     const chain = await cachedChain({ blocks: 10, seed: "crypto-workers" });
-    const p = await NodeProcess.create({ root, name: "p", chainFrom: chain });
-    await p.start();
-    await p.introduce();
+    const p = await servingNode(root, chain);
     const t = await NodeProcess.create({ root, name: "t", connect: [p.peer, p.peer, p.peer], env: { BUNMARK_NATIVE: "0" } });
     const since = t.mark();
     await t.start();

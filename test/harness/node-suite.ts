@@ -1,5 +1,5 @@
 /**
- * The frame every real-node reliability suite shares, so that none of them can forget a step of the clean-up:
+ * The frame every test file that starts real nodes shares, so that none of them can forget a step of the clean-up:
  *
  *   const root = nodeSuite("load");                  // scratch dir; logs quiet while the file runs
  *   p = await servingNode(root, source.dir);         // in beforeAll: a node other nodes sync from
@@ -16,7 +16,7 @@ import { NodeProcess, stopAll } from "../helpers/node-process.ts";
 import { quietLogs } from "./profile.ts";
 
 export function nodeSuite(name: string, options: { beforeShutdown?: () => unknown } = {}): string {
-  const root = mkdtempSync(join(tmpdir(), `bunmark-rel-${name}-`));
+  const root = mkdtempSync(join(tmpdir(), `bunmark-${name}-`));
   let restoreLogs: () => void = () => undefined;
   beforeAll(() => {
     restoreLogs = quietLogs();
