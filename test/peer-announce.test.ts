@@ -1,6 +1,7 @@
 /** Peer ring and RPC table rules, announcer schedule and random peers (protocol.md §6.2–§6.4), on a manual clock. */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Announce, MAX_PEERS } from "../src/peer/announce.ts";
+import { MAX_RPCS } from "../src/peer/announce-rpc.ts";
 import type { Target } from "../src/peer/announce-targets.ts";
 import { ANNOUNCE_TIMING } from "../src/peer/announce-timing.ts";
 import { ManualClock } from "../src/peer/clock.ts";
@@ -251,6 +252,24 @@ describe("RPC table (§6.3)", () => {
     a.run();
     expect(a.rpcs().map((e) => e.fingerprint[0])).toEqual([0]);
     expect(a.rpcs()[0]!.local).toBe(true);
+  });
+
+  test("new fingerprints are refused once MAX_RPCS entries are held; known ones still update, the own one is kept", () => {
+    const { a, clock } = setup();
+    const f = (i: number) => {
+      const b = new Uint8Array(32);
+      new DataView(b.buffer).setUint32(0, i + 1);
+      return b;
+    };
+    for (let i = 0; a.rpcs().length < MAX_RPCS; i++) expect(a.addRpc(f(i), addr, sec(T0))).toBe(true);
+    expect(a.addRpc(f(MAX_RPCS), addr, sec(T0))).toBe(false);
+    expect(a.rpcs().length).toBe(MAX_RPCS);
+    a.setRpc(fp(0xee), addr);
+    expect(a.rpcs().length).toBe(MAX_RPCS + 1);
+    clock.advance(7 * MIN + 1);
+    const addr2 = new Uint8Array(Buffer.from("0708d3c0000202", "hex"));
+    expect(a.addRpc(f(0), addr2, 0n)).toBe(true);
+    expect(toHex(a.rpcs()[0]!.addresses)).toBe(toHex(addr2));
   });
 
   test("own record: malformed is a configuration error; only once", () => {

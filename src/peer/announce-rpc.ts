@@ -17,6 +17,12 @@ export interface RpcEntry {
 
 const FINGERPRINT_LENGTH = 32;
 const MAX_RPC_ADDRESS_BYTES = 100;
+/**
+ * Most records the table holds (8.2 has no bound), as many as the peer table: a node has one RPC record. New
+ * fingerprints are refused while full, so a flood of records under made-up fingerprints cannot grow memory
+ * until the 55-minute expiry; known records keep updating and the own record is always kept.
+ */
+export const MAX_RPCS = 4096;
 
 export class RpcTable {
   #list: RpcEntry[] = [];
@@ -31,13 +37,14 @@ export class RpcTable {
   /**
    * AddRPC: true when the record is new, or known and last updated more than the rebroadcast time ago (the
    * caller relays it then). Malformed records (fingerprint not 32 bytes, addresses over 100 bytes, or
-   * addresses that would crash 8.2's decoder) are refused.
+   * addresses that would crash 8.2's decoder) are refused, and so are new non-local ones while the table is full.
    */
   add(fingerprint: Uint8Array, addresses: Uint8Array, timestamp: bigint, now: number, local = false): boolean {
     if (fingerprint.length !== FINGERPRINT_LENGTH || addresses.length > MAX_RPC_ADDRESS_BYTES || !isSafeFor82(addresses)) return false;
     const key = Buffer.from(fingerprint).toString("hex");
     const i = this.#index.get(key);
     if (i === undefined) {
+      if (!local && this.#list.length >= MAX_RPCS) return false;
       const ts = recordTime(timestamp, now);
       if (now - ts >= this.timing.expiryMs) return false;
       this.#index.set(key, this.#list.length);

@@ -8,6 +8,7 @@
  *   refused (8.2 stores them and passes them on, crashing other 8.2 nodes); so are listener records over
  *   100 bytes (8.2's limit for `rpc` records; 8.2 has none for peers, so hostile megabyte records would
  *   pile up in memory, in the peer file and in every log line naming a target);
+ * - the peer table and the RPC table are bounded (MAX_PEERS, MAX_RPCS): new keys are refused while full;
  * - `randomPeer` picks uniformly among the eligible peers instead of 5 blind tries;
  * - the own entry is always (re)set by `setSelf`, so a restored or echoed record cannot replace its listeners
  *   at start-up;
