@@ -9,6 +9,7 @@ import { activeBackendName, activeBackendReason, hash, shutdownDigestWorkers } f
 import { extendsTip } from "./chain/header.ts";
 import { openStore, type Store } from "./chain/store.ts";
 import type { NodeConfig } from "./config.ts";
+import { fail } from "./fault.ts";
 import { logger } from "./log.ts";
 import { Announce } from "./peer/announce.ts";
 import { JsonPeerFile, peerFilePath } from "./peer/announce-store.ts";
@@ -116,6 +117,8 @@ export class Node {
     for (const c of cfg.peering.connect) {
       if (c.public_key === self) throw new Error("connecting to self forbidden");
     }
+    // bitmarkd's only use of the setting: dynamic connections are made either way (protocol.md §13.2).
+    if (!cfg.peering.dynamic_connections && cfg.peering.connect.length === 0) fail("no connections available");
     const listen = cfg.peering.listen.map(parseConnection);
     const announced = await Promise.all(cfg.peering.announce.map(resolveConnection));
     const rpcAnnounced = await Promise.all(cfg.client_rpc.announce.map(resolveConnection));

@@ -3,7 +3,7 @@
  * on 127.0.0.1 and ::1 at port 2136 or the next port free on both; `status` finds it; SIGTERM stops it cleanly.
  */
 import { afterAll, expect, test } from "bun:test";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { tempDirs } from "./helpers/temp-dirs.ts";
@@ -74,3 +74,13 @@ test("a second node on the same data directory is refused with one line", async 
   a.proc.kill("SIGTERM");
   expect(await a.proc.exited).toBe(0);
 }, 60_000);
+
+test("dynamic_connections false without any connect entry is refused at start, as bitmarkd does", () => {
+  const cwd = tempDir();
+  const config = join(cwd, "bunmark.json");
+  writeFileSync(config, JSON.stringify({ peering: { dynamic_connections: false } }));
+  const run = Bun.spawnSync([process.execPath, CLI, "run", "--config", config], { cwd, timeout: 15_000 });
+  expect(run.exitCode).toBe(1);
+  expect(run.stderr.toString().trim()).toBe("bunmark run: no connections available");
+  expect(existsSync(join(cwd, "data", "node.json"))).toBe(false);
+}, 20_000);
