@@ -167,6 +167,26 @@ describe("queued pushes", () => {
     expect(calls).toBe(BLOCK_QUEUE_CAPACITY);
   });
 
+  test("items still waiting when the node leaves Normal mode (shutdown) are dropped, not processed", async () => {
+    const { d, sent, setNormal } = setup();
+    let release = () => {};
+    const seen: string[] = [];
+    d.register("block", (item) => {
+      seen.push(toHex(item));
+      return toHex(item) === "b1" ? new Promise<boolean>((r) => (release = () => r(true))) : true;
+    });
+    d.register("transfer", (item) => (seen.push(toHex(item)), true));
+    d.push("block", [fromHex("b1")]);
+    d.push("block", [fromHex("b2")]);
+    await Bun.sleep(1);
+    setNormal(false);
+    d.push("transfer", [fromHex("01")]); // refused at receipt
+    release();
+    await d.idle();
+    expect(seen).toEqual(["b1"]);
+    expect(sent).toEqual([{ command: "block", parameters: ["b1"] }]);
+  });
+
   test("a throwing or rejecting processor means no relay and no throw", async () => {
     const { d, sent } = setup();
     d.register("issues", () => {

@@ -155,6 +155,8 @@ export class PushDispatcher {
     }
     const queue = command === "block" ? this.#blocks : this.#reservoir;
     const run = async () => {
+      // Normal can only be left for Stopped: what is still queued at shutdown is dropped, as 8.2's queues are.
+      if (!this.ctx.isNormal()) return;
       let accepted = false;
       try {
         accepted = await processor(item, p);
