@@ -31,6 +31,11 @@ export interface NodeConfig {
     public_key: string;
     private_key: string;
   };
+  /**
+   * bitmarkd's `nodes`: `none`, `chain` (the chain's seed domain, e.g. nodes.live.bitmark.com) or a domain whose
+   * DNS TXT records name peers to start from. bitmarkd has no default; bunmark's is `none`.
+   */
+  nodes: string;
   /** Client RPC announcement (fingerprint + addresses) carried in `rpc` pushes; optional. */
   client_rpc: { announce: string[]; fingerprint?: string };
   /** Optional HTTP status/metrics endpoint `host:port`. */
@@ -134,6 +139,9 @@ export function buildConfig(file: unknown, flags: ConfigFlags, cwd: string): Nod
   const fingerprint = rpc.fingerprint;
   if (fingerprint !== undefined && (typeof fingerprint !== "string" || !HEX64.test(fingerprint))) throw new ConfigError("client_rpc.fingerprint must be 64 hex digits");
 
+  const nodes: unknown = f.nodes ?? "none";
+  if (typeof nodes !== "string" || nodes === "") throw new ConfigError("nodes cannot be blank choose from: none, chain or sub.domain.tld");
+
   const http = flags.http ?? f.http;
   if (http !== undefined && typeof http !== "string") throw new ConfigError("http must be host:port");
 
@@ -150,6 +158,7 @@ export function buildConfig(file: unknown, flags: ConfigFlags, cwd: string): Nod
       public_key: inData(typeof p.public_key === "string" ? p.public_key : "peer.public"),
       private_key: inData(typeof p.private_key === "string" ? p.private_key : "peer.private"),
     },
+    nodes,
     client_rpc: { announce: strings(rpc.announce, "client_rpc.announce"), fingerprint: fingerprint?.toLowerCase() },
     http,
     log_level: logLevel,

@@ -12,6 +12,7 @@ import type { NodeConfig } from "./config.ts";
 import { fail } from "./fault.ts";
 import { logger } from "./log.ts";
 import { Announce } from "./peer/announce.ts";
+import { lookupTxtPeers, nodesDomain } from "./peer/announce-dns.ts";
 import { JsonPeerFile, peerFilePath } from "./peer/announce-store.ts";
 import type { AnnounceTiming } from "./peer/announce-timing.ts";
 import { canonical, packConnections, parseConnection, resolveConnection } from "./peer/address.ts";
@@ -122,6 +123,9 @@ export class Node {
     const listen = cfg.peering.listen.map(parseConnection);
     const announced = await Promise.all(cfg.peering.announce.map(resolveConnection));
     const rpcAnnounced = await Promise.all(cfg.client_rpc.announce.map(resolveConnection));
+    // bitmarkd looks its seeds up once, at start-up, and does not start when the lookup fails.
+    const seedDomain = nodesDomain(cfg.nodes, cfg.chain);
+    const seeds = seedDomain === null ? [] : await lookupTxtPeers(seedDomain);
 
     const opened: { close(): unknown }[] = [];
     try {
@@ -190,6 +194,9 @@ export class Node {
       const listener = PeerListener.open({ listen: listen.map(canonical), keys, context });
       opened.push(listener);
 
+      // Seeds first, as in bitmarkd, so that the first target selection (setSelf) already sees them.
+      for (const s of seeds) announce.addPeer(s.publicKey, s.listeners, 0n);
+      if (seedDomain !== null) log.info("DNS seeds", { domain: seedDomain, peers: seeds.length });
       // Own records: what peers learn through `R` and `peer` pushes.
       announce.setSelf(keys.publicKey, ownListeners);
       if (cfg.client_rpc.fingerprint && rpcAnnounced.length > 0) {

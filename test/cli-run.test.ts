@@ -84,3 +84,13 @@ test("dynamic_connections false without any connect entry is refused at start, a
   expect(run.stderr.toString().trim()).toBe("bunmark run: no connections available");
   expect(existsSync(join(cwd, "data", "node.json"))).toBe(false);
 }, 20_000);
+
+test("a `nodes` domain whose TXT lookup fails stops the start-up, as bitmarkd does", () => {
+  const cwd = tempDir();
+  const config = join(cwd, "bunmark.json");
+  writeFileSync(config, JSON.stringify({ nodes: "seeds.invalid" })); // RFC 6761: never resolves
+  const run = Bun.spawnSync([process.execPath, CLI, "run", "--config", config], { cwd, timeout: 15_000 });
+  expect(run.exitCode).toBe(1);
+  expect(run.stderr.toString().trim()).toMatch(/^bunmark run: .*seeds\.invalid/);
+  expect(existsSync(join(cwd, "data", "node.json"))).toBe(false);
+}, 20_000);

@@ -26,6 +26,11 @@ describe("embedded default", () => {
     expect(cfg.log_level).toBe("info");
     expect(cfg.timing).toEqual({});
   });
+  test("no DNS seed lookup unless `nodes` asks for one", () => {
+    expect(cfg.nodes).toBe("none");
+    expect(buildConfig({ nodes: "chain" }, noFlags, "/").nodes).toBe("chain");
+    expect(buildConfig({ nodes: "seeds.example.org" }, noFlags, "/").nodes).toBe("seeds.example.org");
+  });
 });
 
 describe("file and flags", () => {
@@ -88,6 +93,8 @@ describe("errors are ConfigError with one line", () => {
     ["connect key too short", { peering: { connect: [{ public_key: "abcd", address: "1.2.3.4:5" }] } }, {}, "peering.connect[0].public_key must be 64 hex digits"],
     ["connect without address", { peering: { connect: [{ public_key: KEY }] } }, {}, "peering.connect[0].address must be host:port"],
     ["dynamic_connections not boolean", { peering: { dynamic_connections: "yes" } }, {}, "peering.dynamic_connections must be true or false"],
+    ["blank nodes", { nodes: "" }, {}, "nodes cannot be blank choose from: none, chain or sub.domain.tld"],
+    ["nodes not a string", { nodes: ["a.example"] }, {}, "nodes cannot be blank choose from: none, chain or sub.domain.tld"],
     ["bad log level", {}, { logLevel: "loud" }, 'invalid log level: "loud"'],
     ["timing not positive", { timing: { connector_cycle: 0 } }, {}, "timing.connector_cycle must be a positive number of milliseconds"],
     ["bad fingerprint", { client_rpc: { fingerprint: "xyz" } }, {}, "client_rpc.fingerprint must be 64 hex digits"],
