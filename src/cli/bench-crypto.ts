@@ -10,6 +10,7 @@ import { availableParallelism, cpus } from "node:os";
 import { toHex } from "../chain/hex.ts";
 import { backendByName } from "../crypto/index.ts";
 import { has, intFlag, parseArgs } from "./args.ts";
+import { median } from "./bench-shared.ts";
 
 const MEMORY_KIB = 131072;
 const PASSES = 4;
@@ -150,12 +151,6 @@ async function implementations(skipped: Skipped[]): Promise<Impl[]> {
   } else skipped.push({ key: "native", note: "native addon not built (make native)" });
   impls.push({ key: "ts", label: "bunmark TypeScript blockDigest", run: async () => [js.blockDigest(input)] });
   return [...impls, ...(await anchors(input, skipped))];
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 interface Goal {

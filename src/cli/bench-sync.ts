@@ -24,6 +24,7 @@ import { VERSION } from "../version.ts";
 import { curveKeyPair } from "../wire/curve.ts";
 import { shutdown } from "../wire/context.ts";
 import { flag, has, intFlag, parseArgs } from "./args.ts";
+import { cliCommand } from "./bench-shared.ts";
 
 const SEED = "bench-sync";
 const GOAL = 1.8;
@@ -39,11 +40,6 @@ interface RunResult {
 }
 
 const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
-
-/** This executable: `bun src/cli.ts` while developing, the binary itself once compiled. */
-function selfCommand(): string[] {
-  return Bun.main.includes("$bunfs") ? [process.execPath] : [process.execPath, Bun.main];
-}
 
 /** Reads the first line of a child's stdout. */
 async function firstLine(stream: ReadableStream<Uint8Array>): Promise<string> {
@@ -150,14 +146,14 @@ async function client(mode: SyncMode, address: string, keyHex: string, blocks: n
 async function orchestrate(blocks: number, cache: string, json: boolean): Promise<number> {
   const say = (s: string) => json || process.stderr.write(s);
   await ensureChain(cache, blocks, say);
-  const server = Bun.spawn([...selfCommand(), "bench", "sync", "--serve", cache], { stdin: "pipe", stdout: "pipe", stderr: "inherit" });
+  const server = Bun.spawn([...cliCommand(), "bench", "sync", "--serve", cache], { stdin: "pipe", stdout: "pipe", stderr: "inherit" });
   const results: RunResult[] = [];
   try {
     const [ready, address, key] = (await firstLine(server.stdout)).split(" ");
     if (ready !== "ready" || !address || !key) throw new Error("serving node did not start");
     for (const mode of MODES) {
       say(`syncing ${blocks} blocks, ${mode}…\n`);
-      const c = Bun.spawn([...selfCommand(), "bench", "sync", "--client", mode, "--peer", address, "--key", key, "--blocks", String(blocks)], {
+      const c = Bun.spawn([...cliCommand(), "bench", "sync", "--client", mode, "--peer", address, "--key", key, "--blocks", String(blocks)], {
         stdout: "pipe",
         stderr: "inherit",
       });

@@ -19,6 +19,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { RUNNING_FILE, type RunningNode } from "../node.ts";
 import { z85Encode } from "../wire/z85.ts";
+import { cliCommand } from "./bench-shared.ts";
 import type { LoadConfig, LoadFigures } from "./bench-wire-measure.mjs";
 
 export type { LoadFigures };
@@ -50,11 +51,6 @@ const LOAD_SCRIPT = "bench-wire-load.mjs";
 const BASELINE_SCRIPT = "bench-wire-baseline.mjs";
 /** Linux reports process CPU time in clock ticks of 1/100 s (USER_HZ). */
 const TICK_MS = 10;
-
-/** bunmark's command line: this executable once compiled, else src/cli.ts under this Bun (whatever the main module). */
-export function cliCommand(): string[] {
-  return Bun.isStandaloneExecutable ? [process.execPath] : [process.execPath, join(import.meta.dir, "..", "cli.ts")];
-}
 
 /** node + npm zeromq when they work from the scripts' directory, else bunmark's own generator and why. */
 export function loadGenerator(): LoadGenerator {

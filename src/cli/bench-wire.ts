@@ -26,9 +26,9 @@ import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:f
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { flag, has, intFlag, parseArgs } from "./args.ts";
+import { cliCommand, median } from "./bench-shared.ts";
 import {
   catchesSignal,
-  cliCommand,
   cpuMs,
   describeGenerator,
   generate,
@@ -68,11 +68,6 @@ interface Goal {
   status: "pass" | "fail" | "skipped";
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 const hex = (s: string) => Buffer.from(s).toString("hex");
 const num = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
