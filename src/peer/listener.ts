@@ -5,10 +5,12 @@
  * crash 8.2 get a reply too (see `R` below). Nothing thrown by the context escapes; it is logged in one line.
  */
 import type { ChainName } from "../chain/chains.ts";
+import { blockNumberKey } from "../chain/header.ts";
 import { isFault } from "../fault.ts";
 import { logger } from "../log.ts";
 import type { PeerEntry } from "./announce-ring.ts";
 import { be64Seconds } from "./announce-timing.ts";
+import { readBe64 } from "./be64.ts";
 import { goQuote } from "./go-quote.ts";
 
 const log = logger("listener");
@@ -53,13 +55,9 @@ function equalsText(frame: Uint8Array, text: string): boolean {
   return Buffer.from(frame).equals(encoder.encode(text));
 }
 
-function be64(frame: Uint8Array): bigint {
-  return new DataView(frame.buffer, frame.byteOffset, 8).getBigUint64(0);
-}
-
 /** An 8-byte block number usable as a JavaScript number, or null. */
 function blockNumber(frame: Uint8Array): number | null {
-  const n = be64(frame);
+  const n = readBe64(frame);
   return n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : null;
 }
 
@@ -96,11 +94,8 @@ async function dispatch(ctx: ListenerContext, command: string, commandFrame: Uin
       const info = { version: ctx.version, chain: ctx.chain, normal: ctx.isNormal(), height: ctx.height() };
       return [commandFrame, encoder.encode(JSON.stringify(info))];
     }
-    case "N": {
-      const out = new Uint8Array(8);
-      new DataView(out.buffer).setBigUint64(0, BigInt(ctx.height()));
-      return [commandFrame, out];
-    }
+    case "N":
+      return [commandFrame, blockNumberKey(ctx.height())];
     case "B": {
       if (p.length !== 1) return errorReply("missing parameters");
       if (p[0]!.length !== 8) return errorReply("block not found");
@@ -144,7 +139,7 @@ function register(ctx: ListenerContext, commandFrame: Uint8Array, p: Frames): Ui
     return errorReply("missing parameters");
   }
   // The result is deliberately ignored: 8.2 never relays a registration.
-  ctx.announce.addPeer(p[1]!, p[2]!, be64(p[3]!));
+  ctx.announce.addPeer(p[1]!, p[2]!, readBe64(p[3]!));
   const peer = ctx.announce.randomPeer(p[1]!);
   if (peer === null) return errorReply("invalid public key");
   return [commandFrame, encoder.encode(ctx.chain), peer.publicKey, peer.listeners, be64Seconds(peer.timestamp)];

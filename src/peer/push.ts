@@ -14,6 +14,7 @@
  * timestamp frame is shorter than 8 bytes (which crash 8.2) are ignored, as later bitmarkd versions do.
  */
 import { logger } from "../log.ts";
+import { readBe64 } from "./be64.ts";
 
 const log = logger("push");
 
@@ -65,10 +66,6 @@ class SerialQueue {
   idle(): Promise<void> {
     return this.#tail;
   }
-}
-
-function be64(frame: Uint8Array): bigint {
-  return new DataView(frame.buffer, frame.byteOffset, 8).getBigUint64(0);
 }
 
 function hexPrefix(b: Uint8Array | undefined): string {
@@ -132,7 +129,7 @@ export class PushDispatcher {
       log.warn(`${command} with a short timestamp: ignored`, { bytes: p[2]!.length });
       return;
     }
-    const ts = be64(p[2]!);
+    const ts = readBe64(p[2]!);
     const isNew = command === "peer" ? this.ctx.announce.addPeer(p[0]!, p[1]!, ts) : this.ctx.announce.addRpc(p[0]!, p[1]!, ts);
     log.info(`received ${command}`, { key: hexPrefix(p[0]), listeners: hexPrefix(p[1]), timestamp: ts, new: isNew });
     if (isNew) this.ctx.broadcast.send(command, p.slice(0, 3));

@@ -15,10 +15,11 @@
  */
 import { Fault } from "../fault.ts";
 import { logger } from "../log.ts";
-import { toHex } from "../chain/hex.ts";
+import { bytesEqual, toHex } from "../chain/hex.ts";
 import { blockNumberKey } from "../chain/header.ts";
 import type { ChainName } from "../chain/chains.ts";
 import { be64Seconds } from "./announce-timing.ts";
+import { readBe64 } from "./be64.ts";
 import type { BroadcastItem } from "./broadcast.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import type { ConnectorConfig } from "./connector-constants.ts";
@@ -84,14 +85,6 @@ interface Job {
   readonly cancel: (e: Error) => void;
 }
 
-function be64(frame: Uint8Array): bigint {
-  return new DataView(frame.buffer, frame.byteOffset, 8).getBigUint64(0);
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
-}
-
 function text(frame: Uint8Array | undefined): string {
   return frame === undefined ? "" : decoder.decode(frame);
 }
@@ -148,7 +141,7 @@ export class Upstream {
   }
 
   isConnectedTo(key: Uint8Array): boolean {
-    return this.#key !== undefined && sameBytes(this.#key, key);
+    return this.#key !== undefined && bytesEqual(this.#key, key);
   }
 
   /**
@@ -157,7 +150,7 @@ export class Upstream {
    */
   connect(address: string, key: Uint8Array): void {
     if (this.#closed) throw new Error("upstream: closed");
-    if (sameBytes(key, this.#o.self().publicKey)) throw new Fault("connecting to self forbidden");
+    if (bytesEqual(key, this.#o.self().publicKey)) throw new Fault("connecting to self forbidden");
     this.#o.transport.connect(address, key);
     this.#generation++;
     this.#cancelQueued();
@@ -305,9 +298,9 @@ export class Upstream {
     if (command !== "R") throw new PeerReplyError(`rpc unexpected response: ${JSON.stringify(command)}`);
     if (reply.length < 5) throw new PeerReplyError(`register response incorrect: ${reply.map(toHex).join(" ")}`);
     // 8.2 panics on the next two; a wrong peer is an error like any other here.
-    if (!sameBytes(reply[1]!, this.#chain)) throw new Fault("incorrect chain");
+    if (!bytesEqual(reply[1]!, this.#chain)) throw new Fault("incorrect chain");
     if (reply[4]!.length < 8) throw new PeerReplyError(`register response incorrect: timestamp of ${reply[4]!.length} bytes`);
-    const timestamp = be64(reply[4]!);
+    const timestamp = readBe64(reply[4]!);
     log.info("registered", { slot: this.label, peer: this.#key, learned: reply[2]!, timestamp });
     this.#o.onPeer?.(reply[2]!, reply[3]!, timestamp);
   }
@@ -354,7 +347,7 @@ function parseHeight(reply: Uint8Array[]): number {
   if (c === "E") throw new PeerReplyError(`rpc error response: ${JSON.stringify(text(reply[1]))}`);
   if (c !== "N") throw new PeerReplyError(`rpc unexpected response: ${JSON.stringify(c)}`);
   if (reply[1]!.length !== 8) throw new PeerReplyError(`highestBlock: rpc invalid response: ${toHex(reply[1]!)}`);
-  const h = be64(reply[1]!);
+  const h = readBe64(reply[1]!);
   if (h > BigInt(Number.MAX_SAFE_INTEGER)) throw new PeerReplyError(`highestBlock: rpc invalid response: ${h}`);
   return Number(h);
 }
