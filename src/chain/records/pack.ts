@@ -25,6 +25,9 @@ function lengthPrefixed(bytes: Uint8Array): Uint8Array {
 
 const accountField = (a: Account) => lengthPrefixed(accountToBytes(a));
 
+/** `signed ‖ lp(signature)`: a record's bytes up to and including one of its signatures. */
+const withSignature = (signed: Uint8Array, signature: Uint8Array) => concatBytes(signed, lengthPrefixed(signature));
+
 function escrowField(escrow: Escrow | null): Uint8Array {
   if (escrow === null) return Uint8Array.of(0);
   return concatBytes(Uint8Array.of(1), encodeVarint(escrow.currency), lengthPrefixed(escrow.address), encodeVarint(escrow.amount));
@@ -66,13 +69,13 @@ export function isCountersigned(rec: TxRecord): rec is CountersignedRecord {
 
 /** What the countersignature covers, without checks: the signed part ‖ lp(signature). */
 export function encodeCountersignedPart(rec: TxRecord): Uint8Array {
-  return concatBytes(encodeSignedPart(rec), lengthPrefixed(rec.signature));
+  return withSignature(encodeSignedPart(rec), rec.signature);
 }
 
 /** The complete canonical packed record (signatures included), without any checks. */
 export function encodeRecord(rec: TxRecord): Uint8Array {
   const signed = encodeCountersignedPart(rec);
-  return isCountersigned(rec) ? concatBytes(signed, lengthPrefixed(rec.countersignature)) : signed;
+  return isCountersigned(rec) ? withSignature(signed, rec.countersignature) : signed;
 }
 
 /** The signer, and (except unratified transfers) the owner, must be present and non-zero. */
@@ -167,9 +170,10 @@ export function countersignedPart(rec: CountersignedRecord, signer: Account | un
  */
 export function packRecord(rec: TxRecord, signer: Account | undefined): Uint8Array {
   checkRecord(rec, signer);
-  checkSignature(signer, encodeSignedPart(rec), rec.signature);
-  const signed = encodeCountersignedPart(rec);
+  const unsigned = encodeSignedPart(rec);
+  checkSignature(signer, unsigned, rec.signature);
+  const signed = withSignature(unsigned, rec.signature);
   if (!isCountersigned(rec)) return signed;
   checkSignature(rec.owner, signed, rec.countersignature);
-  return concatBytes(signed, lengthPrefixed(rec.countersignature));
+  return withSignature(signed, rec.countersignature);
 }
