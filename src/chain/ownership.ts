@@ -7,7 +7,8 @@
  *                                        ‖ issue txid / F (32) ‖ BE64(issue block) ‖ asset id (64) | BE64(owned block)
  *   OwnerDigest D[owner ‖ txid]         = BE64(index) of the K entry currently held under that txid
  */
-import { blockNumberKey } from "./header.ts";
+import { blockNumberKey, readBlockNumberKey } from "./header.ts";
+import { concatBytes } from "./hex.ts";
 
 /** Synchronous key-value access to one table (inside a write transaction when writing). */
 export interface KV {
@@ -42,8 +43,7 @@ export class NotCurrentlyOwned extends Error {
   override readonly name = "NotCurrentlyOwned";
 }
 
-const concat = (...parts: Uint8Array[]) => Uint8Array.from(Buffer.concat(parts));
-const readU64 = (b: Uint8Array, at: number) => Number(new DataView(b.buffer, b.byteOffset + at, 8).getBigUint64(0));
+const readU64 = (b: Uint8Array, at: number) => readBlockNumberKey(b.subarray(at));
 
 function decodeOwnership(v: Uint8Array): OwnershipEntry {
   const item = v[0] === OWNED_BLOCK ? OWNED_BLOCK : OWNED_ASSET;
@@ -61,21 +61,21 @@ function decodeOwnership(v: Uint8Array): OwnershipEntry {
 
 function create(t: OwnershipTables, txId: Uint8Array, data: Uint8Array, owner: Uint8Array): void {
   const count = t.ownerCount.get(owner) ?? new Uint8Array(8);
-  t.ownerCount.put(owner, blockNumberKey(BigInt(readU64(count, 0)) + 1n));
-  t.ownership.put(concat(owner, count), data);
-  t.ownerDigest.put(concat(owner, txId), count);
+  t.ownerCount.put(owner, blockNumberKey(readU64(count, 0) + 1));
+  t.ownership.put(concatBytes(owner, count), data);
+  t.ownerDigest.put(concatBytes(owner, txId), count);
 }
 
 /** New bitmark: owned by `owner` under its issue txid. */
 export function createAssetOwnership(t: OwnershipTables, issueTxId: Uint8Array, issueBlock: number, assetId: Uint8Array, owner: Uint8Array): void {
   const bn = blockNumberKey(issueBlock);
-  create(t, issueTxId, concat(Uint8Array.of(OWNED_ASSET), issueTxId, new Uint8Array(8), issueTxId, bn, assetId), owner);
+  create(t, issueTxId, concatBytes(Uint8Array.of(OWNED_ASSET), issueTxId, new Uint8Array(8), issueTxId, bn, assetId), owner);
 }
 
 /** New block ownership: owned by `owner` under the foundation txid F. */
 export function createBlockOwnership(t: OwnershipTables, foundationTxId: Uint8Array, blockNumber: number, owner: Uint8Array): void {
   const bn = blockNumberKey(blockNumber);
-  create(t, foundationTxId, concat(Uint8Array.of(OWNED_BLOCK), foundationTxId, new Uint8Array(8), foundationTxId, bn, bn), owner);
+  create(t, foundationTxId, concatBytes(Uint8Array.of(OWNED_BLOCK), foundationTxId, new Uint8Array(8), foundationTxId, bn, bn), owner);
 }
 
 /**
@@ -91,10 +91,10 @@ export function transferOwnership(
   currentOwner: Uint8Array,
   newOwner: Uint8Array | null,
 ): void {
-  const dKey = concat(currentOwner, previousTxId);
+  const dKey = concatBytes(currentOwner, previousTxId);
   const index = t.ownerDigest.get(dKey);
   if (!index) throw new NotCurrentlyOwned("ownership: no entry for owner and txid");
-  const kKey = concat(currentOwner, index);
+  const kKey = concatBytes(currentOwner, index);
   const data = t.ownership.get(kKey);
   if (!data) throw new Error("ownership: Ownership table corrupt (OwnerDigest entry without its Ownership entry)");
   t.ownership.remove(kKey);
@@ -108,12 +108,12 @@ export function transferOwnership(
 
 /** Whether `owner` currently holds the item last moved by `txId` (8.2 CurrentlyOwns). */
 export function currentlyOwns(t: Pick<OwnershipTables, "ownerDigest">, owner: Uint8Array, txId: Uint8Array): boolean {
-  return t.ownerDigest.get(concat(owner, txId)) !== undefined;
+  return t.ownerDigest.get(concatBytes(owner, txId)) !== undefined;
 }
 
 /** The entry `owner` holds under `txId`, if any. */
 export function ownershipEntry(t: Pick<OwnershipTables, "ownerDigest" | "ownership">, owner: Uint8Array, txId: Uint8Array): OwnershipEntry | undefined {
-  const index = t.ownerDigest.get(concat(owner, txId));
-  const data = index && t.ownership.get(concat(owner, index));
+  const index = t.ownerDigest.get(concatBytes(owner, txId));
+  const data = index && t.ownership.get(concatBytes(owner, index));
   return data ? decodeOwnership(data) : undefined;
 }
