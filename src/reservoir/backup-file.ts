@@ -4,9 +4,8 @@
  * concatenated issues of one pay id), `T` (one transfer), `P` (pay id ‖ client nonce). bunmark itself keeps
  * its pools in LMDB; this file is only an exchange format.
  */
-import { toHex } from "../chain/hex.ts";
-import { unpackRecord } from "../chain/records/unpack.ts";
-import type { TxRecord } from "../chain/records/types.ts";
+import { concatBytes, toHex } from "../chain/hex.ts";
+import { unpackRecord, unpackRecords } from "../chain/records/unpack.ts";
 import { isFault } from "../fault.ts";
 import { logger } from "../log.ts";
 import { PAY_ID_LENGTH } from "./pay-id.ts";
@@ -69,8 +68,8 @@ export function backupEntries(r: Reservoir): BackupEntry[] {
   const entries: BackupEntry[] = [...assets.values()].map((data) => ({ tag: "A" as const, data }));
   for (const verified of [false, true]) {
     for (const item of items.filter((i) => i.verified === verified)) {
-      entries.push({ tag: item.kind === "transfer" ? "T" : "I", data: new Uint8Array(Buffer.concat(item.records)) });
-      if (item.kind === "issues" && item.nonce !== null) entries.push({ tag: "P", data: new Uint8Array(Buffer.concat([item.payId, item.nonce])) });
+      entries.push({ tag: item.kind === "transfer" ? "T" : "I", data: concatBytes(...item.records) });
+      if (item.kind === "issues" && item.nonce !== null) entries.push({ tag: "P", data: concatBytes(item.payId, item.nonce) });
     }
   }
   return entries;
@@ -87,13 +86,7 @@ export function restoreBackup(r: Reservoir, entries: readonly BackupEntry[]): { 
         if (record.tag !== 2) throw new Error("not an asset");
         r.assets.cache(record);
       } else if (tag === "I") {
-        const issues: TxRecord[] = [];
-        for (let rest = data; rest.length > 0; ) {
-          const { record, consumed } = unpackRecord(rest, r.testnet);
-          issues.push(record);
-          rest = rest.subarray(consumed);
-        }
-        r.storeIssues(issues);
+        r.storeIssues([...unpackRecords(data, r.testnet)]);
       } else if (tag === "T") {
         r.storeTransfer(unpackRecord(data, r.testnet).record);
       } else {

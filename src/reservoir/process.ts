@@ -5,7 +5,7 @@
  * new, so duplicates die at the first node that already has them (protocol.md §8.3).
  */
 import type { TxRecord } from "../chain/records/types.ts";
-import { unpackRecord } from "../chain/records/unpack.ts";
+import { unpackRecord, unpackRecords } from "../chain/records/unpack.ts";
 import { fail, isFault } from "../fault.ts";
 import { logger } from "../log.ts";
 import type { ModeState } from "../peer/mode.ts";
@@ -32,21 +32,11 @@ function admit(p0: Bytes, mode: ModeState): void {
   if (!mode.isNormal()) fail("not available during synchronise");
 }
 
-/** Decodes a concatenation of records; the first failure aborts. */
-function* records(p0: Bytes, testnet: boolean): Generator<TxRecord> {
-  let rest = p0;
-  while (rest.length > 0) {
-    const { record, consumed } = unpackRecord(rest, testnet);
-    rest = rest.subarray(consumed);
-    yield record;
-  }
-}
-
 /** The rules of each item; they throw a Fault when the item must not be relayed. */
 export function applyAssets(r: Reservoir, mode: ModeState, p0: Bytes): void {
   admit(p0, mode);
   let anyNew = false;
-  for (const record of records(p0, r.testnet)) {
+  for (const record of unpackRecords(p0, r.testnet)) {
     if (record.tag !== 2) fail("transaction is not an asset");
     if (r.assets.cache(record).packed !== null) anyNew = true;
   }
@@ -56,7 +46,7 @@ export function applyAssets(r: Reservoir, mode: ModeState, p0: Bytes): void {
 export function applyIssues(r: Reservoir, mode: ModeState, p0: Bytes): void {
   admit(p0, mode);
   const issues: TxRecord[] = [];
-  for (const record of records(p0, r.testnet)) {
+  for (const record of unpackRecords(p0, r.testnet)) {
     if (record.tag !== 3) fail("transaction is not an issue");
     issues.push(record);
   }

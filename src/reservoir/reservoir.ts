@@ -10,7 +10,7 @@
 import { type Account, accountToBytes } from "../chain/account.ts";
 import { type ChainName, isTestnet } from "../chain/chains.ts";
 import { type Difficulty, scaledDifficulty, targetBytes } from "../chain/difficulty.ts";
-import { toHex } from "../chain/hex.ts";
+import { concatBytes, toHex } from "../chain/hex.ts";
 import { packRecord } from "../chain/records/pack.ts";
 import type { BitmarkIssue, Escrow, TransferRecord, TxRecord } from "../chain/records/types.ts";
 import { unpackRecord } from "../chain/records/unpack.ts";
@@ -70,8 +70,6 @@ interface TxRef {
   item: PoolItem;
   index: number;
 }
-
-const concat = (parts: readonly Bytes[]): Bytes => new Uint8Array(Buffer.concat(parts));
 
 /**
  * The owner a transfer must be signed by, and the escrow payment it inherits: issues and transfers are
@@ -153,7 +151,7 @@ export class Reservoir {
 
     const payId = payIdOf(this.#d.hash, packed);
     const difficulty = scaledDifficulty(count, this.#d.chain);
-    const info: IssueInfo = { payId, payNonce: this.#d.view.payNonce(), difficulty, txIds, packed: concat(packed), payments: null };
+    const info: IssueInfo = { payId, payNonce: this.#d.view.payNonce(), difficulty, txIds, packed: concatBytes(...packed), payments: null };
 
     const existing = this.#items.get(toHex(payId));
     if (existing !== undefined && !existing.verified) {
@@ -409,9 +407,9 @@ export class Reservoir {
       }
       if (item.confirmed.size > 0) continue;
       const assets = item.assetIds.map((id) => this.assets.get(id)).filter((p): p is Bytes => p !== undefined);
-      if (assets.length > 0) out.push({ command: "assets", params: [concat(assets)] });
-      out.push({ command: "issues", params: [concat(item.records)] });
-      if (item.verified && item.nonce !== null) out.push({ command: "proof", params: [concat([item.payId, item.nonce])] });
+      if (assets.length > 0) out.push({ command: "assets", params: [concatBytes(...assets)] });
+      out.push({ command: "issues", params: [concatBytes(...item.records)] });
+      if (item.verified && item.nonce !== null) out.push({ command: "proof", params: [concatBytes(item.payId, item.nonce)] });
     }
     return out;
   }

@@ -98,6 +98,15 @@ export function unpackRecord(buf: Uint8Array, testnet: boolean): Unpacked {
   return { record, consumed: r.n };
 }
 
+/** Decodes every record of a concatenation (a pushed `assets` or `issues` item, a backup entry); the first failure aborts. */
+export function* unpackRecords(buf: Uint8Array, testnet: boolean): Generator<TxRecord> {
+  for (let rest = buf; rest.length > 0; ) {
+    const { record, consumed } = unpackRecord(rest, testnet);
+    rest = rest.subarray(consumed);
+    yield record;
+  }
+}
+
 function readFields(r: Reader, tag: number): TxRecord {
   switch (tag) {
     case 1: {
