@@ -168,9 +168,8 @@ export class Node {
         statics: cfg.peering.connect.map((c) => ({ publicKey: new Uint8Array(Buffer.from(c.public_key, "hex")), address: canonical(parseConnection(c.address)) })),
       });
       opened.push({ close: () => connector.stop() });
-      // A pushed block is stored only outside resynchronisation; the dispatcher relays it once stored.
+      // The dispatcher hands blocks over only in Normal mode and relays them once stored.
       push.register("block", async (packed) => {
-        if (!connector.acceptsBroadcastBlocks()) return false;
         // 8.2 digests a pushed block before finding it does not extend the tip; push errors never travel back,
         // so such blocks (stale, duplicate, forked, hostile) are dropped before the 128 MiB Argon2 run.
         if (!extendsTip(packed, store.tip())) {

@@ -2,7 +2,6 @@
 import { describe, expect, test } from "bun:test";
 import { connectorConfig, connectorConfigFromTiming, type ConnectorConfig } from "../src/peer/connector-constants.ts";
 import {
-  acceptsBroadcastBlocks,
   type Action,
   type ConnectorState,
   initialState,
@@ -406,21 +405,20 @@ describe("Sampling and modes", () => {
     expect(w.ios).toEqual([]);
   });
 
-  test("broadcast blocks: refused while resynchronising, accepted in Normal (also during later resyncs)", () => {
-    expect(acceptsBroadcastBlocks(initialState())).toBe(false);
+  test("mode: Resynchronise until the first sync completes, then Normal (also during later resyncs)", () => {
+    expect(initialState().mode).toBe("Resynchronise");
     const w = world({ peers: three(500), local: 1 });
     const r = cycle(afterConnecting(w), w);
     expect(r.state.name).toBe("FetchBlocks");
-    expect(acceptsBroadcastBlocks(r.state)).toBe(false);
+    expect(r.state.mode).toBe("Resynchronise");
     const r2 = cycle(r.state, w);
     const r3 = cycle(r2.state, w);
     expect(r3.state.name).toBe("Sampling");
-    expect(acceptsBroadcastBlocks(r3.state)).toBe(true);
+    expect(r3.state.mode).toBe("Normal");
     w.peers = three(900);
     const r4 = cycle(r3.state, w);
     expect(r4.state.name).toBe("FetchBlocks");
     expect(r4.state.mode).toBe("Normal");
-    expect(acceptsBroadcastBlocks(r4.state)).toBe(true);
     expect(r4.actions.some((a) => a.type === "setMode")).toBe(false);
   });
 });

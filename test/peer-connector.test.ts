@@ -78,7 +78,7 @@ describe("synchronisation", () => {
     expect(s.store.sameAs(A)).toBe(true);
     expect(s.connector.state.name).toBe("Sampling");
     expect(s.mode.get()).toBe("Normal");
-    expect(s.connector.acceptsBroadcastBlocks()).toBe(true);
+    expect(s.connector.state.mode).toBe("Normal");
     // spread: every peer served blocks, no block stored twice
     for (const p of s.peers) expect(p.count("B")).toBeGreaterThan(0);
     expect(s.store.stores).toBe(39);

@@ -113,11 +113,6 @@ export function initialState(): ConnectorState {
   return { name: "Connecting", mode: "Resynchronise", samples: 0, cooldown: {} };
 }
 
-/** Blocks pushed by peers are processed only in Normal mode (8.2 keeps Normal during later resyncs). */
-export function acceptsBroadcastBlocks(state: ConnectorState): boolean {
-  return state.mode === "Normal";
-}
-
 export function isIoAction(a: Action): a is IoAction {
   return a.type === "probe" || a.type === "delete" || a.type === "fetch";
 }

@@ -20,7 +20,6 @@ import { type Clock, systemClock } from "./clock.ts";
 import { CONNECTOR_DEFAULTS, type ConnectorConfig } from "./connector-constants.ts";
 import { type Source, SpreadFetch, type Taken } from "./connector-fetch.ts";
 import {
-  acceptsBroadcastBlocks,
   type ConnectorState,
   type IoAction,
   initialState,
@@ -219,11 +218,6 @@ export class Connector {
     this.#connectedAt.set(slot, now);
     log.info("connecting to target", { label: target.label, slot: slot.label, peer: key, address: canonical(c) });
     this.#touch(slot);
-  }
-
-  /** Whether pushed `block`s are processed now (Normal mode, as in 8.2). */
-  acceptsBroadcastBlocks(): boolean {
-    return acceptsBroadcastBlocks(this.#state);
   }
 
   get state(): ConnectorState {
