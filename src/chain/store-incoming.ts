@@ -51,6 +51,8 @@ interface Checked extends BlockRecord {
   linkOwner?: Account;
   /** BE64 number of the block whose ownership a BlockOwnerTransfer moves */
   transferredBlockKey?: Uint8Array;
+  /** asset id of an AssetData */
+  assetId?: Uint8Array;
 }
 
 const LINK_ERROR = "link to invalid or unconfirmed transaction";
@@ -75,10 +77,12 @@ function checkRecord(store: Store, version: number, r: BlockRecord): Checked {
     case 6:
       packRecord(tx, tx.owner);
       return r;
-    case 2:
+    case 2: {
       packRecord(tx, tx.registrant);
-      if (checkDuplicates && store.tables.assets.has(assetIdOf(tx.fingerprint))) fail("transaction already exists");
-      return r;
+      const assetId = assetIdOf(tx.fingerprint);
+      if (checkDuplicates && store.tables.assets.has(assetId)) fail("transaction already exists");
+      return { ...r, assetId };
+    }
     case 3:
       packRecord(tx, tx.owner);
       if (checkDuplicates && store.tables.transactions.has(r.txId)) fail("transaction already exists");
@@ -157,11 +161,9 @@ function writeBlock(store: Store, number: number, digest: Uint8Array, packedBloc
       case 1:
       case 6:
         fail("transaction count out of range"); // quirk #7
-      case 2: {
-        const assetId = assetIdOf(tx.fingerprint);
-        if (!t.assets.has(assetId)) t.assets.put(assetId, concatBytes(bn, r.packed));
+      case 2:
+        if (!t.assets.has(r.assetId!)) t.assets.put(r.assetId!, concatBytes(bn, r.packed));
         break;
-      }
       case 3:
         if (!t.transactions.has(r.txId)) {
           t.transactions.put(r.txId, concatBytes(bn, r.packed));
