@@ -249,6 +249,34 @@ describe("persistence", () => {
     await env.close();
   });
 
+  test.each([
+    ["reservoir-assets", "not json"],
+    ["reservoir-assets", '{"v":2,"packed":"00","state":"pending","deadline":0}'],
+    ["reservoir-items", '{"v":2}'],
+    ["reservoir-items", '{"v":1,"records":7}'],
+    ["reservoir-orphans", '{"v":1}'],
+    ["reservoir-orphans", "[]"],
+  ])("an unreadable entry of %s (%s) is dropped on start; the others are kept", async (table, value) => {
+    dir = mkdtempSync(join(tmpdir(), "reservoir-"));
+    const w = world();
+    let env = openEnv();
+    let r = reservoir(w.chain, fakeClock(), persist(env));
+    r.assets.cache(w.a);
+    r.storeIssues([issue(w.id, 1n)]);
+    r.setTransferVerified(new Uint8Array(48).fill(5), { currency: 2, txId: "ltc-tx", amounts: new Map([["addr", 12n]]) });
+    const before = r.sizes();
+    const db = env.openDB<Buffer, Buffer>({ name: table, encoding: "binary", keyEncoding: "binary" });
+    const bad = Buffer.alloc(48, 0xee);
+    await db.put(bad, Buffer.from(value));
+    await env.close();
+
+    env = openEnv();
+    r = reservoir(w.chain, fakeClock(), persist(env));
+    expect(r.sizes()).toEqual(before);
+    expect(env.openDB<Buffer, Buffer>({ name: table, encoding: "binary", keyEncoding: "binary" }).get(bad)).toBeUndefined();
+    await env.close();
+  });
+
   test("items confirmed while the node was down are dropped on start", async () => {
     dir = mkdtempSync(join(tmpdir(), "reservoir-"));
     const w = world();

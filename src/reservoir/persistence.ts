@@ -102,6 +102,13 @@ const paymentFromJson = (p: PaymentJson): Payment => ({ currency: currencyFromCo
 
 const FORMAT = 1;
 
+/** A stored JSON value written in this format; anything else throws (the entry is then dropped on load). */
+function parseStored(value: Buffer) {
+  const o = JSON.parse(value.toString());
+  if (o?.v !== FORMAT) throw new Error(`reservoir: unknown format ${o?.v}`);
+  return o;
+}
+
 function encodeItem(item: PoolItem): Buffer {
   return json({
     v: FORMAT,
@@ -123,8 +130,7 @@ function encodeItem(item: PoolItem): Buffer {
  * a stored item cannot disagree with its own content.
  */
 export function decodeItem(value: Buffer, derive: (kind: PoolItem["kind"], records: Bytes[]) => Pick<PoolItem, "payId" | "txIds" | "assetIds">): PoolItem {
-  const o = JSON.parse(value.toString());
-  if (o.v !== FORMAT) throw new Error(`reservoir: unknown item format ${o.v}`);
+  const o = parseStored(value);
   const records: Bytes[] = o.records.map(unhex);
   return {
     ...derive(o.kind, records),
@@ -146,7 +152,7 @@ function encodeAsset(a: StoredAsset): Buffer {
 }
 
 function decodeAsset(value: Buffer): StoredAsset {
-  const o = JSON.parse(value.toString());
+  const o = parseStored(value);
   return { packed: unhex(o.packed), state: o.state === "expiring" ? "expiring" : "pending", deadline: o.deadline };
 }
 
@@ -156,7 +162,7 @@ function encodeOrphan(o: StoredOrphan): Buffer {
 }
 
 function decodeOrphan(value: Buffer): StoredOrphan {
-  const o = JSON.parse(value.toString());
+  const o = parseStored(value);
   const amounts = new Map<string, bigint>(o.amounts.map(([a, n]: [string, string]) => [a, BigInt(n)]));
   return { detail: { currency: o.currency, txId: o.txId, amounts }, expiresAt: o.expiresAt };
 }
@@ -186,17 +192,20 @@ export function lmdbPersistence(open: OpenTable, derive: Parameters<typeof decod
     deleteOrphan: (payId) => void orphans.removeSync(key(payId)),
     load() {
       const out: LoadedState = { assets: [], items: [], orphans: [] };
-      for (const { key: k, value } of assets.getRange()) out.assets.push([new Uint8Array(k), decodeAsset(value)]);
-      for (const { key: k, value } of items.getRange()) {
-        try {
-          out.items.push(decodeItem(value, derive));
-        } catch (e) {
-          // An unreadable item must not stop the node; it is dropped.
-          log.error("dropping unreadable item", { payId: k, error: e });
-          items.removeSync(k);
+      // An unreadable entry must not stop the node; it is dropped.
+      const readAll = <T>(name: string, table: Database<Buffer, Buffer>, decode: (value: Buffer) => T, keep: (key: Bytes, entry: T) => void) => {
+        for (const { key: k, value } of table.getRange()) {
+          try {
+            keep(new Uint8Array(k), decode(value));
+          } catch (e) {
+            log.error("dropping unreadable entry", { table: name, key: toHex(k), error: e });
+            table.removeSync(k);
+          }
         }
-      }
-      for (const { key: k, value } of orphans.getRange()) out.orphans.push([new Uint8Array(k), decodeOrphan(value)]);
+      };
+      readAll(TABLE_NAMES.assets, assets, decodeAsset, (k, a) => out.assets.push([k, a]));
+      readAll(TABLE_NAMES.items, items, (v) => decodeItem(v, derive), (_, item) => out.items.push(item));
+      readAll(TABLE_NAMES.orphans, orphans, decodeOrphan, (k, o) => out.orphans.push([k, o]));
       return out;
     },
   };
