@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Announce } from "../src/peer/announce.ts";
 import { BroadcastQueue } from "../src/peer/broadcast.ts";
 import { ManualClock } from "../src/peer/clock.ts";
-import { BLOCK_QUEUE_CAPACITY, PushDispatcher, type QueuedCommand } from "../src/peer/push.ts";
+import { BLOCK_QUEUE_CAPACITY, PushDispatcher, type QueuedCommand, RESERVOIR_QUEUE_BYTES } from "../src/peer/push.ts";
 import { quietLogs } from "./harness/profile.ts";
 import { fromHex, toHex } from "./helpers/hex.ts";
 
@@ -185,6 +185,25 @@ describe("queued pushes", () => {
     await d.idle();
     expect(seen).toEqual(["b1"]);
     expect(sent).toEqual([{ command: "block", parameters: ["b1"] }]);
+  });
+
+  test("reservoir queue holds at most RESERVOIR_QUEUE_BYTES of waiting items: big pushes beyond that are dropped", async () => {
+    const { d } = setup();
+    let release = () => {};
+    const seen: number[] = [];
+    d.register("assets", (item) => {
+      seen.push(item.length);
+      return seen.length === 1 ? new Promise<boolean>((r) => (release = () => r(false))) : false;
+    });
+    d.register("transfer", (item) => (seen.push(-item.length), false));
+    const quarter = RESERVOIR_QUEUE_BYTES / 4;
+    d.push("assets", [new Uint8Array(1)]); // taken at once, holds the queue
+    await Bun.sleep(1);
+    for (let i = 0; i < 6; i++) d.push("assets", [new Uint8Array(quarter)]);
+    d.push("transfer", [new Uint8Array(1)]); // no room left either
+    release();
+    await d.idle();
+    expect(seen).toEqual([1, quarter, quarter, quarter, quarter]);
   });
 
   test("a throwing or rejecting processor means no relay and no throw", async () => {

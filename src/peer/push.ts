@@ -41,22 +41,31 @@ export interface PushContext {
 /** bitmarkd's Blockstore queue size; reservoir pushes are processed as fast as they come, so allow more. */
 export const BLOCK_QUEUE_CAPACITY = 50;
 const RESERVOIR_QUEUE_CAPACITY = 1000;
+/**
+ * 8.2 processes reservoir pushes before it replies, so a sender waits; here the listener acknowledges at once,
+ * so the bytes waiting are bounded too: a thousand 5 MB frames would otherwise be held in memory.
+ */
+export const RESERVOIR_QUEUE_BYTES = 64 * 1024 * 1024;
 
-/** Runs tasks one at a time in order; refuses new ones beyond `capacity` waiting tasks. */
+/** Runs tasks one at a time in order; refuses new ones beyond `capacity` waiting tasks or `maxBytes` waiting bytes. */
 class SerialQueue {
   #tail: Promise<void> = Promise.resolve();
   #waiting = 0;
+  #waitingBytes = 0;
 
   constructor(
     readonly name: string,
     readonly capacity: number,
+    readonly maxBytes = Number.POSITIVE_INFINITY,
   ) {}
 
-  enqueue(task: () => Promise<void>): boolean {
-    if (this.#waiting >= this.capacity) return false;
+  enqueue(task: () => Promise<void>, bytes: number): boolean {
+    if (this.#waiting >= this.capacity || this.#waitingBytes + bytes > this.maxBytes) return false;
     this.#waiting++;
+    this.#waitingBytes += bytes;
     this.#tail = this.#tail.then(async () => {
       this.#waiting--;
+      this.#waitingBytes -= bytes;
       await task();
     });
     return true;
@@ -77,7 +86,7 @@ function hexPrefix(b: Uint8Array | undefined): string {
 export class PushDispatcher {
   readonly #processors = new Map<QueuedCommand, PushProcessor>();
   readonly #blocks = new SerialQueue("block", BLOCK_QUEUE_CAPACITY);
-  readonly #reservoir = new SerialQueue("reservoir", RESERVOIR_QUEUE_CAPACITY);
+  readonly #reservoir = new SerialQueue("reservoir", RESERVOIR_QUEUE_CAPACITY, RESERVOIR_QUEUE_BYTES);
 
   constructor(private readonly ctx: PushContext) {}
 
@@ -162,7 +171,9 @@ export class PushDispatcher {
       }
       if (accepted) this.ctx.broadcast.send(command, [item]);
     };
-    if (queue.enqueue(run)) log.info(`received ${command}`, { item: hexPrefix(item) });
+    // Every frame is held until the processor runs (it gets them all).
+    const bytes = p.reduce((n, f) => n + f.length, 0);
+    if (queue.enqueue(run, bytes)) log.info(`received ${command}`, { item: hexPrefix(item) });
     else log.warn(`${command} dropped: ${queue.name} queue full`, { item: hexPrefix(item) });
   }
 }
