@@ -4,6 +4,7 @@ import { hash } from "../src/crypto/index.ts";
 import { setLogSink } from "../src/log.ts";
 import { ModeState } from "../src/peer/mode.ts";
 import { applyAssets, applyIssues, applyProof, applyTransfer, reservoirProcessors } from "../src/reservoir/process.ts";
+import { memoryPersistence, type ReservoirPersistence } from "../src/reservoir/persistence.ts";
 import { Reservoir } from "../src/reservoir/reservoir.ts";
 import { quietLogs } from "./harness/profile.ts";
 import { faultOf } from "./helpers/fault.ts";
@@ -97,6 +98,47 @@ describe("push item rules", () => {
       expect(faultOf(() => RULES[c.item](s.r, s.mode, c.p0(s)))).toBe(c.error);
     });
   }
+});
+
+describe("persistence of a pushed assets item", () => {
+  /** Records what reaches the persistence: transactions, and asset writes inside or outside one. */
+  function recording() {
+    const log: string[] = [];
+    let depth = 0;
+    const persistence: ReservoirPersistence = {
+      ...memoryPersistence,
+      write(fn) {
+        if (depth === 0) log.push("begin");
+        depth++;
+        try {
+          fn();
+          if (depth === 1) log.push("commit");
+        } catch (e) {
+          if (depth === 1) log.push("abort");
+          throw e;
+        } finally {
+          depth--;
+        }
+      },
+      putAsset: () => void log.push(depth > 0 ? "put" : "put outside a transaction"),
+    };
+    return { log, persistence };
+  }
+
+  const cases = [
+    { name: "every asset new", p0: () => cat(packed(asset("first")), packed(asset("second"))), error: undefined, cached: 2 },
+    { name: "a refused record after two assets", p0: () => cat(packed(asset("first")), packed(asset("second")), Uint8Array.of(0x02, 0xff)), error: "not transaction pack", cached: 2 },
+  ];
+  test.each(cases)("$name: one commit holding every asset cached", ({ p0, error, cached }) => {
+    const { log, persistence } = recording();
+    const r = new Reservoir({ chain: "testing", view: new FakeChain(), hash, persistence });
+    log.length = 0; // the start-up restore
+    const mode = new ModeState();
+    mode.set("Normal");
+    expect(faultOf(() => applyAssets(r, mode, p0()))).toBe(error);
+    expect(r.assets.size).toBe(cached);
+    expect(log).toEqual(["begin", ...Array(cached).fill("put"), "commit"]);
+  });
 });
 
 describe("processors", () => {

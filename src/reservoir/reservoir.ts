@@ -274,6 +274,23 @@ export class Reservoir {
     this.#persist.write(() => this.#persist.putOrphan(payId, orphan));
   }
 
+  /**
+   * Runs `fn` (several reservoir operations, e.g. caching the assets of one pushed item) as ONE persistence
+   * write: one commit instead of one per operation. What `fn` did before throwing is committed all the same
+   * (memory and disk stay alike) and the error is rethrown.
+   */
+  inOneWrite(fn: () => void): void {
+    let failure: { error: unknown } | undefined;
+    this.#persist.write(() => {
+      try {
+        fn();
+      } catch (error) {
+        failure = { error };
+      }
+    });
+    if (failure) throw failure.error;
+  }
+
   // ---- queries --------------------------------------------------------------------------------------
 
   transactionStatus(txId: Bytes): TransactionState {
