@@ -5,6 +5,7 @@
  * new, so duplicates die at the first node that already has them (protocol.md §8.3).
  */
 import type { TxRecord } from "../chain/records/types.ts";
+import { isTransfer } from "../chain/records/roles.ts";
 import { unpackRecord, unpackRecords } from "../chain/records/unpack.ts";
 import { fail, isFault } from "../fault.ts";
 import { logger } from "../log.ts";
@@ -60,7 +61,7 @@ export function applyTransfer(r: Reservoir, mode: ModeState, p0: Bytes): void {
   admit(p0, mode);
   // Only the first record counts; trailing bytes are ignored, as in 8.2.
   const { record } = unpackRecord(p0, r.testnet);
-  if (record.tag !== 4 && record.tag !== 5 && record.tag !== 7) fail("transaction is not a transfer");
+  if (!isTransfer(record)) fail("transaction is not a transfer");
   if (r.storeTransfer(record).duplicate) fail("transaction already exists");
 }
 

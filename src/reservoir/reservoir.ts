@@ -12,6 +12,7 @@ import { type ChainName, isTestnet } from "../chain/chains.ts";
 import { type Difficulty, scaledDifficulty, targetBytes } from "../chain/difficulty.ts";
 import { concatBytes, toHex } from "../chain/hex.ts";
 import { packRecord } from "../chain/records/pack.ts";
+import { isTransfer } from "../chain/records/roles.ts";
 import type { BitmarkIssue, Escrow, TransferRecord, TxRecord } from "../chain/records/types.ts";
 import { unpackRecord } from "../chain/records/unpack.ts";
 import type { HashBackend } from "../crypto/api.ts";
@@ -203,7 +204,7 @@ export class Reservoir {
 
   /** StoreTransfer (records.md §10.7). Throws a Fault. */
   storeTransfer(transfer: TxRecord): Stored<TransferInfo> {
-    if (transfer.tag !== 4 && transfer.tag !== 5 && transfer.tag !== 7) fail("invalid item");
+    if (!isTransfer(transfer)) fail("invalid item");
     const d = this.#d;
     const link = transfer.link;
 
@@ -350,7 +351,7 @@ export class Reservoir {
       for (const { record, txId } of records) {
         if (record.tag === 2) this.assets.delete(this.#d.hash.sha3_512(record.fingerprint));
         else if (record.tag === 3) this.deleteByTxId(txId);
-        else if (record.tag === 4 || record.tag === 5 || record.tag === 7) {
+        else if (isTransfer(record)) {
           this.deleteByTxId(txId);
           this.deleteByLink(record.link);
         }
