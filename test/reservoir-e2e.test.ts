@@ -55,7 +55,7 @@ test("asset + issue + proof pushed to A reach B's reservoir by relay, under the 
   for (const n of nodes) ensureKeyPair(n.dir);
   for (const n of nodes) n.writeConfig(nodes.filter((o) => o !== n).map((o) => o.peer));
   await Promise.all(nodes.map((n) => n.start()));
-  const [a, b] = nodes;
+  const [a, b, c] = nodes;
   const allNormal = async () => (await Promise.all(nodes.map(status))).every((s) => s?.mode === "Normal");
   await waitFor("every node in Normal mode", allNormal, 60_000, nodes);
 
@@ -78,14 +78,22 @@ test("asset + issue + proof pushed to A reach B's reservoir by relay, under the 
   };
   await waitFor("A holds the proven issue", () => holdsProvenIssue(a!), 20_000, nodes);
   await waitFor("B holds the same proven issue", () => holdsProvenIssue(b!), 30_000, nodes);
-  const bLog = b!.output;
-  expect(bLog).toContain(`proof accepted payId=${vectors.try_proof.pay_id_hex}`);
+  await waitFor("C holds the same proven issue", () => holdsProvenIssue(c!), 30_000, nodes);
+  expect(b!.output).toContain(`proof accepted payId=${vectors.try_proof.pay_id_hex}`);
+  // C relays the items it stored as new, to B too: count B's received issues only once that has arrived
+  const relayedToB = (text: string) => text.split("\n").filter((l) => l.includes("received issues")).length;
+  let bLog = b!.output;
+  await waitFor("B's log to settle", async () => {
+    await Bun.sleep(1000);
+    const settled = relayedToB(b!.output) === relayedToB(bLog);
+    bLog = b!.output;
+    return settled;
+  }, 20_000, nodes);
 
   // pushing the same items again: refused at A, so nothing more is relayed
   await push("issues", unhex(vectors.try_proof.packed_issues_hex));
   await push("proof", proof);
   await Bun.sleep(1500);
-  const relayedToB = (text: string) => text.split("\n").filter((l) => l.includes("received issues")).length;
   expect(relayedToB(b!.output)).toBe(relayedToB(bLog));
   client.close();
 });
