@@ -83,5 +83,9 @@ export async function main(args: string[]): Promise<number> {
     process.once("SIGINT", () => stop("SIGINT"));
     process.once("SIGTERM", () => stop("SIGTERM"));
   });
-  return done;
+  const code = await done;
+  // Everything is closed and flushed. A digest batch of a sync cut short may still be running on a native thread:
+  // it would hold the process for its remaining seconds, and past the watchdog turn a clean stop into exit code 1.
+  process.stdout.end(() => process.exit(code));
+  return code;
 }
