@@ -178,6 +178,16 @@ describe("rejected blocks leave the store unchanged", () => {
   }
 });
 
+test("a genesis-form block (one base record) on the tip: a Fault, nothing written (8.2 panics reading a second record)", async () => {
+  const s = freshStore();
+  const block = Uint8Array.from(s.genesis.block);
+  block.set(s.genesis.digest, 12); // previous block = the tip
+  // (its payment address has no Litecoin twin: quirk #13 ends it before the number check would)
+  expect(await faultText(s.storeIncoming(block, { digest: new Uint8Array(32) }))).toBe("invalid currency");
+  expect(contents(s)).toEqual([]);
+  expect(s.height()).toBe(1);
+});
+
 describe("consensus quirks on block 3", () => {
   test("#16 testing-quirk-transfer-of-foundation: accepted, block ownership moved", async () => {
     const s = freshStore();
