@@ -88,6 +88,13 @@ describe.each(backendsUnderTest())("$name backend", (b) => {
     expect(b.proofCheck(payId, [crc], nonce, below)).toBe(-1);
   });
 
+  test("proofCheck: a CRC that is not 8 bytes is a RangeError, even after one that qualifies", () => {
+    const payId = utf8("pay id"), nonce = bytes("0000000000000007");
+    expect(() => b.proofCheck(payId, [bytes("0102030405060708"), new Uint8Array(7)], nonce, new Uint8Array(32).fill(0xff))).toThrow(
+      new RangeError("crcs[1] must be 8 bytes, got 7"),
+    );
+  });
+
   // digest bytes are little-endian, the target big-endian
   const le = (n: bigint) => bytes(n.toString(16).padStart(64, "0")).reverse();
   const be = (n: bigint) => bytes(n.toString(16).padStart(64, "0"));

@@ -22,13 +22,15 @@ export function meetsDifficulty(digest: Uint8Array, target: Uint8Array): boolean
 /** Index of the first CRC for which sha3-256(payId ‖ crc ‖ nonce), read big-endian, is ≤ target; −1 if none. */
 export function proofCheck(payId: Uint8Array, crcs: Uint8Array[], nonce: Uint8Array, target: Uint8Array): number {
   check32("target", target);
+  // every CRC is checked before any is tried, as in the addon: a bad one throws even after a qualifying one
+  crcs.forEach((crc, k) => {
+    if (crc.length !== 8) throw new RangeError(`crcs[${k}] must be 8 bytes, got ${crc.length}`);
+  });
   const buf = new Uint8Array(payId.length + 8 + nonce.length);
   buf.set(payId, 0);
   buf.set(nonce, payId.length + 8);
   for (let k = 0; k < crcs.length; k++) {
-    const crc = crcs[k]!;
-    if (crc.length !== 8) throw new RangeError(`crc must be 8 bytes, got ${crc.length}`);
-    buf.set(crc, payId.length);
+    buf.set(crcs[k]!, payId.length);
     const h = sha3_256(buf);
     let i = 0;
     while (i < 32 && h[i] === target[i]) i++;
