@@ -263,12 +263,12 @@ describe("BroadcastQueue", () => {
     expect(fast.dropped).toBe(0);
   });
 
-  test("close ends iteration and detaches", async () => {
+  test("close ends a waiting next() and detaches", async () => {
     const q = new BroadcastQueue();
     const s = q.subscribe("s");
     const got: string[] = [];
     const done = (async () => {
-      for await (const item of s) got.push(item.command);
+      for (let item = await s.next(); item !== null; item = await s.next()) got.push(item.command);
     })();
     q.send("a", []);
     q.send("b", []);

@@ -32,10 +32,6 @@ export class PeerRing {
     return this.#entries;
   }
 
-  at(index: number): PeerEntry | undefined {
-    return this.#entries[index];
-  }
-
   /** Position of `key`, or -(insertion point) - 1 when absent. */
   search(key: Uint8Array): number {
     let lo = 0;

@@ -1,7 +1,7 @@
 /**
  * The node's Broadcast queue (messagebus Broadcast in bitmarkd, protocol.md §8.1): every item put on it
  * (accepted pushes, own announcements, stored blocks, reservoir re-broadcasts) is fanned out to each
- * subscriber (every upstream client, an optional publisher). Each subscriber has its own bounded queue; when
+ * subscriber (every upstream client). Each subscriber has its own bounded queue; when
  * it is full the item is dropped for that subscriber only, so a slow upstream never holds up the others.
  */
 import { logger } from "../log.ts";
@@ -37,7 +37,7 @@ export class BroadcastQueue {
   }
 }
 
-export class BroadcastSubscription implements AsyncIterable<BroadcastItem> {
+export class BroadcastSubscription {
   readonly #items: BroadcastItem[] = [];
   #waiter: ((item: BroadcastItem | null) => void) | null = null;
   #closed = false;
@@ -99,13 +99,5 @@ export class BroadcastSubscription implements AsyncIterable<BroadcastItem> {
   /** Items lost because the queue was full. */
   get dropped(): number {
     return this.#dropped;
-  }
-
-  async *[Symbol.asyncIterator](): AsyncIterator<BroadcastItem> {
-    for (;;) {
-      const item = await this.next();
-      if (item === null) return;
-      yield item;
-    }
   }
 }

@@ -4,7 +4,6 @@ export type Mode = "Stopped" | "Resynchronise" | "Normal";
 
 export class ModeState {
   #mode: Mode = "Resynchronise";
-  #listeners: ((m: Mode) => void)[] = [];
 
   get(): Mode {
     return this.#mode;
@@ -15,12 +14,6 @@ export class ModeState {
   }
 
   set(m: Mode): void {
-    if (m === this.#mode) return;
     this.#mode = m;
-    for (const fn of this.#listeners) fn(m);
-  }
-
-  onChange(fn: (m: Mode) => void): void {
-    this.#listeners.push(fn);
   }
 }
