@@ -136,6 +136,27 @@ describe("synchronisation", () => {
     expect(Date.now() - started).toBeLessThan(1000); // well under the 2 s timeout
   });
 
+  test("a digest batch computed ahead that fails is a failed fetch, never an unhandled rejection", async () => {
+    // The second batch (prepared while the first is still being digested) fails at once.
+    class FailingSecondBatch extends FakeHasher {
+      calls = 0;
+      override async blockDigestBatch(headers: Uint8Array[]): Promise<Uint8Array[]> {
+        const call = this.calls++;
+        if (call === 1) throw new Error("digest worker gone");
+        if (call === 0) await Bun.sleep(100);
+        return super.blockDigestBatch(headers);
+      }
+    }
+    const s = setup([A, A, A], [], {}, new FailingSecondBatch());
+    await connected(s);
+    await s.connector.runCycle();
+    expect(s.store.height()).toBe(9); // the first batch (blocks 2…9) only
+    expect(s.connector.state.name).toBe("HighestBlock");
+    expect(lines.some((l) => l.includes("digest worker gone"))).toBe(true);
+    await s.connector.runCycle();
+    expect(s.store.sameAs(A)).toBe(true);
+  });
+
   test("catching up after new blocks: only the missing ones are fetched", async () => {
     const s = setup([A.slice(0, 29), A.slice(0, 29), A.slice(0, 29)], A.slice(0, 19));
     await connected(s);

@@ -359,7 +359,9 @@ export class Connector {
     try {
       for (let i = 0; i < chunks.length; i++) {
         const current = prepare(i);
-        if (parallel && i + 1 < chunks.length) void prepare(i + 1); // digests of the next batch while this one is stored
+        // Digests of the next batch while this one is stored; a failure of it is met when its turn comes, and
+        // must not count as an unhandled rejection (which ends the process) before then.
+        if (parallel && i + 1 < chunks.length) prepare(i + 1).catch(() => undefined);
         // Digests of a batch take seconds; a stop does not wait for them (the blocks would not be stored).
         const ready = await Promise.race([current, this.#stopped]);
         if (ready === null) return { kind: "fetch", badPeers: [], error: "stopping" };
