@@ -50,9 +50,14 @@ export function validateLitecoinAddress(address: string): CoinAddress {
 // Bitcoin version → Litecoin version of the same hash (P2PKH live 0 → 48; the others keep their value).
 const LITECOIN_OF_BITCOIN: Record<number, number> = { 0: 48, 5: 5, 111: 111, 196: 196 };
 
+/** The base58check address text of `version` ‖ `hash160` (no check that the version belongs to a coin). */
+export function encodeCoinAddress(version: number, hash160: Uint8Array): string {
+  const body = concatBytes(Uint8Array.of(version), hash160);
+  return encodeBase58(concatBytes(body, doubleSha256(body).subarray(0, 4)));
+}
+
 /** The Litecoin address with the same hash as a Bitcoin address (currency/litecoin/frombitcoin.go). */
 export function litecoinFromBitcoin(address: string): string {
   const { version, hash160 } = validateBitcoinAddress(address);
-  const body = concatBytes(Uint8Array.of(LITECOIN_OF_BITCOIN[version]!), hash160);
-  return encodeBase58(concatBytes(body, doubleSha256(body).subarray(0, 4)));
+  return encodeCoinAddress(LITECOIN_OF_BITCOIN[version]!, hash160);
 }

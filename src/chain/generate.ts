@@ -17,11 +17,9 @@
  * continued with `forkAt`, paying digests for the fork's own blocks only, and the result is byte-identical to
  * generating from scratch. A store holding another seed's chain is refused, never deleted.
  */
-import { createHash } from "node:crypto";
 import { ed25519PrivateKey, privateKeyAccount, type Account, type PrivateKey } from "./account.ts";
-import { encodeBase58 } from "./base58.ts";
 import { checksDigestDifficulty } from "./chains.ts";
-import { litecoinFromBitcoin } from "./coin-address.ts";
+import { encodeCoinAddress, litecoinFromBitcoin } from "./coin-address.ts";
 import { CURRENCY_BITCOIN, CURRENCY_LITECOIN, type CurrencyMap } from "./currency.ts";
 import { ONE_BITS } from "./difficulty.ts";
 import { foundationTxIdInput, packHeader, CURRENT_VERSION } from "./header.ts";
@@ -78,6 +76,8 @@ export class GenerateError extends Error {
 const USERS = 6;
 const NODES = 2;
 const ADDRESSES = 4;
+/** Address version of testnet P2PKH Bitcoin addresses (the generated block owners' payment addresses). */
+const TESTNET_P2PKH = 111;
 
 /** Deterministic byte stream: sha3-256(seed ‖ BE32(counter)) blocks. */
 class Rng {
@@ -125,13 +125,6 @@ interface Owned {
   block: boolean;
 }
 
-/** Testnet P2PKH Bitcoin address of a 20-byte hash (base58check, version 111). */
-function testnetBitcoinAddress(hash160: Uint8Array): string {
-  const body = concatBytes(Uint8Array.of(111), hash160);
-  const sha = (b: Uint8Array) => createHash("sha256").update(b).digest();
-  return encodeBase58(concatBytes(body, sha(sha(body)).subarray(0, 4)));
-}
-
 /** The chain model the generator keeps beside the store: keys, confirmed items, pending foundations. */
 class Generator {
   readonly keys: Key[];
@@ -154,7 +147,7 @@ class Generator {
       return { key, account: privateKeyAccount(key)! };
     });
     this.payments = Array.from({ length: ADDRESSES }, (_, i) => {
-      const btc = testnetBitcoinAddress(derive(`address ${i}`).subarray(0, 20));
+      const btc = encodeCoinAddress(TESTNET_P2PKH, derive(`address ${i}`).subarray(0, 20));
       return new Map([
         [CURRENCY_BITCOIN, btc],
         [CURRENCY_LITECOIN, litecoinFromBitcoin(btc)],
