@@ -59,9 +59,7 @@ function decodeKey(buf: Uint8Array, kind: KeyKind, withChecksum: boolean): { alg
   const algorithm = Number(algo) as KeyAlgorithm;
   const end = withChecksum ? buf.length - CHECKSUM_LENGTH : buf.length;
   if (end - count <= 0) fail("invalid key length");
-  if (withChecksum && !bytesEqual(hash.sha3_256(buf.subarray(0, end)).subarray(0, CHECKSUM_LENGTH), buf.subarray(end))) {
-    fail("checksum mismatch");
-  }
+  if (withChecksum && !checksumMatches(buf)) fail("checksum mismatch");
   if (end - count !== kind.lengths[algorithm]) fail("invalid key length");
   return { algorithm, testnet: (variant & TEST_BIT) !== 0n, key: buf.slice(count, end) };
 }
@@ -70,8 +68,15 @@ function variantByte(algorithm: KeyAlgorithm, testnet: boolean, isPublic: boolea
   return (algorithm << 4) | (testnet ? 0x02 : 0) | (isPublic ? 0x01 : 0);
 }
 
+/** Base58 of `bytes` ‖ the first 4 bytes of their sha3-256 (account, private key and seed texts). */
 function withChecksum(bytes: Uint8Array): string {
   return encodeBase58(concatBytes(bytes, hash.sha3_256(bytes).subarray(0, CHECKSUM_LENGTH)));
+}
+
+/** Whether the last 4 bytes of `buf` are the checksum of the rest. */
+function checksumMatches(buf: Uint8Array): boolean {
+  const end = buf.length - CHECKSUM_LENGTH;
+  return bytesEqual(hash.sha3_256(buf.subarray(0, end)).subarray(0, CHECKSUM_LENGTH), buf.subarray(end));
 }
 
 /** Account bytes as found in records: variant varint ‖ key. Non-minimal variants and spare bits are accepted. */
@@ -159,11 +164,8 @@ export function privateKeyFromSeed(seedText: string): PrivateKey {
   if (seed.length === 0) fail("cannot decode seed");
   if (seed.length !== SEED_LENGTH) fail("invalid seed length");
   if (!bytesEqual(seed.subarray(0, SEED_HEADER.length), SEED_HEADER)) fail("invalid seed header");
-  const end = seed.length - CHECKSUM_LENGTH;
-  if (!bytesEqual(hash.sha3_256(seed.subarray(0, end)).subarray(0, CHECKSUM_LENGTH), seed.subarray(end))) {
-    fail("checksum mismatch");
-  }
-  const secret = seed.subarray(SEED_HEADER.length + 1, end);
+  if (!checksumMatches(seed)) fail("checksum mismatch");
+  const secret = seed.subarray(SEED_HEADER.length + 1, seed.length - CHECKSUM_LENGTH);
   const ed25519Seed = secretboxSeal(SEED_COUNT, SEED_NONCE, secret).subarray(0, 32);
   return ed25519PrivateKey(ed25519Seed, seed[SEED_HEADER.length] === 0x01);
 }
@@ -171,6 +173,5 @@ export function privateKeyFromSeed(seedText: string): PrivateKey {
 /** Base58 wallet seed text (without the `SEED:` tag) for a 32-byte secret. */
 export function seedToString(secret: Uint8Array, testnet: boolean): string {
   if (secret.length !== 32) throw new RangeError("seed secret must be 32 bytes");
-  const body = concatBytes(SEED_HEADER, Uint8Array.of(testnet ? 0x01 : 0x00), secret);
-  return encodeBase58(concatBytes(body, hash.sha3_256(body).subarray(0, CHECKSUM_LENGTH)));
+  return withChecksum(concatBytes(SEED_HEADER, Uint8Array.of(testnet ? 0x01 : 0x00), secret));
 }
