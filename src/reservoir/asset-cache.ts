@@ -132,12 +132,11 @@ export class AssetCache {
     this.#d.persistence.putAsset(e.assetId, { packed: e.packed, state: e.state, deadline: e.deadline });
   }
 
+  /** Replaces an entry in place: `expire` steps entries while iterating, and must not meet them again. */
   #set(e: Entry): void {
     const id = toHex(e.assetId);
-    const old = this.#entries.get(id);
-    if (old !== undefined) this.#unset(old);
+    this.#bytes += e.packed.length - (this.#entries.get(id)?.packed.length ?? 0);
     this.#entries.set(id, e);
-    this.#bytes += e.packed.length;
   }
 
   #unset(e: Entry): void {
