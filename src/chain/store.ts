@@ -7,8 +7,9 @@
  *   (quirk #14). Other subsystems keep their own named tables in the same environment (`openTable`).
  *
  * In memory: the tip (height, digest, version, timestamp of the highest block) and the 20-slot ring, rebuilt
- * from the tables on open and after a delete. Blocks are stored and deleted through a FIFO queue, each in
- * one write transaction, so after a crash the store holds whole blocks only.
+ * from the tables on open and after a delete. Blocks are stored and deleted through a FIFO queue: each stored
+ * block is one write transaction, and so is each delete-down (all of its blocks), so after a crash the store
+ * holds whole blocks only.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
