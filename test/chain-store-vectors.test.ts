@@ -6,6 +6,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import fixture from "./fixtures/blocks-testing-chain.json";
+import { hash } from "../src/crypto/index.ts";
 import { CHAIN_TABLES, openStore, type Store } from "../src/chain/store.ts";
 import { isFault } from "../src/fault.ts";
 import type { BlockEvent } from "../src/chain/block.ts";
@@ -176,6 +177,17 @@ describe("rejected blocks leave the store unchanged", () => {
       expect(s.height()).toBe(1);
     }, ARGON2_TIMEOUT);
   }
+});
+
+test("a difficulty outside the window is refused before any Argon2 run", async () => {
+  let digests = 0;
+  const counting = { ...hash, blockDigestBatch: (hs: Uint8Array[]) => ((digests += hs.length), hash.blockDigestBatch(hs)) };
+  const s = openStore(tempDir(), "testing", { hash: counting });
+  const block = fromHex(byId("testing-chain-block-2").input.block_hex);
+  new DataView(block.buffer, block.byteOffset).setBigUint64(84, 0x00bbbbbbbbbbbbbbn, true); // below the −10 % bound
+  expect(await faultText(s.storeIncoming(block))).toBe("invalid block header difficulty");
+  expect(digests).toBe(0);
+  expect(contents(s)).toEqual([]);
 });
 
 test("a genesis-form block (one base record) on the tip: a Fault, nothing written (8.2 panics reading a second record)", async () => {

@@ -200,9 +200,10 @@ function writeBlock(store: Store, number: number, digest: Uint8Array, packedBloc
 export async function storeIncoming(store: Store, packed: Uint8Array, options: StoreIncomingOptions = {}): Promise<BlockEvent> {
   // 1. ExtractHeader: field checks, digest, difficulty window and digest vs target
   const { header, target } = checkHeader(packed, store.nowSeconds());
+  // (8.2 tests the window and the digest together; the window first spares a refused block its Argon2 run)
+  if (!withinHeaderWindow(target)) fail("invalid block header difficulty");
   // a private copy: the tip and the ring keep it, and callers' Buffers may be reused
   const digest = Uint8Array.from(options.digest ?? (await digestsFor(store, [packed]))[0]!);
-  if (!withinHeaderWindow(target)) fail("invalid block header difficulty");
   if (checksDigestDifficulty(store.chain) && !store.hash.meetsDifficulty(digest, targetBytes(target))) {
     fail("invalid block header difficulty");
   }
