@@ -180,12 +180,7 @@ export class Upstream {
 
   /** `H`: digest of block n on the remote node (storage order). */
   getBlockDigest(n: number): Promise<Uint8Array> {
-    return this.#enqueue(Priority.Fetch, async () => {
-      const reply = await this.#request("H", [blockNumberKey(n)]);
-      const data = expectReply(reply, "H");
-      if (data.length !== DIGEST_LENGTH) throw new Fault("invalid peer response");
-      return data;
-    });
+    return this.#enqueue(Priority.Fetch, async () => expectDigest(await this.#request("H", [blockNumberKey(n)])));
   }
 
   /** `B`: packed block n as stored on the remote node. */
@@ -279,8 +274,7 @@ export class Upstream {
     if (!current()) return;
     let digest: Uint8Array | undefined;
     try {
-      digest = expectReply(await this.#request("H", [blockNumberKey(height)]), "H");
-      if (digest.length !== DIGEST_LENGTH) throw new Fault("invalid peer response");
+      digest = expectDigest(await this.#request("H", [blockNumberKey(height)]));
     } catch (e) {
       if (!current()) return;
       if (!(e instanceof RemoteError)) return this.#fail("digest poll", e, true);
@@ -339,6 +333,13 @@ function expectReply(reply: Uint8Array[], command: string): Uint8Array {
   if (c === "E") throw new RemoteError(text(reply[1]));
   if (c !== command) throw new Fault("invalid peer response");
   return reply[1]!;
+}
+
+/** The digest of an `H` reply: 32 bytes, else `invalid peer response`. */
+function expectDigest(reply: Uint8Array[]): Uint8Array {
+  const digest = expectReply(reply, "H");
+  if (digest.length !== DIGEST_LENGTH) throw new Fault("invalid peer response");
+  return digest;
 }
 
 function parseHeight(reply: Uint8Array[]): number {
