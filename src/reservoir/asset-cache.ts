@@ -7,10 +7,10 @@
  */
 import { accountsEqual } from "../chain/account.ts";
 import { bytesEqual, toHex } from "../chain/hex.ts";
+import { assetIdOf } from "../chain/records/ids.ts";
 import { packRecord } from "../chain/records/pack.ts";
 import type { AssetData } from "../chain/records/types.ts";
 import { unpackRecord } from "../chain/records/unpack.ts";
-import type { HashBackend } from "../crypto/api.ts";
 import { fail } from "../fault.ts";
 import { logger } from "../log.ts";
 import type { ReservoirLimits } from "./limits.ts";
@@ -21,7 +21,6 @@ const log = logger("asset");
 
 export interface AssetCacheDeps {
   readonly view: ChainView;
-  readonly hash: HashBackend;
   readonly testnet: boolean;
   readonly clock: Clock;
   readonly limits: Pick<ReservoirLimits, "assetTimeoutMs" | "maxAssets" | "maxAssetBytes">;
@@ -70,7 +69,7 @@ export class AssetCache {
   cache(asset: AssetData): { assetId: Bytes; packed: Bytes | null } {
     const d = this.#d;
     const packed = packRecord(asset, asset.registrant);
-    const assetId = d.hash.sha3_512(asset.fingerprint);
+    const assetId = assetIdOf(asset.fingerprint);
     if (d.view.asset(assetId) !== undefined) return { assetId, packed: null };
 
     const existing = this.#entries.get(toHex(assetId));

@@ -11,6 +11,7 @@ import { type Account, accountToBytes } from "../chain/account.ts";
 import { type ChainName, isTestnet } from "../chain/chains.ts";
 import { type Difficulty, scaledDifficulty, targetBytes } from "../chain/difficulty.ts";
 import { concatBytes, toHex } from "../chain/hex.ts";
+import { assetIdOf } from "../chain/records/ids.ts";
 import { packRecord } from "../chain/records/pack.ts";
 import { isTransfer } from "../chain/records/roles.ts";
 import type { BitmarkIssue, Escrow, TransferRecord, TxRecord } from "../chain/records/types.ts";
@@ -116,7 +117,6 @@ export class Reservoir {
     this.#persist = deps.persistence ?? memoryPersistence;
     this.assets = new AssetCache({
       view: deps.view,
-      hash: deps.hash,
       testnet: this.testnet,
       clock: this.#clock,
       limits: this.limits,
@@ -349,7 +349,7 @@ export class Reservoir {
   blockStored(records: readonly { record: TxRecord; txId: Bytes }[]): void {
     this.#persist.write(() => {
       for (const { record, txId } of records) {
-        if (record.tag === 2) this.assets.delete(this.#d.hash.sha3_512(record.fingerprint));
+        if (record.tag === 2) this.assets.delete(assetIdOf(record.fingerprint));
         else if (record.tag === 3) this.deleteByTxId(txId);
         else if (isTransfer(record)) {
           this.deleteByTxId(txId);
@@ -363,7 +363,7 @@ export class Reservoir {
   blockDeleted(records: readonly { record: TxRecord; txId: Bytes }[]): void {
     this.#persist.write(() => {
       for (const { record, txId } of records) {
-        if (record.tag === 2) this.assets.delete(this.#d.hash.sha3_512(record.fingerprint));
+        if (record.tag === 2) this.assets.delete(assetIdOf(record.fingerprint));
         else if (record.tag !== 1 && record.tag !== 6) this.deleteByTxId(txId);
       }
     });
