@@ -14,8 +14,8 @@
  */
 import { accountToBytes, type Account } from "./account.ts";
 import { blockRecords, type BlockEvent } from "./block.ts";
-import { assetIdOf } from "./records/ids.ts";
-import { blockNumberKey, foundationTxIdInput, HEADER_SIZE, unpackHeader } from "./header.ts";
+import { assetIdOf, foundationTxId } from "./records/ids.ts";
+import { blockNumberKey, HEADER_SIZE, unpackHeader } from "./header.ts";
 import { transferOwnership } from "./ownership.ts";
 import { linkOwner } from "./store-incoming.ts";
 import type { Store } from "./store.ts";
@@ -57,10 +57,10 @@ function deleteBlock(store: Store, number: number, packed: Uint8Array): BlockEve
     }
   }
   const bn = blockNumberKey(number);
-  const foundationTxId = store.hash.sha3_256(foundationTxIdInput(digest, number));
-  t.transactions.remove(foundationTxId);
-  if (blockOwner) transferOwnership(t, foundationTxId, foundationTxId, 0, accountToBytes(blockOwner), null);
-  t.blockOwnerTxIndex.remove(foundationTxId);
+  const foundation = foundationTxId(digest, number);
+  t.transactions.remove(foundation);
+  if (blockOwner) transferOwnership(t, foundation, foundation, 0, accountToBytes(blockOwner), null);
+  t.blockOwnerTxIndex.remove(foundation);
   t.blocks.remove(bn);
   t.blockDigest.remove(bn);
   return { number, digest, header, records };

@@ -22,10 +22,10 @@ import { checksDigestDifficulty } from "./chains.ts";
 import { encodeCoinAddress, litecoinFromBitcoin } from "./coin-address.ts";
 import { CURRENCY_BITCOIN, CURRENCY_LITECOIN, type CurrencyMap } from "./currency.ts";
 import { ONE_BITS } from "./difficulty.ts";
-import { foundationTxIdInput, packHeader, CURRENT_VERSION } from "./header.ts";
+import { packHeader, CURRENT_VERSION } from "./header.ts";
 import { bytesEqual, concatBytes } from "./hex.ts";
 import { merkleRoot } from "./merkle.ts";
-import { assetIdOf, txIdOf } from "./records/ids.ts";
+import { assetIdOf, foundationTxId, txIdOf } from "./records/ids.ts";
 import { packRecord } from "./records/pack.ts";
 import {
   newAssetData,
@@ -192,7 +192,7 @@ class Generator {
     for (const [n, owner] of this.foundations) {
       const digest = this.digests.get(n);
       if (n > number - 2 || !digest) continue;
-      this.owned.push({ link: txIdOf(foundationTxIdInput(digest, n)), owner, block: true });
+      this.owned.push({ link: foundationTxId(digest, n), owner, block: true });
       this.foundations.delete(n);
     }
 

@@ -23,14 +23,14 @@ import { fail, isFault } from "../fault.ts";
 import { bytesEqual, concatBytes } from "./hex.ts";
 import { utf8Text } from "./utf8.ts";
 import { merkleRoot } from "./merkle.ts";
-import { assetIdOf } from "./records/ids.ts";
+import { assetIdOf, foundationTxId } from "./records/ids.ts";
 import { packRecord } from "./records/pack.ts";
 import { ownerOf } from "./records/roles.ts";
 import { unpackRecord } from "./records/unpack.ts";
 import type { BaseData } from "./records/types.ts";
 import { blockRecords, type BlockEvent, type BlockRecord } from "./block.ts";
 import { crc64 } from "./crc64.ts";
-import { blockNumberKey, checkHeader, foundationTxIdInput, HEADER_SIZE } from "./header.ts";
+import { blockNumberKey, checkHeader, HEADER_SIZE } from "./header.ts";
 import { createAssetOwnership, createBlockOwnership, currentlyOwns, NotCurrentlyOwned, transferOwnership } from "./ownership.ts";
 import type { Store } from "./store.ts";
 
@@ -185,10 +185,10 @@ function writeBlock(store: Store, number: number, digest: Uint8Array, packedBloc
     }
   }
   t.blockOwnerPayment.put(bn, owner.packedPayments);
-  const foundationTxId = store.hash.sha3_256(foundationTxIdInput(digest, number));
-  t.transactions.put(foundationTxId, concatBytes(bn, owner.foundation));
-  t.blockOwnerTxIndex.put(foundationTxId, bn);
-  createBlockOwnership(t, foundationTxId, number, accountToBytes(owner.owner));
+  const foundation = foundationTxId(digest, number);
+  t.transactions.put(foundation, concatBytes(bn, owner.foundation));
+  t.blockOwnerTxIndex.put(foundation, bn);
+  createBlockOwnership(t, foundation, number, accountToBytes(owner.owner));
   t.blocks.put(bn, packedBlock);
   t.blockDigest.put(bn, digest);
 }

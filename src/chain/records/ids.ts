@@ -1,6 +1,7 @@
 /** Transaction ids and asset ids (transactionrecord/, merkle/digest.go, spec §5.6). */
 import { hash } from "../../crypto/index.ts";
 import { fail } from "../../fault.ts";
+import { foundationTxIdInput } from "../header.ts";
 import { fromHex } from "../hex.ts";
 import { utf8Bytes } from "../utf8.ts";
 import { ASSET_ID_LENGTH } from "./types.ts";
@@ -11,6 +12,11 @@ import { ASSET_ID_LENGTH } from "./types.ts";
  */
 export function txIdOf(raw: Uint8Array): Uint8Array {
   return hash.sha3_256(raw);
+}
+
+/** Foundation txid of block `number` (the id its ownership is held and transferred under): sha3-256(digest ‖ LE64(number)). */
+export function foundationTxId(digest: Uint8Array, number: number | bigint): Uint8Array {
+  return txIdOf(foundationTxIdInput(digest, number));
 }
 
 /** Asset id = sha3-512 of the fingerprint bytes (64 bytes, never byte-reversed). */
