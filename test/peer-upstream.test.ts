@@ -5,6 +5,7 @@
  */
 import { afterAll, afterEach, describe, expect, test } from "bun:test";
 import { isFault } from "../src/fault.ts";
+import { setLogSink } from "../src/log.ts";
 import { BroadcastQueue } from "../src/peer/broadcast.ts";
 import { connectorConfig } from "../src/peer/connector-constants.ts";
 import { RemoteError, type RequestTransport, Upstream } from "../src/peer/upstream.ts";
@@ -175,6 +176,21 @@ describe("registration and polling", () => {
       await until(() => u.registered && u.height === 7);
       expect(peer.count("R")).toBeGreaterThanOrEqual(2);
     });
+
+  test("a refused poll is logged with bitmarkd's text, the remote bytes quoted as Go's %q", async () => {
+    const logged: string[] = [];
+    setLogSink((line) => logged.push(line), true);
+    try {
+      const peer = fakePeer((cmd, f) => (cmd === "N" ? [b("E"), Uint8Array.of(0xff, 0x78, 0x0a)] : goodPeer(cmd, f)));
+      const { u, transport } = upstream("static@3");
+      u.connect(peer.address, peer.key);
+      await until(() => transport.reconnects >= 1);
+      const failed = logged.map((l) => JSON.parse(l)).find((o) => o.msg === "height poll failed, reconnecting");
+      expect(JSON.parse(failed.error)).toBe('rpc error response: "\\xffx\\n"');
+    } finally {
+      setLogSink((line) => process.stdout.write(line + "\n"), false);
+    }
+  });
 
   test("connecting to self is refused", () => {
     const { u } = upstream("static@2");

@@ -20,6 +20,7 @@ import { blockNumberKey } from "../chain/header.ts";
 import type { ChainName } from "../chain/chains.ts";
 import { be64Seconds } from "./announce-timing.ts";
 import { readBe64 } from "./be64.ts";
+import { goQuote } from "./go-quote.ts";
 import type { BroadcastItem } from "./broadcast.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import type { ConnectorConfig } from "./connector-constants.ts";
@@ -63,12 +64,12 @@ export interface UpstreamOptions {
   readonly clock?: Clock;
 }
 
-/** An `E` reply: the message is the remote text. */
+/** An `E` reply: the remote text (for `R` and pushes inside bitmarkd's message around it). */
 export class RemoteError extends Error {
   override readonly name = "RemoteError";
 }
 
-/** The replies to `N` and `R` that bitmarkd's client rejects (its own texts, protocol.md §9). */
+/** The replies to `N`, `R` and pushes that bitmarkd's client rejects (its own texts, protocol.md §9). */
 export class PeerReplyError extends Error {
   override readonly name = "PeerReplyError";
 }
@@ -288,9 +289,9 @@ export class Upstream {
     const reply = await this.#request("R", [this.#chain, self.publicKey, self.listeners, be64Seconds(this.#clock.now())]);
     if (reply.length < 2) throw new PeerReplyError(`register received: ${reply.length}  expected at least: 2`);
     const command = text(reply[0]);
-    if (command === "E") throw new RemoteError(`register error: ${JSON.stringify(text(reply[1]))}`);
-    if (command !== "R") throw new PeerReplyError(`rpc unexpected response: ${JSON.stringify(command)}`);
-    if (reply.length < 5) throw new PeerReplyError(`register response incorrect: ${reply.map(toHex).join(" ")}`);
+    if (command === "E") throw new RemoteError(`register error: ${goQuote(reply[1]!)}`);
+    if (command !== "R") throw new PeerReplyError(`rpc unexpected response: ${goQuote(reply[0]!)}`);
+    if (reply.length < 5) throw new PeerReplyError(`register response incorrect: [${reply.map(toHex).join(" ")}]`);
     // 8.2 panics on the next two; a wrong peer is an error like any other here.
     if (!bytesEqual(reply[1]!, this.#chain)) throw new Fault("incorrect chain");
     if (reply[4]!.length < 8) throw new PeerReplyError(`register response incorrect: timestamp of ${reply[4]!.length} bytes`);
@@ -318,8 +319,8 @@ export class Upstream {
       const reply = await this.#request(item.command, item.parameters);
       if (reply.length !== 2) throw new PeerReplyError(`push received: ${reply.length}  expected: 2`);
       const command = text(reply[0]);
-      if (command === "E") throw new RemoteError(`rpc error response: ${JSON.stringify(text(reply[1]))}`);
-      if (command !== item.command) throw new PeerReplyError(`rpc unexpected response: ${JSON.stringify(command)}`);
+      if (command === "E") throw new RemoteError(`rpc error response: ${goQuote(reply[1]!)}`);
+      if (command !== item.command) throw new PeerReplyError(`rpc unexpected response: ${goQuote(reply[0]!)}`);
     } catch (e) {
       this.#fail(`push ${item.command}`, e);
     }
@@ -345,9 +346,9 @@ function expectDigest(reply: Uint8Array[]): Uint8Array {
 function parseHeight(reply: Uint8Array[]): number {
   if (reply.length !== 2) throw new PeerReplyError(`getHeight received: ${reply.length}  expected: 2`);
   const c = text(reply[0]);
-  if (c === "E") throw new PeerReplyError(`rpc error response: ${JSON.stringify(text(reply[1]))}`);
-  if (c !== "N") throw new PeerReplyError(`rpc unexpected response: ${JSON.stringify(c)}`);
-  if (reply[1]!.length !== 8) throw new PeerReplyError(`highestBlock: rpc invalid response: ${toHex(reply[1]!)}`);
+  if (c === "E") throw new PeerReplyError(`rpc error response: ${goQuote(reply[1]!)}`);
+  if (c !== "N") throw new PeerReplyError(`rpc unexpected response: ${goQuote(reply[0]!)}`);
+  if (reply[1]!.length !== 8) throw new PeerReplyError(`highestBlock: rpc invalid response: ${goQuote(reply[1]!)}`);
   const h = readBe64(reply[1]!);
   if (h > BigInt(Number.MAX_SAFE_INTEGER)) throw new PeerReplyError(`highestBlock: rpc invalid response: ${h}`);
   return Number(h);
