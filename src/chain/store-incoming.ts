@@ -126,7 +126,7 @@ function blockOwnerOf(records: Checked[], testnet: boolean): BlockOwner {
   const address = (b: BaseData) => utf8Text(b.paymentAddress);
   validateAddress(first.currency, first.paymentAddress, testnet);
   const map: CurrencyMap = new Map<Currency, string>([[first.currency, address(first)]]);
-  // (a genesis-form block, count 1, has no second record: 8.2 panics there; such a block fails the number check)
+  // (a genesis-form block, count 1, has no second record: 8.2 panics here; bunmark refuses it, by the number check at the latest)
   const second = records[1]?.record;
   if (second?.tag === 1) {
     map.set(second.currency, address(second));
