@@ -5,10 +5,10 @@
 import { accountToBytes, makeAccount, type Account, type PrivateKey } from "../src/chain/account.ts";
 import { CURRENCY_BITCOIN, CURRENCY_LITECOIN, packCurrencyMap } from "../src/chain/currency.ts";
 import { OWNED_ASSET, type OwnershipEntry } from "../src/chain/ownership.ts";
+import { assetIdOf as assetIdOfFingerprint, txIdOf } from "../src/chain/records/ids.ts";
 import { packRecord } from "../src/chain/records/pack.ts";
 import { newAssetData, newBitmarkIssue, newTransferUnratified, signRecord } from "../src/chain/records/sign.ts";
 import type { AssetData, BitmarkIssue, BitmarkTransferUnratified, Escrow, TxRecord } from "../src/chain/records/types.ts";
-import { hash } from "../src/crypto/index.ts";
 import type { ChainView } from "../src/reservoir/ports.ts";
 import vectors from "./fixtures/reservoir-vectors.json";
 import { fromHex, toHex } from "./helpers/hex.ts";
@@ -36,7 +36,7 @@ export function asset(fingerprint: string, key = registrant, name = "Item's Name
   return signRecord(newAssetData(name, fingerprint, "", accountOf(key)), key);
 }
 
-export const assetIdOf = (a: AssetData) => hash.sha3_512(a.fingerprint);
+export const assetIdOf = (a: AssetData) => assetIdOfFingerprint(a.fingerprint);
 
 /** A signed issue of `assetId` owned by `key`. */
 export function issue(assetId: Uint8Array, nonce: bigint, key = issuer): BitmarkIssue {
@@ -52,7 +52,7 @@ export function packed(rec: TxRecord, signer?: Account): Uint8Array {
   return packRecord(rec, signer ?? ("owner" in rec ? rec.owner : rec.registrant));
 }
 
-export const txIdOf = (p: Uint8Array) => hash.sha3_256(p);
+export { txIdOf };
 
 export const BTC = vectors.addresses_testnet.btc;
 export const LTC = vectors.addresses_testnet.ltc;

@@ -11,10 +11,10 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { assetIdOf } from "../../src/chain/records/ids.ts";
+import { assetIdOf, foundationTxId } from "../../src/chain/records/ids.ts";
 import { blockRecords } from "../../src/chain/block.ts";
 import { bytesEqual } from "../../src/chain/hex.ts";
-import { blockNumberKey, foundationTxIdInput, HEADER_SIZE, readBlockNumberKey, unpackHeader } from "../../src/chain/header.ts";
+import { blockNumberKey, HEADER_SIZE, readBlockNumberKey, unpackHeader } from "../../src/chain/header.ts";
 import { CHAIN_TABLES, openStore, type Store } from "../../src/chain/store.ts";
 import { toHex } from "../helpers/hex.ts";
 import type { SourceChain } from "./chains.ts";
@@ -100,7 +100,7 @@ function blockEntries(store: Store, n: number, packed: Uint8Array, digest: Uint8
   const t = store.tables;
   const out: string[] = [];
   const header = unpackHeader(packed);
-  const foundation = store.hash.sha3_256(foundationTxIdInput(digest, n));
+  const foundation = foundationTxId(digest, n);
   if (readBlockNumberKey(t.transactions.get(foundation) ?? new Uint8Array(8)) !== n) out.push(`foundation of block ${n} missing from Transactions`);
   if (readBlockNumberKey(t.blockOwnerTxIndex.get(foundation) ?? new Uint8Array(8)) !== n) out.push(`foundation of block ${n} missing from BlockOwnerTxIndex`);
   if (!t.blockOwnerPayment.get(blockNumberKey(n))) out.push(`BlockOwnerPayment of block ${n} missing`);
