@@ -170,9 +170,6 @@ export class FakeNet {
         address = a;
         generation++;
       },
-      reconnect() {
-        generation++;
-      },
       close() {
         address = undefined;
         generation++;

@@ -85,12 +85,21 @@ function fakePeer(answer: Answer): Fake {
   };
 }
 
-/** A RequestClient that counts reconnects. */
+/**
+ * A RequestClient that counts reconnects (a new socket to the target it already has); `failNextConnect` makes
+ * the next one fail the way libzmq running out of sockets or descriptors does: the old socket is gone already.
+ */
 class CountingTransport extends RequestClient implements RequestTransport {
   reconnects = 0;
-  override reconnect(): void {
-    this.reconnects++;
-    super.reconnect();
+  failNextConnect = false;
+  override connect(address: string, serverKey: Uint8Array): void {
+    if (address === this.address && this.serverKey !== undefined && Buffer.from(serverKey).equals(this.serverKey)) this.reconnects++;
+    if (this.failNextConnect) {
+      this.failNextConnect = false;
+      this.close();
+      throw new Error("zmq_socket: Too many open files");
+    }
+    super.connect(address, serverKey);
   }
 }
 
@@ -176,6 +185,19 @@ describe("registration and polling", () => {
       await until(() => u.registered && u.height === 7);
       expect(peer.count("R")).toBeGreaterThanOrEqual(2);
     });
+
+  test("a reconnect whose socket cannot be opened is made again at the next poll", async () => {
+    let bad = true;
+    const peer = fakePeer((cmd, f) => (cmd === "N" && bad ? [b("E"), b("oops")] : goodPeer(cmd, f)));
+    const { u, transport } = upstream("static@4");
+    u.connect(peer.address, peer.key);
+    transport.failNextConnect = true;
+    await until(() => peer.count("N") >= 1 && !transport.failNextConnect);
+    expect(transport.address).toBeUndefined();
+    bad = false;
+    await until(() => u.registered && u.height === 7);
+    expect(transport.address).toBe(peer.address);
+  });
 
   test("a refused poll is logged with bitmarkd's text, the remote bytes quoted as Go's %q", async () => {
     const logged: string[] = [];

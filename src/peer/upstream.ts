@@ -32,8 +32,8 @@ const DIGEST_LENGTH = 32;
 
 /** The REQ transport (src/wire/request-client.ts `RequestClient`), reduced to what an upstream uses. */
 export interface RequestTransport {
+  /** Dials anew (new socket, new identity) even when already connected to `address`. */
   connect(address: string, serverKey: Uint8Array): void;
-  reconnect(): void;
   request(frames: Uint8Array[], timeoutMs: number): Promise<Uint8Array[]>;
   close(): void;
 }
@@ -300,11 +300,21 @@ export class Upstream {
     this.#o.onPeer?.(reply[2]!, reply[3]!, timestamp);
   }
 
-  /** 8.2: a failed register, poll or push reconnects (new socket, new identity); a failed poll also unregisters. */
+  /**
+   * 8.2: a failed register, poll or push reconnects (new socket, new identity); a failed poll also unregisters.
+   * The connection is made from this upstream's own address and key: a transport whose socket could not be
+   * opened has forgotten its target, and the next failure must still bring the connection back. Only for a
+   * failure of the current connection (callers check the generation).
+   */
   #fail(what: string, e: unknown, unregister = false): void {
     log.warn(`${what} failed, reconnecting`, { slot: this.label, peer: this.#key, error: e as Error });
     if (unregister) this.#setState(false, this.#height, this.#digest);
-    this.#o.transport.reconnect();
+    if (this.#closed || this.#address === undefined || this.#key === undefined) return;
+    try {
+      this.#o.transport.connect(this.#address, this.#key);
+    } catch (again) {
+      log.warn("reconnect failed, retrying at the next poll", { slot: this.label, peer: this.#key, error: again as Error });
+    }
   }
 
   async #pushLoop(source: BroadcastSource): Promise<void> {
@@ -315,6 +325,7 @@ export class Upstream {
   }
 
   async #push(item: BroadcastItem): Promise<void> {
+    const generation = this.#generation;
     try {
       const reply = await this.#request(item.command, item.parameters);
       if (reply.length !== 2) throw new PeerReplyError(`push received: ${reply.length}  expected: 2`);
@@ -322,7 +333,8 @@ export class Upstream {
       if (command === "E") throw new RemoteError(`rpc error response: ${goQuote(reply[1]!)}`);
       if (command !== item.command) throw new PeerReplyError(`rpc unexpected response: ${goQuote(reply[0]!)}`);
     } catch (e) {
-      this.#fail(`push ${item.command}`, e);
+      // A push cut off by connect() or close() is no reason to reconnect (nor to reopen a closed upstream).
+      if (generation === this.#generation) this.#fail(`push ${item.command}`, e);
     }
   }
 }
