@@ -89,6 +89,12 @@ function bool(v: unknown, field: string, def: boolean): boolean {
   return v;
 }
 
+function fileName(v: unknown, field: string, def: string): string {
+  if (v === undefined) return def;
+  if (typeof v !== "string" || v === "") throw new ConfigError(`${field} must be a file name`);
+  return v;
+}
+
 function connects(v: unknown): ConnectEntry[] {
   if (v === undefined) return [];
   if (!Array.isArray(v)) throw new ConfigError("peering.connect must be a list of {public_key, address}");
@@ -155,8 +161,8 @@ export function buildConfig(file: unknown, flags: ConfigFlags, cwd: string): Nod
       dynamic_connections: bool(p.dynamic_connections, "peering.dynamic_connections", true),
       prefer_ipv6: bool(p.prefer_ipv6, "peering.prefer_ipv6", true),
       // bitmarkd swaps these two defaults (protocol.md §13.3); bunmark uses the names that match.
-      public_key: inData(typeof p.public_key === "string" ? p.public_key : "peer.public"),
-      private_key: inData(typeof p.private_key === "string" ? p.private_key : "peer.private"),
+      public_key: inData(fileName(p.public_key, "peering.public_key", "peer.public")),
+      private_key: inData(fileName(p.private_key, "peering.private_key", "peer.private")),
     },
     nodes,
     client_rpc: { announce: strings(rpc.announce, "client_rpc.announce"), fingerprint: fingerprint?.toLowerCase() },

@@ -92,6 +92,8 @@ describe("errors are ConfigError with one line", () => {
     ["listen not strings", { peering: { listen: [1] } }, {}, "peering.listen must be a string or a list of strings"],
     ["connect key too short", { peering: { connect: [{ public_key: "abcd", address: "1.2.3.4:5" }] } }, {}, "peering.connect[0].public_key must be 64 hex digits"],
     ["connect without address", { peering: { connect: [{ public_key: KEY }] } }, {}, "peering.connect[0].address must be host:port"],
+    ["key file not a name", { peering: { public_key: 5 } }, {}, "peering.public_key must be a file name"],
+    ["blank key file", { peering: { private_key: "" } }, {}, "peering.private_key must be a file name"],
     ["dynamic_connections not boolean", { peering: { dynamic_connections: "yes" } }, {}, "peering.dynamic_connections must be true or false"],
     ["blank nodes", { nodes: "" }, {}, "nodes cannot be blank choose from: none, chain or sub.domain.tld"],
     ["nodes not a string", { nodes: ["a.example"] }, {}, "nodes cannot be blank choose from: none, chain or sub.domain.tld"],
