@@ -7,8 +7,8 @@
  *   readKeyPair(publicPath, privatePath) → CurveKeyPair   both files; the public key must match the private one
  *   ensureKeyPair(dir) → CurveKeyPair                     DIR/peer.public + DIR/peer.private, created if both absent
  *
- * The public file is written first (mode 0666 minus umask), then the private one (0600); if the private write
- * fails the public file is removed. Secret keys are never logged.
+ * Modes: public 0666 minus umask, private 0600. writeKeyPair writes the public file first and removes it if the
+ * private write fails; ensureKeyPair writes the private file first (see there). Secret keys are never logged.
  */
 import { mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
