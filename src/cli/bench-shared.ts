@@ -1,4 +1,7 @@
-/** What the benchmark modules share: the command line that runs this CLI again in a child process, and medians. */
+/**
+ * What the benchmark modules share: the command line that runs this CLI again in a child process, the lines of
+ * a child's output, and medians.
+ */
 import { join } from "node:path";
 
 /** bunmark's command line: this executable once compiled, else src/cli.ts under this Bun (whatever the main module). */
@@ -10,4 +13,18 @@ export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** The lines of a child's stdout, as they come (a last unterminated line included). */
+export async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  const decoder = new TextDecoder();
+  let text = "";
+  for await (const chunk of stream) {
+    text += decoder.decode(chunk, { stream: true });
+    for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n")) {
+      yield text.slice(0, nl);
+      text = text.slice(nl + 1);
+    }
+  }
+  if (text) yield text;
 }

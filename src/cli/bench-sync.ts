@@ -24,7 +24,7 @@ import { VERSION } from "../version.ts";
 import { curveKeyPair } from "../wire/curve.ts";
 import { shutdown } from "../wire/context.ts";
 import { flag, has, intFlag, parseArgs } from "./args.ts";
-import { cliCommand } from "./bench-shared.ts";
+import { cliCommand, lines } from "./bench-shared.ts";
 
 const SEED = "bench-sync";
 const GOAL = 1.8;
@@ -43,14 +43,8 @@ const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
 /** Reads the first line of a child's stdout. */
 async function firstLine(stream: ReadableStream<Uint8Array>): Promise<string> {
-  const decoder = new TextDecoder();
-  let text = "";
-  for await (const chunk of stream) {
-    text += decoder.decode(chunk, { stream: true });
-    const nl = text.indexOf("\n");
-    if (nl >= 0) return text.slice(0, nl);
-  }
-  throw new Error(`child ended without output${text ? `: ${text}` : ""}`);
+  for await (const line of lines(stream)) return line;
+  throw new Error("child ended without output");
 }
 
 /** The generated chain in `dir` (made once: N Argon2 digests). */

@@ -19,7 +19,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { RUNNING_FILE, type RunningNode } from "../node.ts";
 import { z85Encode } from "../wire/z85.ts";
-import { cliCommand } from "./bench-shared.ts";
+import { cliCommand, lines } from "./bench-shared.ts";
 import type { LoadConfig, LoadFigures } from "./bench-wire-measure.mjs";
 
 export type { LoadFigures };
@@ -86,20 +86,6 @@ export function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
-}
-
-/** The lines of a child's stdout, as they come. */
-async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
-  const decoder = new TextDecoder();
-  let text = "";
-  for await (const chunk of stream) {
-    text += decoder.decode(chunk, { stream: true });
-    for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n")) {
-      yield text.slice(0, nl);
-      text = text.slice(nl + 1);
-    }
-  }
-  if (text) yield text;
 }
 
 /** User + system CPU time of a process so far, in milliseconds. */
