@@ -5,11 +5,9 @@
  * it is full the item is dropped for that subscriber only, so a slow upstream never holds up the others.
  */
 import { logger } from "../log.ts";
+import { CONNECTOR_DEFAULTS } from "./connector-constants.ts";
 
 const log = logger("broadcast");
-
-/** bitmarkd's per-upstream queue size. */
-const SUBSCRIBER_CAPACITY = 50;
 
 export interface BroadcastItem {
   readonly command: string;
@@ -26,7 +24,7 @@ export class BroadcastQueue {
   }
 
   /** A new subscriber, receiving every item sent from now on. */
-  subscribe(name: string, capacity = SUBSCRIBER_CAPACITY): BroadcastSubscription {
+  subscribe(name: string, capacity = CONNECTOR_DEFAULTS.upstreamQueue): BroadcastSubscription {
     const s = new BroadcastSubscription(name, capacity, () => this.#subscribers.delete(s));
     this.#subscribers.add(s);
     return s;
