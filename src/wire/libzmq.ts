@@ -14,9 +14,7 @@ import { libzmqPath } from "./libzmq-path.ts";
 // size_t is u64: only 64-bit targets are supported (x64, arm64).
 const P = FFIType.ptr;
 const i32 = FFIType.i32;
-const i64 = FFIType.i64;
 const u64 = FFIType.u64;
-const u64_fast = FFIType.u64_fast;
 const cstring = FFIType.cstring;
 const VOID = FFIType.void;
 
@@ -39,10 +37,8 @@ const lib = dlopen(libzmqPath(), {
   zmq_msg_init: { args: [P], returns: i32 },
   zmq_msg_recv: { args: [P, P, i32], returns: i32 },
   zmq_msg_data: { args: [P], returns: P },
-  zmq_msg_size: { args: [P], returns: u64_fast },
   zmq_msg_more: { args: [P], returns: i32 },
   zmq_msg_close: { args: [P], returns: i32 },
-  zmq_poll: { args: [P, i32, i64], returns: i32 },
   zmq_curve_keypair: { args: [P, P], returns: i32 },
   zmq_curve_public: { args: [P, P], returns: i32 },
 });
