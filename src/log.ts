@@ -1,6 +1,7 @@
 /**
  * Structured logging with levels. One line per event: `time level subsystem message key=value…`,
- * or JSON lines when BUNMARK_LOG_FORMAT=json. Secret keys must never be passed in fields.
+ * or JSON lines when BUNMARK_LOG_FORMAT=json. Secret keys must never be passed in fields; byte fields are
+ * rendered as hex, long ones cut.
  */
 
 export const LEVELS = ["trace", "debug", "info", "warn", "error"] as const;
@@ -27,8 +28,14 @@ export function setLogSink(fn: (line: string) => void, asJson = json): void {
   json = asJson;
 }
 
+/** Byte fields longer than this are cut to their first half: peers choose the bytes, and must not flood the log. */
+const MAX_LOGGED_BYTES = 64;
+
 function render(v: unknown): string {
-  if (v instanceof Uint8Array) return Buffer.from(v).toString("hex");
+  if (v instanceof Uint8Array) {
+    if (v.length <= MAX_LOGGED_BYTES) return Buffer.from(v).toString("hex");
+    return `${Buffer.from(v.subarray(0, MAX_LOGGED_BYTES / 2)).toString("hex")}…(${v.length} bytes)`;
+  }
   if (typeof v === "string") return /[\s"=]/.test(v) ? JSON.stringify(v) : v;
   if (v instanceof Error) return JSON.stringify(v.message);
   return String(v);

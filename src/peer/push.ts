@@ -9,7 +9,7 @@
  *   the item as new and valid;
  * - `heart` and unknown commands: logged.
  *
- * Bad input is logged (long frames cut to their first 32 bytes, so a peer cannot flood the log) and dropped;
+ * Bad input is logged (the logger cuts long byte fields, so a peer cannot flood the log) and dropped;
  * nothing here throws into the listener. `peer`/`rpc` pushes whose
  * timestamp frame is shorter than 8 bytes (which crash 8.2) are ignored, as later bitmarkd versions do.
  */
@@ -77,12 +77,6 @@ class SerialQueue {
   }
 }
 
-function hexPrefix(b: Uint8Array | undefined): string {
-  if (b === undefined) return "";
-  const h = Buffer.from(b.subarray(0, 32)).toString("hex");
-  return b.length > 32 ? `${h}…(${b.length} bytes)` : h;
-}
-
 export class PushDispatcher {
   readonly #processors = new Map<QueuedCommand, PushProcessor>();
   readonly #blocks = new SerialQueue("block", BLOCK_QUEUE_CAPACITY);
@@ -122,7 +116,7 @@ export class PushDispatcher {
         return this.#queued(command, p);
       case "heart":
         if (p.length < 1) log.warn("heart with too few data", { items: p.length });
-        else log.info("received heart", { data: hexPrefix(p[0]) });
+        else log.info("received heart", { data: p[0]! });
         return;
       default:
         log.warn("received unhandled command", { command: command.length > 64 ? `${command.slice(0, 64)}…(${command.length})` : command, items: p.length });
@@ -140,7 +134,7 @@ export class PushDispatcher {
     }
     const ts = readBe64(p[2]!);
     const isNew = command === "peer" ? this.ctx.announce.addPeer(p[0]!, p[1]!, ts) : this.ctx.announce.addRpc(p[0]!, p[1]!, ts);
-    log.info(`received ${command}`, { key: hexPrefix(p[0]), listeners: hexPrefix(p[1]), timestamp: ts, new: isNew });
+    log.info(`received ${command}`, { key: p[0]!, listeners: p[1]!, timestamp: ts, new: isNew });
     if (isNew) this.ctx.broadcast.send(command, p.slice(0, 3));
   }
 
@@ -151,12 +145,12 @@ export class PushDispatcher {
     }
     const item = p[0]!;
     if (!this.ctx.isNormal()) {
-      log.warn(`${command} refused: not available during synchronise`, { item: hexPrefix(item) });
+      log.warn(`${command} refused: not available during synchronise`, { item });
       return;
     }
     const processor = this.#processors.get(command);
     if (processor === undefined) {
-      log.warn(`${command} dropped: no processor`, { item: hexPrefix(item) });
+      log.warn(`${command} dropped: no processor`, { item });
       return;
     }
     const queue = command === "block" ? this.#blocks : this.#reservoir;
@@ -173,7 +167,7 @@ export class PushDispatcher {
     };
     // Every frame is held until the processor runs (it gets them all).
     const bytes = p.reduce((n, f) => n + f.length, 0);
-    if (queue.enqueue(run, bytes)) log.info(`received ${command}`, { item: hexPrefix(item) });
-    else log.warn(`${command} dropped: ${queue.name} queue full`, { item: hexPrefix(item) });
+    if (queue.enqueue(run, bytes)) log.info(`received ${command}`, { item });
+    else log.warn(`${command} dropped: ${queue.name} queue full`, { item });
   }
 }
