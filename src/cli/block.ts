@@ -9,10 +9,11 @@ import { hash } from "../crypto/index.ts";
 import { decodeBlock } from "../chain/block.ts";
 import { isTestnet, type ChainName } from "../chain/chains.ts";
 import { crc64 } from "../chain/crc64.ts";
-import { checkHeader, foundationTxIdInput, headerJSON, HEADER_SIZE } from "../chain/header.ts";
+import { checkHeader, headerJSON, HEADER_SIZE } from "../chain/header.ts";
 import { bytesEqual, toDisplayHex, toHex } from "../chain/hex.ts";
 import { merkleRoot } from "../chain/merkle.ts";
 import type { JsonValue } from "../chain/records/index.ts";
+import { foundationTxId } from "../chain/records/ids.ts";
 import { runDecodeCommand } from "./decode-command.ts";
 import { decodeRecords } from "./tx.ts";
 
@@ -28,7 +29,7 @@ export function describeBlock(packed: Uint8Array, chain: ChainName): { [key: str
     digestDisplay: toDisplayHex(digest),
     merkleRoot: toHex(root),
     merkleRootMatches: bytesEqual(root, header.merkleRoot),
-    foundationTxId: toHex(hash.sha3_256(foundationTxIdInput(digest, header.numberU64))),
+    foundationTxId: toHex(foundationTxId(digest, header.numberU64)),
     crc64: crc64(header.numberU64, packed).toString(16).padStart(16, "0"),
     txIds: records.map((r) => toHex(r.txId)),
     transactions: records.map((r) => decodeRecords(r.packed, chain)[0]!),
