@@ -1,6 +1,7 @@
 /**
  * `bunmark run` with no configuration (what `make run` starts): chain local, keys generated into ./data, listening
- * on 127.0.0.1 and ::1 at port 2136 or the next port free on both; `status` finds it; SIGTERM stops it cleanly.
+ * on 127.0.0.1 and ::1 at port 2136 or the next port free on both (127.0.0.1 alone on a host without IPv6
+ * loopback); `status` finds it; SIGTERM stops it cleanly.
  */
 import { afterAll, expect, test } from "bun:test";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -62,6 +63,26 @@ test("embedded default: keys in ./data, loopback IPv4 + IPv6 on one port ≥ 213
     expect(performance.now() - t0).toBeLessThan(5000);
     expect(existsSync(join(n.cwd, "data", "node.json"))).toBe(false);
   }
+}, 60_000);
+
+// A network namespace with IPv6 disabled on its loopback stands for a host (or container) without ::1.
+const NO_IPV6 = "ip link set lo up && echo 1 > /proc/sys/net/ipv6/conf/lo/disable_ipv6";
+const canUnshare = Bun.spawnSync(["unshare", "-rn", "sh", "-c", NO_IPV6]).exitCode === 0;
+if (!canUnshare) console.warn("cli-run: unshare -rn unavailable, the no-IPv6 start-up test is skipped");
+
+test.skipIf(!canUnshare)("embedded default on a host without IPv6 loopback: 127.0.0.1 alone, with a warning", async () => {
+  const cwd = tempDir();
+  const proc = Bun.spawn(["unshare", "-rn", "sh", "-c", `${NO_IPV6} && exec "$0" "$1" run`, process.execPath, CLI], {
+    cwd, stdout: "pipe", stderr: "pipe", env: { ...process.env, BUNMARK_LOG_LEVEL: "warn" },
+  });
+  procs.push(proc);
+  const file = join(cwd, "data", "node.json");
+  await until(() => existsSync(file) || proc.exitCode !== null, 20_000);
+  expect(existsSync(file)).toBe(true);
+  expect(JSON.parse(readFileSync(file, "utf8")).listen).toEqual(["tcp://127.0.0.1:2136"]);
+  proc.kill("SIGTERM");
+  expect(await proc.exited).toBe(0);
+  expect(await new Response(proc.stdout).text()).toContain("WARN  run: no IPv6 loopback on this host: listening on 127.0.0.1 only");
 }, 60_000);
 
 test("a second node on the same data directory is refused with one line", async () => {

@@ -3,7 +3,7 @@
  *  [--announce HOST:PORT]… [--http HOST:PORT] [--log-level LEVEL]`
  *
  * Without a configuration: chain local, keys generated into ./data on first start, listening on 127.0.0.1 and
- * ::1 at port 2136 (or the next port free on both). SIGINT/SIGTERM stop the node cleanly.
+ * ::1 (where the host has it) at port 2136 (or the next port free on both). SIGINT/SIGTERM stop the node cleanly.
  */
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -23,16 +23,22 @@ function portFree(host: string, port: number): Promise<boolean> {
   });
 }
 
-/** The embedded default listens on loopback; move both addresses to the first port free on both. */
+/**
+ * The embedded default listens on loopback; move both addresses to the first port free on both. A host without
+ * IPv6 loopback (containers often have none) gets the IPv4 listener alone rather than no node.
+ */
 async function pickDefaultPort(cfg: NodeConfig): Promise<NodeConfig> {
   const base = Number(/:(\d+)$/.exec(cfg.peering.listen[0]!)![1]);
+  const ipv6 = await portFree("::1", 0);
+  if (!ipv6) log.warn("no IPv6 loopback on this host: listening on 127.0.0.1 only");
   for (let port = base; port < base + 100; port++) {
-    if ((await portFree("127.0.0.1", port)) && (await portFree("::1", port))) {
+    if ((await portFree("127.0.0.1", port)) && (!ipv6 || (await portFree("::1", port)))) {
       if (port !== base) log.info("default peer port busy, using the next free one", { port });
-      return { ...cfg, peering: { ...cfg.peering, listen: [`127.0.0.1:${port}`, `[::1]:${port}`] } };
+      const listen = ipv6 ? [`127.0.0.1:${port}`, `[::1]:${port}`] : [`127.0.0.1:${port}`];
+      return { ...cfg, peering: { ...cfg.peering, listen } };
     }
   }
-  throw new ConfigError(`no free port between ${base} and ${base + 99} on 127.0.0.1 and ::1`);
+  throw new ConfigError(`no free port between ${base} and ${base + 99} on ${ipv6 ? "127.0.0.1 and ::1" : "127.0.0.1"}`);
 }
 
 function readConfigFile(path: string): unknown {
