@@ -8,7 +8,7 @@
  * prints one JSON line), so RSS figures are per mode and LMDB stays one environment per process. The chain is
  * generated once (N Argon2 digests) and kept in the cache directory for later runs.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism, cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateChain } from "../chain/generate.ts";
@@ -90,6 +90,15 @@ async function serve(dir: string): Promise<number> {
   return 0;
 }
 
+/**
+ * Peak RSS of this process in MiB. VmHWM, not getrusage's maxRSS: Linux carries the parent's peak into a spawned
+ * child's maxRSS at exec, so under `bench all` every client reported the bench process's own peak.
+ */
+function peakRssMiB(): number {
+  const m = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync("/proc/self/status", "utf8"));
+  return Number(m ? m[1] : process.resourceUsage().maxRSS) / 1024;
+}
+
 /** `--client MODE --peer ADDRESS --key HEX --blocks N`: one synchronisation; prints a RunResult as JSON. */
 async function client(mode: SyncMode, address: string, keyHex: string, blocks: number): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), "bunmark-bench-sync-"));
@@ -125,7 +134,7 @@ async function client(mode: SyncMode, address: string, keyHex: string, blocks: n
       blocks,
       seconds,
       blocksPerSecond: blocks / seconds,
-      peakRssMiB: process.resourceUsage().maxRSS / 1024, // KiB on Linux
+      peakRssMiB: peakRssMiB(),
     };
     console.log(JSON.stringify(result));
     return 0;
