@@ -21,12 +21,14 @@ interface Running {
   listen: string[];
 }
 
-async function startDefault(): Promise<Running> {
+/** `bun src/cli.ts run` in a new directory; `prefix` runs it through another command (e.g. unshare). */
+async function startDefault(prefix: string[] = []): Promise<Running> {
   const cwd = tempDir();
-  const proc = Bun.spawn([process.execPath, CLI, "run"], { cwd, stdout: "pipe", stderr: "pipe", env: { ...process.env, BUNMARK_LOG_LEVEL: "warn" } });
+  const proc = Bun.spawn([...prefix, process.execPath, CLI, "run"], { cwd, stdout: "pipe", stderr: "pipe", env: { ...process.env, BUNMARK_LOG_LEVEL: "warn" } });
   procs.push(proc);
   const file = join(cwd, "data", "node.json");
-  await until(() => existsSync(file), 20_000);
+  await until(() => existsSync(file) || proc.exitCode !== null, 20_000);
+  if (!existsSync(file)) throw new Error(`the node exited (${proc.exitCode}): ${await new Response(proc.stderr).text()}`);
   return { cwd, proc, listen: JSON.parse(readFileSync(file, "utf8")).listen };
 }
 
@@ -71,15 +73,8 @@ const canUnshare = Bun.spawnSync(["unshare", "-rn", "sh", "-c", NO_IPV6]).exitCo
 if (!canUnshare) console.warn("cli-run: unshare -rn unavailable, the no-IPv6 start-up test is skipped");
 
 test.skipIf(!canUnshare)("embedded default on a host without IPv6 loopback: 127.0.0.1 alone, with a warning", async () => {
-  const cwd = tempDir();
-  const proc = Bun.spawn(["unshare", "-rn", "sh", "-c", `${NO_IPV6} && exec "$0" "$1" run`, process.execPath, CLI], {
-    cwd, stdout: "pipe", stderr: "pipe", env: { ...process.env, BUNMARK_LOG_LEVEL: "warn" },
-  });
-  procs.push(proc);
-  const file = join(cwd, "data", "node.json");
-  await until(() => existsSync(file) || proc.exitCode !== null, 20_000);
-  expect(existsSync(file)).toBe(true);
-  expect(JSON.parse(readFileSync(file, "utf8")).listen).toEqual(["tcp://127.0.0.1:2136"]);
+  const { proc, listen } = await startDefault(["unshare", "-rn", "sh", "-c", `${NO_IPV6} && exec "$@"`, "sh"]);
+  expect(listen).toEqual(["tcp://127.0.0.1:2136"]);
   proc.kill("SIGTERM");
   expect(await proc.exited).toBe(0);
   expect(await new Response(proc.stdout).text()).toContain("WARN  run: no IPv6 loopback on this host: listening on 127.0.0.1 only");
