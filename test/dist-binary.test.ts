@@ -40,6 +40,16 @@ function installCopy(target: string, parent = "/tmp"): { dir: string; bin: strin
   return { dir, bin };
 }
 
+/** A fresh copy of the executable for the suite it is called in (its directory removed afterwards). */
+function suiteCopy(target: string, parent?: string): { dir: string; bin: string } {
+  const copy = { dir: "", bin: "" };
+  beforeAll(() => Object.assign(copy, installCopy(target, parent)));
+  afterAll(() => {
+    if (copy.dir) rmSync(copy.dir, { recursive: true, force: true });
+  });
+  return copy;
+}
+
 interface Run {
   code: number | null;
   stdout: string;
@@ -88,46 +98,39 @@ async function waitForLine(stream: ReadableStream<Uint8Array>, match: RegExp, se
 }
 
 function x64Suite(): void {
-  let dir = "";
-  let bin = "";
-  beforeAll(() => {
-    ({ dir, bin } = installCopy("linux-x64"));
-  });
-  afterAll(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const c = suiteCopy("linux-x64");
 
   test("embeds the native hashing addon", () => {
     expect(buildInfo("linux-x64").hashing).toBe("native");
   });
 
   test("--version", () => {
-    const r = run([bin, "--version"], dir);
+    const r = run([c.bin, "--version"], c.dir);
     expect(r.stderr).toBe("");
     expect(r.stdout).toMatch(/^bunmark \d+\.\d+\.\d+ \(bitmarkd 8\.2 peer protocol\)\n$/);
     expect(r.code).toBe(0);
   });
 
   test("keygen writes the key pair under ./data (libzmq embedded)", () => {
-    const r = run([bin, "keygen"], dir);
+    const r = run([c.bin, "keygen"], c.dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^[0-9a-f]{64}\n$/);
-    expect(existsSync(join(dir, "data", "peer.public"))).toBe(true);
-    expect(existsSync(join(dir, "data", "peer.private"))).toBe(true);
+    expect(existsSync(join(c.dir, "data", "peer.public"))).toBe(true);
+    expect(existsSync(join(c.dir, "data", "peer.private"))).toBe(true);
   });
 
   test.each(["native", "js"])("digest --impl %s of the testing genesis header", (impl) => {
-    const r = run([bin, "digest", "--impl", impl, GENESIS_HEADER], dir);
+    const r = run([c.bin, "digest", "--impl", impl, GENESIS_HEADER], c.dir);
     expect(r.stderr).toBe("");
     expect(r.stdout.trim()).toBe(GENESIS_DIGEST);
     expect(r.code).toBe(0);
   });
 
   test("chain generate with the TypeScript twin (lmdb embedded, digests in the digest-worker pool)", () => {
-    const r = run([bin, "chain", "generate", "--blocks", "2", "--data", "./chain"], dir, { BUNMARK_NATIVE: "0" });
+    const r = run([c.bin, "chain", "generate", "--blocks", "2", "--data", "./chain"], c.dir, { BUNMARK_NATIVE: "0" });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout.trim().split("\n").at(-1)!)).toMatchObject({ chain: "local", height: 3 });
-    expect(existsSync(join(dir, "chain", "local.lmdb"))).toBe(true);
+    expect(existsSync(join(c.dir, "chain", "local.lmdb"))).toBe(true);
   });
 
   test("run: listening within 1 s, answers I and N over CURVE, status, SIGTERM ends it within 5 s", async () => {
@@ -135,8 +138,8 @@ function x64Suite(): void {
     if (skip) console.warn(`wire check skipped: ${skip}`);
     const [peerPort, httpPort] = [await freePort(), await freePort()];
     const started = performance.now();
-    const node = Bun.spawn([bin, "run", "--listen", `127.0.0.1:${peerPort}`, "--http", `127.0.0.1:${httpPort}`], {
-      cwd: dir,
+    const node = Bun.spawn([c.bin, "run", "--listen", `127.0.0.1:${peerPort}`, "--http", `127.0.0.1:${httpPort}`], {
+      cwd: c.dir,
       env: {},
       stdout: "pipe",
       stderr: "pipe",
@@ -150,7 +153,7 @@ function x64Suite(): void {
       expect(startMs).toBeLessThan(1000);
       expect(await waitForLine(node.stdout, /node: started/, lines), lines.join("\n")).toBeDefined();
 
-      const running = JSON.parse(readFileSync(join(dir, "data", "node.json"), "utf8")) as { publicKey: string; chain: string };
+      const running = JSON.parse(readFileSync(join(c.dir, "data", "node.json"), "utf8")) as { publicKey: string; chain: string };
       expect(running.chain).toBe("local");
       if (!skip) {
         const enc = new TextEncoder();
@@ -170,7 +173,7 @@ function x64Suite(): void {
         expect(Buffer.from(height[1]!).readBigUInt64BE()).toBe(1n);
       }
 
-      const status = run([bin, "status", "--data", "./data"], dir);
+      const status = run([c.bin, "status", "--data", "./data"], c.dir);
       expect(status.code).toBe(0);
       expect(status.stdout).toMatch(/^height\s+1$/m);
       expect(status.stdout).toMatch(/^digest\s+native$/m);
@@ -180,14 +183,14 @@ function x64Suite(): void {
       const code = await Promise.race([node.exited, Bun.sleep(5000).then(() => "still running")]);
       expect(code).toBe(0);
       console.log(`x64 SIGTERM to exit: ${(performance.now() - stopAt).toFixed(0)} ms`);
-      expect(existsSync(join(dir, "data", "node.json"))).toBe(false);
+      expect(existsSync(join(c.dir, "data", "node.json"))).toBe(false);
     } finally {
       node.kill("SIGKILL");
     }
   });
 
   test("bench wire --quick: bunmark's own load generator (no node here), the absolute goals and the signal run", () => {
-    const r = run([bin, "bench", "wire", "--quick", "--json"], dir, {}, 120_000);
+    const r = run([c.bin, "bench", "wire", "--quick", "--json"], c.dir, {}, 120_000);
     const report = JSON.parse(r.stdout) as {
       generator: string;
       baselineSkipped: string;
@@ -219,17 +222,10 @@ function unshareSkipReason(): string | undefined {
 
 function noexecSuite(): void {
   // The copy must live outside /tmp, which the namespace hides behind the noexec mount.
-  let dir = "";
-  let bin = "";
-  beforeAll(() => {
-    ({ dir, bin } = installCopy("linux-x64", "/var/tmp"));
-  });
-  afterAll(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const c = suiteCopy("linux-x64", "/var/tmp");
 
   const inNoexecTmp = (env: string, args: string) =>
-    run(["unshare", "-m", "sh", "-c", `mount -t tmpfs -o noexec tmpfs /tmp && exec env -i ${env} ${bin} ${args}`], dir, { PATH: "/usr/bin:/bin" });
+    run(["unshare", "-m", "sh", "-c", `mount -t tmpfs -o noexec tmpfs /tmp && exec env -i ${env} ${c.bin} ${args}`], c.dir, { PATH: "/usr/bin:/bin" });
 
   test("control: native libraries unpacked into the noexec /tmp cannot load", () => {
     const r = inNoexecTmp("BUNMARK_RUNTIME_DIR=/tmp", "keygen --data ./control");
@@ -243,7 +239,7 @@ function noexecSuite(): void {
     expect(keygen.code).toBe(0);
     const digest = inNoexecTmp("", `digest --impl native ${GENESIS_HEADER}`);
     expect(digest.stdout.trim()).toBe(GENESIS_DIGEST);
-    const unpacked = readdirSync(join(dir, "data", ".runtime"));
+    const unpacked = readdirSync(join(c.dir, "data", ".runtime"));
     expect(unpacked.some((f) => f.endsWith(".so"))).toBe(true);
     expect(unpacked.some((f) => f.endsWith(".node"))).toBe(true);
   });
@@ -255,18 +251,11 @@ function qemuSkipReason(): string | undefined {
 }
 
 function arm64Suite(): void {
-  let dir = "";
-  let bin = "";
-  beforeAll(() => {
-    ({ dir, bin } = installCopy("linux-arm64"));
-  });
-  afterAll(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const c = suiteCopy("linux-arm64");
 
   // qemu-user 7.2 (Debian 12) never returns from code that JavaScriptCore's JIT emitted (seen with every JIT tier
   // and CPU model), so emulated runs use JSC's interpreter. Native arm64 machines keep the JIT.
-  const inQemu = (args: string[], timeoutMs = 120_000) => run([QEMU, "-L", ARM64_SYSROOT, bin, ...args], dir, { BUN_JSC_useJIT: "0" }, timeoutMs);
+  const inQemu = (args: string[], timeoutMs = 120_000) => run([QEMU, "-L", ARM64_SYSROOT, c.bin, ...args], c.dir, { BUN_JSC_useJIT: "0" }, timeoutMs);
 
   test("--version", () => {
     const r = inQemu(["--version"]);

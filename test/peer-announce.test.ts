@@ -24,6 +24,12 @@ function key(n: number): Uint8Array {
   k[0] = n;
   return k;
 }
+/** The i-th of thousands of distinct 32-byte keys (BE32(i + 1) ‖ zeros), for filling the bounded tables. */
+function manyKey(i: number): Uint8Array {
+  const b = new Uint8Array(32);
+  new DataView(b.buffer).setUint32(0, i + 1);
+  return b;
+}
 const LISTEN_A = new Uint8Array(Buffer.from("13085800000000000000000000ffffc000020a", "hex"));
 const LISTEN_B = new Uint8Array(Buffer.from("070858c000020b", "hex"));
 
@@ -119,11 +125,7 @@ describe("addPeer rules (§6.2)", () => {
 describe("peer table bound", () => {
   test("new keys are refused once MAX_PEERS entries are held; known keys still update", () => {
     const { a, clock } = setup();
-    const k = (i: number) => {
-      const b = new Uint8Array(32);
-      new DataView(b.buffer).setUint32(0, i + 1);
-      return b;
-    };
+    const k = manyKey;
     for (let i = 0; a.peers().length < MAX_PEERS; i++) expect(a.addPeer(k(i), LISTEN_B, sec(T0))).toBe(true);
     expect(a.addPeer(k(MAX_PEERS), LISTEN_B, sec(T0))).toBe(false);
     expect(a.peers().length).toBe(MAX_PEERS);
@@ -256,11 +258,7 @@ describe("RPC table (§6.3)", () => {
 
   test("new fingerprints are refused once MAX_RPCS entries are held; known ones still update, the own one is kept", () => {
     const { a, clock } = setup();
-    const f = (i: number) => {
-      const b = new Uint8Array(32);
-      new DataView(b.buffer).setUint32(0, i + 1);
-      return b;
-    };
+    const f = manyKey;
     for (let i = 0; a.rpcs().length < MAX_RPCS; i++) expect(a.addRpc(f(i), addr, sec(T0))).toBe(true);
     expect(a.addRpc(f(MAX_RPCS), addr, sec(T0))).toBe(false);
     expect(a.rpcs().length).toBe(MAX_RPCS);
