@@ -339,9 +339,21 @@ unsafe extern "C" fn settle_on_js_thread(raw_env: RawEnv, _js: Value, context: *
     }));
 }
 
+/// Runs `f` for a call from JavaScript: its error is thrown, and a panic (which must not unwind into the host)
+/// becomes an Error saying `on_panic`. Returns null whenever something was thrown.
+fn js_guard(env: Env, on_panic: &str, f: impl FnOnce() -> JsResult<Value>) -> Value {
+    let thrown = match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(value)) => return value,
+        Ok(Err(thrown)) => thrown,
+        Err(_) => Thrown::Error(on_panic.into()),
+    };
+    env.throw(thrown);
+    null_mut()
+}
+
 unsafe extern "C" fn trampoline(raw_env: RawEnv, info: CallbackInfo) -> Value {
     let env = Env(raw_env);
-    let outcome = catch_unwind(AssertUnwindSafe(|| -> JsResult<Value> {
+    js_guard(env, "internal error in the bunmark native addon", || {
         let mut argc = MAX_ARGS;
         let mut argv = [null_mut(); MAX_ARGS];
         let mut data = null_mut();
@@ -353,18 +365,7 @@ unsafe extern "C" fn trampoline(raw_env: RawEnv, info: CallbackInfo) -> Value {
         // SAFETY: `data` is the Handler registered with this function in `register`.
         let handler: Handler = std::mem::transmute::<*mut c_void, Handler>(data);
         handler(env, &argv)
-    }));
-    match outcome {
-        Ok(Ok(value)) => value,
-        Ok(Err(thrown)) => {
-            env.throw(thrown);
-            null_mut()
-        }
-        Err(_) => {
-            env.throw(Thrown::Error("internal error in the bunmark native addon".into()));
-            null_mut()
-        }
-    }
+    })
 }
 
 fn register(env: Env, exports: Value) -> JsResult<()> {
@@ -388,15 +389,5 @@ fn register(env: Env, exports: Value) -> JsResult<()> {
 #[no_mangle]
 pub unsafe extern "C" fn napi_register_module_v1(raw_env: RawEnv, exports: Value) -> Value {
     let env = Env(raw_env);
-    match catch_unwind(AssertUnwindSafe(|| register(env, exports))) {
-        Ok(Ok(())) => exports,
-        Ok(Err(thrown)) => {
-            env.throw(thrown);
-            null_mut()
-        }
-        Err(_) => {
-            env.throw(Thrown::Error("bunmark native addon failed to initialise".into()));
-            null_mut()
-        }
-    }
+    js_guard(env, "bunmark native addon failed to initialise", || register(env, exports).map(|()| exports))
 }
