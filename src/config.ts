@@ -107,6 +107,13 @@ function connects(v: unknown): ConnectEntry[] {
   });
 }
 
+/** The entries of a `timing` object named in `keys`, under the field names of the subsystem that reads them. */
+export function timingFields<F extends string>(t: Readonly<Record<string, number>>, keys: Readonly<Record<string, F>>): Partial<Record<F, number>> {
+  const out: Partial<Record<F, number>> = {};
+  for (const [name, field] of Object.entries(keys)) if (t[name] !== undefined) out[field] = t[name];
+  return out;
+}
+
 function timing(v: unknown): Record<string, number> {
   if (v === undefined) return {};
   if (typeof v !== "object" || v === null || Array.isArray(v)) throw new ConfigError("timing must be an object of millisecond values");

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { activeBackendName, activeBackendReason, hash, shutdownDigestWorkers } from "./crypto/index.ts";
 import { extendsTip } from "./chain/header.ts";
 import { openStore, type Store } from "./chain/store.ts";
-import type { NodeConfig } from "./config.ts";
+import { timingFields, type NodeConfig } from "./config.ts";
 import { fail } from "./fault.ts";
 import { logger } from "./log.ts";
 import { Announce } from "./peer/announce.ts";
@@ -45,24 +45,19 @@ export interface RunningNode {
   listen: string[];
 }
 
-/** `timing` keys (milliseconds) that reach the announce subsystem and the reservoir; the connector reads its own. */
-function announceTiming(t: Record<string, number>): Partial<AnnounceTiming> {
-  return {
-    ...(t.announce_initial ? { initialMs: t.announce_initial } : {}),
-    ...(t.announce_interval ? { intervalMs: t.announce_interval } : {}),
-    ...(t.announce_rebroadcast ? { rebroadcastMs: t.announce_rebroadcast } : {}),
-    ...(t.announce_expiry ? { expiryMs: t.announce_expiry } : {}),
-  };
-}
-
-function reservoirLimits(t: Record<string, number>): Partial<ReservoirLimits> {
-  const out: Partial<ReservoirLimits> = {};
-  if (t.reservoir_timeout) out.reservoirTimeoutMs = t.reservoir_timeout;
-  if (t.asset_timeout) out.assetTimeoutMs = t.asset_timeout;
-  if (t.reservoir_clean) out.cleanIntervalMs = t.reservoir_clean;
-  if (t.reservoir_rebroadcast) out.rebroadcastIntervalMs = t.reservoir_rebroadcast;
-  return out;
-}
+/** `timing` keys (milliseconds) of the announce subsystem and the reservoir; the connector reads its own. */
+const ANNOUNCE_TIMING = {
+  announce_initial: "initialMs",
+  announce_interval: "intervalMs",
+  announce_rebroadcast: "rebroadcastMs",
+  announce_expiry: "expiryMs",
+} as const satisfies Record<string, keyof AnnounceTiming>;
+const RESERVOIR_TIMING = {
+  reservoir_timeout: "reservoirTimeoutMs",
+  asset_timeout: "assetTimeoutMs",
+  reservoir_clean: "cleanIntervalMs",
+  reservoir_rebroadcast: "rebroadcastIntervalMs",
+} as const satisfies Record<string, keyof ReservoirLimits>;
 
 /** Refuses a second node on one data directory; clears what a killed node left behind. */
 function claimDataDirectory(dir: string): void {
@@ -134,7 +129,7 @@ export class Node {
       const mode = new ModeState();
       const broadcast = new BroadcastQueue();
       const announce = new Announce({
-        timing: announceTiming(cfg.timing),
+        timing: timingFields(cfg.timing, ANNOUNCE_TIMING),
         store: new JsonPeerFile(peerFilePath(cfg.data_directory, cfg.chain)),
         onBroadcast: (command, parameters) => broadcast.send(command, parameters),
         onTarget: (target) => connector.connectTarget(target),
@@ -146,7 +141,7 @@ export class Node {
         chain: cfg.chain,
         mode,
         broadcast: (command, parameters) => broadcast.send(command, parameters),
-        limits: reservoirLimits(cfg.timing),
+        limits: timingFields(cfg.timing, RESERVOIR_TIMING),
       });
       opened.push({ close: () => reservoir.stop() });
       reservoir.register(push);

@@ -3,6 +3,7 @@
  * peer/upstream/setup.go, protocol.md §7.1) in one object, plus bunmark's own tuning values.
  * Production uses CONNECTOR_DEFAULTS; tests and test networks override single values.
  */
+import { timingFields } from "../config.ts";
 
 export interface ConnectorConfig {
   /** Quiet period before each state-machine run (8.2: 15 s). */
@@ -84,10 +85,6 @@ const TIMING_KEYS = {
 
 /** The connector's share of a configuration `timing` object (other keys belong to other subsystems). */
 export function connectorConfigFromTiming(timing: Readonly<Record<string, number>>): ConnectorConfig {
-  const o: Partial<Record<keyof ConnectorConfig, number>> = {};
-  for (const [name, field] of Object.entries(TIMING_KEYS)) {
-    const v = timing[name];
-    if (v !== undefined) o[field] = Math.round(v);
-  }
-  return connectorConfig(o as Partial<ConnectorConfig>);
+  const fields = Object.entries(timingFields(timing, TIMING_KEYS)).map(([field, v]) => [field, Math.round(v!)]);
+  return connectorConfig(Object.fromEntries(fields) as Partial<ConnectorConfig>);
 }
