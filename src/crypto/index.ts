@@ -8,25 +8,22 @@
  */
 import { logger } from "../log.ts";
 import type { HashBackend } from "./api.ts";
-import { closeDigestWorkers, jsBackend } from "./js/backend.ts";
+import { jsBackend } from "./js/backend.ts";
 import { loadNativeBackend } from "./native.ts";
 
 export type { Argon2Params, HashBackend } from "./api.ts";
 export { ed25519PublicKey, ed25519Sign } from "./js/ed25519.ts";
+export { closeDigestWorkers as shutdownDigestWorkers } from "./js/backend.ts";
 
 const log = logger("crypto");
 
 let native: { backend: HashBackend | undefined; why: string } | undefined;
 
-/** Loads the addon at most once; a loader that throws counts as "absent" with its message as the reason. */
+/** Loads the addon at most once (the loader never throws: it logs why the addon is absent or broken). */
 function nativeBackend(): { backend: HashBackend | undefined; why: string } {
   if (!native) {
-    try {
-      const backend = loadNativeBackend();
-      native = { backend, why: backend ? "addon loaded" : "addon unavailable" };
-    } catch (e) {
-      native = { backend: undefined, why: `addon failed to load: ${e instanceof Error ? e.message : String(e)}` };
-    }
+    const backend = loadNativeBackend();
+    native = { backend, why: backend ? "addon loaded" : "addon unavailable" };
   }
   return native;
 }
@@ -59,13 +56,4 @@ export function activeBackendReason(): string {
 /** A specific backend regardless of the selection (tests, bench, `digest --impl`); undefined when the addon is absent. */
 export function backendByName(name: "native" | "js"): HashBackend | undefined {
   return name === "js" ? jsBackend : nativeBackend().backend;
-}
-
-/**
- * For a stopping process: ends the TypeScript backend's digest worker threads, rejecting the batches still in
- * flight, so that abandoned digests do not keep the process alive. The addon needs nothing: its threads never
- * keep the process alive, only a batch's pending promise does until it settles.
- */
-export function shutdownDigestWorkers(): Promise<void> {
-  return closeDigestWorkers();
 }

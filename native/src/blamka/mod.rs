@@ -124,6 +124,16 @@ fn permute(v: &mut [u64; 16]) {
     quarter(v, 3, 4, 9, 14);
 }
 
+/// The first word of the new block (for `early`) from word 0 of P's output and of `prev ^ refb`,
+/// once the first column group is finished; every compression path computes it here.
+///
+/// # Safety
+/// `out` must be valid and aligned (it is read only when `xor_out`).
+#[inline(always)]
+unsafe fn first_word(q0: u64, r0: u64, out: *const Block, xor_out: bool) -> u64 {
+    q0 ^ r0 ^ if xor_out { (*out).0[0] } else { 0 }
+}
+
 unsafe fn compress_scalar(
     prev: *const Block,
     refb: *const Block,
@@ -155,7 +165,7 @@ unsafe fn compress_scalar(
             q.0[index(k)] = v[k];
         }
         if col == 0 {
-            early(q.0[0] ^ r.0[0] ^ if xor_out { (*out).0[0] } else { 0 });
+            early(first_word(q.0[0], r.0[0], out, xor_out));
         }
     }
     let out = &mut *out;

@@ -1,7 +1,7 @@
 //! x86_64 compression: AVX2 (four words per register) and SSE2 (two words per register, the
 //! x86_64 baseline). Same results as the scalar path (checked by the unit tests in `mod.rs`).
 
-use super::Block;
+use super::{first_word, Block};
 use std::arch::x86_64::*;
 
 // ---------------------------------------------------------------- AVX2
@@ -56,12 +56,6 @@ pub(super) fn prefetch(block: *const Block) {
         // SAFETY: prefetching is a hint and never faults, whatever the address.
         unsafe { _mm_prefetch::<_MM_HINT_T0>((block as *const i8).wrapping_add(64 * line)) };
     }
-}
-
-/// The first word of the new block from the finished first column group.
-#[inline(always)]
-unsafe fn first_word(q0: u64, r0: u64, out: *const Block, xor_out: bool) -> u64 {
-    q0 ^ r0 ^ if xor_out { (*out).0[0] } else { 0 }
 }
 
 #[target_feature(enable = "avx2")]

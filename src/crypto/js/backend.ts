@@ -11,7 +11,12 @@ import { meetsDifficulty, proofCheck } from "./targets.ts";
 
 const pool = new DigestPool();
 
-/** Ends the twin's digest worker threads (see DigestPool.close). */
+/**
+ * For a stopping process (exported as shutdownDigestWorkers by src/crypto/index.ts): ends the twin's digest worker
+ * threads (see DigestPool.close), rejecting the batches still in flight, so that abandoned digests do not keep the
+ * process alive. The addon needs nothing: its threads never keep the process alive, only a batch's pending promise
+ * does until it settles.
+ */
 export function closeDigestWorkers(): Promise<void> {
   return pool.close();
 }
