@@ -6,6 +6,7 @@
  */
 import { fail } from "../fault.ts";
 import { bitsJSON, bitsToTarget } from "./difficulty.ts";
+import { bytesEqual } from "./hex.ts";
 
 export const HEADER_SIZE = 100;
 /** Version written by the proofer (and the generator). */
@@ -84,11 +85,9 @@ export function unpackHeader(bytes: Uint8Array): BlockHeader {
  * pushed blocks that cannot be stored before spending that work.
  */
 export function extendsTip(block: Uint8Array, tip: { height: number; digest: Uint8Array }): boolean {
-  if (block.length < HEADER_SIZE) return false;
-  const v = new DataView(block.buffer, block.byteOffset, HEADER_SIZE);
-  if (v.getBigUint64(4, true) !== BigInt(tip.height) + 1n) return false;
-  for (let i = 0; i < 32; i++) if (block[12 + i] !== tip.digest[i]) return false;
-  return true;
+  if (block.length < HEADER_SIZE) return false; // not a header: unpackHeader would throw
+  const header = unpackHeader(block);
+  return header.numberU64 === BigInt(tip.height) + 1n && bytesEqual(header.previousBlock, tip.digest);
 }
 
 function isGenesisForm(h: BlockHeader): boolean {
@@ -135,8 +134,17 @@ export function blockNumberKey(n: number | bigint): Uint8Array {
   return out;
 }
 
+/**
+ * The BE64 value in the first 8 bytes (block number keys, and the peer protocol's timestamp, height and block
+ * number frames); any further bytes are ignored, as in 8.2 (a longer frame is accepted). The caller checks
+ * that there are at least 8.
+ */
+export function readBe64(b: Uint8Array): bigint {
+  return new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0);
+}
+
 export function readBlockNumberKey(b: Uint8Array): number {
-  return Number(new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0));
+  return Number(readBe64(b));
 }
 
 /** Input of the foundation txid: digest ‖ LE64(number); the id is its sha3-256. */

@@ -43,25 +43,23 @@ export class NotCurrentlyOwned extends Error {
   override readonly name = "NotCurrentlyOwned";
 }
 
-const readU64 = (b: Uint8Array, at: number) => readBlockNumberKey(b.subarray(at));
-
 function decodeOwnership(v: Uint8Array): OwnershipEntry {
   const item = v[0] === OWNED_BLOCK ? OWNED_BLOCK : OWNED_ASSET;
   const entry: OwnershipEntry = {
     item,
     lastTransferTxId: v.slice(1, 33),
-    lastTransferBlock: readU64(v, 33),
+    lastTransferBlock: readBlockNumberKey(v.subarray(33)),
     issueTxId: v.slice(41, 73),
-    issueBlock: readU64(v, 73),
+    issueBlock: readBlockNumberKey(v.subarray(73)),
   };
   if (item === OWNED_ASSET) entry.assetId = v.slice(81, 145);
-  else entry.ownedBlock = readU64(v, 81);
+  else entry.ownedBlock = readBlockNumberKey(v.subarray(81));
   return entry;
 }
 
 function create(t: OwnershipTables, txId: Uint8Array, data: Uint8Array, owner: Uint8Array): void {
   const count = t.ownerCount.get(owner) ?? new Uint8Array(8);
-  t.ownerCount.put(owner, blockNumberKey(readU64(count, 0) + 1));
+  t.ownerCount.put(owner, blockNumberKey(readBlockNumberKey(count) + 1));
   t.ownership.put(concatBytes(owner, count), data);
   t.ownerDigest.put(concatBytes(owner, txId), count);
 }

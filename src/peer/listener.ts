@@ -5,12 +5,11 @@
  * crash 8.2 get a reply too (see `R` below). Nothing thrown by the context escapes; it is logged in one line.
  */
 import type { ChainName } from "../chain/chains.ts";
-import { blockNumberKey } from "../chain/header.ts";
+import { blockNumberKey, readBe64 } from "../chain/header.ts";
 import { isFault } from "../fault.ts";
 import { logger } from "../log.ts";
 import type { PeerEntry } from "./announce-ring.ts";
 import { be64Seconds } from "./announce-timing.ts";
-import { readBe64 } from "./be64.ts";
 import { goQuote } from "./go-quote.ts";
 
 const log = logger("listener");

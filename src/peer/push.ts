@@ -13,8 +13,8 @@
  * nothing here throws into the listener. `peer`/`rpc` pushes whose
  * timestamp frame is shorter than 8 bytes (which crash 8.2) are ignored, as later bitmarkd versions do.
  */
+import { readBe64 } from "../chain/header.ts";
 import { logger } from "../log.ts";
-import { readBe64 } from "./be64.ts";
 
 const log = logger("push");
 

@@ -16,10 +16,9 @@
 import { Fault } from "../fault.ts";
 import { logger } from "../log.ts";
 import { bytesEqual, toHex } from "../chain/hex.ts";
-import { blockNumberKey } from "../chain/header.ts";
+import { blockNumberKey, readBe64 } from "../chain/header.ts";
 import type { ChainName } from "../chain/chains.ts";
 import { be64Seconds } from "./announce-timing.ts";
-import { readBe64 } from "./be64.ts";
 import { goQuote } from "./go-quote.ts";
 import type { BroadcastItem } from "./broadcast.ts";
 import { type Clock, systemClock } from "./clock.ts";
