@@ -3,7 +3,7 @@
  * them together in bitmarkd's start-up order (command/bitmarkd/main.go). `stop()` undoes it in reverse and
  * leaves LMDB flushed; it is what SIGINT/SIGTERM call.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { activeBackendName, activeBackendReason, hash, shutdownDigestWorkers } from "./crypto/index.ts";
 import { extendsTip } from "./chain/header.ts";
@@ -205,7 +205,10 @@ export class Node {
       if (cfg.http) http.push(startStatusServer(cfg.http, () => node.status()));
       opened.push({ close: () => http.forEach((h) => h.stop()) });
       node = new Node(cfg, keys, store, mode, announce, broadcast, reservoir, listener, connector, progress, http);
-      writeFileSync(join(cfg.data_directory, RUNNING_FILE), JSON.stringify(node.running()) + "\n");
+      // temporary file + rename: `status` (and anything waiting for the node) may read it while it is written
+      const running = join(cfg.data_directory, RUNNING_FILE);
+      writeFileSync(`${running}.tmp`, JSON.stringify(node.running()) + "\n");
+      renameSync(`${running}.tmp`, running);
       log.info("started", {
         chain: cfg.chain,
         height: store.height(),
