@@ -6,9 +6,9 @@
 import { beforeAll, expect, test } from "bun:test";
 import { cachedChain, loadChain, type SourceChain } from "./harness/chains.ts";
 import { nodeSuite, servingNode } from "./harness/node-suite.ts";
-import { PROFILE } from "./harness/profile.ts";
+import { figures, PROFILE } from "./harness/profile.ts";
 import { checkStore } from "./harness/store-check.ts";
-import { NodeProcess } from "./helpers/node-process.ts";
+import { NodeProcess, secretLeaks } from "./helpers/node-process.ts";
 
 const root = nodeSuite("run-stop");
 let main: SourceChain;
@@ -26,7 +26,11 @@ test("SIGTERM during a sync: exit 0 within 1 s, the store whole", async () => {
   const started = performance.now();
   const code = await t.stop(20_000);
   const seconds = (performance.now() - started) / 1000;
-  expect((await checkStore(t.dir, { main })).problems).toEqual([]);
+  const after = await checkStore(t.dir, { main });
+  // the figure the reliability report has carried under this name
+  figures("crash/sigterm", { exit: code, seconds: seconds.toFixed(1), height: after.height, store_problems: after.problems.length });
+  expect(after.problems).toEqual([]);
   expect(t.output).toContain("node: stopped"); // the last log line is written out before the exit
   expect({ code, seconds: seconds < 1 ? "< 1" : seconds.toFixed(1) }).toEqual({ code: 0, seconds: "< 1" });
+  expect(secretLeaks([p, t])).toEqual([]); // as the crash suite checked for its SIGTERM node
 }, 300_000);

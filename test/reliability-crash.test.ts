@@ -8,8 +8,9 @@
  *   the last restart must complete the sync, every `H` matching the source;
  * - during fork recovery: a node on a fork of the majority chain is killed right after it logs the fork,
  *   while `deleteDownToBlock` runs — its store must be either the whole fork or cut back to the fork point
- *   (one write transaction), never in between; then it recovers and synchronises the majority chain;
- * - SIGTERM during a sync: a clean stop within run.ts's 5 s promise, the store whole.
+ *   (one write transaction), never in between; then it recovers and synchronises the majority chain.
+ *
+ * SIGTERM during a sync (exit 0, store whole) is test/cli-run-stop.test.ts.
  */
 import { beforeAll, describe, expect, test } from "bun:test";
 import { copyFileSync, rmSync } from "node:fs";
@@ -19,7 +20,7 @@ import { type KillRound, killRound } from "./harness/kill-loop.ts";
 import { nodeSuite, servingNode } from "./harness/node-suite.ts";
 import { figures, PROFILE, SEED, withSeed } from "./harness/profile.ts";
 import { Rng } from "./harness/rng.ts";
-import { checkStore, type Sources } from "./harness/store-check.ts";
+import { checkStore, type Sources, wireDigestsMatch } from "./harness/store-check.ts";
 import { NodeProcess, secretLeaks } from "./helpers/node-process.ts";
 
 const root = nodeSuite("crash");
@@ -41,16 +42,6 @@ function resetStore(node: NodeProcess, dir?: string): void {
   rmSync(join(node.dir, "local.lmdb"), { force: true });
   rmSync(join(node.dir, "local.lmdb-lock"), { force: true });
   if (dir) copyFileSync(join(dir, "local.lmdb"), join(node.dir, "local.lmdb"));
-}
-
-/** Every block's digest over the wire equals the source's. */
-async function wireDigestsMatch(node: NodeProcess, source: SourceChain): Promise<number[]> {
-  const wrong: number[] = [];
-  for (let n = 1; n <= source.height; n++) {
-    const d = await node.digest(n, 5000);
-    if (!(d instanceof Uint8Array) || !Buffer.from(d).equals(source.digests[n]!)) wrong.push(n);
-  }
-  return wrong;
 }
 
 function count<T extends string>(items: readonly T[]): string {
@@ -170,27 +161,6 @@ describe("crash safety", () => {
         expect(final).toEqual({ height: main.height, branch: "main", problems: [] });
       }),
     3_600_000,
-  );
-
-  // A stop waits for the digest batch in flight (a native batch holds a thread of Bun's shared work pool until
-  // it completes, and the peer table's asynchronous save needs one), so it takes up to a batch's time; past
-  // run.ts's 4.5 s watchdog it would end with exit code 1.
-  test(
-    "SIGTERM during a sync: clean exit (code 0) within 5 s, the store whole",
-    async () => {
-      const t = await NodeProcess.create({ root, name: "t", connect: [p.peer, p.peer, p.peer] });
-      nodes.push(t);
-      await t.start();
-      await t.waitFor("a first block stored", (i) => i.height > 1, 120_000);
-      const started = performance.now();
-      const code = await t.stop(20_000);
-      const seconds = (performance.now() - started) / 1000;
-      const after = await checkStore(t.dir, { main });
-      figures("crash/sigterm", { exit: code, seconds: seconds.toFixed(1), height: after.height, store_problems: after.problems.length });
-      expect(after.problems).toEqual([]);
-      expect({ code, withinFiveSeconds: seconds < 5 }).toEqual({ code: 0, withinFiveSeconds: true });
-    },
-    300_000,
   );
 
   test("no secret key in any captured node output", () => {
