@@ -12,6 +12,5 @@ export function backendsUnderTest(): HashBackend[] {
   return native ? [backendByName("js")!, native] : [backendByName("js")!];
 }
 
-export const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
-export const bytes = (h: string): Uint8Array => new Uint8Array(Buffer.from(h, "hex"));
-export const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
+export { utf8Bytes as utf8 } from "../src/chain/utf8.ts";
+export { fromHex as bytes, toHex as hex } from "./helpers/hex.ts";

@@ -6,9 +6,10 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import type { BuildInfo } from "../scripts/build.ts";
+import { lines } from "../src/cli/bench-shared.ts";
+import { freePort } from "../src/cli/bench-wire-procs.ts";
 import { pyzmqRequests, pyzmqSkipReason } from "./helpers/pyzmq.ts";
 
 const ENABLED = process.env.BUNMARK_TEST_DIST === "1";
@@ -63,38 +64,17 @@ function run(argv: string[], cwd: string, env: Record<string, string> = {}, time
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, ms: performance.now() - started };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** Reads a child's stdout line by line until `match` appears (or the stream ends), keeping everything read. */
-async function waitForLine(stream: ReadableStream<Uint8Array>, match: RegExp, seen: string[]): Promise<string | undefined> {
-  const reader = stream.getReader();
-  const decoder = new TextDecoder();
-  let buffered = "";
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return undefined;
-      buffered += decoder.decode(value, { stream: true });
-      let nl: number;
-      while ((nl = buffered.indexOf("\n")) >= 0) {
-        const line = buffered.slice(0, nl);
-        buffered = buffered.slice(nl + 1);
-        seen.push(line);
-        if (match.test(line)) return line;
-      }
-    }
-  } finally {
-    reader.releaseLock();
+/**
+ * Pulls a child's output lines until `match` appears (undefined if the output ends first), keeping every line read.
+ * One `lines()` iterator per child, resumed with next(): lines that came in the same chunk stay for the next wait,
+ * where a fresh reader (or `for await … break`, which would cancel the stream) would lose them.
+ */
+async function waitForLine(out: AsyncGenerator<string>, match: RegExp, seen: string[]): Promise<string | undefined> {
+  for (let r = await out.next(); !r.done; r = await out.next()) {
+    seen.push(r.value);
+    if (match.test(r.value)) return r.value;
   }
+  return undefined;
 }
 
 function x64Suite(): void {
@@ -144,14 +124,15 @@ function x64Suite(): void {
       stdout: "pipe",
       stderr: "pipe",
     });
-    const lines: string[] = [];
+    const stdout = lines(node.stdout);
+    const seen: string[] = [];
     try {
-      const listening = await waitForLine(node.stdout, /listener: listening/, lines);
+      const listening = await waitForLine(stdout, /listener: listening/, seen);
       const startMs = performance.now() - started;
-      expect(listening, lines.join("\n")).toBeDefined();
+      expect(listening, seen.join("\n")).toBeDefined();
       console.log(`x64 start-up to listening: ${startMs.toFixed(0)} ms`);
       expect(startMs).toBeLessThan(1000);
-      expect(await waitForLine(node.stdout, /node: started/, lines), lines.join("\n")).toBeDefined();
+      expect(await waitForLine(stdout, /node: started/, seen), seen.join("\n")).toBeDefined();
 
       const running = JSON.parse(readFileSync(join(c.dir, "data", "node.json"), "utf8")) as { publicKey: string; chain: string };
       expect(running.chain).toBe("local");

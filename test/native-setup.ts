@@ -11,9 +11,8 @@ export { vectors };
 export const addon = loadNativeAddon();
 export const backend = loadNativeBackend();
 
-export const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
-export const bytes = (h: string): Uint8Array => new Uint8Array(Buffer.from(h, "hex"));
-export const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
+export { fromHex as bytes, toHex as hex } from "./helpers/hex.ts";
+export { utf8Bytes as utf8 } from "../src/chain/utf8.ts";
 
 /** `describe` for tests that need the addon: skipped (with the reason in its title) when it is absent. */
 export function describeNative(title: string, body: () => void): void {

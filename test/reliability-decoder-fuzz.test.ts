@@ -5,8 +5,7 @@
  * table (PortSyntaxError, HexDecodeError, ConfigError, the `z85:` / `reservoir backup:` errors).
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { accountFromBytes, accountFromString, accountToBytes, accountToString } from "../src/chain/account.ts";
 import { decodeBase58 } from "../src/chain/base58.ts";
@@ -37,6 +36,7 @@ import { mutate, mutateJson, mutateText, randomJson, randomText } from "./harnes
 import { figures, PROFILE, quietLogs, SEED, withSeed } from "./harness/profile.ts";
 import { Rng } from "./harness/rng.ts";
 import { fromHex } from "./helpers/hex.ts";
+import { tempDirs } from "./helpers/temp-dirs.ts";
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 
@@ -70,7 +70,7 @@ interface Decoder {
 const onlyFaults = (e: unknown) => isFault(e);
 const nothing = () => false;
 
-const root = mkdtempSync(join(tmpdir(), "bunmark-rel-decoders-"));
+const root = tempDirs("bunmark-rel-decoders-")();
 let decoders: Decoder[];
 
 let restoreLogs: () => void = () => undefined;
@@ -137,10 +137,11 @@ beforeAll(async () => {
       name: "packed listeners",
       seeds: [...valuesOf(canonicalFixture, "packed_hex").map(fromHex)],
       kind: "bytes",
+      // no property to check on the results: none of the three may throw (allowed: nothing)
       decode: (b: Uint8Array) => {
         unpack46(b);
-        const all = unpackAll(b);
-        return isSafeFor82(b) || all.length >= 0 ? undefined : "unreachable";
+        unpackAll(b);
+        isSafeFor82(b);
       },
       allowed: nothing,
     },
@@ -191,10 +192,7 @@ beforeAll(async () => {
   ];
 }, 1_800_000);
 
-afterAll(() => {
-  restoreLogs();
-  rmSync(root, { recursive: true, force: true });
-});
+afterAll(() => restoreLogs());
 
 /** One input for `d`: a seed as is (rarely), a mutated seed, or something random of the decoder's kind. */
 function input(d: Decoder, r: Rng): unknown {

@@ -13,6 +13,8 @@
  * command names) with random or mutated real blocks/records, frames up to the CURVE payload limit, and frames
  * just over it (libzmq drops the connection: no reply, the client reconnects).
  */
+import { blockNumberKey } from "../../src/chain/header.ts";
+import { bytesEqual } from "../../src/chain/hex.ts";
 import { curveKeyPair } from "../../src/wire/curve.ts";
 import { RequestClient, RequestTimeoutError } from "../../src/wire/request-client.ts";
 import { mutate } from "./mutate.ts";
@@ -53,12 +55,6 @@ const te = new TextEncoder();
 const td = new TextDecoder("utf-8", { ignoreBOM: true });
 const QUERY_COMMANDS = new Set(["I", "N", "B", "H", "R"]);
 const PUSH_COMMANDS = ["block", "assets", "issues", "transfer", "proof", "peer", "rpc", "heart"];
-
-function be64(n: bigint | number): Uint8Array {
-  const out = new Uint8Array(8);
-  new DataView(out.buffer).setBigUint64(0, BigInt(n));
-  return out;
-}
 
 function text(s: string): Uint8Array {
   return te.encode(s);
@@ -103,15 +99,15 @@ export class RequestFuzzer {
       case 0:
         return { label: "I", frames: [chain, text("I")], expect: { kind: "info" }, valid: true };
       case 1:
-        return { label: "N", frames: [chain, text("N")], expect: { kind: "exact", frames: [text("N"), be64(v.height)] }, valid: true };
+        return { label: "N", frames: [chain, text("N")], expect: { kind: "exact", frames: [text("N"), blockNumberKey(v.height)] }, valid: true };
       case 2: {
         const n = r.chance(0.1) ? r.below(2) : this.#known();
         const digest = v.digests[Math.max(1, n)]!;
-        return { label: `H ${n}`, frames: [chain, text("H"), be64(n)], expect: { kind: "exact", frames: [text("H"), digest] }, valid: true };
+        return { label: `H ${n}`, frames: [chain, text("H"), blockNumberKey(n)], expect: { kind: "exact", frames: [text("H"), digest] }, valid: true };
       }
       default: {
         const n = this.#known();
-        return { label: `B ${n}`, frames: [chain, text("B"), be64(n)], expect: { kind: "exact", frames: [text("B"), v.blocks[n]!] }, valid: true };
+        return { label: `B ${n}`, frames: [chain, text("B"), blockNumberKey(n)], expect: { kind: "exact", frames: [text("B"), v.blocks[n]!] }, valid: true };
       }
     }
   }
@@ -125,7 +121,7 @@ export class RequestFuzzer {
       [2, r.chance(0.5) ? 2n ** 64n - 1n : 2n ** 53n + BigInt(r.below(1000))],
       [command === "B" ? 2 : 0, BigInt(r.below(2))],
     ]);
-    return { label: `${command} missing ${n}`, frames: [this.#chain(), text(command), be64(n)], expect: { kind: "error", text: "block not found" }, valid: false };
+    return { label: `${command} missing ${n}`, frames: [this.#chain(), text(command), blockNumberKey(n)], expect: { kind: "error", text: "block not found" }, valid: false };
   }
 
   /** B/H with a parameter of the wrong size, or the wrong number of parameters. */
@@ -150,7 +146,7 @@ export class RequestFuzzer {
       // quoted whole into the E text (as 8.2 does): printable, so the reply stays below the client's limit
       [1, () => new Uint8Array(r.between(1000, 1_000_000)).fill(0x61 + r.below(26))],
     ])();
-    if (equal(chain, this.#chain())) return this.tooShort();
+    if (bytesEqual(chain, this.#chain())) return this.tooShort();
     const rest = [text(r.pick(["I", "N", "B", "H", "R", "block", "assets"])), ...Array.from({ length: r.below(3) }, () => r.bytes(r.length(64)))];
     return { label: "wrong chain", frames: [chain, ...rest], expect: { kind: "error", text: /^invalid chain: actual: .*  expect: local$/s }, valid: false };
   }
@@ -172,7 +168,7 @@ export class RequestFuzzer {
     ]);
     const now = Math.floor(Date.now() / 1000);
     const stamp = r.weighted<Uint8Array>([
-      [4, be64(now - r.below(600))],
+      [4, blockNumberKey(now - r.below(600))],
       [2, r.bytes(r.below(8))], // short: 8.2 panics; bunmark answers "missing parameters"
       [1, r.bytes(8)],
       [1, r.bytes(8 + r.between(1, 20))],
@@ -258,7 +254,7 @@ export class RequestFuzzer {
         return r.weighted<() => Uint8Array>([
           [2, () => this.#opaque(32)],
           [2, () => this.#listenerBytes()],
-          [2, () => (r.chance(0.5) ? be64(now - r.below(100)) : r.bytes(r.below(9)))],
+          [2, () => (r.chance(0.5) ? blockNumberKey(now - r.below(100)) : r.bytes(r.below(9)))],
           [1, () => this.#opaque(r.length(1_000_000))],
         ])();
       default:
@@ -289,10 +285,6 @@ export class RequestFuzzer {
   }
 }
 
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  return Buffer.from(a).equals(Buffer.from(b));
-}
-
 function show(frames: readonly Uint8Array[]): string {
   return frames.map((f) => (f.length > 40 ? `${Buffer.from(f.subarray(0, 20)).toString("hex")}…(${f.length})` : JSON.stringify(td.decode(f)))).join(" | ");
 }
@@ -305,14 +297,14 @@ function checkReply(c: FuzzCase, reply: readonly Uint8Array[] | undefined, view:
   const command = td.decode(reply[0] ?? new Uint8Array());
   switch (e.kind) {
     case "exact":
-      return reply.length === e.frames.length && reply.every((f, i) => equal(f, e.frames[i]!)) ? undefined : `expected ${show(e.frames)}, got ${show(reply)}`;
+      return reply.length === e.frames.length && reply.every((f, i) => bytesEqual(f, e.frames[i]!)) ? undefined : `expected ${show(e.frames)}, got ${show(reply)}`;
     case "error": {
       const got = reply.length === 2 && command === "E" ? td.decode(reply[1]) : undefined;
       const ok = got !== undefined && (typeof e.text === "string" ? got === e.text : e.text.test(got));
       return ok ? undefined : `expected E ${e.text}, got ${show(reply)}`;
     }
     case "ack":
-      return reply.length === 2 && equal(reply[0]!, e.command) && td.decode(reply[1]) === "A" ? undefined : `expected ack, got ${show(reply)}`;
+      return reply.length === 2 && bytesEqual(reply[0]!, e.command) && td.decode(reply[1]) === "A" ? undefined : `expected ack, got ${show(reply)}`;
     case "info": {
       if (reply.length !== 2 || command !== "I") return `expected I, got ${show(reply)}`;
       const want = `{"version":"8.2","chain":"${view.chain}","normal":true,"height":${view.height}}`;
@@ -354,13 +346,11 @@ export interface FuzzStats {
   dropped: number;
   reconnects: number;
   failures: FuzzFailure[];
-  /** requests per label prefix (first word) */
-  kinds: Record<string, number>;
 }
 
 /** Sends `total` generated requests over `clients` concurrent CURVE clients and checks every reply. */
 export async function runListenerFuzz(run: FuzzRun): Promise<FuzzStats> {
-  const stats: FuzzStats = { sent: 0, valid: 0, dropped: 0, reconnects: 0, failures: [], kinds: {} };
+  const stats: FuzzStats = { sent: 0, valid: 0, dropped: 0, reconnects: 0, failures: [] };
   const replyTimeout = run.replyTimeoutMs ?? 20_000;
   const dropTimeout = run.dropTimeoutMs ?? 2_000;
   const worker = async (id: number) => {
@@ -371,8 +361,6 @@ export async function runListenerFuzz(run: FuzzRun): Promise<FuzzStats> {
       for (let index = 0; stats.sent < run.total; index++) {
         const c = gen.next();
         stats.sent++;
-        const kind = c.label.split(" ")[0]!;
-        stats.kinds[kind] = (stats.kinds[kind] ?? 0) + 1;
         let reply: readonly Uint8Array[] | undefined;
         try {
           reply = await client.request(c.frames, c.expect.kind === "dropped" ? dropTimeout : replyTimeout);

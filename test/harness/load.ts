@@ -9,6 +9,8 @@
  * A syncing node's height only grows, so a block at or below any height it has reported before a request
  * was sent must be served exactly; a block above it may be served (exactly) or be "block not found".
  */
+import { blockNumberKey, readBlockNumberKey } from "../../src/chain/header.ts";
+import { bytesEqual } from "../../src/chain/hex.ts";
 import { curveKeyPair } from "../../src/wire/curve.ts";
 import { RequestClient, RequestTimeoutError } from "../../src/wire/request-client.ts";
 import type { SourceChain } from "./chains.ts";
@@ -38,18 +40,8 @@ export interface LoadStats {
 const te = new TextEncoder();
 const td = new TextDecoder();
 
-function be64(n: number): Uint8Array {
-  const out = new Uint8Array(8);
-  new DataView(out.buffer).setBigUint64(0, BigInt(n));
-  return out;
-}
-
-function readBe64(b: Uint8Array): number {
-  return Number(new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0));
-}
-
 function same(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
-  return a !== undefined && b !== undefined && Buffer.from(a).equals(Buffer.from(b));
+  return a !== undefined && b !== undefined && bytesEqual(a, b);
 }
 
 export function percentile(values: readonly number[], p: number): number {
@@ -89,7 +81,7 @@ export async function runLoad(run: LoadRun): Promise<LoadStats> {
       }
       case "N":
         if (head !== "N" || reply.length !== 2 || reply[1]!.length !== 8) return `N: ${head}`;
-        return height(readBe64(reply[1]!), known, "N");
+        return height(readBlockNumberKey(reply[1]!), known, "N");
       case "H":
       case "B": {
         const expected = command === "H" ? source.digests[Math.max(1, n)] : n >= 2 ? source.blocks[n] : undefined;
@@ -112,7 +104,7 @@ export async function runLoad(run: LoadRun): Promise<LoadStats> {
       while (performance.now() < deadline) {
         const command = rng.weighted([[1, "I"], [1, "N"], [3, "H"], [3, "B"]] as const);
         const n = rng.chance(0.1) ? source.height + 1 + rng.below(100) : rng.below(source.height + 1);
-        const frames = command === "I" || command === "N" ? [chain, te.encode(command)] : [chain, te.encode(command), be64(n)];
+        const frames = command === "I" || command === "N" ? [chain, te.encode(command)] : [chain, te.encode(command), blockNumberKey(n)];
         const known = acknowledged;
         const sent = performance.now();
         let reply: Uint8Array[];

@@ -6,6 +6,7 @@
  *
  *   const { height, branch, problems } = await checkStore(node.dir, { main, fork, forkAt });
  *   expect(problems).toEqual([]);
+ *   expect(await wireDigestsMatch(node, main)).toEqual([]);   // a running node's `H` answers, block by block
  *
  * With a fork: blocks ≤ forkAt are shared; above it every block must come from the same one of the two.
  */
@@ -17,6 +18,7 @@ import { bytesEqual } from "../../src/chain/hex.ts";
 import { blockNumberKey, HEADER_SIZE, readBlockNumberKey, unpackHeader } from "../../src/chain/header.ts";
 import { CHAIN_TABLES, openStore, type Store } from "../../src/chain/store.ts";
 import { toHex } from "../helpers/hex.ts";
+import type { NodeProcess } from "../helpers/node-process.ts";
 import type { SourceChain } from "./chains.ts";
 
 export interface Sources {
@@ -46,6 +48,16 @@ export async function checkStore(dir: string, sources: Sources): Promise<StoreRe
   } finally {
     await store.close();
   }
+}
+
+/** The block numbers whose digest over the wire (`H`) is not the source's: empty when every one matches. */
+export async function wireDigestsMatch(node: NodeProcess, source: SourceChain): Promise<number[]> {
+  const wrong: number[] = [];
+  for (let n = 1; n <= source.height; n++) {
+    const d = await node.digest(n, 5000);
+    if (!(d instanceof Uint8Array) || !bytesEqual(d, source.digests[n]!)) wrong.push(n);
+  }
+  return wrong;
 }
 
 function inspect(store: Store, sources: Sources): StoreReport {

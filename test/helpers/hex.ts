@@ -1,8 +1,6 @@
 /** Hex text ↔ bytes for the tests: fixtures and expectations carry bytes as hex. */
 
-export function toHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
-}
+export { toHex } from "../../src/chain/hex.ts";
 
 /** Throws on odd length or a non-hex digit, where Buffer would silently stop: a fixture typo must fail loudly. */
 export function fromHex(text: string): Uint8Array {

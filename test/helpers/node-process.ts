@@ -7,7 +7,7 @@
  *   await p.start();                           // resolves once DATA/node.json names this pid and `I` answers
  *   await p.introduce();                       // registers a fake third peer so `R` to p succeeds
  *   const s = await NodeProcess.create({ root, name: "s", connect: [p.peer, p.peer, p.peer] });
- *   await s.start();  await s.info();  await s.digest(5);  await s.block(5);
+ *   await s.start();  await s.info();  await s.digest(5);
  *   s.rssKiB();  s.cpuSeconds();  await s.waitForLog(/synchronised/);  await s.kill();  await s.start();  await s.stop();
  *   expect(secretLeaks([p, s])).toEqual([]);   // no private key (hex or Z85) in any captured output
  *   await stopAll();                           // afterAll: every node this process started
@@ -19,6 +19,8 @@ import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, writ
 import { createServer } from "node:net";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
+import { blockNumberKey, readBlockNumberKey } from "../../src/chain/header.ts";
+import { cpuMs } from "../../src/cli/bench-wire-procs.ts";
 import { packConnections, parseConnection } from "../../src/peer/address.ts";
 import { curveKeyPair } from "../../src/wire/curve.ts";
 import { parsePrivateKeyFile, parsePublicKeyFile } from "../../src/wire/key-file.ts";
@@ -26,8 +28,6 @@ import { RequestClient } from "../../src/wire/request-client.ts";
 import { z85Encode } from "../../src/wire/z85.ts";
 
 const CLI = join(import.meta.dir, "..", "..", "src", "cli.ts");
-/** USER_HZ: the unit of /proc/PID/stat times (100 on every Linux this runs on). */
-const CLOCK_TICKS = 100;
 const te = new TextEncoder();
 const td = new TextDecoder();
 
@@ -82,12 +82,6 @@ export function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
-}
-
-function be64(n: number | bigint): Uint8Array {
-  const out = new Uint8Array(8);
-  new DataView(out.buffer).setBigUint64(0, BigInt(n));
-  return out;
 }
 
 export class NodeProcess {
@@ -256,10 +250,7 @@ export class NodeProcess {
   cpuSeconds(): number | undefined {
     if (!this.running) return undefined;
     try {
-      // fields after the parenthesised command name; utime and stime are the 14th and 15th of the line
-      const stat = readFileSync(`/proc/${this.pid}/stat`, "utf8");
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      return (Number(f[11]) + Number(f[12])) / CLOCK_TICKS;
+      return cpuMs(this.pid!) / 1000;
     } catch {
       return undefined;
     }
@@ -307,19 +298,13 @@ export class NodeProcess {
   /** `N`: the height, undefined without a reply. */
   async height(timeoutMs = 2000): Promise<number | undefined> {
     const r = await this.request(["N"], timeoutMs);
-    return r && td.decode(r[0]) === "N" && r[1]?.length === 8 ? Number(new DataView(r[1].buffer, r[1].byteOffset).getBigUint64(0)) : undefined;
+    return r && td.decode(r[0]) === "N" && r[1]?.length === 8 ? readBlockNumberKey(r[1]) : undefined;
   }
 
   /** `H` of block n: the digest, or the `E` text, or undefined without a reply. */
   async digest(n: number, timeoutMs = 2000): Promise<Uint8Array | string | undefined> {
-    const r = await this.request(["H", be64(n)], timeoutMs);
+    const r = await this.request(["H", blockNumberKey(n)], timeoutMs);
     return r === undefined ? undefined : td.decode(r[0]) === "H" ? r[1]! : td.decode(r[1] ?? new Uint8Array());
-  }
-
-  /** `B` of block n: the packed block, or the `E` text, or undefined without a reply. */
-  async block(n: number, timeoutMs = 2000): Promise<Uint8Array | string | undefined> {
-    const r = await this.request(["B", be64(n)], timeoutMs);
-    return r === undefined ? undefined : td.decode(r[0]) === "B" ? r[1]! : td.decode(r[1] ?? new Uint8Array());
   }
 
   /** Waits until `cond(info)` holds; throws with the output tail otherwise. */
@@ -341,7 +326,7 @@ export class NodeProcess {
   async introduce(): Promise<void> {
     const listeners = packConnections([parseConnection("127.0.0.1:1")]);
     const key = curveKeyPair().publicKey;
-    const reply = await this.request(["R", "local", key, listeners, be64(Math.floor(Date.now() / 1000))], 5000);
+    const reply = await this.request(["R", "local", key, listeners, blockNumberKey(Math.floor(Date.now() / 1000))], 5000);
     if (!reply) throw new Error(`${this.name}: no reply to R`);
   }
 
@@ -353,12 +338,17 @@ export class NodeProcess {
 
   /** The node's secret key as it must never appear in output: hex (both cases) and Z85. */
   secretForms(): string[] {
-    const path = join(this.dir, "peer.private");
-    if (!existsSync(path)) return [];
-    const key = parsePrivateKeyFile(readFileSync(path));
-    const hex = Buffer.from(key).toString("hex");
-    return [hex, hex.toUpperCase(), z85Encode(key)];
+    return secretFormsOf(this.dir);
   }
+}
+
+/** The secret key in data directory `dir` (DATA/peer.private) as hex (both cases) and Z85; [] when it has none. */
+export function secretFormsOf(dir: string): string[] {
+  const path = join(dir, "peer.private");
+  if (!existsSync(path)) return [];
+  const key = parsePrivateKeyFile(readFileSync(path));
+  const hex = Buffer.from(key).toString("hex");
+  return [hex, hex.toUpperCase(), z85Encode(key)];
 }
 
 /** Every place a node's secret key shows up in any node's captured output: empty when none. */
