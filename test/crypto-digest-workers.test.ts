@@ -9,23 +9,18 @@ import { join } from "node:path";
 import { cachedChain } from "./harness/chains.ts";
 import { nodeSuite, servingNode } from "./harness/node-suite.ts";
 import { NodeProcess } from "./helpers/node-process.ts";
+import { runScript, type ScriptRun } from "./helpers/run-script.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const CRYPTO = JSON.stringify(join(ROOT, "src", "crypto", "index.ts"));
 /** TypeScript digests take seconds each, on two cores shared with everything else. */
 const SLOW = 120_000;
 
-/** Runs `source` with the TypeScript backend; its output lines and when it exited (ms since the epoch). */
-async function runScript(source: string): Promise<{ code: number; lines: string[]; stderr: string; exitedAt: number }> {
+/** Runs `source` under this Bun with the TypeScript backend. */
+function runTypeScriptBackend(source: string): Promise<ScriptRun> {
   const env: Record<string, string | undefined> = { ...process.env, BUNMARK_NATIVE: "0" };
   delete env.BUNMARK_REQUIRE_NATIVE;
-  const proc = Bun.spawn([process.execPath, "-e", source], { cwd: ROOT, env, stdout: "pipe", stderr: "pipe" });
-  const timer = setTimeout(() => proc.kill("SIGKILL"), SLOW - 10_000);
-  const code = await proc.exited;
-  const exitedAt = Date.now();
-  clearTimeout(timer);
-  const lines = (await new Response(proc.stdout).text()).trim().split("\n");
-  return { code, lines, stderr: await new Response(proc.stderr).text(), exitedAt };
+  return runScript(process.execPath, source, { cwd: ROOT, env, killAfterMs: SLOW - 10_000 });
 }
 
 describe("TypeScript digest workers and process exit", () => {
@@ -52,8 +47,8 @@ console.log(Date.now());`,
   ];
 
   test.each(cases)("$name (exit within 1 s)", async (c) => {
-    const r = await runScript(c.source);
-    const [result, at] = r.lines;
+    const r = await runTypeScriptBackend(c.source);
+    const [result, at] = r.stdout.trim().split("\n");
     expect({ code: r.code, result, stderr: r.stderr }).toEqual({ code: 0, result: c.result, stderr: "" });
     expect(r.exitedAt - Number(at)).toBeLessThan(1000);
   }, SLOW);

@@ -7,6 +7,7 @@ import { expect, test } from "bun:test";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { runScript } from "./helpers/run-script.ts";
 import { addon as maybeAddon, describeNative, vectors } from "./native-setup.ts";
 
 /** Digest tests share two cores with everything else running: allow for a slow machine. */
@@ -71,14 +72,9 @@ addon.blockDigestBatch([Buffer.from(${JSON.stringify(genesis.header_hex)}, "hex"
 
   for (const r of runtimes) {
     test.skipIf(!r.exe)(`${r.name}: a script exits on its own within 1 s of its last batch's result`, async () => {
-      const proc = Bun.spawn([r.exe!, "-e", script], { stdout: "pipe", stderr: "pipe" });
-      const timer = setTimeout(() => proc.kill("SIGKILL"), SLOW - 5_000);
-      const code = await proc.exited;
-      const exitedAt = Date.now();
-      clearTimeout(timer);
-      const out = (await new Response(proc.stdout).text()).trim();
-      const [digest, resultAt] = out.split(" ");
-      expect({ code, digest, stderr: await new Response(proc.stderr).text() }).toEqual({
+      const { code, stdout, stderr, exitedAt } = await runScript(r.exe!, script, { killAfterMs: SLOW - 5_000 });
+      const [digest, resultAt] = stdout.trim().split(" ");
+      expect({ code, digest, stderr }).toEqual({
         code: 0,
         digest: genesis.digest_storage_hex,
         stderr: "",

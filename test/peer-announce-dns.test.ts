@@ -1,16 +1,12 @@
 /** DNS TXT peer records against announce/tagparsing_test.go, and the bootstrap lookup. */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { canonical } from "../src/peer/address.ts";
 import { lookupTxtPeers, nodesDomain, parseTxtRecord } from "../src/peer/announce-dns.ts";
 import vectors from "./fixtures/dns-txt.json";
-import { quietLogs } from "./harness/profile.ts";
+import { quietLogsWhileRunning } from "./harness/profile.ts";
 import { toHex } from "./helpers/hex.ts";
 
-let restoreLogs = () => {};
-beforeAll(() => {
-  restoreLogs = quietLogs("error");
-});
-afterAll(() => restoreLogs());
+quietLogsWhileRunning("error");
 
 function outcome(text: string): string | null {
   try {

@@ -6,20 +6,17 @@ import { join } from "node:path";
 import { Announce } from "../src/peer/announce.ts";
 import { JsonPeerFile, peerFilePath } from "../src/peer/announce-store.ts";
 import { ManualClock } from "../src/peer/clock.ts";
-import { quietLogs } from "./harness/profile.ts";
+import { quietLogsWhileRunning } from "./harness/profile.ts";
 
 const T0 = 1_700_000_000_000;
 const MIN = 60_000;
 let dir: string;
 
-let restoreLogs = () => {};
-
+quietLogsWhileRunning("error");
 beforeAll(() => {
-  restoreLogs = quietLogs("error");
   dir = mkdtempSync(join(tmpdir(), "bunmark-peers-"));
 });
 afterAll(() => {
-  restoreLogs();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -1,10 +1,10 @@
 /** Target selection exactly as 8.2's determineConnections (protocol.md §6.5), for every ring size 1…20 and position. */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { Announce } from "../src/peer/announce.ts";
 import { type PeerEntry, PeerRing } from "../src/peer/announce-ring.ts";
 import { selectTargets, type Target } from "../src/peer/announce-targets.ts";
 import { ManualClock } from "../src/peer/clock.ts";
-import { quietLogs } from "./harness/profile.ts";
+import { quietLogsWhileRunning } from "./harness/profile.ts";
 
 /** Expected messages per ring size as [label, offset from self], worked out from §6.5's rules and table. */
 const EXPECTED: Record<number, [string, number][]> = {
@@ -52,11 +52,7 @@ function ring(size: number): PeerEntry[] {
   return Array.from({ length: size }, (_, i) => ({ publicKey: key(i), listeners: new Uint8Array([7, 0, i, 10, 0, 0, i]), timestamp: 0 }));
 }
 
-let restoreLogs = () => {};
-beforeAll(() => {
-  restoreLogs = quietLogs("error");
-});
-afterAll(() => restoreLogs());
+quietLogsWhileRunning("error");
 
 const indexOfKey = (t: Target) => t.publicKey[31]!;
 

@@ -1,18 +1,14 @@
 /** Peer ring and RPC table rules, announcer schedule and random peers (protocol.md §6.2–§6.4), on a manual clock. */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { Announce, MAX_PEERS } from "../src/peer/announce.ts";
 import { MAX_RPCS } from "../src/peer/announce-rpc.ts";
 import type { Target } from "../src/peer/announce-targets.ts";
 import { ANNOUNCE_TIMING } from "../src/peer/announce-timing.ts";
 import { ManualClock } from "../src/peer/clock.ts";
-import { quietLogs } from "./harness/profile.ts";
+import { quietLogsWhileRunning } from "./harness/profile.ts";
 import { toHex } from "./helpers/hex.ts";
 
-let restoreLogs = () => {};
-beforeAll(() => {
-  restoreLogs = quietLogs("error");
-});
-afterAll(() => restoreLogs());
+quietLogsWhileRunning("error");
 
 const T0 = 1_700_000_000_000; // ms, whole second
 const MIN = 60_000;

@@ -1,17 +1,13 @@
 /** Push processing and relaying (peer/process.go, protocol.md §5.7, §8.3) and the Broadcast queue (§8.1). */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { Announce } from "../src/peer/announce.ts";
 import { BroadcastQueue } from "../src/peer/broadcast.ts";
 import { ManualClock } from "../src/peer/clock.ts";
 import { BLOCK_QUEUE_CAPACITY, PushDispatcher, type QueuedCommand, RESERVOIR_QUEUE_BYTES } from "../src/peer/push.ts";
-import { quietLogs } from "./harness/profile.ts";
+import { quietLogsWhileRunning } from "./harness/profile.ts";
 import { fromHex, toHex } from "./helpers/hex.ts";
 
-let restoreLogs = () => {};
-beforeAll(() => {
-  restoreLogs = quietLogs("error");
-});
-afterAll(() => restoreLogs());
+quietLogsWhileRunning("error");
 
 const T0 = 1_700_000_000_000;
 const be64 = (n: bigint) => fromHex(n.toString(16).padStart(16, "0"));

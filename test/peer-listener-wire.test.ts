@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { PeerListener } from "../src/peer/listener-server.ts";
 import { type CurveKeyPair, curveKeyPair } from "../src/wire/curve.ts";
 import { shutdown } from "../src/wire/context.ts";
-import { quietLogs } from "./harness/profile.ts";
+import { quietLogsWhileRunning } from "./harness/profile.ts";
 import { pyzmqRequests, pyzmqSkipReason } from "./helpers/pyzmq.ts";
 import { fakeContext, type FakeContext, T0 } from "./peer-listener-context.ts";
 import { ASKER_KEY, be64, frame, OBSERVED, show } from "./peer-listener-rows.ts";
@@ -19,11 +19,10 @@ let ctx: FakeContext;
 let listener: PeerListener;
 let v4: string;
 let v6: string;
-let restoreLogs = () => {};
 
+quietLogsWhileRunning("error");
 beforeAll(() => {
   if (skip) return;
-  restoreLogs = quietLogs("error");
   keys = curveKeyPair();
   ctx = fakeContext();
   listener = PeerListener.open({ listen: ["127.0.0.1:0", "[::1]:0"], keys, context: ctx });
@@ -31,7 +30,6 @@ beforeAll(() => {
 });
 
 afterAll(async () => {
-  restoreLogs();
   if (skip) return;
   listener.close();
   await shutdown();

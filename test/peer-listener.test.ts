@@ -2,19 +2,15 @@
  * The listener handler frame by frame: every row of observed-bitmarkd-8.2.md, every `E` text of protocol.md
  * §5/§9, and the inputs that crash 8.2 (§10). No sockets, no store.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { Fault } from "../src/fault.ts";
 import { setLogSink } from "../src/log.ts";
 import { handleRequest } from "../src/peer/listener.ts";
-import { quietLogs } from "./harness/profile.ts";
+import { quietLogsWhileRunning } from "./harness/profile.ts";
 import { fakeContext, T0, TEST_GENESIS_DIGEST } from "./peer-listener-context.ts";
 import { be64, frame, OBSERVED, type Row, show } from "./peer-listener-rows.ts";
 
-let restoreLogs = () => {};
-beforeAll(() => {
-  restoreLogs = quietLogs("error");
-});
-afterAll(() => restoreLogs());
+quietLogsWhileRunning("error");
 
 const f = frame;
 

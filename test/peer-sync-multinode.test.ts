@@ -17,17 +17,15 @@
  * phases, load) are printed at the end.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
 import { createHash } from "node:crypto";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { CHAIN_TABLES, openStore } from "../src/chain/store.ts";
 import { CONNECTOR_DEFAULTS } from "../src/peer/connector-constants.ts";
-import { shutdown } from "../src/wire/context.ts";
-import { ensureKeyPair } from "../src/wire/keys.ts";
+import { connectEachToOthers, nodeSuite } from "./harness/node-suite.ts";
 import { garbagePeer, KINDS, type GarbagePeer } from "./helpers/garbage-peer.ts";
-import { NodeProcess, stopAll } from "./helpers/node-process.ts";
+import { NodeProcess } from "./helpers/node-process.ts";
 
 const SEED = "multinode";
 /** chain A: blocks 2…301 */
@@ -47,10 +45,19 @@ const LATE_MS = 4000;
 const WATCH_MS = 3000;
 const CLI = join(import.meta.dir, "..", "src", "cli.ts");
 
-const root = mkdtempSync(join(tmpdir(), "bunmark-multinode-"));
-const chainDir = { a: join(root, "chain-a"), b: join(root, "chain-b"), d: join(root, "chain-d") };
 /** printed at the end: seconds per phase, kept blocks, load */
 const figures: Record<string, unknown> = { loadavg_start: loadavg() };
+/** generators still running (a failed beforeAll must not leave them computing digests) */
+const generating = new Set<Subprocess>();
+// registered before nodeSuite's (bun runs afterAll hooks in order): load read with the nodes up, generators killed before rmSync
+afterAll(() => {
+  figures.loadavg_end = loadavg();
+  console.log(`multinode figures ${JSON.stringify(figures)}`);
+  for (const p of generating) p.kill("SIGKILL");
+});
+let garbage: GarbagePeer | undefined;
+const root = nodeSuite("multinode", { beforeShutdown: () => garbage?.close() });
+const chainDir = { a: join(root, "chain-a"), b: join(root, "chain-b"), d: join(root, "chain-d") };
 
 /** What the tests compare: digests (hex, index = block number) and every chain table (count and hash). */
 interface ChainSummary {
@@ -63,9 +70,6 @@ interface ChainSummary {
 
 let A: ChainSummary, B: ChainSummary, D: ChainSummary;
 let sources: NodeProcess[] = [];
-let garbage: GarbagePeer | undefined;
-/** generators still running (a failed beforeAll must not leave them computing digests) */
-const generating = new Set<Subprocess>();
 
 function loadavg(): string {
   return readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
@@ -155,19 +159,8 @@ beforeAll(async () => {
   expect([A.height, B.height, D.height]).toEqual([A_HEIGHT, B_HEIGHT, D_HEIGHT]);
 
   sources = await Promise.all([1, 2, 3].map((i) => NodeProcess.create({ root, name: `a${i}`, chainFrom: chainDir.a, timing: { minimum_clients: 2 } })));
-  for (const s of sources) ensureKeyPair(s.dir); // keys known before any start: nodes start in any order
-  for (const s of sources) s.writeConfig(sources.filter((o) => o !== s).map((o) => o.peer));
+  connectEachToOthers(sources);
 }, 900_000);
-
-afterAll(async () => {
-  figures.loadavg_end = loadavg();
-  console.log(`multinode figures ${JSON.stringify(figures)}`);
-  for (const p of generating) p.kill("SIGKILL");
-  await stopAll();
-  garbage?.close();
-  await shutdown();
-  rmSync(root, { recursive: true, force: true });
-});
 
 describe("multi-node synchronisation (chains of 300 blocks, fork protection 60)", () => {
   test("clean sync: an empty node started before its three peers ends with A's digests and tables, a garbage peer survived", async () => {

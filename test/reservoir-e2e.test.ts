@@ -6,23 +6,17 @@
  * Three nodes, because registration (`R`) needs a third peer to answer with: with two, every registration
  * gets "invalid public key" (as in 8.2) and no node ever reaches Normal mode.
  */
-import { afterAll, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { expect, test } from "bun:test";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { ensureKeyPair } from "../src/wire/keys.ts";
 import { RequestClient } from "../src/wire/request-client.ts";
-import { shutdown } from "../src/wire/context.ts";
-import { NodeProcess, stopAll } from "./helpers/node-process.ts";
-import { asset, packed, unhex, vectors } from "./reservoir-fakes.ts";
+import { connectEachToOthers, nodeSuite } from "./harness/node-suite.ts";
+import { fromHex } from "./helpers/hex.ts";
+import { NodeProcess } from "./helpers/node-process.ts";
+import { asset, packed, vectors } from "./reservoir-fakes.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "reservoir-e2e-"));
-
-afterAll(async () => {
-  await stopAll();
-  await shutdown();
-  rmSync(dir, { recursive: true, force: true });
-});
+const dir = nodeSuite("reservoir-e2e");
 
 interface Status {
   mode: string;
@@ -52,8 +46,7 @@ test("asset + issue + proof pushed to A reach B's reservoir by relay, under the 
   const nodes = await Promise.all(
     ["a", "b", "c"].map((name) => NodeProcess.create({ root: dir, name, http: true, dynamicConnections: false, logLevel: "debug", timing })),
   );
-  for (const n of nodes) ensureKeyPair(n.dir);
-  for (const n of nodes) n.writeConfig(nodes.filter((o) => o !== n).map((o) => o.peer));
+  connectEachToOthers(nodes);
   await Promise.all(nodes.map((n) => n.start()));
   const [a, b, c] = nodes;
   const allNormal = async () => (await Promise.all(nodes.map(status))).every((s) => s?.mode === "Normal");
@@ -67,9 +60,9 @@ test("asset + issue + proof pushed to A reach B's reservoir by relay, under the 
     const reply = await client.request([new TextEncoder().encode("local"), new TextEncoder().encode(command), p0], 10_000);
     expect(reply.map((f) => Buffer.from(f).toString())).toEqual([command, "A"]);
   };
-  const proof = new Uint8Array(Buffer.concat([unhex(vectors.try_proof.pay_id_hex), unhex(vectors.try_proof.client_nonce_ok_hex)]));
+  const proof = new Uint8Array(Buffer.concat([fromHex(vectors.try_proof.pay_id_hex), fromHex(vectors.try_proof.client_nonce_ok_hex)]));
   await push("assets", packed(asset("0123456789abcdef")));
-  await push("issues", unhex(vectors.try_proof.packed_issues_hex));
+  await push("issues", fromHex(vectors.try_proof.packed_issues_hex));
   await push("proof", proof);
 
   const holdsProvenIssue = async (n: NodeProcess) => {
@@ -91,7 +84,7 @@ test("asset + issue + proof pushed to A reach B's reservoir by relay, under the 
   }, 20_000, nodes);
 
   // pushing the same items again: refused at A, so nothing more is relayed
-  await push("issues", unhex(vectors.try_proof.packed_issues_hex));
+  await push("issues", fromHex(vectors.try_proof.packed_issues_hex));
   await push("proof", proof);
   await Bun.sleep(1500);
   expect(relayedToB(b!.output)).toBe(relayedToB(bLog));

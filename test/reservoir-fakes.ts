@@ -14,8 +14,6 @@ import vectors from "./fixtures/reservoir-vectors.json";
 import { fromHex, toHex } from "./helpers/hex.ts";
 
 export { vectors };
-/** reservoir-e2e.test.ts reads fixture hex through this name. */
-export { fromHex as unhex };
 
 /** A test key pair on the test network (or the live one with `testnet` false). */
 export function testKey(name: keyof typeof vectors.keys, testnet = true): PrivateKey {

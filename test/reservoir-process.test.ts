@@ -1,12 +1,12 @@
 /** Peer push items (`assets`, `issues`, `transfer`, `proof`): §10.8 errors, relay decisions, logging. */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, test } from "bun:test";
 import { hash } from "../src/crypto/index.ts";
 import { setLogSink } from "../src/log.ts";
 import { ModeState } from "../src/peer/mode.ts";
 import { applyAssets, applyIssues, applyProof, applyTransfer, reservoirProcessors } from "../src/reservoir/process.ts";
 import { memoryPersistence, type ReservoirPersistence } from "../src/reservoir/persistence.ts";
 import { Reservoir } from "../src/reservoir/reservoir.ts";
-import { quietLogs } from "./harness/profile.ts";
+import { quietLogsWhileRunning } from "./harness/profile.ts";
 import { faultOf } from "./helpers/fault.ts";
 import { fromHex } from "./helpers/hex.ts";
 import { accountOf, asset, assetIdOf, FakeChain, issue, issuer, packed, transferTo, vectors } from "./reservoir-fakes.ts";
@@ -144,11 +144,7 @@ describe("persistence of a pushed assets item", () => {
 describe("processors", () => {
   const lines: string[] = [];
   // the refusals asserted on are warnings; a file run earlier in the same process may have left the level at error
-  let restoreLogs: () => void = () => undefined;
-  beforeAll(() => {
-    restoreLogs = quietLogs("warn");
-  });
-  afterAll(() => restoreLogs());
+  quietLogsWhileRunning("warn");
   afterEach(() => setLogSink((l) => process.stdout.write(l + "\n"), false));
 
   test("return whether to relay, log refusals, never throw", () => {

@@ -10,7 +10,7 @@ import { availableParallelism, cpus } from "node:os";
 import { toHex } from "../chain/hex.ts";
 import { backendByName } from "../crypto/index.ts";
 import { has, intFlag, parseArgs } from "./args.ts";
-import { median } from "./bench-shared.ts";
+import { median, withDrift } from "./bench-shared.ts";
 
 const MEMORY_KIB = 131072;
 const PASSES = 4;
@@ -106,25 +106,6 @@ async function anchors(input: Uint8Array, skipped: Skipped[]): Promise<Impl[]> {
     });
   } else skipped.push({ key: "noble", note: "@noble/hashes not installed (devDependency)" });
   return impls;
-}
-
-/** Runs `fn` while a 10 ms interval timer measures how late the main thread lets it fire. */
-async function withDrift<T>(fn: () => Promise<T>): Promise<{ result: T; drift: number }> {
-  const period = 10;
-  let expected = performance.now() + period;
-  let worst = 0;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    worst = Math.max(worst, now - expected);
-    expected = now + period;
-  }, period);
-  try {
-    const result = await fn();
-    worst = Math.max(worst, performance.now() - expected);
-    return { result, drift: worst };
-  } finally {
-    clearInterval(timer);
-  }
 }
 
 async function implementations(skipped: Skipped[]): Promise<Impl[]> {

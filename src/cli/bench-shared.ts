@@ -1,6 +1,6 @@
 /**
  * What the benchmark modules share: the command line that runs this CLI again in a child process, the lines of
- * a child's output, and medians.
+ * a child's output, medians, and the main thread's timer drift (bench crypto and the native tests).
  */
 import { join } from "node:path";
 
@@ -27,4 +27,25 @@ export async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator
     }
   }
   if (text) yield text;
+}
+
+/**
+ * Runs `fn` while a `period` ms interval timer measures how late the main thread lets it fire: the worst
+ * lateness over every tick, and at the end the one still due.
+ */
+export async function withDrift<T>(fn: () => Promise<T>, period = 10): Promise<{ result: T; drift: number }> {
+  let expected = performance.now() + period;
+  let worst = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    worst = Math.max(worst, now - expected);
+    expected = now + period;
+  }, period);
+  try {
+    const result = await fn();
+    worst = Math.max(worst, performance.now() - expected);
+    return { result, drift: worst };
+  } finally {
+    clearInterval(timer);
+  }
 }

@@ -3,6 +3,7 @@
  * `BUNMARK_TEST_PROFILE=long` (`make test-long`) the full one. `BUNMARK_RELIABILITY_SEED` replays a run:
  * every suite prints the seed it used, and prints it again when it fails.
  */
+import { afterAll, beforeAll } from "bun:test";
 import { randomBytes } from "node:crypto";
 import { isLogLevel, type Level, setLogLevel } from "../../src/log.ts";
 
@@ -86,4 +87,13 @@ export function quietLogs(level: Level = "warn"): () => void {
   setLogLevel(level);
   const initial = process.env.BUNMARK_LOG_LEVEL ?? "";
   return () => setLogLevel(isLogLevel(initial) ? initial : "info");
+}
+
+/** `quietLogs(level)` from the first test of the current scope (the file, or the describe it is called in) to after its last. */
+export function quietLogsWhileRunning(level: Level = "warn"): void {
+  let restore: () => void = () => undefined;
+  beforeAll(() => {
+    restore = quietLogs(level);
+  });
+  afterAll(() => restore());
 }
