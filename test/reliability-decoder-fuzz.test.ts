@@ -4,7 +4,7 @@
  * escape but the decoder's documented error: a Fault (bitmarkd's texts), or the typed errors named in the
  * table (PortSyntaxError, HexDecodeError, ConfigError, the `z85:` / `reservoir backup:` errors).
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { beforeAll, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { accountFromBytes, accountFromString, accountToBytes, accountToString } from "../src/chain/account.ts";
@@ -33,7 +33,7 @@ import varintFixture from "./fixtures/primitives-varint.json";
 import keysFixture from "./fixtures/wire-keys.json";
 import { cachedChain, loadChain } from "./harness/chains.ts";
 import { mutate, mutateJson, mutateText, randomJson, randomText } from "./harness/mutate.ts";
-import { figures, PROFILE, quietLogs, SEED, withSeed } from "./harness/profile.ts";
+import { figures, PROFILE, quietLogsWhileRunning, SEED, withSeed } from "./harness/profile.ts";
 import { Rng } from "./harness/rng.ts";
 import { fromHex } from "./helpers/hex.ts";
 import { tempDirs } from "./helpers/temp-dirs.ts";
@@ -73,10 +73,9 @@ const nothing = () => false;
 const root = tempDirs("bunmark-rel-decoders-")();
 let decoders: Decoder[];
 
-let restoreLogs: () => void = () => undefined;
+quietLogsWhileRunning("error"); // malformed peer files are logged at warn, once per input
 
 beforeAll(async () => {
-  restoreLogs = quietLogs("error"); // malformed peer files are logged at warn, once per input
   const chain = await loadChain(await cachedChain({ blocks: PROFILE.slowChainBlocks, seed: "reliability", base: PROFILE.chainBlocks }));
   const generatedBlocks = chain.blocks.slice(2);
   const generatedRecords = generatedBlocks.flatMap((b) => decodeBlock(b, true).records);
@@ -191,8 +190,6 @@ beforeAll(async () => {
     },
   ];
 }, 1_800_000);
-
-afterAll(() => restoreLogs());
 
 /** One input for `d`: a seed as is (rarely), a mutated seed, or something random of the decoder's kind. */
 function input(d: Decoder, r: Rng): unknown {
