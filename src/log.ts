@@ -22,10 +22,15 @@ export function isLogLevel(s: string): s is Level {
   return (LEVELS as readonly string[]).includes(s);
 }
 
-/** Redirects output (tests capture lines; the CLI may send logs to stderr). */
-export function setLogSink(fn: (line: string) => void, asJson = json): void {
+/** Redirects output (tests capture lines; the CLI may send logs to stderr); returns what puts the previous sink back. */
+export function setLogSink(fn: (line: string) => void, asJson = json): () => void {
+  const [previousSink, previousJson] = [sink, json];
   sink = fn;
   json = asJson;
+  return () => {
+    sink = previousSink;
+    json = previousJson;
+  };
 }
 
 /** Byte fields longer than this are cut to their first half: peers choose the bytes, and must not flood the log. */

@@ -3,7 +3,7 @@
  * sync from several peers, majority chain, bad and dead peers, fork recovery and protection, dynamic slots,
  * start in any order, and the sequential mode the bench compares against.
  */
-import { afterEach, describe, expect, test } from "bun:test";
+import { afterAll, afterEach, describe, expect, test } from "bun:test";
 import { setLogLevel, setLogSink } from "../src/log.ts";
 import { packConnection, parseConnection } from "../src/peer/address.ts";
 import { connectorConfig, type ConnectorConfig } from "../src/peer/connector-constants.ts";
@@ -15,7 +15,7 @@ import { type Block, FakeHasher, FakeNet, FakePeer, FakeStore, key, makeChain } 
 
 const OWN = { publicKey: key(0), secretKey: new Uint8Array(32).fill(1) };
 const lines: string[] = [];
-setLogSink((l) => lines.push(l), false);
+afterAll(setLogSink((l) => lines.push(l), false));
 setLogLevel("info");
 
 const running: Connector[] = [];

@@ -87,11 +87,11 @@ describe("pushes are handed over with their parameters", () => {
       throw new Error("boom");
     };
     const lines: string[] = [];
-    setLogSink((line) => lines.push(line));
+    const restoreSink = setLogSink((line) => lines.push(line));
     try {
       expect(show(await handleRequest(ctx, ["testing", "assets", "x"].map(f)))).toEqual(["assets", "A"]);
     } finally {
-      setLogSink((line) => process.stdout.write(line + "\n"));
+      restoreSink();
     }
     expect(lines.length).toBe(1);
   });
@@ -169,11 +169,11 @@ describe("context failures never escape", () => {
       const ctx = fakeContext();
       breakIt(ctx);
       const lines: string[] = [];
-      setLogSink((line) => lines.push(line));
+      const restoreSink = setLogSink((line) => lines.push(line));
       try {
         expect(show(await handleRequest(ctx, request.map(f)))).toEqual(show(reply.map(f)));
       } finally {
-        setLogSink((line) => process.stdout.write(line + "\n"));
+        restoreSink();
       }
       // A Fault is an answer like any other; anything else is logged in exactly one line.
       expect(lines.length).toBe(name.includes("fault") || name.includes("async block") ? 0 : 1);

@@ -201,7 +201,7 @@ describe("registration and polling", () => {
 
   test("a refused poll is logged with bitmarkd's text, the remote bytes quoted as Go's %q", async () => {
     const logged: string[] = [];
-    setLogSink((line) => logged.push(line), true);
+    const restoreSink = setLogSink((line) => logged.push(line), true);
     try {
       const peer = fakePeer((cmd, f) => (cmd === "N" ? [b("E"), Uint8Array.of(0xff, 0x78, 0x0a)] : goodPeer(cmd, f)));
       const { u, transport } = upstream("static@3");
@@ -210,7 +210,7 @@ describe("registration and polling", () => {
       const failed = logged.map((l) => JSON.parse(l)).find((o) => o.msg === "height poll failed, reconnecting");
       expect(JSON.parse(failed.error)).toBe('rpc error response: "\\xffx\\n"');
     } finally {
-      setLogSink((line) => process.stdout.write(line + "\n"), false);
+      restoreSink();
     }
   });
 

@@ -1,5 +1,5 @@
 /** Peer push items (`assets`, `issues`, `transfer`, `proof`): §10.8 errors, relay decisions, logging. */
-import { afterEach, describe, expect, test } from "bun:test";
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { hash } from "../src/crypto/index.ts";
 import { setLogSink } from "../src/log.ts";
 import { ModeState } from "../src/peer/mode.ts";
@@ -145,10 +145,13 @@ describe("processors", () => {
   const lines: string[] = [];
   // the refusals asserted on are warnings; a file run earlier in the same process may have left the level at error
   quietLogsWhileRunning("warn");
-  afterEach(() => setLogSink((l) => process.stdout.write(l + "\n"), false));
+  let restoreSink = () => undefined as void;
+  beforeEach(() => {
+    restoreSink = setLogSink((l) => lines.push(l), false);
+  });
+  afterEach(() => restoreSink());
 
   test("return whether to relay, log refusals, never throw", () => {
-    setLogSink((l) => lines.push(l), false);
     const s = setup();
     const p = reservoirProcessors(s.r, s.mode);
     expect(p.processAssets(packed(s.a))).toBe(true);
@@ -166,7 +169,6 @@ describe("processors", () => {
   });
 
   test("an unexpected error is logged as an error, not thrown", () => {
-    setLogSink((l) => lines.push(l), false);
     const s = setup();
     s.chain.asset = () => {
       throw new Error("disk on fire");

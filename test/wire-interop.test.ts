@@ -14,7 +14,7 @@ import { pyzmqRequests, pyzmqServer, pyzmqSkipReason } from "./helpers/pyzmq.ts"
 const skip = pyzmqSkipReason();
 if (skip) console.warn(`skipping pyzmq interop tests: ${skip}`);
 
-setLogSink(() => {});
+afterAll(setLogSink(() => {}));
 afterAll(shutdown);
 
 const keys = curveKeyPair();

@@ -9,7 +9,7 @@ import { RequestClient, RequestTimeoutError } from "../src/wire/request-client.t
 import { until } from "./helpers/until.ts";
 
 const logs: string[] = [];
-setLogSink((line) => logs.push(line));
+afterAll(setLogSink((line) => logs.push(line)));
 afterAll(shutdown);
 
 const serverKeys = curveKeyPair();
