@@ -7,6 +7,7 @@ import { afterAll, expect, test } from "bun:test";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
+import { lines } from "../src/cli/bench-shared.ts";
 import { tempDirs } from "./helpers/temp-dirs.ts";
 import { until } from "./helpers/until.ts";
 
@@ -68,6 +69,25 @@ test("embedded default: keys in ./data, loopback IPv4 + IPv6 on one port ≥ 213
     expect(performance.now() - t0).toBeLessThan(5000);
     expect(existsSync(join(n.cwd, "data", "node.json"))).toBe(false);
   }
+}, 60_000);
+
+test("a SIGTERM during start-up (keys just generated) stops the node cleanly once it has started", async () => {
+  const cwd = tempDir();
+  const proc = Bun.spawn([process.execPath, CLI, "run"], { cwd, stdout: "pipe", stderr: "pipe", env: { ...process.env, BUNMARK_LOG_LEVEL: "info" } });
+  procs.push(proc);
+  // pulled with next(): leaving a for-await loop would close the node's stdout under it
+  const out = lines(proc.stdout);
+  const seen: string[] = [];
+  for (let r = await out.next(); !r.done; r = await out.next()) {
+    seen.push(r.value);
+    if (r.value.includes("keys: generated peer key pair")) break; // Node.start has begun; node.json is not written yet
+  }
+  proc.kill("SIGTERM");
+  const rest = Array.fromAsync(out);
+  expect({ code: await proc.exited, stderr: await new Response(proc.stderr).text() }).toEqual({ code: 0, stderr: "" });
+  expect(existsSync(join(cwd, "data", "node.json"))).toBe(false);
+  expect(seen.at(-1)).toContain("keys: generated peer key pair");
+  expect((await rest).at(-1)).toContain("node: stopped");
 }, 60_000);
 
 // A network namespace with IPv6 disabled on its loopback stands for a host (or container) without ::1. The probe

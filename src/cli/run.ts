@@ -72,22 +72,23 @@ export async function main(args: string[]): Promise<number> {
   setLogLevel(cfg.log_level);
   if (cfg.listen_is_default) cfg = await pickDefaultPort(cfg);
 
+  // Handlers before the start: node.json appears during Node.start, and a SIGTERM sent on seeing it must still
+  // stop the node cleanly, once the start is complete. (Signal handlers do not keep a failed start's process alive.)
+  const signalled = new Promise<NodeJS.Signals>((resolve) => {
+    for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, resolve);
+  });
   const node = await Node.start(cfg);
-  const done = new Promise<number>((resolve) => {
-    const stop = (signal: string) => {
-      log.info("signal received, shutting down", { signal });
-      // A second signal, or a stop that hangs, must not keep the process alive past the 5 s promise.
-      setTimeout(() => {
-        log.error("shutdown took too long, exiting");
-        process.exit(1);
-      }, 4500).unref();
-      node.stop().then(() => resolve(0), (e) => {
-        log.error("shutdown failed", { error: e });
-        resolve(1);
-      });
-    };
-    process.once("SIGINT", () => stop("SIGINT"));
-    process.once("SIGTERM", () => stop("SIGTERM"));
+  const done = signalled.then((signal) => {
+    log.info("signal received, shutting down", { signal });
+    // A second signal, or a stop that hangs, must not keep the process alive past the 5 s promise.
+    setTimeout(() => {
+      log.error("shutdown took too long, exiting");
+      process.exit(1);
+    }, 4500).unref();
+    return node.stop().then(() => 0, (e) => {
+      log.error("shutdown failed", { error: e });
+      return 1;
+    });
   });
   const code = await done;
   // Everything is closed and flushed. A digest batch of a sync cut short may still be running on a native thread:
