@@ -21,7 +21,7 @@ $(NATIVE): $(RUST_SRC)
 
 ## Start a node on the embedded default (chain local, keys and data under ./data).
 run: install native
-	$(BUN) src/cli.ts run
+	$(BUN) src/main.ts run
 
 ## Strict type check of src/, test/ and scripts/.
 check: install
@@ -36,7 +36,7 @@ test-long: install native
 	BUNMARK_REQUIRE_NATIVE=1 BUNMARK_TEST_PROFILE=long $(BUN) test --timeout 600000
 
 bench: install native
-	$(BUN) src/cli.ts bench all
+	$(BUN) src/main.ts bench all
 
 ## One executable per CPU: dist/bunmark-linux-x64 and dist/bunmark-linux-arm64 (sizes printed). The arm64 one
 ## embeds the arm64 addon when this machine can cross-build it (scripts/native-arm64.ts), else hashes in TypeScript.

@@ -1,6 +1,6 @@
 /**
  * `make dist`: one self-contained executable per target, dist/bunmark-linux-x64 and dist/bunmark-linux-arm64,
- * from src/cli.ts. Each embeds the Bun runtime of its CPU, lmdb's addon, libzmq (the zeromq prebuild), our
+ * from src/main.ts. Each embeds the Bun runtime of its CPU, lmdb's addon, libzmq (the zeromq prebuild), our
  * hashing addon when one exists for the CPU, and every worker module (src/**\/*-worker.ts, extra entrypoints
  * so `new Worker(new URL(…, import.meta.url))` finds them inside the binary). Cross-building needs no network
  * beyond the npm registry: the arm64 Bun runtime and lmdb addon come from `npm pack` (scripts/target-packages.ts).
@@ -82,7 +82,7 @@ async function build(t: Target): Promise<BuildInfo> {
   const log: RewriteLog = { lmdb: false, libzmq: false, addon: "not referenced", msgpackrExtract: false };
   const started = performance.now();
   const result = await Bun.build({
-    entrypoints: [join(ROOT, "src", "cli.ts"), ...workerEntrypoints()],
+    entrypoints: [join(ROOT, "src", "main.ts"), ...workerEntrypoints()],
     root: join(ROOT, "src"),
     target: "bun",
     compile: {

@@ -6,14 +6,14 @@
  * text (header checks as ExtractHeader applies them, then record decoding in block order).
  */
 import { hash } from "../crypto/index.ts";
-import { decodeBlock } from "../chain/block.ts";
-import { isTestnet, type ChainName } from "../chain/chains.ts";
-import { crc64 } from "../chain/crc64.ts";
-import { checkHeader, headerJSON, HEADER_SIZE } from "../chain/header.ts";
-import { bytesEqual, toDisplayHex, toHex } from "../chain/hex.ts";
-import { merkleRoot } from "../chain/merkle.ts";
-import type { JsonValue } from "../chain/records/index.ts";
-import { foundationTxId } from "../chain/records/ids.ts";
+import { decodeBlock } from "../chain/types/block.ts";
+import { isTestnet, type ChainName } from "../chain/types/chains.ts";
+import { crc64 } from "../encoding/crc64.ts";
+import { checkHeader, headerJSON, HEADER_SIZE } from "../chain/types/header.ts";
+import { bytesEqual, toDisplayHex, toHex } from "../encoding/hex.ts";
+import { merkleRoot } from "../chain/rules/merkle.ts";
+import type { JsonValue } from "../chain/types/records/index.ts";
+import { foundationTxId } from "../chain/types/records/ids.ts";
 import { runDecodeCommand } from "./decode-command.ts";
 import { decodeRecords } from "./tx.ts";
 

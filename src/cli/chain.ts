@@ -6,11 +6,11 @@
  * generated (copy a chain's DIR and continue it with --fork-at K: only blocks after K cost digests). A DIR
  * holding another seed's chain is refused and left as it is.
  */
-import { isChainName } from "../chain/chains.ts";
-import { GenerateError, generateChain } from "../chain/generate.ts";
-import { openStore } from "../chain/store.ts";
-import { RECORD_NAMES, type RecordTag } from "../chain/records/types.ts";
-import { setLogSink } from "../log.ts";
+import { isChainName } from "../chain/types/chains.ts";
+import { GenerateError, generateChain } from "../testnet/generate.ts";
+import { openStore } from "../chain/store/store.ts";
+import { RECORD_NAMES, type RecordTag } from "../chain/types/records/types.ts";
+import { setLogSink } from "../base/log.ts";
 import { flag, has, intFlag, parseArgs } from "./args.ts";
 
 const USAGE = "usage: bunmark chain generate --blocks N --data DIR [--chain local] [--seed S] [--fork-at K]";

@@ -2,11 +2,11 @@
  * What `bunmark block decode` and `bunmark tx decode` share: the arguments `decode HEX [--chain NAME]` (default
  * chain `testing`, a leading `0x` allowed), usage on --help (exit 0) or a wrong shape (exit 2), an unknown chain
  * (exit 2), input that is not hex (exit 1 with the command's bitmarkd error text), and the JSON printout. A Fault
- * thrown by `decode` reaches src/cli.ts, which prints its text and exits 1.
+ * thrown by `decode` reaches src/main.ts, which prints its text and exits 1.
  */
-import { isChainName, type ChainName } from "../chain/chains.ts";
-import { fromHex } from "../chain/hex.ts";
-import { stringifyJSON, type JsonValue } from "../chain/records/index.ts";
+import { isChainName, type ChainName } from "../chain/types/chains.ts";
+import { fromHex } from "../encoding/hex.ts";
+import { stringifyJSON, type JsonValue } from "../chain/types/records/index.ts";
 import { flag, has, parseArgs } from "./args.ts";
 
 export interface DecodeCommand {

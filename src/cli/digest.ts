@@ -3,7 +3,7 @@
  * header), printed as one line of lowercase hex in storage order (the raw hash output, not bitmarkd's reversed
  * display form). Without --impl the process's selected backend is used.
  */
-import { fromHex, toHex } from "../chain/hex.ts";
+import { fromHex, toHex } from "../encoding/hex.ts";
 import { backendByName, hash } from "../crypto/index.ts";
 import { flag, has, parseArgs } from "./args.ts";
 

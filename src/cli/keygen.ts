@@ -6,7 +6,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { flag, parseArgs } from "./args.ts";
-import { PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, writeKeyPair } from "../wire/keys.ts";
+import { PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, writeKeyPair } from "../transport/keys.ts";
 
 export async function main(args: string[]): Promise<number> {
   const parsed = parseArgs(args);

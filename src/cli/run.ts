@@ -7,9 +7,9 @@
  */
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { buildConfig, ConfigError, type NodeConfig } from "../config.ts";
-import { logger, setLogLevel } from "../log.ts";
-import { Node } from "../node.ts";
+import { buildConfig, ConfigError, type NodeConfig } from "../node/config.ts";
+import { logger, setLogLevel } from "../base/log.ts";
+import { Node } from "../node/node.ts";
 import { flag, flagAll, parseArgs } from "./args.ts";
 
 const log = logger("run");

@@ -8,13 +8,13 @@
  */
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parseConnectFlag } from "../config.ts";
-import { LOCAL_STATUS_SOCKET, RUNNING_FILE, type RunningNode } from "../node.ts";
+import { parseConnectFlag } from "../node/config.ts";
+import { LOCAL_STATUS_SOCKET, RUNNING_FILE, type RunningNode } from "../node/node.ts";
 import type { StatusSnapshot } from "../http/status-server.ts";
-import { setLogLevel } from "../log.ts";
-import { curveKeyPair } from "../wire/curve.ts";
-import { RequestClient } from "../wire/request-client.ts";
-import { shutdown } from "../wire/context.ts";
+import { setLogLevel } from "../base/log.ts";
+import { curveKeyPair } from "../transport/curve.ts";
+import { RequestClient } from "../transport/request-client.ts";
+import { shutdown } from "../transport/context.ts";
 import { flag, has, parseArgs } from "./args.ts";
 
 const TIMEOUT_MS = 5000;

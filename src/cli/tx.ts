@@ -4,9 +4,9 @@
  * The chain (default `testing`) only selects the network flag that account and address decoding require.
  * Several records back to back are printed as an array. Invalid input: exit 1 with bitmarkd's error text.
  */
-import { isTestnet, type ChainName } from "../chain/chains.ts";
-import { accountToString, checkSignature, type Account } from "../chain/account.ts";
-import { bytesEqual, toDisplayHex, toHex } from "../chain/hex.ts";
+import { isTestnet, type ChainName } from "../chain/types/chains.ts";
+import { accountToString, checkSignature, type Account } from "../chain/types/account.ts";
+import { bytesEqual, toDisplayHex, toHex } from "../encoding/hex.ts";
 import {
   assetIdOf,
   encodeCountersignedPart,
@@ -20,8 +20,8 @@ import {
   unpackRecord,
   type JsonValue,
   type TxRecord,
-} from "../chain/records/index.ts";
-import { isFault } from "../fault.ts";
+} from "../chain/types/records/index.ts";
+import { isFault } from "../base/fault.ts";
 import { runDecodeCommand } from "./decode-command.ts";
 
 function faultText(e: unknown): string {

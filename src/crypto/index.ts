@@ -6,7 +6,7 @@
  * The choice is logged once (subsystem "crypto", level debug: commands print results on stdout; `run` can
  * report activeBackendName() / activeBackendReason()).
  */
-import { logger } from "../log.ts";
+import { logger } from "../base/log.ts";
 import type { HashBackend } from "./api.ts";
 import { jsBackend } from "./js/backend.ts";
 import { loadNativeBackend } from "./native.ts";

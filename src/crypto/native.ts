@@ -12,7 +12,7 @@
  * false for a public key that is not 32 bytes or a signature that is not 64 bytes.
  */
 import { resolve } from "node:path";
-import { logger } from "../log.ts";
+import { logger } from "../base/log.ts";
 import type { Argon2Params, HashBackend } from "./api.ts";
 
 /** The addon's exports as the Rust side defines them (native/src/exports.rs). */

@@ -7,8 +7,8 @@
  * for decoded entries.
  */
 import { lookup } from "node:dns/promises";
-import { Fault, fail } from "../fault.ts";
-import { goQuote } from "./go-quote.ts";
+import { Fault, fail } from "../base/fault.ts";
+import { goQuote } from "../encoding/go-quote.ts";
 
 export interface Connection {
   /** 4-byte IPv4 or 16-byte IPv6 / IPv4-mapped address. */

@@ -4,8 +4,8 @@
  * subscriber (every upstream client). Each subscriber has its own bounded queue; when
  * it is full the item is dropped for that subscriber only, so a slow upstream never holds up the others.
  */
-import { logger } from "../log.ts";
-import { CONNECTOR_DEFAULTS } from "./connector-constants.ts";
+import { logger } from "../base/log.ts";
+import { CONNECTOR_DEFAULTS } from "./sync/constants.ts";
 
 const log = logger("broadcast");
 

@@ -5,14 +5,14 @@
  * re-announcement can even shorten an asset's life; bunmark keeps one deadline per asset instead. An asset
  * still used by a pooled issue is not expired (8.2's block maker panics when such an asset is missing).
  */
-import { accountsEqual } from "../chain/account.ts";
-import { bytesEqual, toHex } from "../chain/hex.ts";
-import { assetIdOf } from "../chain/records/ids.ts";
-import { packRecord } from "../chain/records/pack.ts";
-import type { AssetData } from "../chain/records/types.ts";
-import { unpackRecord } from "../chain/records/unpack.ts";
-import { fail } from "../fault.ts";
-import { logger } from "../log.ts";
+import { accountsEqual } from "../chain/types/account.ts";
+import { bytesEqual, toHex } from "../encoding/hex.ts";
+import { assetIdOf } from "../chain/types/records/ids.ts";
+import { packRecord } from "../chain/types/records/pack.ts";
+import type { AssetData } from "../chain/types/records/types.ts";
+import { unpackRecord } from "../chain/types/records/unpack.ts";
+import { fail } from "../base/fault.ts";
+import { logger } from "../base/log.ts";
 import type { ReservoirLimits } from "./limits.ts";
 import type { ReservoirPersistence, StoredAsset } from "./persistence.ts";
 import type { Bytes, ChainView, Clock } from "./ports.ts";

@@ -4,10 +4,10 @@
  * concatenated issues of one pay id), `T` (one transfer), `P` (pay id ‖ client nonce). bunmark itself keeps
  * its pools in LMDB; this file is only an exchange format.
  */
-import { concatBytes, toHex } from "../chain/hex.ts";
-import { unpackRecord, unpackRecords } from "../chain/records/unpack.ts";
-import { isFault } from "../fault.ts";
-import { logger } from "../log.ts";
+import { concatBytes, toHex } from "../encoding/hex.ts";
+import { unpackRecord, unpackRecords } from "../chain/types/records/unpack.ts";
+import { isFault } from "../base/fault.ts";
+import { logger } from "../base/log.ts";
 import { PAY_ID_LENGTH } from "./pay-id.ts";
 import type { Bytes } from "./ports.ts";
 import type { Reservoir } from "./reservoir.ts";

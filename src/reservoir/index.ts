@@ -8,13 +8,13 @@
  *   RPC: rsv.reservoir.storeIssues(…), .tryProof(…), .assets.cache(…), .transactionStatus(…)
  */
 import type { Database } from "lmdb";
-import type { ChainName } from "../chain/chains.ts";
-import type { TxRecord } from "../chain/records/types.ts";
-import { isTestnet } from "../chain/chains.ts";
+import type { ChainName } from "../chain/types/chains.ts";
+import type { TxRecord } from "../chain/types/records/types.ts";
+import { isTestnet } from "../chain/types/chains.ts";
 import { hash as defaultHash } from "../crypto/index.ts";
 import type { HashBackend } from "../crypto/api.ts";
-import { logger } from "../log.ts";
-import type { ModeState } from "../peer/mode.ts";
+import { logger } from "../base/log.ts";
+import type { ModeState } from "../node/mode.ts";
 import type { ReservoirLimits } from "./limits.ts";
 import { lmdbPersistence } from "./persistence.ts";
 import type { Broadcast, Bytes, ChainView, Clock } from "./ports.ts";

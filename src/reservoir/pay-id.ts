@@ -2,9 +2,9 @@
  * Pay ids and pay nonces (pay/payid.go, reservoir/paynonce.go): the handle a client pays or proves against.
  * Neither is ever byte-reversed; both travel as plain lower-case hex.
  */
-import { fromHex } from "../chain/hex.ts";
+import { fromHex } from "../encoding/hex.ts";
 import type { HashBackend } from "../crypto/api.ts";
-import { fail } from "../fault.ts";
+import { fail } from "../base/fault.ts";
 import type { Bytes } from "./ports.ts";
 
 export const PAY_ID_LENGTH = 48;

@@ -2,11 +2,11 @@
  * Payments the reservoir asks for (reservoir/payment.go, reservoir/issues.go): block-owner fees for issues
  * and transfers, escrow payments, and whether a payment seen on a currency chain settles an item.
  */
-import { CURRENCY_NOTHING, currencyFee, unpackCurrencyMap } from "../chain/currency.ts";
-import type { OwnershipEntry } from "../chain/ownership.ts";
-import type { Escrow } from "../chain/records/types.ts";
-import { utf8Text } from "../chain/utf8.ts";
-import { fail } from "../fault.ts";
+import { CURRENCY_NOTHING, currencyFee, unpackCurrencyMap } from "../chain/types/currency.ts";
+import type { OwnershipEntry } from "../chain/rules/ownership.ts";
+import type { Escrow } from "../chain/types/records/types.ts";
+import { utf8Text } from "../encoding/utf8.ts";
+import { fail } from "../base/fault.ts";
 import type { ChainView, Payment, PaymentAlternative } from "./ports.ts";
 
 /** A payment observed on a currency chain for a pay id (amount received per address). */

@@ -5,9 +5,9 @@
  * readable with any LMDB tool.
  */
 import type { Database } from "lmdb";
-import { currencyFromCode } from "../chain/currency.ts";
-import { fromHex, toHex } from "../chain/hex.ts";
-import { logger } from "../log.ts";
+import { currencyFromCode } from "../chain/types/currency.ts";
+import { fromHex, toHex } from "../encoding/hex.ts";
+import { logger } from "../base/log.ts";
 import type { PaymentDetail } from "./payments.ts";
 import type { Bytes, Payment, PaymentAlternative } from "./ports.ts";
 

@@ -3,8 +3,8 @@
  * src/chain/store.ts) satisfies `ChainView` as it is; the node's broadcast queue fits `Broadcast` with a
  * one-line closure. Tests use fakes.
  */
-import type { Currency } from "../chain/currency.ts";
-import type { OwnershipEntry } from "../chain/ownership.ts";
+import type { Currency } from "../chain/types/currency.ts";
+import type { OwnershipEntry } from "../chain/rules/ownership.ts";
 
 export type Bytes = Uint8Array;
 

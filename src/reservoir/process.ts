@@ -4,12 +4,12 @@
  * logged and reported as "do not relay". An item is relayed (p0 as received) only when it was accepted as
  * new, so duplicates die at the first node that already has them (protocol.md §8.3).
  */
-import type { TxRecord } from "../chain/records/types.ts";
-import { isTransfer } from "../chain/records/roles.ts";
-import { unpackRecord, unpackRecords } from "../chain/records/unpack.ts";
-import { fail, isFault } from "../fault.ts";
-import { logger } from "../log.ts";
-import type { ModeState } from "../peer/mode.ts";
+import type { TxRecord } from "../chain/types/records/types.ts";
+import { isTransfer } from "../chain/types/records/roles.ts";
+import { unpackRecord, unpackRecords } from "../chain/types/records/unpack.ts";
+import { fail, isFault } from "../base/fault.ts";
+import { logger } from "../base/log.ts";
+import type { ModeState } from "../node/mode.ts";
 import { PAY_ID_LENGTH } from "./pay-id.ts";
 import type { Bytes } from "./ports.ts";
 import type { Reservoir } from "./reservoir.ts";

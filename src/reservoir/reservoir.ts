@@ -7,18 +7,18 @@
  * and link indexes are derived from the items (they always expired together in 8.2 anyway). Every change is
  * written through `ReservoirPersistence` in one write transaction per operation.
  */
-import { type Account, accountToBytes } from "../chain/account.ts";
-import { type ChainName, isTestnet } from "../chain/chains.ts";
-import { type Difficulty, scaledDifficulty, targetBytes } from "../chain/difficulty.ts";
-import { concatBytes, toHex } from "../chain/hex.ts";
-import { assetIdOf } from "../chain/records/ids.ts";
-import { packRecord } from "../chain/records/pack.ts";
-import { isTransfer } from "../chain/records/roles.ts";
-import type { BitmarkIssue, Escrow, TransferRecord, TxRecord } from "../chain/records/types.ts";
-import { unpackRecord } from "../chain/records/unpack.ts";
+import { type Account, accountToBytes } from "../chain/types/account.ts";
+import { type ChainName, isTestnet } from "../chain/types/chains.ts";
+import { type Difficulty, scaledDifficulty, targetBytes } from "../chain/rules/difficulty.ts";
+import { concatBytes, toHex } from "../encoding/hex.ts";
+import { assetIdOf } from "../chain/types/records/ids.ts";
+import { packRecord } from "../chain/types/records/pack.ts";
+import { isTransfer } from "../chain/types/records/roles.ts";
+import type { BitmarkIssue, Escrow, TransferRecord, TxRecord } from "../chain/types/records/types.ts";
+import { unpackRecord } from "../chain/types/records/unpack.ts";
 import type { HashBackend } from "../crypto/api.ts";
-import { fail } from "../fault.ts";
-import { logger } from "../log.ts";
+import { fail } from "../base/fault.ts";
+import { logger } from "../base/log.ts";
 import { AssetCache } from "./asset-cache.ts";
 import { DEFAULT_LIMITS, MAXIMUM_ISSUES, MAXIMUM_NONCE_LENGTH, MINIMUM_NONCE_LENGTH, type ReservoirLimits } from "./limits.ts";
 import { payIdOf } from "./pay-id.ts";

@@ -7,7 +7,7 @@
  */
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { workerUrl } from "../../worker-url.ts";
+import { workerUrl } from "../../base/worker-url.ts";
 
 interface Job {
   header: Uint8Array;

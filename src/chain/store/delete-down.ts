@@ -1,0 +1,86 @@
+/**
+ * DeleteDownToBlock (bitmarkd 8.2 block/delete.go, spec §7.9): fork recovery. Deletes every stored block
+ * numbered ≥ n, highest first, in ONE write transaction, undoing each block's index entries the way 8.2 does:
+ * assets and issues removed, transfers moved back to the owner of their link (new ownership index, last
+ * transfer block 0), the foundation entries removed.
+ *
+ * Quirk #12, kept for compatibility (later payment amounts of a re-grown chain depend on it, and the 8.2
+ * storage vectors show it): a deleted BlockOwnerTransfer leaves its BlockOwnerTxIndex entry and the
+ * BlockOwnerPayment it overwrote; BlockOwnerPayment[n] of a deleted block also stays. Re-storing the same blocks
+ * rewrites those entries with the same values. OwnerCount only ever grows, so ownership indexes differ
+ * after a delete and re-store; the owned items and their data are the same.
+ * Quirk #11: when no block is left the tip and ring are reset to the genesis state.
+ * Digests come from the digest table (quirk #14), so no Argon2 runs.
+ */
+import { accountToBytes, type Account } from "../types/account.ts";
+import { blockRecords, type BlockEvent } from "../types/block.ts";
+import { assetIdOf, foundationTxId } from "../types/records/ids.ts";
+import { blockNumberKey, HEADER_SIZE, unpackHeader } from "../types/header.ts";
+import { transferOwnership } from "../rules/ownership.ts";
+import { linkOwner } from "./store-incoming.ts";
+import type { Store } from "./store.ts";
+
+function linkOwnerOf(store: Store, link: Uint8Array): Uint8Array {
+  const owner = linkOwner(store, link);
+  if (!owner) throw new Error("delete: Transactions table corrupt (link of a stored transfer is missing)");
+  return accountToBytes(owner);
+}
+
+/** Removes one stored block's entries (inside the delete transaction); returns what was removed. */
+function deleteBlock(store: Store, number: number, packed: Uint8Array): BlockEvent {
+  const t = store.tables;
+  const header = unpackHeader(packed);
+  const digest = store.storedDigest(number, packed);
+  const records = [...blockRecords(packed.subarray(HEADER_SIZE), header.transactionCount, store.testnet)];
+  let blockOwner: Account | undefined;
+  for (const { record: tx, txId } of records) {
+    switch (tx.tag) {
+      case 1:
+      case 6:
+        blockOwner ??= tx.owner;
+        break;
+      case 2:
+        t.assets.remove(assetIdOf(tx.fingerprint));
+        break;
+      case 3:
+        if (t.transactions.has(txId)) {
+          t.transactions.remove(txId);
+          transferOwnership(t, txId, txId, 0, accountToBytes(tx.owner), null);
+        }
+        break;
+      case 4:
+      case 5:
+      case 7:
+        t.transactions.remove(txId);
+        transferOwnership(t, txId, tx.link, 0, accountToBytes(tx.owner), linkOwnerOf(store, tx.link));
+        break;
+    }
+  }
+  const bn = blockNumberKey(number);
+  const foundation = foundationTxId(digest, number);
+  t.transactions.remove(foundation);
+  if (blockOwner) transferOwnership(t, foundation, foundation, 0, accountToBytes(blockOwner), null);
+  t.blockOwnerTxIndex.remove(foundation);
+  t.blocks.remove(bn);
+  t.blockDigest.remove(bn);
+  return { number, digest, header, records };
+}
+
+/** Deletes blocks ≥ n (use through `Store.deleteDownToBlock`); then reloads the tip and ring. */
+export function deleteDownToBlock(store: Store, n: number): void {
+  const last = store.tables.blocks.last();
+  if (!last) return;
+  const deleted = store.write(() => {
+    const events: BlockEvent[] = [];
+    let packed: Uint8Array | undefined = last.value;
+    while (packed) {
+      const number = unpackHeader(packed).number;
+      if (number < n) break;
+      events.push(deleteBlock(store, number, packed));
+      packed = store.tables.blocks.get(blockNumberKey(number - 1));
+    }
+    return events;
+  });
+  store.reload();
+  for (const e of deleted) store.emitDeleted(e);
+}

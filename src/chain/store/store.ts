@@ -1,0 +1,328 @@
+/**
+ * The chain store: the process's ONE LMDB environment (lmdb-js) and the chain state kept beside it.
+ *
+ * Tables map bitmarkd 8.2's LevelDB pools one-to-one (same binary keys and values, prefix dropped):
+ *   Blocks B, BlockOwnerPayment H, BlockOwnerTxIndex I, Assets A, Transactions T, OwnerCount N, Ownership K,
+ *   OwnerDigest D — plus BlockDigest (BE64(number) → 32-byte digest) so no stored block ever needs Argon2 again
+ *   (quirk #14). Other subsystems keep their own named tables in the same environment (`openTable`).
+ *
+ * In memory: the tip (height, digest, version, timestamp of the highest block) and the 20-slot ring, rebuilt
+ * from the tables on open and after a delete. Blocks are stored and deleted through a FIFO queue: each stored
+ * block is one write transaction, and so is each delete-down (all of its blocks), so after a crash the store
+ * holds whole blocks only.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { open, type Database, type Key, type RootDatabase } from "lmdb";
+import { hash as defaultHash } from "../../crypto/index.ts";
+import type { HashBackend } from "../../crypto/api.ts";
+import { fail } from "../../base/fault.ts";
+import { logger } from "../../base/log.ts";
+import { BlockRing, RING_SIZE } from "./block-ring.ts";
+import { isTestnet, type ChainName } from "../types/chains.ts";
+import { crc64, crcBytes } from "../../encoding/crc64.ts";
+import { genesisFor, GENESIS_NUMBER, type Genesis } from "../types/genesis.ts";
+import { blockNumberKey, HEADER_SIZE, readBlockNumberKey, unpackHeader } from "../types/header.ts";
+import { ownershipEntry, type KV, type OwnershipEntry, type OwnershipTables } from "../rules/ownership.ts";
+import { deleteDownToBlock } from "./delete-down.ts";
+import { digestsFor, storeIncoming, type StoreIncomingOptions } from "./store-incoming.ts";
+import type { BlockEvent } from "../types/block.ts";
+
+const log = logger("store");
+
+/** One table with byte keys and byte values. Writes must run inside `Store.write`. */
+export interface Table extends KV {
+  has(key: Uint8Array): boolean;
+  /** all entries in key order */
+  entries(): Iterable<{ key: Uint8Array; value: Uint8Array }>;
+  /** the entry with the greatest key */
+  last(): { key: Uint8Array; value: Uint8Array } | undefined;
+}
+
+class LmdbTable implements Table {
+  constructor(readonly db: Database<Buffer, Buffer>) {}
+  get(key: Uint8Array): Uint8Array | undefined {
+    const v = this.db.get(Buffer.from(key.buffer, key.byteOffset, key.byteLength));
+    return v === undefined ? undefined : new Uint8Array(v);
+  }
+  has(key: Uint8Array): boolean {
+    return this.db.doesExist(Buffer.from(key.buffer, key.byteOffset, key.byteLength));
+  }
+  put(key: Uint8Array, value: Uint8Array): void {
+    this.db.putSync(Buffer.from(key), Buffer.from(value));
+  }
+  remove(key: Uint8Array): void {
+    this.db.removeSync(Buffer.from(key));
+  }
+  *entries(): Iterable<{ key: Uint8Array; value: Uint8Array }> {
+    for (const { key, value } of this.db.getRange({})) yield { key: new Uint8Array(key), value: new Uint8Array(value) };
+  }
+  last(): { key: Uint8Array; value: Uint8Array } | undefined {
+    for (const { key, value } of this.db.getRange({ reverse: true, limit: 1 })) return { key: new Uint8Array(key), value: new Uint8Array(value) };
+    return undefined;
+  }
+}
+
+/** Table names (LMDB sub-database names) of the chain; bitmarkd's one-letter pool prefix in comments. */
+export const CHAIN_TABLES = {
+  blocks: "Blocks", // B
+  blockOwnerPayment: "BlockOwnerPayment", // H
+  blockOwnerTxIndex: "BlockOwnerTxIndex", // I
+  assets: "Assets", // A
+  transactions: "Transactions", // T
+  ownerCount: "OwnerCount", // N
+  ownership: "Ownership", // K
+  ownerDigest: "OwnerDigest", // D
+  blockDigest: "BlockDigest", // bunmark only: cached block digests
+} as const;
+
+export type ChainTables = { readonly [K in keyof typeof CHAIN_TABLES]: Table } & OwnershipTables;
+
+export interface Tip {
+  height: number;
+  /** digest of the highest block (the genesis digest when none is stored) */
+  digest: Uint8Array;
+  version: number;
+  timestamp: number;
+}
+
+export interface StoreOptions {
+  /** hashing backend (default: the process's choice in src/crypto/index.ts) */
+  hash?: HashBackend;
+  /** clock for the header timestamp check, in seconds (default: the system clock) */
+  nowSeconds?: () => number;
+}
+
+export type TableEncoding = "binary" | "msgpack" | "json" | "string" | "ordered-binary";
+
+export class Store {
+  readonly testnet: boolean;
+  readonly genesis: Genesis;
+  readonly tables: ChainTables;
+  readonly ring: BlockRing;
+  readonly hash: HashBackend;
+  readonly nowSeconds: () => number;
+  private tipState!: Tip;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly storedListeners = new Set<(e: BlockEvent) => void>();
+  private readonly deletedListeners = new Set<(e: BlockEvent) => void>();
+
+  constructor(
+    readonly root: RootDatabase,
+    readonly chain: ChainName,
+    options: StoreOptions = {},
+  ) {
+    this.testnet = isTestnet(chain);
+    this.genesis = genesisFor(chain);
+    this.hash = options.hash ?? defaultHash;
+    this.nowSeconds = options.nowSeconds ?? (() => Date.now() / 1000);
+    const tables = {} as { -readonly [K in keyof typeof CHAIN_TABLES]: Table };
+    for (const k of Object.keys(CHAIN_TABLES) as (keyof typeof CHAIN_TABLES)[]) {
+      tables[k] = new LmdbTable(root.openDB<Buffer, Buffer>({ name: CHAIN_TABLES[k], encoding: "binary", keyEncoding: "binary" }));
+    }
+    this.tables = tables;
+    this.ring = new BlockRing(this.genesisSlot());
+    this.reload();
+  }
+
+  /**
+   * Another subsystem's named table in this environment (the reservoir, the peer table…). Values use
+   * lmdb-js's `encoding`; keys are binary unless `keyEncoding` says otherwise. Chain table names are reserved.
+   */
+  openTable<V = Buffer, K extends Key = Buffer>(
+    name: string,
+    options: { encoding?: TableEncoding; keyEncoding?: "binary" | "ordered-binary" | "uint32" } = {},
+  ): Database<V, K> {
+    if ((Object.values(CHAIN_TABLES) as string[]).includes(name)) throw new Error(`table name ${name} is reserved by the chain store`);
+    return this.root.openDB<V, K>({ name, encoding: options.encoding ?? "binary", keyEncoding: options.keyEncoding ?? "binary" });
+  }
+
+  /** Runs `fn` in one LMDB write transaction: all of its writes land or none (a throw aborts). */
+  write<T>(fn: () => T): T {
+    return this.root.transactionSync(fn);
+  }
+
+  /** Number of the highest stored block (1 when only genesis exists): what `N` returns. */
+  height(): number {
+    return this.tipState.height;
+  }
+
+  tip(): Readonly<Tip> {
+    return this.tipState;
+  }
+
+  /**
+   * Digest of block n (8.2 DigestForBlock, served by `H`): n ≤ 1 → the genesis digest; a stored block → its
+   * cached digest; otherwise "block not found".
+   */
+  digestForBlock(n: number): Uint8Array {
+    if (n <= GENESIS_NUMBER) return this.genesis.digest;
+    if (n <= this.tipState.height) {
+      const fromRing = this.ring.digestFor(n);
+      if (fromRing) return fromRing;
+    }
+    const packed = n <= this.tipState.height ? this.tables.blocks.get(blockNumberKey(n)) : undefined;
+    if (!packed) fail("block not found");
+    return this.storedDigest(n, packed);
+  }
+
+  /** Packed block n as stored (served by `B`); the genesis block is never stored: "block not found". */
+  getBlock(n: number): Uint8Array {
+    const packed = n > GENESIS_NUMBER && Number.isSafeInteger(n) ? this.tables.blocks.get(blockNumberKey(n)) : undefined;
+    if (!packed) fail("block not found");
+    return packed;
+  }
+
+  /** Pay nonce of a new payment: BE64 of the newest ring CRC. */
+  payNonce(): Uint8Array {
+    return this.ring.payNonce();
+  }
+
+  /** The 19 newest ring CRCs as 8-byte big-endian values, newest first (`HashBackend.proofCheck` input). */
+  proofCRCs(): Uint8Array[] {
+    return this.ring.proofCRCs().map(crcBytes);
+  }
+
+  /** Validates and stores one block (8.2 StoreIncoming); see store-incoming.ts. Calls run in order. */
+  storeIncoming(packed: Uint8Array, options: StoreIncomingOptions = {}): Promise<BlockEvent> {
+    return this.serial(() => storeIncoming(this, packed, options));
+  }
+
+  /**
+   * Argon2 digests of several packed blocks' headers, in parallel off the JS thread (native worker threads):
+   * verify a fetched batch first, then store each block in order with `{ digest }`.
+   */
+  digestsFor(packedBlocks: Uint8Array[]): Promise<Uint8Array[]> {
+    return digestsFor(this, packedBlocks);
+  }
+
+  /** Deletes every block numbered ≥ n, highest first (8.2 DeleteDownToBlock); see delete-down.ts. */
+  deleteDownToBlock(n: number): Promise<void> {
+    return this.serial(async () => deleteDownToBlock(this, n));
+  }
+
+  /** Called after a block's transaction committed; returns an unsubscribe function. */
+  onBlockStored(fn: (e: BlockEvent) => void): () => void {
+    this.storedListeners.add(fn);
+    return () => this.storedListeners.delete(fn);
+  }
+
+  /** Called after a block was deleted (fork recovery); returns an unsubscribe function. */
+  onBlockDeleted(fn: (e: BlockEvent) => void): () => void {
+    this.deletedListeners.add(fn);
+    return () => this.deletedListeners.delete(fn);
+  }
+
+  /** Confirmed transaction: block number and packed record (for F: the foundation record(s)). */
+  transaction(txId: Uint8Array): { block: number; packed: Uint8Array } | undefined {
+    return splitBlockNumber(this.tables.transactions.get(txId));
+  }
+
+  /** Confirmed asset: block number and packed AssetData. */
+  asset(assetId: Uint8Array): { block: number; packed: Uint8Array } | undefined {
+    return splitBlockNumber(this.tables.assets.get(assetId));
+  }
+
+  /** Packed currency map currently receiving block n's fees. */
+  blockOwnerPayment(n: number): Uint8Array | undefined {
+    return this.tables.blockOwnerPayment.get(blockNumberKey(n));
+  }
+
+  /** Block number a foundation txid or BlockOwnerTransfer txid belongs to. */
+  blockOwnerTxIndex(txId: Uint8Array): number | undefined {
+    const v = this.tables.blockOwnerTxIndex.get(txId);
+    return v ? readBlockNumberKey(v) : undefined;
+  }
+
+  /** The ownership entry `owner` (account bytes) holds under `txId`, if it currently owns it. */
+  ownership(owner: Uint8Array, txId: Uint8Array): OwnershipEntry | undefined {
+    return ownershipEntry(this.tables, owner, txId);
+  }
+
+  close(): Promise<void> {
+    return this.queue.then(() => this.root.close());
+  }
+
+  // ---- used by store-incoming.ts and delete-down.ts ----
+
+  /**
+   * Digest of a stored block from the digest table; a block without one (a store written by something else)
+   * costs one Argon2 here, not cached so that this never writes.
+   */
+  storedDigest(n: number, packed: Uint8Array): Uint8Array {
+    const cached = this.tables.blockDigest.get(blockNumberKey(n));
+    if (cached) return cached;
+    log.warn("block digest missing from the digest table, computing it", { block: n });
+    return this.hash.blockDigest(packed.subarray(0, HEADER_SIZE));
+  }
+
+  setTip(tip: Tip): void {
+    this.tipState = tip;
+  }
+
+  emitStored(e: BlockEvent): void {
+    emit(this.storedListeners, e);
+  }
+
+  emitDeleted(e: BlockEvent): void {
+    emit(this.deletedListeners, e);
+  }
+
+  /**
+   * Tip and ring from the tables (8.2 fillRingBuffer): the highest stored block, and the ring filled with
+   * blocks max(2, height − 19) … height, which must be consecutive ("initialisation failed").
+   */
+  reload(): void {
+    this.ring.clear(this.genesisSlot());
+    const last = this.tables.blocks.last();
+    if (!last) {
+      this.tipState = { height: GENESIS_NUMBER, digest: this.genesis.digest, version: 1, timestamp: 0 };
+      return;
+    }
+    const top = unpackHeader(last.value);
+    this.tipState = { height: top.number, digest: this.storedDigest(top.number, last.value), version: top.version, timestamp: top.timestamp };
+    const first = Math.max(GENESIS_NUMBER + 1, top.number - RING_SIZE + 1);
+    for (let n = first; n <= top.number; n++) {
+      const packed = this.tables.blocks.get(blockNumberKey(n));
+      if (!packed || unpackHeader(packed).number !== n) fail("initialisation failed");
+      this.ring.put({ number: n, digest: this.storedDigest(n, packed), crc: crc64(n, packed) });
+    }
+  }
+
+  private genesisSlot() {
+    return { number: GENESIS_NUMBER, digest: this.genesis.digest, crc: this.genesis.crc };
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+function emit(listeners: Set<(e: BlockEvent) => void>, e: BlockEvent): void {
+  for (const fn of listeners) {
+    try {
+      fn(e);
+    } catch (err) {
+      log.error("block listener failed", { block: e.number, error: err });
+    }
+  }
+}
+
+function splitBlockNumber(v: Uint8Array | undefined): { block: number; packed: Uint8Array } | undefined {
+  if (!v || v.length < 9) return undefined;
+  return { block: readBlockNumberKey(v), packed: v.subarray(8) };
+}
+
+/**
+ * Opens (creating if needed) the process's LMDB environment `DIR/<chain>.lmdb` and the chain state in it.
+ * Call once per process; hand the Store to the subsystems that need tables.
+ */
+export function openStore(dir: string, chain: ChainName, options: StoreOptions = {}): Store {
+  mkdirSync(dir, { recursive: true });
+  const root = open({ path: join(dir, `${chain}.lmdb`), maxDbs: 64 });
+  const store = new Store(root, chain, options);
+  log.info("opened", { chain, height: store.height() });
+  return store;
+}

@@ -1,0 +1,107 @@
+/**
+ * JSON rendering of records the way bitmarkd's RPC marshals them (Go encoding/json with the struct tags of
+ * transactionrecord/transaction.go): accounts as account strings, links in storage-order hex, signatures and
+ * asset ids in hex, `nonce`/`amount` as strings where the tags say so, 64-bit numbers exact.
+ */
+import { accountToString } from "../account.ts";
+import { currencyText, type CurrencyMap } from "../currency.ts";
+import { toHex } from "../../../encoding/hex.ts";
+import { utf8Text } from "../../../encoding/utf8.ts";
+import type { Escrow, TxRecord } from "./types.ts";
+
+export type JsonValue = null | boolean | number | bigint | string | JsonValue[] | { [key: string]: JsonValue };
+
+function escrowJSON(escrow: Escrow | null): JsonValue {
+  if (escrow === null) return null;
+  return { currency: currencyText(escrow.currency), address: utf8Text(escrow.address), amount: escrow.amount.toString() };
+}
+
+/** Go marshals map keys sorted by their text. */
+function paymentsJSON(payments: CurrencyMap): JsonValue {
+  const entries = [...payments].map(([c, a]) => [currencyText(c), a] as const).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+  return Object.fromEntries(entries);
+}
+
+/** The record's fields as bitmarkd's JSON object (the `data` of RPC and dump output). */
+export function recordJSON(rec: TxRecord): { [key: string]: JsonValue } {
+  switch (rec.tag) {
+    case 1:
+      return {
+        currency: currencyText(rec.currency),
+        paymentAddress: utf8Text(rec.paymentAddress),
+        owner: accountToString(rec.owner),
+        nonce: rec.nonce.toString(),
+        signature: toHex(rec.signature),
+      };
+    case 2:
+      return {
+        name: utf8Text(rec.name),
+        fingerprint: utf8Text(rec.fingerprint),
+        metadata: utf8Text(rec.metadata),
+        registrant: accountToString(rec.registrant),
+        signature: toHex(rec.signature),
+      };
+    case 3:
+      return { assetId: toHex(rec.assetId), owner: accountToString(rec.owner), nonce: rec.nonce, signature: toHex(rec.signature) };
+    case 4:
+      return { link: toHex(rec.link), escrow: escrowJSON(rec.escrow), owner: accountToString(rec.owner), signature: toHex(rec.signature) };
+    case 5:
+      return {
+        link: toHex(rec.link),
+        escrow: escrowJSON(rec.escrow),
+        owner: accountToString(rec.owner),
+        signature: toHex(rec.signature),
+        countersignature: toHex(rec.countersignature),
+      };
+    case 6:
+      return {
+        version: rec.version,
+        payments: paymentsJSON(rec.payments),
+        owner: accountToString(rec.owner),
+        nonce: rec.nonce.toString(),
+        signature: toHex(rec.signature),
+      };
+    case 7:
+      return {
+        link: toHex(rec.link),
+        escrow: escrowJSON(rec.escrow),
+        version: rec.version,
+        payments: paymentsJSON(rec.payments),
+        owner: accountToString(rec.owner),
+        signature: toHex(rec.signature),
+        countersignature: toHex(rec.countersignature),
+      };
+  }
+}
+
+/** Go's string escaping: HTML-safe <, >, &, and U+2028/2029 escaped; \n \r \t short; other controls \u00XX. */
+function quote(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (ch === '"' || ch === "\\") out += "\\" + ch;
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (ch === "\t") out += "\\t";
+    else if (c < 0x20 || ch === "<" || ch === ">" || ch === "&" || c === 0x2028 || c === 0x2029) {
+      out += "\\u" + c.toString(16).padStart(4, "0");
+    } else out += ch;
+  }
+  return out + '"';
+}
+
+/** JSON text with bigints written as exact numbers; `indent` spaces per level (0 = compact, like Go's Marshal). */
+export function stringifyJSON(value: JsonValue, indent = 0, depth = 0): string {
+  if (value === null) return "null";
+  if (typeof value === "bigint") return value.toString();
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (typeof value === "string") return quote(value);
+  const pad = indent ? "\n" + " ".repeat(indent * (depth + 1)) : "";
+  const end = indent ? "\n" + " ".repeat(indent * depth) : "";
+  const sep = indent ? ": " : ":";
+  const items = Array.isArray(value)
+    ? value.map((v) => stringifyJSON(v, indent, depth + 1))
+    : Object.entries(value).map(([k, v]) => quote(k) + sep + stringifyJSON(v, indent, depth + 1));
+  const [open, close] = Array.isArray(value) ? ["[", "]"] : ["{", "}"];
+  return items.length === 0 ? open + close : open + pad + items.join("," + pad) + end + close;
+}

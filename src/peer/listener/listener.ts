@@ -1,0 +1,145 @@
+/**
+ * The peer listener's request handler (peer/listener.go, protocol.md §5, observed-bitmarkd-8.2.md): request
+ * frames in (envelope already stripped by the REP socket), reply frames out, over a small context so it runs
+ * without sockets or a store. It is total: every request gets exactly the reply 8.2 gives, and inputs that
+ * crash 8.2 get a reply too (see `R` below). Nothing thrown by the context escapes; it is logged in one line.
+ */
+import type { ChainName } from "../../chain/types/chains.ts";
+import { blockNumberKey, readBe64 } from "../../chain/types/header.ts";
+import { isFault } from "../../base/fault.ts";
+import { logger } from "../../base/log.ts";
+import type { PeerEntry } from "../announce/ring.ts";
+import { be64Seconds } from "../announce/timing.ts";
+import { goQuote } from "../../encoding/go-quote.ts";
+
+const log = logger("listener");
+
+type MaybePromise<T> = T | Promise<T>;
+
+export interface ListenerContext {
+  readonly chain: ChainName;
+  /** Version string for `I` ("8.2"). */
+  readonly version: string;
+  isNormal(): boolean;
+  /** Local block height (1 = only the genesis block). */
+  height(): number;
+  /** The packed block (header + transactions) as stored, or null. Only asked for numbers ≥ 2. */
+  getBlock(n: number): MaybePromise<Uint8Array | null | undefined>;
+  /**
+   * The block digest in storage order: the chain's genesis digest for n ≤ 1, null (or a thrown
+   * Fault("block not found")) when not stored; other Faults (header checks) become their `E` text.
+   */
+  digestForBlock(n: number): MaybePromise<Uint8Array | null | undefined>;
+  readonly announce: {
+    addPeer(publicKey: Uint8Array, listeners: Uint8Array, timestamp: bigint): boolean;
+    randomPeer(requester: Uint8Array): PeerEntry | null;
+  };
+  /** Hands a broadcast-type command to push processing; must return without waiting for the processing. */
+  push(command: string, parameters: readonly Uint8Array[]): void;
+}
+
+export type Frames = readonly Uint8Array[];
+
+const encoder = new TextEncoder();
+// Keeps a leading BOM, so that only the exact command bytes match a command name.
+const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
+const A = encoder.encode("A");
+const E = encoder.encode("E");
+
+function errorReply(text: string): Uint8Array[] {
+  return [E, encoder.encode(text)];
+}
+
+function equalsText(frame: Uint8Array, text: string): boolean {
+  return Buffer.from(frame).equals(encoder.encode(text));
+}
+
+/** An 8-byte block number usable as a JavaScript number, or null. */
+function blockNumber(frame: Uint8Array): number | null {
+  const n = readBe64(frame);
+  return n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : null;
+}
+
+/** Text sent when a context call fails with something other than a Fault (no such case exists in 8.2). */
+const FALLBACK: Record<string, string> = { B: "block not found", H: "block not found", R: "invalid public key" };
+
+/** Answers one request. Never throws. */
+export async function handleRequest(ctx: ListenerContext, frames: Frames): Promise<Uint8Array[]> {
+  if (frames.length < 2) return errorReply("packet too short");
+  if (!equalsText(frames[0]!, ctx.chain)) {
+    const text = `invalid chain: actual: ${goQuote(frames[0]!)}  expect: ${ctx.chain}`;
+    // The reply carries the whole quoted frame (as 8.2's does); the log line only its start.
+    log.warn(text.length > 200 ? `${text.slice(0, 200)}…(${frames[0]!.length} bytes)` : text);
+    return errorReply(text);
+  }
+  const commandFrame = frames[1]!;
+  const command = utf8.decode(commandFrame);
+  const parameters = frames.slice(2);
+  try {
+    const reply = await dispatch(ctx, command, commandFrame, parameters);
+    log.debug("sent", { command, reply: reply[0]!, items: reply.length });
+    return reply;
+  } catch (e) {
+    if (isFault(e)) return errorReply(e.text);
+    log.error("request failed", { command, error: e as Error });
+    return errorReply(FALLBACK[command] ?? "initialisation failed");
+  }
+}
+
+async function dispatch(ctx: ListenerContext, command: string, commandFrame: Uint8Array, p: Frames): Promise<Uint8Array[]> {
+  switch (command) {
+    case "I": {
+      // Key order and compact form are part of the observed reply.
+      const info = { version: ctx.version, chain: ctx.chain, normal: ctx.isNormal(), height: ctx.height() };
+      return [commandFrame, encoder.encode(JSON.stringify(info))];
+    }
+    case "N":
+      return [commandFrame, blockNumberKey(ctx.height())];
+    case "B": {
+      if (p.length !== 1) return errorReply("missing parameters");
+      if (p[0]!.length !== 8) return errorReply("block not found");
+      const n = blockNumber(p[0]!);
+      // The genesis block is not in the block table, so 8.2 never serves 0 or 1.
+      if (n === null || n <= 1) return errorReply("block not found");
+      const block = await ctx.getBlock(n);
+      return block ? [commandFrame, block] : errorReply("block not found");
+    }
+    case "H": {
+      if (p.length !== 1) return errorReply("missing parameters");
+      if (p[0]!.length !== 8) return errorReply("block not found");
+      const n = blockNumber(p[0]!);
+      if (n === null) return errorReply("block not found");
+      const digest = await ctx.digestForBlock(n);
+      return digest ? [commandFrame, digest] : errorReply("block not found");
+    }
+    case "R":
+      return register(ctx, commandFrame, p);
+    default:
+      // Every other command is a broadcast-type push, acknowledged whatever its content or fate.
+      try {
+        ctx.push(command, p);
+      } catch (e) {
+        log.error("push hand-off failed", { command, error: e as Error });
+      }
+      return [commandFrame, A];
+  }
+}
+
+/**
+ * `R` [chain, public key, listeners, be64 timestamp]: records the asker, answers with a random other peer.
+ * A timestamp frame shorter than 8 bytes makes 8.2 panic (every version up to 0.16 does); bunmark answers
+ * `missing parameters`, since the required timestamp is effectively absent, and records nothing.
+ */
+function register(ctx: ListenerContext, commandFrame: Uint8Array, p: Frames): Uint8Array[] {
+  if (p.length < 4) return errorReply("missing parameters");
+  if (!equalsText(p[0]!, ctx.chain)) return errorReply("incorrect chain");
+  if (p[3]!.length < 8) {
+    log.warn("registration with a short timestamp", { bytes: p[3]!.length });
+    return errorReply("missing parameters");
+  }
+  // The result is deliberately ignored: 8.2 never relays a registration.
+  ctx.announce.addPeer(p[1]!, p[2]!, readBe64(p[3]!));
+  const peer = ctx.announce.randomPeer(p[1]!);
+  if (peer === null) return errorReply("invalid public key");
+  return [commandFrame, encoder.encode(ctx.chain), peer.publicKey, peer.listeners, be64Seconds(peer.timestamp)];
+}

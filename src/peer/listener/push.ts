@@ -1,0 +1,173 @@
+/**
+ * Processing of the broadcast-type commands a peer pushes to the listener (peer/process.go, protocol.md §5.7,
+ * §8.3). The listener acknowledges every push with `A` at once; this dispatcher does the work:
+ *
+ * - `peer` / `rpc`: announce table update, relayed (same three frames) only when the update was new;
+ * - `block`: only in Normal mode, queued for the block store processor (serially, like 8.2's Blockstore queue);
+ * - `assets` / `issues` / `transfer` / `proof`: only in Normal mode, queued for the processors registered by
+ *   the reservoir, run one at a time in arrival order; relayed (first frame only) when the processor reports
+ *   the item as new and valid;
+ * - `heart` and unknown commands: logged.
+ *
+ * Bad input is logged (the logger cuts long byte fields, so a peer cannot flood the log) and dropped;
+ * nothing here throws into the listener. `peer`/`rpc` pushes whose
+ * timestamp frame is shorter than 8 bytes (which crash 8.2) are ignored, as later bitmarkd versions do.
+ */
+import { readBe64 } from "../../chain/types/header.ts";
+import { logger } from "../../base/log.ts";
+
+const log = logger("push");
+
+const QUEUED_COMMANDS = ["block", "assets", "issues", "transfer", "proof"] as const;
+export type QueuedCommand = (typeof QUEUED_COMMANDS)[number];
+
+/**
+ * Handles the first parameter of a queued push (the remaining frames are passed for information; 8.2 ignores
+ * them). Resolves true when the item was accepted as new: it is then relayed as `[command][item]`. A thrown
+ * error counts as refused and is logged.
+ */
+export type PushProcessor = (item: Uint8Array, parameters: readonly Uint8Array[]) => boolean | Promise<boolean>;
+
+export interface PushContext {
+  isNormal(): boolean;
+  announce: {
+    addPeer(publicKey: Uint8Array, listeners: Uint8Array, timestamp: bigint): boolean;
+    addRpc(fingerprint: Uint8Array, addresses: Uint8Array, timestamp: bigint): boolean;
+  };
+  /** The node's Broadcast queue. */
+  broadcast: { send(command: string, parameters: readonly Uint8Array[]): void };
+}
+
+/** bitmarkd's Blockstore queue size; reservoir pushes are processed as fast as they come, so allow more. */
+export const BLOCK_QUEUE_CAPACITY = 50;
+const RESERVOIR_QUEUE_CAPACITY = 1000;
+/**
+ * 8.2 processes reservoir pushes before it replies, so a sender waits; here the listener acknowledges at once,
+ * so the bytes waiting are bounded too: a thousand 5 MB frames would otherwise be held in memory.
+ */
+export const RESERVOIR_QUEUE_BYTES = 64 * 1024 * 1024;
+
+/** Runs tasks one at a time in order; refuses new ones beyond `capacity` waiting tasks or `maxBytes` waiting bytes. */
+class SerialQueue {
+  #tail: Promise<void> = Promise.resolve();
+  #waiting = 0;
+  #waitingBytes = 0;
+
+  constructor(
+    readonly name: string,
+    readonly capacity: number,
+    readonly maxBytes = Number.POSITIVE_INFINITY,
+  ) {}
+
+  enqueue(task: () => Promise<void>, bytes: number): boolean {
+    if (this.#waiting >= this.capacity || this.#waitingBytes + bytes > this.maxBytes) return false;
+    this.#waiting++;
+    this.#waitingBytes += bytes;
+    this.#tail = this.#tail.then(async () => {
+      this.#waiting--;
+      this.#waitingBytes -= bytes;
+      await task();
+    });
+    return true;
+  }
+
+  /** Resolves once every task queued so far has finished. */
+  idle(): Promise<void> {
+    return this.#tail;
+  }
+}
+
+export class PushDispatcher {
+  readonly #processors = new Map<QueuedCommand, PushProcessor>();
+  readonly #blocks = new SerialQueue("block", BLOCK_QUEUE_CAPACITY);
+  readonly #reservoir = new SerialQueue("reservoir", RESERVOIR_QUEUE_CAPACITY, RESERVOIR_QUEUE_BYTES);
+
+  constructor(private readonly ctx: PushContext) {}
+
+  /** Installs the processor for a queued command (replacing any earlier one). */
+  register(command: QueuedCommand, processor: PushProcessor): void {
+    this.#processors.set(command, processor);
+  }
+
+  /** Takes one push; returns at once (queued work runs later). Never throws. */
+  push(command: string, parameters: readonly Uint8Array[]): void {
+    try {
+      this.#dispatch(command, parameters);
+    } catch (e) {
+      log.error("push processing failed", { command, error: e as Error });
+    }
+  }
+
+  /** Resolves when all queued work has finished (for shutdown and tests). */
+  async idle(): Promise<void> {
+    await Promise.all([this.#blocks.idle(), this.#reservoir.idle()]);
+  }
+
+  #dispatch(command: string, p: readonly Uint8Array[]): void {
+    switch (command) {
+      case "peer":
+      case "rpc":
+        return this.#announcement(command, p);
+      case "block":
+      case "assets":
+      case "issues":
+      case "transfer":
+      case "proof":
+        return this.#queued(command, p);
+      case "heart":
+        if (p.length < 1) log.warn("heart with too few data", { items: p.length });
+        else log.info("received heart", { data: p[0]! });
+        return;
+      default:
+        log.warn("received unhandled command", { command: command.length > 64 ? `${command.slice(0, 64)}…(${command.length})` : command, items: p.length });
+    }
+  }
+
+  #announcement(command: "peer" | "rpc", p: readonly Uint8Array[]): void {
+    if (p.length < 3) {
+      log.warn(`${command} with too few data`, { items: p.length });
+      return;
+    }
+    if (p[2]!.length < 8) {
+      log.warn(`${command} with a short timestamp: ignored`, { bytes: p[2]!.length });
+      return;
+    }
+    const ts = readBe64(p[2]!);
+    const isNew = command === "peer" ? this.ctx.announce.addPeer(p[0]!, p[1]!, ts) : this.ctx.announce.addRpc(p[0]!, p[1]!, ts);
+    log.info(`received ${command}`, { key: p[0]!, listeners: p[1]!, timestamp: ts, new: isNew });
+    if (isNew) this.ctx.broadcast.send(command, p.slice(0, 3));
+  }
+
+  #queued(command: QueuedCommand, p: readonly Uint8Array[]): void {
+    if (p.length < 1) {
+      log.warn(`${command} with too few data`, { items: p.length });
+      return;
+    }
+    const item = p[0]!;
+    if (!this.ctx.isNormal()) {
+      log.warn(`${command} refused: not available during synchronise`, { item });
+      return;
+    }
+    const processor = this.#processors.get(command);
+    if (processor === undefined) {
+      log.warn(`${command} dropped: no processor`, { item });
+      return;
+    }
+    const queue = command === "block" ? this.#blocks : this.#reservoir;
+    const run = async () => {
+      // Normal can only be left for Stopped: what is still queued at shutdown is dropped, as 8.2's queues are.
+      if (!this.ctx.isNormal()) return;
+      let accepted = false;
+      try {
+        accepted = await processor(item, p);
+      } catch (e) {
+        log.warn(`failed ${command}`, { error: e as Error });
+      }
+      if (accepted) this.ctx.broadcast.send(command, [item]);
+    };
+    // Every frame is held until the processor runs (it gets them all).
+    const bytes = p.reduce((n, f) => n + f.length, 0);
+    if (queue.enqueue(run, bytes)) log.info(`received ${command}`, { item });
+    else log.warn(`${command} dropped: ${queue.name} queue full`, { item });
+  }
+}
