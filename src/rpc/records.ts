@@ -8,7 +8,7 @@
  * refuses it with `invalid owner or registrant` — what 8.2's Pack answers for a nil account; where 8.2
  * dereferences the nil account first (an issue's network check) it crashes, bunmark answers that text.
  */
-import { accountFromString, makeAccount, type Account } from "../chain/types/account.ts";
+import { accountFromString, accountToString, makeAccount, type Account } from "../chain/types/account.ts";
 import { CURRENCY_NOTHING, currencyFromText, currencyText, type Currency, type CurrencyMap } from "../chain/types/currency.ts";
 import { recordJSON, type JsonValue } from "../chain/types/records/json.ts";
 import type { AssetData, BitmarkIssue, BitmarkTransferCountersigned, BitmarkTransferUnratified, BlockOwnerTransfer, Escrow } from "../chain/types/records/types.ts";
@@ -136,9 +136,27 @@ export function goValue(v: JsonValue): unknown {
   return v;
 }
 
+const MAX_ACCOUNT_TEXTS = 10_000;
+const accountTexts = new Map<string, string>();
+
+/**
+ * accountToString through a bounded memo: a listing or a provenance names a few accounts many times, and each
+ * text costs a base58 encoding and a SHA3 (the largest part of an Owner.Bitmarks page without it).
+ */
+function accountText(a: Account): string {
+  const key = `${a.algorithm}${a.testnet ? 1 : 0}${Buffer.from(a.publicKey).toString("latin1")}`;
+  let text = accountTexts.get(key);
+  if (text === undefined) {
+    if (accountTexts.size >= MAX_ACCOUNT_TEXTS) accountTexts.clear();
+    text = accountToString(a);
+    accountTexts.set(key, text);
+  }
+  return text;
+}
+
 /** A record's `data` object (rpc.md §5.1). */
 export function recordData(rec: TxRecord): unknown {
-  return goValue(recordJSON(rec));
+  return goValue(recordJSON(rec, accountText));
 }
 
 /** `map[string]PaymentAlternative` keyed by currency text (Go sorts map keys: BTC before LTC). */
