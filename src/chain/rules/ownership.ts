@@ -8,7 +8,7 @@
  *   OwnerDigest D[owner ‖ txid]         = BE64(index) of the K entry currently held under that txid
  */
 import { blockNumberKey, readBe64, readBlockNumberKey } from "../types/header.ts";
-import { concatBytes } from "../../encoding/hex.ts";
+import { bytesEqual, concatBytes } from "../../encoding/hex.ts";
 
 /** Synchronous key-value access to one table (inside a write transaction when writing). */
 export interface KV {
@@ -126,7 +126,7 @@ export function listOwnership(
 ): IndexedOwnership[] {
   const out: IndexedOwnership[] = [];
   for (const { key, value } of ownership.from(concatBytes(owner, blockNumberKey(start)), count)) {
-    if (key.length !== owner.length + 8 || !key.subarray(0, owner.length).every((b, i) => b === owner[i])) break;
+    if (key.length !== owner.length + 8 || !bytesEqual(key.subarray(0, owner.length), owner)) break;
     out.push({ n: readBe64(key.subarray(owner.length)), ...decodeOwnership(value) });
   }
   return out;
