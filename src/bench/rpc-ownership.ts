@@ -19,7 +19,7 @@ import { ModeState } from "../node/mode.ts";
 import { startReservoir } from "../reservoir/index.ts";
 import { parseJsonExact } from "../rpc/go-decode.ts";
 import { goStringify } from "../rpc/go-json.ts";
-import { METHODS, type RpcDeps } from "../rpc/methods/index.ts";
+import { METHODS, type MethodDeps } from "../rpc/methods/index.ts";
 import { generateOwnershipChain } from "../testnet/generate.ts";
 import { median } from "./shared.ts";
 
@@ -49,7 +49,7 @@ function cpuMicros(): number {
 }
 
 /** Times one method call as the transport would make it: decode the argument, run, encode the reply. */
-function timed(method: string, arg: string, deps: RpcDeps): { ms: number; reply: { next?: string; data: unknown[] } } {
+function timed(method: string, arg: string, deps: MethodDeps): { ms: number; reply: { next?: string; data: unknown[] } } {
   const t = performance.now();
   const text = goStringify(METHODS[method]!(parseJsonExact(arg), deps));
   const ms = performance.now() - t;
@@ -87,14 +87,17 @@ export async function main(args: string[]): Promise<number> {
     } else {
       throw new Error(`${dir} holds another chain; use a fresh --cache`);
     }
-    const deps: RpcDeps = {
+    const deps: MethodDeps = {
       chain: "local",
       mode,
       store,
-      reservoir: rsv.reservoir,
-      broadcast: () => {},
+      reservoir: rsv,
+      broadcast: { send: () => {} },
       announce: { rpcs: () => [] },
-      node: { version: "bench", publicKey: "", uptime: () => 0n, peerCounts: () => ({ incoming: 0, outgoing: 0 }), rpcConnections: () => 1 },
+      facts: { publicKey: "", peerCounts: () => ({ incoming: 0, outgoing: 0 }) },
+      stats: { rpcs: 1 },
+      version: "bench",
+      startedAt: process.hrtime.bigint(),
     };
 
     const ownerMs: number[] = [];

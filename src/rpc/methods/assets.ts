@@ -10,7 +10,7 @@ import { toHex } from "../../encoding/hex.ts";
 import { utf8Bytes } from "../../encoding/utf8.ts";
 import { decodeArgument, go } from "../go-decode.ts";
 import { recordData } from "../records.ts";
-import { requireNormal, type RpcDeps } from "./deps.ts";
+import { requireNormal, type MethodDeps } from "./deps.ts";
 
 export const MAXIMUM_ASSETS = 100;
 
@@ -18,21 +18,21 @@ const ARGUMENTS = go.struct("rpc.AssetGetArguments", { fingerprints: go.slice("[
 
 const MISSING = { record: "", confirmed: false, data: null };
 
-function assetEntry(deps: RpcDeps, fingerprint: string): unknown {
+function assetEntry(deps: MethodDeps, fingerprint: string): unknown {
   const id = assetIdOf(utf8Bytes(fingerprint));
   const confirmed = deps.store.asset(id)?.packed;
-  const packed = confirmed ?? deps.reservoir.assets.get(id);
+  const packed = confirmed ?? deps.reservoir.reservoir.assets.get(id);
   if (packed === undefined) return MISSING;
   let rec;
   try {
-    rec = unpackRecord(packed, deps.reservoir.testnet).record;
+    rec = unpackRecord(packed, deps.reservoir.reservoir.testnet).record;
   } catch {
     return MISSING;
   }
   return { record: RECORD_NAMES[rec.tag], confirmed: confirmed !== undefined, id: toHex(id), data: recordData(rec) };
 }
 
-export function get(arg: unknown, deps: RpcDeps): unknown {
+export function get(arg: unknown, deps: MethodDeps): unknown {
   const { fingerprints } = decodeArgument<{ fingerprints: string[] | null }>(arg, ARGUMENTS);
   const count = fingerprints?.length ?? 0;
   if (count > MAXIMUM_ASSETS) fail("too many items to process");

@@ -11,30 +11,30 @@ import { unpackRecord } from "../../chain/types/records/unpack.ts";
 import { toHex } from "../../encoding/hex.ts";
 import { decodeArgument, go } from "../go-decode.ts";
 import { digest, recordData, TRANSFER_COUNTERSIGNED, transferRecord, type TransferArg } from "../records.ts";
-import { requireNormal, type RpcDeps } from "./deps.ts";
+import { requireNormal, type MethodDeps } from "./deps.ts";
 import { storeTransfer } from "./transfer.ts";
 
 export const MAXIMUM_PROVENANCE = 200;
 
 const PROVENANCE_ARGUMENTS = go.struct("rpc.ProvenanceArguments", { txId: digest, count: go.int });
 
-export function transfer(arg: unknown, deps: RpcDeps): unknown {
+export function transfer(arg: unknown, deps: MethodDeps): unknown {
   const t = decodeArgument<TransferArg>(arg, TRANSFER_COUNTERSIGNED);
   if (t.owner === null) fail("invalid item");
   requireNormal(deps);
-  if (t.owner.testnet !== deps.reservoir.testnet) fail("wrong network for public key");
+  if (t.owner.testnet !== deps.reservoir.reservoir.testnet) fail("wrong network for public key");
   return storeTransfer(deps, transferRecord({ ...t, owner: t.owner }));
 }
 
-function unpack(deps: RpcDeps, packed: Uint8Array): TxRecord | undefined {
+function unpack(deps: MethodDeps, packed: Uint8Array): TxRecord | undefined {
   try {
-    return unpackRecord(packed, deps.reservoir.testnet).record;
+    return unpackRecord(packed, deps.reservoir.reservoir.testnet).record;
   } catch {
     return undefined;
   }
 }
 
-export function provenance(arg: unknown, deps: RpcDeps): unknown {
+export function provenance(arg: unknown, deps: MethodDeps): unknown {
   const a = decodeArgument<{ txId: Uint8Array; count: bigint }>(arg, PROVENANCE_ARGUMENTS);
   if (a.count <= 0n) fail("invalid count");
   const count = a.count > BigInt(MAXIMUM_PROVENANCE) ? MAXIMUM_PROVENANCE : Number(a.count);

@@ -17,7 +17,7 @@ import type { IssueInfo, Stored } from "../../reservoir/reservoir.ts";
 import { trackingText } from "../../reservoir/status.ts";
 import { decodeArgument, go, goHexDecode } from "../go-decode.ts";
 import { ASSET_DATA, assetRecord, type AssetArg, BITMARK_ISSUE, issueRecord, type IssueArg, payId, paymentsJSON } from "../records.ts";
-import { requireNormal, type RpcDeps } from "./deps.ts";
+import { requireNormal, type MethodDeps } from "./deps.ts";
 
 export const MAXIMUM_ISSUES = 100;
 
@@ -31,13 +31,13 @@ const ZERO_PAY_ID = "0".repeat(96);
 const ZERO_PAY_NONCE = "0".repeat(16);
 
 /** Caches each asset in order; the first failure ends the call, those cached before it stay cached. */
-function registerAssets(deps: RpcDeps, assets: readonly (AssetArg | null)[]): { statuses: unknown[]; packed: Uint8Array[] } {
+function registerAssets(deps: MethodDeps, assets: readonly (AssetArg | null)[]): { statuses: unknown[]; packed: Uint8Array[] } {
   const statuses: unknown[] = [];
   const packed: Uint8Array[] = [];
-  deps.reservoir.inOneWrite(() => {
+  deps.reservoir.reservoir.inOneWrite(() => {
     for (const a of assets) {
       if (a === null) fail("invalid item");
-      const cached = deps.reservoir.assets.cache(assetRecord(a, deps.reservoir.testnet));
+      const cached = deps.reservoir.reservoir.assets.cache(assetRecord(a, deps.reservoir.reservoir.testnet));
       statuses.push({ id: toHex(cached.assetId), duplicate: cached.packed === null });
       if (cached.packed !== null) packed.push(cached.packed);
     }
@@ -45,7 +45,7 @@ function registerAssets(deps: RpcDeps, assets: readonly (AssetArg | null)[]): { 
   return { statuses, packed };
 }
 
-export function create(arg: unknown, deps: RpcDeps): unknown {
+export function create(arg: unknown, deps: MethodDeps): unknown {
   const { assets, issues } = decodeArgument<{ assets: (AssetArg | null)[] | null; issues: (IssueArg | null)[] | null }>(arg, CREATE_ARGUMENTS);
   const assetCount = assets?.length ?? 0;
   const issueCount = issues?.length ?? 0;
@@ -57,9 +57,9 @@ export function create(arg: unknown, deps: RpcDeps): unknown {
   let stored: Stored<IssueInfo> | undefined;
   if (issueCount > 0) {
     if (issues!.some((i) => i === null)) fail("invalid item");
-    stored = deps.reservoir.storeIssues(issues!.map((i) => issueRecord(i!, deps.reservoir.testnet)));
+    stored = deps.reservoir.reservoir.storeIssues(issues!.map((i) => issueRecord(i!, deps.reservoir.reservoir.testnet)));
   }
-  if (registered.packed.length > 0) deps.broadcast("assets", [concatBytes(...registered.packed)]);
+  if (registered.packed.length > 0) deps.broadcast.send("assets", [concatBytes(...registered.packed)]);
 
   const reply: Record<string, unknown> = {
     assets: registered.statuses,
@@ -71,18 +71,18 @@ export function create(arg: unknown, deps: RpcDeps): unknown {
   if (stored) {
     const payments = paymentsJSON(stored.info.payments ?? []);
     if (Object.keys(payments).length > 0) reply.payments = payments;
-    if (!stored.duplicate) deps.broadcast("issues", [stored.info.packed, encodeVarint(0)]);
+    if (!stored.duplicate) deps.broadcast.send("issues", [stored.info.packed, encodeVarint(0)]);
   }
   return reply;
 }
 
-export function proof(arg: unknown, deps: RpcDeps): unknown {
+export function proof(arg: unknown, deps: MethodDeps): unknown {
   const a = decodeArgument<{ payId: Uint8Array; nonce: string }>(arg, PROOF_ARGUMENTS);
   requireNormal(deps);
   const size = utf8Bytes(a.nonce).length >> 1;
   if (size < MINIMUM_NONCE_LENGTH || size > MAXIMUM_NONCE_LENGTH) fail("invalid nonce");
   const nonce = goHexDecode(a.nonce);
   // relayed before it is checked, invalid proofs included
-  deps.broadcast("proof", [concatBytes(a.payId, nonce)]);
-  return { status: trackingText(deps.reservoir.tryProof(a.payId, nonce)) };
+  deps.broadcast.send("proof", [concatBytes(a.payId, nonce)]);
+  return { status: trackingText(deps.reservoir.reservoir.tryProof(a.payId, nonce)) };
 }

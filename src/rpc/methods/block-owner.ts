@@ -9,12 +9,12 @@ import { foundationTxId } from "../../chain/types/records/ids.ts";
 import { toHex } from "../../encoding/hex.ts";
 import { decodeArgument, go } from "../go-decode.ts";
 import { BLOCK_OWNER_TRANSFER, blockOwnerTransferRecord, type BlockOwnerTransferArg } from "../records.ts";
-import { requireNormal, type RpcDeps } from "./deps.ts";
+import { requireNormal, type MethodDeps } from "./deps.ts";
 import { storeTransfer } from "./transfer.ts";
 
 const TXID_ARGUMENTS = go.struct("rpc.TxIdForBlockArguments", { blockNumber: go.uint64 });
 
-export function txIdForBlock(arg: unknown, deps: RpcDeps): unknown {
+export function txIdForBlock(arg: unknown, deps: MethodDeps): unknown {
   const { blockNumber } = decodeArgument<{ blockNumber: bigint }>(arg, TXID_ARGUMENTS);
   if (blockNumber > BigInt(Number.MAX_SAFE_INTEGER)) fail("block not found");
   const n = Number(blockNumber);
@@ -22,10 +22,10 @@ export function txIdForBlock(arg: unknown, deps: RpcDeps): unknown {
   return { txId: toHex(foundationTxId(deps.store.digestForBlock(n), n)) };
 }
 
-export function transfer(arg: unknown, deps: RpcDeps): unknown {
+export function transfer(arg: unknown, deps: MethodDeps): unknown {
   const t = decodeArgument<BlockOwnerTransferArg>(arg, BLOCK_OWNER_TRANSFER);
   requireNormal(deps);
   if (t.owner === null) fail("invalid item");
-  if (t.owner.testnet !== deps.reservoir.testnet) fail("wrong network for public key");
+  if (t.owner.testnet !== deps.reservoir.reservoir.testnet) fail("wrong network for public key");
   return storeTransfer(deps, blockOwnerTransferRecord({ ...t, owner: t.owner }));
 }

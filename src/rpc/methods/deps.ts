@@ -1,7 +1,7 @@
 /**
- * What the client RPC methods need from the node, as narrow interfaces: the chain store (`Store` fits as it
- * is), the reservoir (`Reservoir` fits), the broadcast queue, the node's mode, the announce RPC table
- * (`Announce` fits) and a few node facts the composition root fills in.
+ * What the client RPC methods need from the node, as narrow structural interfaces: the MethodDeps the node
+ * builds for the transports (src/rpc/deps.ts on the transport branch: Store, RunningReservoir, Announce,
+ * BroadcastQueue, ModeState, node facts, RPC stats) satisfies it as it is, and tests can pass fakes.
  */
 import type { ChainName } from "../../chain/types/chains.ts";
 import type { IndexedOwnership, OwnershipEntry } from "../../chain/rules/ownership.ts";
@@ -13,7 +13,7 @@ import { fail } from "../../base/fault.ts";
 
 type Bytes = Uint8Array;
 
-/** Confirmed chain state (read only). */
+/** Confirmed chain state (read only); `Store` fits. */
 export interface RpcChain {
   height(): number;
   transaction(txId: Bytes): { block: number; packed: Bytes } | undefined;
@@ -25,35 +25,35 @@ export interface RpcChain {
   digestForBlock(n: number): Bytes;
 }
 
+/** The reservoir operations of the RPC; `Reservoir` fits. */
 export type RpcReservoir = Pick<Reservoir, "testnet" | "storeIssues" | "tryProof" | "storeTransfer" | "transactionStatus" | "counters" | "inOneWrite"> & {
   readonly assets: Pick<AssetCache, "cache" | "get">;
 };
 
-/** Facts about the running node for Node.Info. */
-export interface NodeFacts {
-  readonly version: string;
-  /** peer public key, 64 hex */
-  readonly publicKey: string;
-  /** nanoseconds since the RPC server was created */
-  uptime(): bigint;
-  /** incoming peer connections and registered upstreams */
-  peerCounts(): { incoming: number; outgoing: number };
-  /** open RPC connections and HTTPS requests in progress (the caller included) */
-  rpcConnections(): number;
-}
-
-export interface RpcDeps {
+export interface MethodDeps {
   readonly chain: ChainName;
   readonly mode: { get(): Mode };
   readonly store: RpcChain;
-  readonly reservoir: RpcReservoir;
-  /** puts an item on the node's Broadcast queue (protocol.md §8) */
-  readonly broadcast: (command: string, parameters: Bytes[]) => void;
+  /** `RunningReservoir` fits */
+  readonly reservoir: { readonly reservoir: RpcReservoir };
+  /** the node's Broadcast queue (protocol.md §8); `BroadcastQueue` fits */
+  readonly broadcast: { send(command: string, parameters: readonly Bytes[]): void };
+  /** the RPC table of Node.List; `Announce` fits */
   readonly announce: { rpcs(): readonly RpcEntry[] };
-  readonly node: NodeFacts;
+  readonly facts: {
+    /** peer public key, 64 hex */
+    readonly publicKey: string;
+    /** incoming peer connections and registered upstreams */
+    peerCounts(): { incoming: number; outgoing: number };
+  };
+  /** open RPC connections and HTTPS requests in progress (Node.Info `rpcs`) */
+  readonly stats: { readonly rpcs: number };
+  readonly version: string;
+  /** process.hrtime.bigint() when the RPC server was created (Node.Info `uptime`) */
+  readonly startedAt: bigint;
 }
 
 /** Normal-only methods (rpc.md §4.5). */
-export function requireNormal(deps: RpcDeps): void {
+export function requireNormal(deps: MethodDeps): void {
   if (deps.mode.get() !== "Normal") fail("not available during synchronise");
 }

@@ -9,14 +9,14 @@ import * as assets from "./assets.ts";
 import * as bitmark from "./bitmark.ts";
 import * as bitmarks from "./bitmarks.ts";
 import * as blockOwner from "./block-owner.ts";
-import type { RpcDeps } from "./deps.ts";
+import type { MethodDeps } from "./deps.ts";
 import * as node from "./node.ts";
 import * as owner from "./owner.ts";
 import * as transaction from "./transaction.ts";
 
-export type { NodeFacts, RpcChain, RpcDeps, RpcReservoir } from "./deps.ts";
+export type { MethodDeps, RpcChain, RpcReservoir } from "./deps.ts";
 
-function faultsAsRpcErrors(method: RpcMethod<RpcDeps>): RpcMethod<RpcDeps> {
+function faultsAsRpcErrors(method: RpcMethod<MethodDeps>): RpcMethod<MethodDeps> {
   return (arg, deps) => {
     try {
       return method(arg, deps);
@@ -26,7 +26,7 @@ function faultsAsRpcErrors(method: RpcMethod<RpcDeps>): RpcMethod<RpcDeps> {
   };
 }
 
-const TABLE: Record<string, RpcMethod<RpcDeps>> = {
+const TABLE: Record<string, RpcMethod<MethodDeps>> = {
   "Assets.Get": assets.get,
   "Bitmarks.Create": bitmarks.create,
   "Bitmarks.Proof": bitmarks.proof,
@@ -40,4 +40,4 @@ const TABLE: Record<string, RpcMethod<RpcDeps>> = {
   "Node.List": node.list,
 };
 
-export const METHODS: MethodTable<RpcDeps> = Object.fromEntries(Object.entries(TABLE).map(([name, m]) => [name, faultsAsRpcErrors(m)]));
+export const METHODS: MethodTable<MethodDeps> = Object.fromEntries(Object.entries(TABLE).map(([name, m]) => [name, faultsAsRpcErrors(m)]));

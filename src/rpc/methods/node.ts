@@ -8,31 +8,31 @@ import { toHex } from "../../encoding/hex.ts";
 import { canonical, unpackAll } from "../../peer/address.ts";
 import { decodeArgument, go } from "../go-decode.ts";
 import { goDuration } from "../go-duration.ts";
-import type { RpcDeps } from "./deps.ts";
+import type { MethodDeps } from "./deps.ts";
 
 const INFO_ARGUMENTS = go.struct("rpc.InfoArguments", {});
 const LIST_ARGUMENTS = go.struct("rpc.NodeArguments", { start: go.uint64String, count: go.int });
 
 export const MAXIMUM_NODES = 100;
 
-export function info(arg: unknown, deps: RpcDeps): unknown {
+export function info(arg: unknown, deps: MethodDeps): unknown {
   decodeArgument(arg, INFO_ARGUMENTS);
-  const { incoming, outgoing } = deps.node.peerCounts();
+  const { incoming, outgoing } = deps.facts.peerCounts();
   return {
     chain: deps.chain,
     mode: deps.mode.get(),
     blocks: deps.store.height(),
-    rpcs: deps.node.rpcConnections(),
+    rpcs: deps.stats.rpcs,
     peers: incoming + outgoing,
-    transactionCounters: deps.reservoir.counters(),
+    transactionCounters: deps.reservoir.reservoir.counters(),
     difficulty: ONE.reciprocal,
-    version: deps.node.version,
-    uptime: goDuration(deps.node.uptime()),
-    publicKey: deps.node.publicKey,
+    version: deps.version,
+    uptime: goDuration(process.hrtime.bigint() - deps.startedAt),
+    publicKey: deps.facts.publicKey,
   };
 }
 
-export function list(arg: unknown, deps: RpcDeps): unknown {
+export function list(arg: unknown, deps: MethodDeps): unknown {
   const { start, count } = decodeArgument<{ start: bigint; count: bigint }>(arg, LIST_ARGUMENTS);
   if (count <= 0n || count > BigInt(MAXIMUM_NODES)) fail("invalid count");
   const table = deps.announce.rpcs();

@@ -15,7 +15,7 @@ import { unpackRecord } from "../../chain/types/records/unpack.ts";
 import { toHex } from "../../encoding/hex.ts";
 import { decodeArgument, go } from "../go-decode.ts";
 import { account, recordData } from "../records.ts";
-import type { RpcDeps } from "./deps.ts";
+import type { MethodDeps } from "./deps.ts";
 
 export const MAXIMUM_BITMARKS = 200;
 
@@ -28,7 +28,7 @@ function sortedObject(entries: Map<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-export function bitmarks(arg: unknown, deps: RpcDeps): unknown {
+export function bitmarks(arg: unknown, deps: MethodDeps): unknown {
   const a = decodeArgument<{ owner: Account | null; start: bigint; count: bigint }>(arg, ARGUMENTS);
   if (a.count <= 0n) fail("invalid count");
   const count = a.count > BigInt(MAXIMUM_BITMARKS) ? MAXIMUM_BITMARKS : Number(a.count);
@@ -46,13 +46,13 @@ export function bitmarks(arg: unknown, deps: RpcDeps): unknown {
   for (const [hex, id] of txIds) {
     const t = deps.store.transaction(id);
     if (t === undefined) fail("link to invalid or unconfirmed transaction");
-    const rec = unpackRecord(t.packed, deps.reservoir.testnet).record;
+    const rec = unpackRecord(t.packed, deps.reservoir.reservoir.testnet).record;
     tx.set(hex, { record: RECORD_NAMES[rec.tag], txId: hex, inBlock: t.block, data: recordData(rec) });
   }
   for (const [hex, id] of assetIds) {
     const t = deps.store.asset(id);
     if (t === undefined) fail("asset not found");
-    const rec = unpackRecord(t.packed, deps.reservoir.testnet).record;
+    const rec = unpackRecord(t.packed, deps.reservoir.reservoir.testnet).record;
     tx.set(hex, { record: RECORD_NAMES[rec.tag], inBlock: 0, assetId: hex, data: recordData(rec) });
   }
 

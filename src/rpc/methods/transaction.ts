@@ -5,11 +5,11 @@
 import { stateText } from "../../reservoir/status.ts";
 import { decodeArgument, go } from "../go-decode.ts";
 import { digest } from "../records.ts";
-import type { RpcDeps } from "./deps.ts";
+import type { MethodDeps } from "./deps.ts";
 
 const ARGUMENTS = go.struct("rpc.TransactionArguments", { txId: digest });
 
-export function status(arg: unknown, deps: RpcDeps): unknown {
+export function status(arg: unknown, deps: MethodDeps): unknown {
   const { txId } = decodeArgument<{ txId: Uint8Array }>(arg, ARGUMENTS);
-  return { status: stateText(deps.reservoir.transactionStatus(txId)) };
+  return { status: stateText(deps.reservoir.reservoir.transactionStatus(txId)) };
 }

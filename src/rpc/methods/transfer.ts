@@ -5,10 +5,10 @@
 import type { TransferRecord } from "../../chain/types/records/types.ts";
 import { toHex } from "../../encoding/hex.ts";
 import { paymentsJSON } from "../records.ts";
-import type { RpcDeps } from "./deps.ts";
+import type { MethodDeps } from "./deps.ts";
 
-export function storeTransfer(deps: RpcDeps, record: TransferRecord): unknown {
-  const stored = deps.reservoir.storeTransfer(record);
-  if (!stored.duplicate) deps.broadcast("transfer", [stored.info.packed]);
+export function storeTransfer(deps: MethodDeps, record: TransferRecord): unknown {
+  const stored = deps.reservoir.reservoir.storeTransfer(record);
+  if (!stored.duplicate) deps.broadcast.send("transfer", [stored.info.packed]);
   return { txId: toHex(stored.info.txId), payId: toHex(stored.info.payId), payments: paymentsJSON(stored.info.payments) };
 }

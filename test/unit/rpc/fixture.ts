@@ -24,7 +24,7 @@ import { startReservoir, type RunningReservoir } from "../../../src/reservoir/in
 import { parseJsonExact } from "../../../src/rpc/go-decode.ts";
 import { goStringify } from "../../../src/rpc/go-json.ts";
 import { RpcError } from "../../../src/rpc/method.ts";
-import { METHODS, type RpcDeps } from "../../../src/rpc/methods/index.ts";
+import { METHODS, type MethodDeps } from "../../../src/rpc/methods/index.ts";
 import { goValue } from "../../../src/rpc/records.ts";
 
 const tempDir = tempDirs("bunmark-rpc-");
@@ -39,7 +39,7 @@ export interface RpcFixture {
   readonly rsv: RunningReservoir;
   readonly mode: ModeState;
   readonly announce: Announce;
-  readonly deps: RpcDeps;
+  readonly deps: MethodDeps;
   /** broadcast items, parameters in hex */
   readonly sent: Sent[];
   /** `{"id":ID,"result":…,"error":…}` for params `[ARG]` (`ARG` omitted: `[]`) */
@@ -52,8 +52,11 @@ export interface RpcFixture {
 
 export interface FixtureOptions {
   chain?: ChainName;
-  facts?: Partial<RpcDeps["node"]>;
+  publicKey?: string;
   peers?: { incoming: number; outgoing: number };
+  rpcs?: number;
+  /** what Node.Info's clock reads since the RPC server was created (default 1 s) */
+  uptimeNs?: bigint;
 }
 
 export function rpcFixture(o: FixtureOptions = {}): RpcFixture {
@@ -62,35 +65,36 @@ export function rpcFixture(o: FixtureOptions = {}): RpcFixture {
   const mode = new ModeState();
   mode.set("Normal");
   const sent: Sent[] = [];
-  const broadcast = (command: string, params: Uint8Array[]) => sent.push({ command, params: params.map((p) => Buffer.from(p).toString("hex")) });
+  const broadcast = (command: string, params: readonly Uint8Array[]) => void sent.push({ command, params: params.map((p) => Buffer.from(p).toString("hex")) });
   const rsv = startReservoir({ store, chain, mode, broadcast });
   const announce = new Announce();
   afterAll(async () => {
     rsv.stop();
     await store.close();
   });
-  const deps: RpcDeps = {
+  const deps: MethodDeps = {
     chain,
     mode,
     store,
-    reservoir: rsv.reservoir,
-    broadcast,
+    reservoir: rsv,
+    broadcast: { send: broadcast },
     announce,
-    node: {
-      version: "8.2",
-      publicKey: "00".repeat(32),
-      uptime: () => 1_000_000_000n,
-      peerCounts: () => o.peers ?? { incoming: 0, outgoing: 0 },
-      rpcConnections: () => 1,
-      ...o.facts,
-    },
+    facts: { publicKey: o.publicKey ?? "00".repeat(32), peerCounts: () => o.peers ?? { incoming: 0, outgoing: 0 } },
+    stats: { rpcs: o.rpcs ?? 1 },
+    version: "8.2",
+    startedAt: 1_000_000n,
   };
+  const hrtime = process.hrtime.bigint;
   const run = (method: string, arg?: string): { result?: unknown; error?: string } => {
+    // Node.Info's uptime is read from process.hrtime: a fixed reading makes the reply deterministic
+    process.hrtime.bigint = () => deps.startedAt + (o.uptimeNs ?? 1_000_000_000n);
     try {
       return { result: METHODS[method]!(arg === undefined ? undefined : parseJsonExact(arg), deps) };
     } catch (e) {
       if (e instanceof RpcError) return { error: e.message };
       throw e;
+    } finally {
+      process.hrtime.bigint = hrtime;
     }
   };
   return {

@@ -17,7 +17,9 @@ const specAsset = signRecord(newAssetData(spec.name, spec.fingerprint, spec.meta
 const facts = observed.exchanges[0]!.facts!;
 const rpc = rpcFixture({
   chain: "testing",
-  facts: { publicKey: observed.node.publicKey, uptime: () => BigInt(facts.uptimeNs), rpcConnections: () => facts.rpcs },
+  publicKey: observed.node.publicKey,
+  uptimeNs: BigInt(facts.uptimeNs),
+  rpcs: facts.rpcs,
   peers: { incoming: facts.incoming, outgoing: facts.outgoing },
 });
 rpc.announce.setRpc(Buffer.from(observed.node.rpcFingerprint, "hex"), packConnections([parseConnection(observed.node.rpcAnnounce)]));
