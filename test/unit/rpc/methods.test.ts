@@ -344,3 +344,22 @@ describe("Transaction.Status, Node.Info, Node.List", () => {
     expect(rpc.result("Node.List")).toBe("error: invalid count");
   });
 });
+
+describe("after a delete-down (fork recovery)", () => {
+  test("the ownership and provenance views follow the store: block 4 deleted, T1's owner holds the bitmark again", async () => {
+    await rpc.store.deleteDownToBlock(4);
+    expect(rpc.result("Bitmark.Provenance", `{"txId":"${hex(T2)}","count":10}`)).toBe(`{"data":[]}`);
+    const p = JSON.parse(rpc.result("Bitmark.Provenance", `{"txId":"${hex(T1)}","count":10}`)).data;
+    expect(p.map((e: { record: string; isOwner: boolean }) => [e.record, e.isOwner])).toEqual([
+      ["BitmarkTransferUnratified", true],
+      ["BitmarkIssue", false],
+      ["AssetData", false],
+    ]);
+    const one = JSON.parse(rpc.result("Owner.Bitmarks", `{"owner":"${accountToString(accountOf(ownerOne))}","start":"0","count":10}`));
+    expect(one.data.map((d: { txId: string }) => d.txId)).toContain(hex(T1));
+    const two = JSON.parse(rpc.result("Owner.Bitmarks", `{"owner":"${accountToString(accountOf(ownerTwo))}","start":"0","count":10}`));
+    expect(two.data.map((d: { txId: string }) => d.txId)).not.toContain(hex(T2));
+    expect(two.data.filter((d: { item: string }) => d.item === "Block").map((d: { blockNumber: number }) => d.blockNumber)).toEqual([2, 3]);
+    expect(rpc.result("BlockOwner.TxIdForBlock", `{"blockNumber":4}`)).toBe("error: block not found");
+  });
+});
