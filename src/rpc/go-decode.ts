@@ -66,7 +66,7 @@ interface Context {
 class Fatal extends Error {}
 
 /** The value Go would hold for `schema` before decoding. */
-export function zeroOf(schema: GoSchema): unknown {
+function zeroOf(schema: GoSchema): unknown {
   switch (schema.kind) {
     case "string":
       return "";
@@ -180,6 +180,7 @@ function decodeValue(v: unknown, schema: GoSchema, current: unknown, ctx: Contex
       mismatch(ctx, kindOf(v), schema.type);
       return current;
     case "text":
+      // null sets a pointer (`*account.Account`) to nil; a TextUnmarshaler value is left alone
       if (v === null) return schema.type.startsWith("*") ? null : current;
       if (typeof v !== "string") {
         mismatch(ctx, kindOf(v), schema.type);

@@ -12,7 +12,7 @@ import { decodeArgument, go } from "../go-decode.ts";
 import { recordData } from "../records.ts";
 import { requireNormal, type MethodDeps } from "./deps.ts";
 
-export const MAXIMUM_ASSETS = 100;
+const MAXIMUM_ASSETS = 100;
 
 const ARGUMENTS = go.struct("rpc.AssetGetArguments", { fingerprints: go.slice("[]string", go.string) });
 

@@ -14,7 +14,7 @@ import { digest, recordData, TRANSFER_COUNTERSIGNED, transferRecord, type Transf
 import { requireNormal, type MethodDeps } from "./deps.ts";
 import { storeTransfer } from "./transfer.ts";
 
-export const MAXIMUM_PROVENANCE = 200;
+const MAXIMUM_PROVENANCE = 200;
 
 const PROVENANCE_ARGUMENTS = go.struct("rpc.ProvenanceArguments", { txId: digest, count: go.int });
 

@@ -12,14 +12,12 @@ import { targetBytes } from "../../chain/rules/difficulty.ts";
 import { concatBytes, toHex } from "../../encoding/hex.ts";
 import { utf8Bytes } from "../../encoding/utf8.ts";
 import { encodeVarint } from "../../encoding/varint.ts";
-import { MAXIMUM_NONCE_LENGTH, MINIMUM_NONCE_LENGTH } from "../../reservoir/limits.ts";
+import { MAXIMUM_ISSUES, MAXIMUM_NONCE_LENGTH, MINIMUM_NONCE_LENGTH } from "../../reservoir/limits.ts";
 import type { IssueInfo, Stored } from "../../reservoir/reservoir.ts";
 import { trackingText } from "../../reservoir/status.ts";
 import { decodeArgument, go, goHexDecode } from "../go-decode.ts";
 import { ASSET_DATA, assetRecord, type AssetArg, BITMARK_ISSUE, issueRecord, type IssueArg, payId, paymentsJSON } from "../records.ts";
 import { requireNormal, type MethodDeps } from "./deps.ts";
-
-export const MAXIMUM_ISSUES = 100;
 
 const CREATE_ARGUMENTS = go.struct("rpc.CreateArguments", {
   assets: go.slice("[]*transactionrecord.AssetData", ASSET_DATA),

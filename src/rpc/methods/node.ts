@@ -13,7 +13,7 @@ import type { MethodDeps } from "./deps.ts";
 const INFO_ARGUMENTS = go.struct("rpc.InfoArguments", {});
 const LIST_ARGUMENTS = go.struct("rpc.NodeArguments", { start: go.uint64String, count: go.int });
 
-export const MAXIMUM_NODES = 100;
+const MAXIMUM_NODES = 100;
 
 export function info(arg: unknown, deps: MethodDeps): unknown {
   decodeArgument(arg, INFO_ARGUMENTS);

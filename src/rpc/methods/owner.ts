@@ -17,7 +17,7 @@ import { decodeArgument, go } from "../go-decode.ts";
 import { account, recordData } from "../records.ts";
 import type { MethodDeps } from "./deps.ts";
 
-export const MAXIMUM_BITMARKS = 200;
+const MAXIMUM_BITMARKS = 200;
 
 const ARGUMENTS = go.struct("rpc.OwnerBitmarksArguments", { owner: account, start: go.uint64String, count: go.int });
 
