@@ -7,7 +7,7 @@ import { ONE } from "../../chain/rules/difficulty.ts";
 import { toHex } from "../../encoding/hex.ts";
 import { canonical, unpackAll } from "../../peer/address.ts";
 import { decodeArgument, go } from "../go-decode.ts";
-import { goDuration } from "../go-duration.ts";
+import { goDuration } from "../go-time.ts";
 import type { MethodDeps } from "./deps.ts";
 
 const INFO_ARGUMENTS = go.struct("rpc.InfoArguments", {});

@@ -6,7 +6,6 @@
  */
 import { describe, expect, test } from "bun:test";
 import { decodeArgument, go, goHexDecode, JsonNumber, parseJsonExact } from "../../../src/rpc/go-decode.ts";
-import { goDuration } from "../../../src/rpc/go-duration.ts";
 import { RpcError } from "../../../src/rpc/method.ts";
 import { ASSET_DATA, BLOCK_OWNER_TRANSFER, TRANSFER_COUNTERSIGNED, account, digest, payId } from "../../../src/rpc/records.ts";
 
@@ -98,19 +97,4 @@ describe("Go decoding values", () => {
     expect(decodeArgument(parseJsonExact(`{"txId":"${HEX64.toUpperCase()}"}`), STATUS_ARGS)).toEqual({ txId: new Uint8Array(32).fill(0xab) });
     expect(goHexDecode("")).toEqual(new Uint8Array(0));
   });
-});
-
-test("Go duration text", () => {
-  const rows: [bigint, string][] = [
-    [0n, "0s"],
-    [1n, "1ns"],
-    [1500n, "1.5µs"],
-    [2_000_000n, "2ms"],
-    [55_234_163_602n, "55.234163602s"],
-    [93_045_540_209n, "1m33.045540209s"],
-    [60_000_000_000n, "1m0s"],
-    [3_600_000_000_000n, "1h0m0s"],
-    [(72n * 3600n + 3n * 60n) * 1_000_000_000n + 500_000_000n, "72h3m0.5s"],
-  ];
-  for (const [ns, text] of rows) expect(goDuration(ns)).toBe(text);
 });
