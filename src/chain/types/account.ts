@@ -112,7 +112,7 @@ export function accountsEqual(a: Account, b: Account): boolean {
 }
 
 /**
- * bitmarkd's CheckSignature: Ed25519 with 8.2's acceptance rules (§3.4) and a 64-byte signature;
+ * bitmarkd's CheckSignature: Ed25519 with 8.2's acceptance rules (docs/records.md §3.4) and a 64-byte signature;
  * the Nothing algorithm never verifies. Throws "invalid signature".
  */
 export function checkSignature(account: Account, message: Uint8Array, signature: Uint8Array): void {

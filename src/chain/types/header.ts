@@ -127,7 +127,7 @@ export function headerJSON(h: BlockHeader): Record<string, unknown> {
   };
 }
 
-/** 8-byte big-endian block number key used by every table (§9.2). */
+/** 8-byte big-endian block number key used by every table (docs/records.md §12). */
 export function blockNumberKey(n: number | bigint): Uint8Array {
   const out = new Uint8Array(8);
   new DataView(out.buffer).setBigUint64(0, BigInt(n));

@@ -1,5 +1,5 @@
 /**
- * One upstream client (bitmarkd 8.2 peer/upstream/setup.go, protocol.md §7.2): a CURVE REQ connection to
+ * One upstream client (bitmarkd 8.2 peer/upstream/setup.go, docs/wire.md §8.2): a CURVE REQ connection to
  * another node's listener that registers (`R`), polls the remote height (`N`, then `H` of that height for
  * the connector's vote), answers the connector's `H`/`B` fetches and pushes the node's broadcast items.
  *
@@ -68,7 +68,7 @@ export class RemoteError extends Error {
   override readonly name = "RemoteError";
 }
 
-/** The replies to `N`, `R` and pushes that bitmarkd's client rejects (its own texts, protocol.md §9). */
+/** The replies to `N`, `R` and pushes that bitmarkd's client rejects (its own texts, docs/wire.md §7). */
 export class PeerReplyError extends Error {
   override readonly name = "PeerReplyError";
 }
