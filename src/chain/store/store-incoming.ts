@@ -13,6 +13,8 @@
  *
  * The Argon2 digest is the only slow step and is separable: pass `digest` (e.g. from `digestsFor`, which
  * computes a batch in parallel on native threads) and StoreIncoming does no Argon2 at all.
+ *
+ * See docs/deviations.md §2 and §D.
  */
 import { accountToBytes, type Account } from "../types/account.ts";
 import { checksDigestDifficulty } from "../types/chains.ts";

@@ -2,6 +2,8 @@
  * Accounts (public keys), private keys and wallet seeds as bitmarkd 8.2 encodes them (account/*.go):
  * a varint "key variant" (bit 0 public, bit 1 test network, bits 4+ algorithm) followed by the key, and in
  * text form base58 with a 4-byte sha3-256 checksum. Error texts and their order follow the source exactly.
+ *
+ * See docs/records.md §3.
  */
 import { ed25519PublicKey, hash } from "../../crypto/index.ts";
 import { fail, type FaultText } from "../../base/fault.ts";

@@ -3,6 +3,8 @@
  *
  * u64 fields are kept exactly as bigints (`numberU64`, `timestampU64`, `bits`, `nonce`) for display and
  * comparisons; `number` and `timestamp` are the same values as JS numbers for everyday use.
+ *
+ * See docs/records.md §8.
  */
 import { fail } from "../../base/fault.ts";
 import { bitsJSON, bitsToTarget } from "../rules/difficulty.ts";

@@ -13,6 +13,8 @@
  * - the own entry is always (re)set by `setSelf`, so a restored or echoed record cannot replace its listeners
  *   at start-up;
  * - the peer table is saved after every announcer run and on stop, and it reloads.
+ *
+ * See docs/deviations.md §4.
  */
 import { randomInt } from "node:crypto";
 import { Fault } from "../../base/fault.ts";

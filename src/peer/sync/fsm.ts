@@ -17,6 +17,8 @@
  *   is handled like any other fork;
  * - a refused fork (deeper than the protection depth) or a failed request pauses until the next cycle
  *   instead of busy-looping.
+ *
+ * See docs/deviations.md §3.
  */
 import type { Mode } from "../../node/mode.ts";
 import type { ConnectorConfig } from "./constants.ts";

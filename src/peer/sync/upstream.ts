@@ -12,6 +12,8 @@
  *   one is retried at the next poll; an `E` reply (e.g. `invalid public key` in small networks) is never
  *   fatal, and a reply for another chain or with a short timestamp is an error, never a panic;
  * - connecting to another peer clears the registered flag, height and digest (8.2 keeps the old peer's).
+ *
+ * See docs/deviations.md §3.
  */
 import { Fault } from "../../base/fault.ts";
 import { logger } from "../../base/log.ts";
