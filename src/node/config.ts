@@ -167,7 +167,7 @@ export function buildConfig(file: unknown, flags: ConfigFlags, cwd: string): Nod
       connect: [...connects(p.connect), ...flags.connect.map(parseConnectFlag)],
       dynamic_connections: bool(p.dynamic_connections, "peering.dynamic_connections", true),
       prefer_ipv6: bool(p.prefer_ipv6, "peering.prefer_ipv6", true),
-      // bitmarkd swaps these two defaults (protocol.md §13.3); bunmark uses the names that match.
+      // bitmarkd swaps these two defaults (docs/deviations.md §6); bunmark uses the names that match.
       public_key: inData(fileName(p.public_key, "peering.public_key", "peer.public")),
       private_key: inData(fileName(p.private_key, "peering.private_key", "peer.private")),
     },

@@ -113,7 +113,7 @@ export class Node {
     for (const c of cfg.peering.connect) {
       if (c.public_key === self) throw new Error("connecting to self forbidden");
     }
-    // bitmarkd's only use of the setting: dynamic connections are made either way (protocol.md §13.2).
+    // bitmarkd's only use of the setting: dynamic connections are made either way (docs/deviations.md §8).
     if (!cfg.peering.dynamic_connections && cfg.peering.connect.length === 0) fail("no connections available");
     const listen = cfg.peering.listen.map(parseConnection);
     const announced = await Promise.all(cfg.peering.announce.map(resolveConnection));

@@ -18,7 +18,7 @@ export interface Payment {
 /** All payments of one alternative are in the same currency; paying any one alternative is enough. */
 export type PaymentAlternative = readonly Payment[];
 
-/** Read-only lookups in the confirmed chain (records.md §9, §10.2). */
+/** Read-only lookups in the confirmed chain (docs/records.md §11.2, §12). */
 export interface ChainView {
   /** `T[txid]`: block number and packed record of a confirmed transaction. */
   transaction(txId: Bytes): { block: number; packed: Bytes } | undefined;

@@ -2,7 +2,7 @@
  * Reservoir items pushed by peers (peer/process.go): `assets`, `issues`, `transfer`, `proof`. The listener
  * acknowledges every push with `A` whatever happens; these functions never throw — a refused item is
  * logged and reported as "do not relay". An item is relayed (p0 as received) only when it was accepted as
- * new, so duplicates die at the first node that already has them (protocol.md §8.3).
+ * new, so duplicates die at the first node that already has them (docs/wire.md §5).
  */
 import type { TxRecord } from "../chain/types/records/types.ts";
 import { isTransfer } from "../chain/types/records/roles.ts";

@@ -1,7 +1,7 @@
 /**
  * The reservoir (bitmarkd 8.2 reservoir/, cache/): issues and transfers waiting to be paid for or proven
  * ("unverified"), those waiting for a block ("verified"), pending transfers per link and orphan payments,
- * plus the asset cache. Rules and error texts follow records.md §10.4–§10.7 in bitmarkd's order.
+ * plus the asset cache. Rules and error texts follow docs/records.md §14.4–§14.6 in bitmarkd's order.
  *
  * bitmarkd keeps five independent expiring maps; here one item per pay id holds the records, and the txid
  * and link indexes are derived from the items (they always expired together in 8.2 anyway). Every change is
@@ -128,7 +128,7 @@ export class Reservoir {
 
   // ---- issues ---------------------------------------------------------------------------------------
 
-  /** StoreIssues (records.md §10.6). Throws a Fault. */
+  /** StoreIssues (docs/records.md §14.5). Throws a Fault. */
   storeIssues(issues: readonly TxRecord[]): Stored<IssueInfo> {
     const count = issues.length;
     if (count > MAXIMUM_ISSUES) fail("too many items to process");
@@ -188,7 +188,7 @@ export class Reservoir {
     return { info, duplicate: false };
   }
 
-  /** TryProof (records.md §10.4): nonce 8..64 bytes else "invalid nonce". */
+  /** TryProof (docs/records.md §14.4): nonce 8..64 bytes else "invalid nonce". */
   tryProof(payId: Bytes, nonce: Bytes): TrackingStatus {
     if (nonce.length < MINIMUM_NONCE_LENGTH || nonce.length > MAXIMUM_NONCE_LENGTH) fail("invalid nonce");
     const item = this.#items.get(toHex(payId));
@@ -202,7 +202,7 @@ export class Reservoir {
 
   // ---- transfers ------------------------------------------------------------------------------------
 
-  /** StoreTransfer (records.md §10.7). Throws a Fault. */
+  /** StoreTransfer (docs/records.md §14.6). Throws a Fault. */
   storeTransfer(transfer: TxRecord): Stored<TransferInfo> {
     if (!isTransfer(transfer)) fail("invalid item");
     const d = this.#d;

@@ -1,5 +1,5 @@
 /**
- * CURVE REQ client (bitmarkd's upstream transport, zmqutil/client.go, protocol.md §4.3, §4.6).
+ * CURVE REQ client (bitmarkd's upstream transport, zmqutil/client.go, docs/wire.md §2.3–§2.5).
  *
  *   const c = new RequestClient({ publicKey, secretKey });   // own long-term keys, 32 raw bytes each
  *   c.connect("1.2.3.4:2136", serverPublicKey);              // new socket, new random identity

@@ -1,5 +1,5 @@
 /**
- * The connector (bitmarkd 8.2 peer/connector.go, protocol.md §6.6, §7): owns the static upstreams (from
+ * The connector (bitmarkd 8.2 peer/connector.go, docs/wire.md §8): owns the static upstreams (from
  * `connect`) and the dynamic ones (LRU slots for the announcer's targets), runs the state machine of
  * connector-fsm.ts every cycle and performs what it asks for: digest probes, delete-down, and block fetches
  * spread over several peers, verified in parallel batches (`blockDigestBatch`) and stored in order.
