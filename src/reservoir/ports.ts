@@ -1,6 +1,6 @@
 /**
  * What the reservoir needs from the rest of the node, as small interfaces. The chain store (`Store` in
- * src/chain/store.ts) satisfies `ChainView` as it is; the node's broadcast queue fits `Broadcast` with a
+ * src/chain/store/store.ts) satisfies `ChainView` as it is; the node's broadcast queue fits `Broadcast` with a
  * one-line closure. Tests use fakes.
  */
 import type { Currency } from "../chain/types/currency.ts";

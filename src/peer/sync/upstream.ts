@@ -31,7 +31,7 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const DIGEST_LENGTH = 32;
 
-/** The REQ transport (src/wire/request-client.ts `RequestClient`), reduced to what an upstream uses. */
+/** The REQ transport (src/transport/request-client.ts `RequestClient`), reduced to what an upstream uses. */
 export interface RequestTransport {
   /** Dials anew (new socket, new identity) even when already connected to `address`. */
   connect(address: string, serverKey: Uint8Array): void;
