@@ -2,6 +2,7 @@
  * Optional operator endpoint (`--http HOST:PORT`): `/status` as JSON and `/metrics` in Prometheus text format.
  * Reads a snapshot from the node; never changes state.
  */
+import type { CurrencyStatus } from "../payment/watcher.ts";
 
 export interface StatusSnapshot {
   version: string;
@@ -17,6 +18,8 @@ export interface StatusSnapshot {
   digestBackend: string;
   reservoir: Record<string, number>;
   uptimeSeconds: number;
+  /** Per currency (BTC, LTC) when a payment watcher runs (src/payment/watcher.ts). */
+  payment?: Record<string, CurrencyStatus>;
 }
 
 export function renderMetrics(s: StatusSnapshot): string {
@@ -35,7 +38,22 @@ export function renderMetrics(s: StatusSnapshot): string {
   lines.push(`bunmark_digest_backend{backend="${s.digestBackend}"} 1`);
   lines.push("# HELP bunmark_reservoir_items Items held by the reservoir, per pool.", "# TYPE bunmark_reservoir_items gauge");
   for (const [pool, n] of Object.entries(s.reservoir)) lines.push(`bunmark_reservoir_items{pool="${pool}"} ${n}`);
+  if (s.payment) renderPaymentMetrics(s.payment, lines);
   return lines.join("\n") + "\n";
+}
+
+function renderPaymentMetrics(payment: Record<string, CurrencyStatus>, lines: string[]): void {
+  const families = [
+    ["bunmark_payment_last_block", "Highest currency block the REST walk has reached (-1: none or discovery).", (c: CurrencyStatus) => c.lastBlock ?? -1],
+    ["bunmark_payment_seen", "Currency transactions seen carrying a pay id and amounts.", (c: CurrencyStatus) => c.paymentsSeen],
+    ["bunmark_payment_matched", "Payments that verified a pending reservoir item.", (c: CurrencyStatus) => c.paymentsMatched],
+    ["bunmark_payment_orphans", "Orphan payments held (seen before their transactions).", (c: CurrencyStatus) => c.orphansHeld],
+    ["bunmark_payment_malformed", "Currency transactions ignored as malformed.", (c: CurrencyStatus) => c.malformed],
+  ] as const;
+  for (const [name, help, value] of families) {
+    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`);
+    for (const [currency, c] of Object.entries(payment)) lines.push(`${name}{currency="${currency}",source="${c.source}"} ${value(c)}`);
+  }
 }
 
 export interface StatusServer {
