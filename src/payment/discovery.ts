@@ -147,7 +147,12 @@ export class DiscoverySource implements PaymentSource {
         complete = false;
         this.#o.events.state(currency, "back-fill failed", (e as Error).message);
         log.warn("discovery: back-fill request failed", { currency: name, error: e });
-        this.#req!.reconnect();
+        try {
+          this.#req!.reconnect(); // a REQ socket without its reply cannot send again
+        } catch (again) {
+          log.error("discovery: REQ reconnect failed", { error: again });
+          return false;
+        }
         continue;
       }
       this.#o.events.state(currency, "running");
