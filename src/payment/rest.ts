@@ -27,7 +27,8 @@ import { backoff, type PaymentSource, type SourceEvents } from "./source.ts";
 
 const log = logger("payment");
 
-const MAX_BLOCK_BYTES = 64 * 1024 * 1024;
+// A full 4 MWU block in verbose JSON is well under this (hex doubles the bytes, the field names add less).
+const MAX_BLOCK_BYTES = 32 * 1024 * 1024;
 const MAX_SMALL_BYTES = 1024 * 1024;
 const MAX_BLOCKS_PER_CHECK = 10_000;
 const THROTTLE_AFTER = 10;
