@@ -14,7 +14,7 @@
 import type { Currency } from "../chain/types/currency.ts";
 import type { PaymentDetail } from "../reservoir/payments.ts";
 import { PAY_ID_LENGTH } from "../reservoir/pay-id.ts";
-import { RawNumber } from "./chain-json.ts";
+import { rawNumberText } from "./chain-json.ts";
 import { parseSatoshi } from "./satoshi.ts";
 
 const OP_RETURN_PREFIX = "6a30";
@@ -68,7 +68,8 @@ export function inspectTransaction(tx: unknown, currency: Currency): Inspection 
       continue;
     }
     if (addresses.length !== 1) continue;
-    const value = vout.value instanceof RawNumber ? parseSatoshi(vout.value.text) : undefined;
+    const text = rawNumberText(vout.value);
+    const value = text === undefined ? undefined : parseSatoshi(text);
     if (value === undefined) return { ignored: "invalid value" };
     amounts.set(addresses[0]!, (amounts.get(addresses[0]!) ?? 0n) + value);
   }

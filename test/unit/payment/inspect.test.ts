@@ -7,7 +7,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import { CURRENCY_BITCOIN, CURRENCY_LITECOIN } from "../../../src/chain/types/currency.ts";
-import { parseChainJson } from "../../../src/payment/chain-json.ts";
+import { parseChainJson, rawNumberText } from "../../../src/payment/chain-json.ts";
 import { inspectTransaction, MAX_OUTPUTS } from "../../../src/payment/inspect.ts";
 import { parseSatoshi } from "../../../src/payment/satoshi.ts";
 
@@ -94,4 +94,21 @@ describe("inspectTransaction", () => {
   test("a float64-parsed value is not accepted (the raw text is required)", () => {
     expect(inspectTransaction(JSON.parse(tx(opReturn(PAY_ID), out("0.0002", "a"))), CURRENCY_BITCOIN)).toEqual({ ignored: "invalid value" });
   });
+});
+
+describe("parseChainJson keeps `value` number texts", () => {
+  test("numbers under `value` keep their text; other numbers and strings stay as they are", () => {
+    const v = parseChainJson(`{"value" : 0.00020001,"n":1,"s":"a \\"value\\": 5 b","o":{"value":"1"},"l":[{"value":-1e-5}]}`) as Record<string, any>;
+    expect(rawNumberText(v.value)).toBe("0.00020001");
+    expect(v.n).toBe(1);
+    expect(v.s).toBe('a "value": 5 b');
+    expect(rawNumberText(v.o.value)).toBeUndefined();
+    expect(rawNumberText(v.l[0].value)).toBe("-1e-5");
+  });
+  test("input cannot forge a kept text", () => {
+    const forged = parseChainJson(`{"value":{"raw-number-0000000000000000":"1"}}`) as Record<string, unknown>;
+    expect(rawNumberText(forged.value)).toBeUndefined();
+    expect(rawNumberText(1)).toBeUndefined();
+  });
+  test("malformed JSON still fails", () => expect(() => parseChainJson(`{"value":1`)).toThrow());
 });
