@@ -107,3 +107,33 @@ describe("orphan payments", () => {
     expect(pay(r, CURRENCY_BITCOIN, ids[0]!, [[BTC, "2"]])).toBe("orphan"); // replacing an existing one is fine
   });
 });
+
+describe("a payment for pending issues", () => {
+  /** Two issues of an asset confirmed in block 10 (fees to BTC/LTC): a payment alternative of 2 × fee per currency. */
+  function issues(confirmedAsset: boolean) {
+    const chain = new FakeChain();
+    const a = asset("fingerprint-paid-issue");
+    if (confirmedAsset) {
+      chain.confirmAsset(a, 10);
+      chain.setBlockPayment(10);
+    }
+    const r = new Reservoir({ chain: "testing", view: chain, hash });
+    if (!confirmedAsset) r.assets.cache(a);
+    const { info } = r.storeIssues([issue(assetIdOf(a), 1n), issue(assetIdOf(a), 2n)]);
+    return { r, info };
+  }
+  const cases: [string, boolean, Currency, [string, string][], boolean][] = [
+    ["paid issues: 2 × BTC fee", true, CURRENCY_BITCOIN, [[BTC, "0.0002"]], true],
+    ["paid issues: one BTC fee only", true, CURRENCY_BITCOIN, [[BTC, "0.0001"]], false],
+    ["paid issues: 2 × LTC fee", true, CURRENCY_LITECOIN, [[LTC, "0.002"]], true],
+    ["proof-only issues: any payment under their pay id (quirk #9)", false, CURRENCY_BITCOIN, [["anyone", "0.00000001"]], true],
+  ];
+  for (const [name, confirmedAsset, currency, outputs, verified] of cases) {
+    test(name, () => {
+      const { r, info } = issues(confirmedAsset);
+      expect(info.payments === null).toBe(!confirmedAsset);
+      expect(pay(r, currency, info.payId, outputs)).toBe(verified ? "verified" : "orphan");
+      for (const txId of info.txIds) expect(r.transactionStatus(txId)).toBe(verified ? TransactionState.Verified : TransactionState.Pending);
+    });
+  }
+});
