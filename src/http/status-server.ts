@@ -2,7 +2,17 @@
  * Optional operator endpoint (`--http HOST:PORT`): `/status` as JSON and `/metrics` in Prometheus text format.
  * Reads a snapshot from the node; never changes state.
  */
-import type { CurrencyStatus } from "../payment/watcher.ts";
+
+/** Per-currency payment figures as shown (src/payment/watcher.ts `CurrencyStatus` provides them). */
+export interface PaymentFigures {
+  source: string;
+  state: string;
+  lastBlock: number | null;
+  paymentsSeen: number;
+  paymentsMatched: number;
+  orphansHeld: number;
+  malformed: number;
+}
 
 export interface StatusSnapshot {
   version: string;
@@ -19,7 +29,7 @@ export interface StatusSnapshot {
   reservoir: Record<string, number>;
   uptimeSeconds: number;
   /** Per currency (BTC, LTC) when a payment watcher runs (src/payment/watcher.ts). */
-  payment?: Record<string, CurrencyStatus>;
+  payment?: Record<string, PaymentFigures>;
 }
 
 export function renderMetrics(s: StatusSnapshot): string {
@@ -42,13 +52,13 @@ export function renderMetrics(s: StatusSnapshot): string {
   return lines.join("\n") + "\n";
 }
 
-function renderPaymentMetrics(payment: Record<string, CurrencyStatus>, lines: string[]): void {
+function renderPaymentMetrics(payment: Record<string, PaymentFigures>, lines: string[]): void {
   const families = [
-    ["bunmark_payment_last_block", "Highest currency block the REST walk has reached (-1: none or discovery).", (c: CurrencyStatus) => c.lastBlock ?? -1],
-    ["bunmark_payment_seen", "Currency transactions seen carrying a pay id and amounts.", (c: CurrencyStatus) => c.paymentsSeen],
-    ["bunmark_payment_matched", "Payments that verified a pending reservoir item.", (c: CurrencyStatus) => c.paymentsMatched],
-    ["bunmark_payment_orphans", "Orphan payments held (seen before their transactions).", (c: CurrencyStatus) => c.orphansHeld],
-    ["bunmark_payment_malformed", "Currency transactions ignored as malformed.", (c: CurrencyStatus) => c.malformed],
+    ["bunmark_payment_last_block", "Highest currency block the REST walk has reached (-1: none or discovery).", (c: PaymentFigures) => c.lastBlock ?? -1],
+    ["bunmark_payment_seen", "Currency transactions seen carrying a pay id and amounts.", (c: PaymentFigures) => c.paymentsSeen],
+    ["bunmark_payment_matched", "Payments that verified a pending reservoir item.", (c: PaymentFigures) => c.paymentsMatched],
+    ["bunmark_payment_orphans", "Orphan payments held (seen before their transactions).", (c: PaymentFigures) => c.orphansHeld],
+    ["bunmark_payment_malformed", "Currency transactions ignored as malformed.", (c: PaymentFigures) => c.malformed],
   ] as const;
   for (const [name, help, value] of families) {
     lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`);
