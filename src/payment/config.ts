@@ -1,5 +1,5 @@
 /**
- * The `payment` configuration section (payment/setup.go `Configuration`, proof.md §9.1), validated as a pure
+ * The `payment` configuration section (payment/setup.go `Configuration`, docs/proof.md §5), validated as a pure
  * function: every field type-checked, unknown keys refused with their path, 8.2's default filled in
  * (`use_discovery` false).
  *
@@ -9,7 +9,7 @@
  * Deviations: 8.2 dereferences a missing `discovery` (with use_discovery) or `bitcoin`/`litecoin` (without)
  * and crashes at start-up; bunmark names the missing field. Without a `payment` section at all 8.2 crashes
  * the same way; bunmark starts without a payment watcher (transfers then stay pending, as with an absent
- * proxy, proof.md §8.3) and says so in the log. Endpoints must be IP literals with a port (8.2 fails on
+ * proxy, docs/proof.md §4.2) and says so in the log. Endpoints must be IP literals with a port (8.2 fails on
  * anything else at start too); URLs must be http or https.
  */
 import { tcpEndpoint } from "../transport/endpoint.ts";

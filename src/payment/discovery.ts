@@ -1,6 +1,6 @@
 /**
  * Discovery-proxy source (payment/background.go `discoverer`, bitcoin.go/litecoin.go `processIncomingTx`,
- * `processPastTxs`; proof.md §8.2): plain ZeroMQ, no CURVE.
+ * `processPastTxs`; docs/proof.md §4.2): plain ZeroMQ, no CURVE.
  *
  * SUB at `sub_endpoint`, subscribed to everything: each message is `[currency, tx JSON]` with currency `BTC`
  * or `LTC`. REQ at `req_endpoint`: whenever the SUB socket reports a (re)connection, for BTC then LTC it sends

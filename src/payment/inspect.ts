@@ -1,6 +1,6 @@
 /**
- * What counts as a payment (payment/bitcoin.go `inspectBitcoinTx`, litecoin.go `inspectLitecoinTx`; proof.md
- * §8.1): one currency transaction in bitcoind's verbose JSON (`txid`, `vout[].value`,
+ * What counts as a payment (payment/bitcoin.go `inspectBitcoinTx`, litecoin.go `inspectLitecoinTx`; docs/proof.md
+ * §4.1): one currency transaction in bitcoind's verbose JSON (`txid`, `vout[].value`,
  * `vout[].scriptPubKey.hex`, `vout[].scriptPubKey.addresses`), parsed by chain-json.ts.
  *
  * An output whose script is `6a30` + 96 hex digits (OP_RETURN pushing 48 bytes) names the pay id — the last

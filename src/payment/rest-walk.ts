@@ -1,6 +1,6 @@
 /**
- * The block walk of the REST source (payment/bitcoin.go, litecoin.go `checkLatestBlock`, `process`; proof.md
- * §8.2) as transition functions over the walk state, without I/O or timers (rest.ts does the fetching).
+ * The block walk of the REST source (payment/bitcoin.go, litecoin.go `checkLatestBlock`, `process`; docs/proof.md
+ * §4.2) as transition functions over the walk state, without I/O or timers (rest.ts does the fetching).
  *
  * Each check reads the header of `latestHash`. Backward mode (first run): walk from the tip towards older
  * blocks, skipping blocks with 3 confirmations or fewer, inspecting the rest, until a block older than the

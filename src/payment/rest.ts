@@ -1,6 +1,6 @@
 /**
  * Direct REST source for one currency (payment/bitcoin.go, litecoin.go: `newBitcoinState`, `checkLatestBlock`,
- * `process`; payment/background.go `checker`; proof.md §8.2): bitcoind/litecoind started with `-rest`,
+ * `process`; payment/background.go `checker`; docs/proof.md §4.2): bitcoind/litecoind started with `-rest`,
  * `url` = its REST base (`http://127.0.0.1:18332/rest`).
  *
  * Start: GET `url/chaininfo.json` for the tip (Litecoin: `chain` must be `main` unless the Bitmark chain is

@@ -1,5 +1,5 @@
 /**
- * The payment watcher (payment/setup.go `Initialise`, proof.md §8): runs the configured source — the discovery
+ * The payment watcher (payment/setup.go `Initialise`, docs/proof.md §4): runs the configured source — the discovery
  * proxy, or one REST source per currency — inspects each transaction they report (inspect.ts) and hands
  * every payment to the reservoir (`setTransferVerified`), keeping per-currency figures for `status`,
  * `/status` and `/metrics`.
@@ -79,7 +79,7 @@ export class PaymentWatcher {
       this.#figures.set(c, { source, state: "starting", lastError: null, lastBlock: null, lastBlockHash: null, paymentsSeen: 0, paymentsMatched: 0, malformed: 0 });
     }
     const events: SourceEvents = {
-      transaction: (c, tx) => this.transaction(c, tx),
+      transaction: (c, tx) => this.#transaction(c, tx),
       block: (c, height, hash) => {
         const f = this.#figures.get(c)!;
         if (f.lastBlock === null || height >= f.lastBlock) Object.assign(f, { lastBlock: height, lastBlockHash: hash });
@@ -116,7 +116,7 @@ export class PaymentWatcher {
   }
 
   /** Inspects one candidate transaction and hands a payment to the reservoir; never throws. */
-  transaction(currency: Currency, tx: unknown): void {
+  #transaction(currency: Currency, tx: unknown): void {
     const f = this.#figures.get(currency)!;
     try {
       const r = inspectTransaction(tx, currency);
