@@ -54,7 +54,7 @@ export function renderMetrics(s: StatusSnapshot): string {
 
 function renderPaymentMetrics(payment: Record<string, PaymentFigures>, lines: string[]): void {
   const families = [
-    ["bunmark_payment_last_block", "Highest currency block the REST walk has reached (-1: none or discovery).", (c: PaymentFigures) => c.lastBlock ?? -1],
+    ["bunmark_payment_last_block", "Highest coin block seen by the REST source: the tip at start, then each block inspected (-1: none, or discovery).", (c: PaymentFigures) => c.lastBlock ?? -1],
     ["bunmark_payment_seen", "Currency transactions seen carrying a pay id and amounts.", (c: PaymentFigures) => c.paymentsSeen],
     ["bunmark_payment_matched", "Payments that verified a pending reservoir item.", (c: PaymentFigures) => c.paymentsMatched],
     ["bunmark_payment_orphans", "Orphan payments held (seen before their transactions).", (c: PaymentFigures) => c.orphansHeld],

@@ -41,7 +41,7 @@ export interface CurrencyStatus {
   source: "discovery" | "rest";
   state: string;
   lastError: string | null;
-  /** Highest block the REST walk has reached (height, hash); null for discovery. */
+  /** Highest block the REST source has seen (height, hash): the tip at start, then each block inspected; null for discovery. */
   lastBlock: number | null;
   lastBlockHash: string | null;
   /** Transactions carrying a pay id and amounts. */
