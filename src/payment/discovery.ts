@@ -45,7 +45,8 @@ export function discoveryCurrency(text: string): Currency | undefined {
   return CURRENCIES.find((c) => currencyText(c) === text);
 }
 
-const printable = (frame: Uint8Array) => JSON.stringify(Buffer.from(frame.subarray(0, 16)).toString("latin1"));
+/** At most 16 bytes of a frame, control characters escaped, for the log. */
+const printable = (frame: Uint8Array) => JSON.stringify(Buffer.from(frame.subarray(0, 16)).toString("latin1")).slice(1, -1);
 
 export class DiscoverySource implements PaymentSource {
   readonly #o: DiscoveryOptions;
