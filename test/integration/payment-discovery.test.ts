@@ -7,9 +7,9 @@
  * The reservoir is in-process over the reservoir fakes (block production — and with it a transfer reaching a
  * block on every node — belongs to another branch); the watcher is the one the node runs.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, afterEach, describe, expect, test } from "bun:test";
 import { systemClock } from "../../src/base/clock.ts";
-import { setLogLevel } from "../../src/base/log.ts";
+import { quietLogsWhileRunning } from "../support/harness/profile.ts";
 import { hash } from "../../src/crypto/index.ts";
 import { PaymentWatcher } from "../../src/payment/watcher.ts";
 import { Reservoir } from "../../src/reservoir/reservoir.ts";
@@ -23,14 +23,11 @@ import { asset, assetIdOf, BTC, FakeChain, issue, LTC, transferTo } from "../sup
 const skip = pyzmqSkipReason();
 const running: { stop(): Promise<void> }[] = [];
 
-beforeAll(() => setLogLevel("warn"));
+quietLogsWhileRunning("warn");
 afterEach(async () => {
   for (const r of running.splice(0).reverse()) await r.stop();
 });
-afterAll(async () => {
-  await shutdown();
-  setLogLevel("info");
-});
+afterAll(() => shutdown());
 
 /** A reservoir over a chain holding `n` bitmarks of `issuer`, each issued in block 10 (fees to BTC/LTC). */
 function world(n: number) {

@@ -7,9 +7,9 @@
  *
  * The reservoir is in-process over the reservoir fakes (block production belongs to another branch).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, test } from "bun:test";
 import { systemClock } from "../../src/base/clock.ts";
-import { setLogLevel } from "../../src/base/log.ts";
+import { quietLogsWhileRunning } from "../support/harness/profile.ts";
 import type { ChainName } from "../../src/chain/types/chains.ts";
 import { hash } from "../../src/crypto/index.ts";
 import { PaymentWatcher } from "../../src/payment/watcher.ts";
@@ -21,11 +21,10 @@ import { asset, assetIdOf, BTC, FakeChain, issue, LTC, transferTo } from "../sup
 
 const running: { stop(): unknown }[] = [];
 
-beforeAll(() => setLogLevel("error"));
+quietLogsWhileRunning("error");
 afterEach(async () => {
   for (const r of running.splice(0).reverse()) await r.stop();
 });
-afterAll(() => setLogLevel("info"));
 
 function world(n: number) {
   const chain = new FakeChain();

@@ -3,9 +3,9 @@
  * back-off (1 s, 2 s, …), the check interval, and 8.2's throttle (past 10 blocks in one walk at more than
  * 500 blocks/s, sleep 2 s).
  */
-import { afterEach, beforeAll, afterAll, expect, test } from "bun:test";
+import { afterEach, expect, test } from "bun:test";
 import { ManualClock } from "../../../src/base/clock.ts";
-import { setLogLevel } from "../../../src/base/log.ts";
+import { quietLogsWhileRunning } from "../../support/harness/profile.ts";
 import { CURRENCY_BITCOIN } from "../../../src/chain/types/currency.ts";
 import { RestSource } from "../../../src/payment/rest.ts";
 import type { SourceEvents } from "../../../src/payment/source.ts";
@@ -13,8 +13,7 @@ import { FakeRest } from "../../support/fake-rest.ts";
 import { until } from "../../support/until.ts";
 
 const stops: { stop(): unknown }[] = [];
-beforeAll(() => setLogLevel("error"));
-afterAll(() => setLogLevel("info"));
+quietLogsWhileRunning("error");
 afterEach(async () => {
   for (const s of stops.splice(0).reverse()) await s.stop();
 });
