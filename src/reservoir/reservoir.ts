@@ -261,18 +261,30 @@ export class Reservoir {
 
   /**
    * A payment for `payId` was seen on a currency chain (SetTransferVerified): verifies the item when the
-   * payment is acceptable, or keeps it as an orphan payment until its item arrives (72 h).
+   * payment is acceptable, or keeps it as an orphan payment until its item arrives (72 h). As in 8.2
+   * (reservoir/setup.go), a payment that does not settle an existing item is kept as an orphan too (it then
+   * settles nothing: an item with that pay id already exists); a newer payment for the same pay id replaces
+   * the older orphan. "dropped" only when the orphan pool is full (bunmark's cap).
    */
-  setTransferVerified(payId: Bytes, detail: PaymentDetail): void {
+  setTransferVerified(payId: Bytes, detail: PaymentDetail): "verified" | "orphan" | "dropped" {
     const item = this.#items.get(toHex(payId));
-    if (item !== undefined && !item.verified && this.#setVerified(item, detail, null)) return;
-    if (this.#orphans.size >= this.limits.maxOrphans) {
+    if (item !== undefined && !item.verified && this.#setVerified(item, detail, null)) return "verified";
+    if (this.#orphans.size >= this.limits.maxOrphans && !this.#orphans.has(toHex(payId))) {
       log.warn("orphan payments full", { payId });
-      return;
+      return "dropped";
     }
     const orphan: StoredOrphan = { detail, expiresAt: this.#clock() + this.limits.reservoirTimeoutMs };
     this.#orphans.set(toHex(payId), orphan);
     this.#persist.write(() => this.#persist.putOrphan(payId, orphan));
+    log.debug("orphan payment", { payId, txId: detail.txId });
+    return "orphan";
+  }
+
+  /** Orphan payments held, per currency code. */
+  orphanCounts(): Map<number, number> {
+    const counts = new Map<number, number>();
+    for (const o of this.#orphans.values()) counts.set(o.detail.currency, (counts.get(o.detail.currency) ?? 0) + 1);
+    return counts;
   }
 
   /**
@@ -481,6 +493,7 @@ export class Reservoir {
       log.warn("payment not acceptable", { payId: item.payId, txId: detail.txId });
       return false;
     }
+    if (detail !== null) log.info("paid", { payId: item.payId, txId: detail.txId });
     this.#persist.write(() => {
       this.#unindex(item);
       item.verified = true;
