@@ -21,7 +21,7 @@ import { Connector } from "../peer/sync/connector.ts";
 import { connectorConfigFromTiming } from "../peer/sync/constants.ts";
 import type { ListenerContext } from "../peer/listener/listener.ts";
 import { PeerListener } from "../peer/listener/server.ts";
-import { ModeState } from "./mode.ts";
+import { ModeState } from "../base/mode.ts";
 import { SyncProgress } from "../peer/sync/progress.ts";
 import { PushDispatcher } from "../peer/listener/push.ts";
 import { startReservoir, type RunningReservoir, type ReservoirLimits } from "../reservoir/index.ts";

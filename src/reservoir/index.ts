@@ -14,7 +14,7 @@ import { isTestnet } from "../chain/types/chains.ts";
 import { hash as defaultHash } from "../crypto/index.ts";
 import type { HashBackend } from "../crypto/api.ts";
 import { logger } from "../base/log.ts";
-import type { ModeState } from "../node/mode.ts";
+import type { ModeState } from "../base/mode.ts";
 import type { ReservoirLimits } from "./limits.ts";
 import { lmdbPersistence } from "./persistence.ts";
 import type { Broadcast, Bytes, ChainView, Clock } from "./ports.ts";

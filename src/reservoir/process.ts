@@ -9,7 +9,7 @@ import { isTransfer } from "../chain/types/records/roles.ts";
 import { unpackRecord, unpackRecords } from "../chain/types/records/unpack.ts";
 import { fail, isFault } from "../base/fault.ts";
 import { logger } from "../base/log.ts";
-import type { ModeState } from "../node/mode.ts";
+import type { ModeState } from "../base/mode.ts";
 import { PAY_ID_LENGTH } from "./pay-id.ts";
 import type { Bytes } from "./ports.ts";
 import type { Reservoir } from "./reservoir.ts";

@@ -29,7 +29,7 @@ import {
   type Result,
   step,
 } from "./fsm.ts";
-import type { ModeState } from "../../node/mode.ts";
+import type { ModeState } from "../../base/mode.ts";
 import { SyncProgress } from "./progress.ts";
 import { type OwnIdentity, type RequestTransport, Upstream } from "./upstream.ts";
 

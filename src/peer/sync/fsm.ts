@@ -20,7 +20,7 @@
  *
  * See docs/deviations.md §3.
  */
-import type { Mode } from "../../node/mode.ts";
+import type { Mode } from "../../base/mode.ts";
 import type { ConnectorConfig } from "./constants.ts";
 import type { Level } from "../../base/log.ts";
 
