@@ -15,7 +15,7 @@ import { accountToString } from "../chain/types/account.ts";
 import { openStore } from "../chain/store/store.ts";
 import { setLogLevel } from "../base/log.ts";
 import { flag, has, intFlag, parseArgs } from "../cli/args.ts";
-import { ModeState } from "../node/mode.ts";
+import { ModeState } from "../base/mode.ts";
 import { startReservoir } from "../reservoir/index.ts";
 import { parseJsonExact } from "../rpc/go-decode.ts";
 import { goStringify } from "../rpc/go-json.ts";

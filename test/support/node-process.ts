@@ -54,6 +54,8 @@ export interface NodeOptions {
   /** `peering.dynamic_connections` (default: the node's) */
   readonly dynamicConnections?: boolean;
   readonly env?: Record<string, string>;
+  /** further top-level configuration sections (e.g. `payment`), written as given */
+  readonly sections?: Record<string, unknown>;
 }
 
 export const TEST_TIMING = { connector_cycle: 300, upstream_poll: 300, upstream_timeout: 3000 } as const;
@@ -152,6 +154,7 @@ export class NodeProcess {
       chain: "local",
       data_directory: this.dir,
       log_level: o.logLevel ?? "info",
+      ...o.sections,
       ...(this.httpPort === undefined ? {} : { http: `127.0.0.1:${this.httpPort}` }),
       peering: {
         listen,

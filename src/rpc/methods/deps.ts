@@ -5,7 +5,7 @@
  */
 import type { ChainName } from "../../chain/types/chains.ts";
 import type { IndexedOwnership, OwnershipEntry } from "../../chain/rules/ownership.ts";
-import type { Mode } from "../../node/mode.ts";
+import type { Mode } from "../../base/mode.ts";
 import type { RpcEntry } from "../../peer/announce/rpc.ts";
 import type { Reservoir } from "../../reservoir/reservoir.ts";
 import type { AssetCache } from "../../reservoir/asset-cache.ts";

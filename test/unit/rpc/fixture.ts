@@ -18,7 +18,7 @@ import type { TxRecord } from "../../../src/chain/types/records/types.ts";
 import type { ChainName } from "../../../src/chain/types/chains.ts";
 import { openStore, type Store } from "../../../src/chain/store/store.ts";
 import { hash } from "../../../src/crypto/index.ts";
-import { ModeState } from "../../../src/node/mode.ts";
+import { ModeState } from "../../../src/base/mode.ts";
 import { Announce } from "../../../src/peer/announce/announce.ts";
 import { startReservoir, type RunningReservoir } from "../../../src/reservoir/index.ts";
 import { parseJsonExact } from "../../../src/rpc/go-decode.ts";
