@@ -141,6 +141,15 @@ describe("Bitmarks.Create and Bitmarks.Proof", () => {
     takeSent();
   });
 
+  test("an issue nonce of 2^64 - 1 is decoded exactly (the signature covers it) and comes back as an exact number", () => {
+    const big = issue(idA, 2n ** 64n - 1n);
+    const arg = argJSON(big);
+    expect(arg).toContain(`"nonce":18446744073709551615`);
+    const reply = JSON.parse(rpc.result("Bitmarks.Create", `{"issues":[${arg}]}`));
+    expect(reply.issues).toEqual([{ txId: hex(txIdOf(packed(big))) }]);
+    takeSent();
+  });
+
   test("errors: limits, then the mode, then assets in order (earlier ones stay cached, nothing broadcast), then issues", () => {
     const hundredOne = Array.from({ length: 101 }, () => "{}").join(",");
     expect(rpc.result("Bitmarks.Create", `{"assets":[${hundredOne}]}`)).toBe("error: too many items to process");
