@@ -4,9 +4,8 @@
  * account/account.go, account/signature.go, currency/marshalling.go `UnmarshalText`), plus the conversions
  * between decoded arguments and the records of src/chain/types/records, and the reply values.
  *
- * Deviation: a `null` account inside a record (registrant, issue owner) is the zero account here, so packing
- * refuses it with `invalid owner or registrant` — what 8.2's Pack answers for a nil account; where 8.2
- * dereferences the nil account first (an issue's network check) it crashes, bunmark answers that text.
+ * A `null` registrant is the zero account here, so packing refuses it with `invalid owner or registrant`, what
+ * 8.2's Pack answers for a nil account. (Transfers and issues check for a nil owner before, in their methods.)
  */
 import { accountFromString, accountToString, makeAccount, type Account } from "../chain/types/account.ts";
 import { CURRENCY_NOTHING, currencyFromText, currencyText, type Currency, type CurrencyMap } from "../chain/types/currency.ts";
@@ -97,8 +96,8 @@ export function assetRecord(a: AssetArg, testnet: boolean): AssetData {
   };
 }
 
-export function issueRecord(i: IssueArg, testnet: boolean): BitmarkIssue {
-  return { tag: 3, assetId: i.assetId, owner: orZero(i.owner, testnet), nonce: i.nonce, signature: i.signature };
+export function issueRecord(i: IssueArg & { owner: Account }): BitmarkIssue {
+  return { tag: 3, assetId: i.assetId, owner: i.owner, nonce: i.nonce, signature: i.signature };
 }
 
 /** Bitmark.Transfer: unratified (tag 4) when the countersignature is empty, else countersigned (tag 5). */

@@ -4,8 +4,9 @@
  * StoreIssues, TryProof), then the items are broadcast as 8.2 does: `assets` for newly cached assets once the
  * issues (if any) are stored, `issues` for a new pay id, `proof` always and before the check.
  *
- * Deviations (8.2 crashes, rpc.md §9): a `null` asset answers `invalid item`. A `null` issue answers
- * `invalid item` as in 8.2, but before the other issues are checked (8.2 checks them in order).
+ * Deviations: a `null` asset answers `invalid item` (8.2 crashes, rpc.md §9). A `null` issue or an issue
+ * without owner answers `invalid item` as in 8.2, but before the other issues are checked (8.2 checks them in
+ * order, so an earlier issue's own error would come first there).
  */
 import { fail } from "../../base/fault.ts";
 import { targetBytes } from "../../chain/rules/difficulty.ts";
@@ -54,8 +55,8 @@ export function create(arg: unknown, deps: MethodDeps): unknown {
   const registered = registerAssets(deps, assets ?? []);
   let stored: Stored<IssueInfo> | undefined;
   if (issueCount > 0) {
-    if (issues!.some((i) => i === null)) fail("invalid item");
-    stored = deps.reservoir.reservoir.storeIssues(issues!.map((i) => issueRecord(i!, deps.reservoir.reservoir.testnet)));
+    if (issues!.some((i) => i === null || i.owner === null)) fail("invalid item");
+    stored = deps.reservoir.reservoir.storeIssues(issues!.map((i) => issueRecord({ ...i!, owner: i!.owner! })));
   }
   if (registered.packed.length > 0) deps.broadcast.send("assets", [concatBytes(...registered.packed)]);
 

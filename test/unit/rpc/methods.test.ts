@@ -165,7 +165,7 @@ describe("Bitmarks.Create and Bitmarks.Proof", () => {
     expect(rpc.result("Bitmarks.Create", `{"assets":[${argJSON(C)},null]}`)).toBe("error: invalid item");
     expect(rpc.result("Bitmarks.Create", `{"issues":[null]}`)).toBe("error: invalid item");
     expect(rpc.result("Bitmarks.Create", `{"assets":[{"name":"n","fingerprint":"fp-x","registrant":null}]}`)).toBe("error: invalid owner or registrant");
-    expect(rpc.result("Bitmarks.Create", `{"issues":[{"assetId":"${hex(idA)}","nonce":5}]}`)).toBe("error: invalid owner or registrant");
+    expect(rpc.result("Bitmarks.Create", `{"issues":[{"assetId":"${hex(idA)}","nonce":5}]}`)).toBe("error: invalid item");
     expect(rpc.result("Bitmarks.Create", `{"issues":[${argJSON(issue(new Uint8Array(64).fill(1), 1n))}]}`)).toBe("error: asset not found");
     const live = makeAccount(accountOf(issuer).publicKey, false);
     expect(rpc.result("Bitmarks.Create", `{"issues":[${argJSON(issue(idA, 5n)).replace(accountToString(accountOf(issuer)), accountToString(live))}]}`)).toBe(
