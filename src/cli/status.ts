@@ -93,6 +93,10 @@ export async function main(args: string[]): Promise<number> {
       console.log(`peers    ${snap.peersOut} upstream registered, ${snap.peersIn} incoming, ${snap.knownPeers} known`);
       console.log(`digest   ${snap.digestBackend}`);
       console.log(`uptime   ${snap.uptimeSeconds} s`);
+      if (snap.rpc) {
+        const calls = Object.entries(snap.rpc.requests).map(([m, n]) => `${m} ${n}`).join(", ");
+        console.log(`rpc      ${snap.rpc.connections} connections, ${snap.rpc.refused} refused; requests: ${calls || "none"}`);
+      }
     }
     return 0;
   } catch (e) {
