@@ -48,7 +48,9 @@ export interface SubjectNames {
 export function subjectNames(hostName: string, interfaceIps: readonly string[], extraHosts: readonly string[]): SubjectNames {
   const dns = new Set([hostName, "localhost"]);
   const ips = new Map<string, string>();
-  const addIp = (ip: string) => ips.set(canonicalIp(ip), ip);
+  const addIp = (ip: string) => {
+    if (!ips.has(canonicalIp(ip))) ips.set(canonicalIp(ip), ip);
+  };
   addIp("127.0.0.1");
   addIp("::1");
   if (extraHosts.length === 0) interfaceIps.forEach(addIp);
