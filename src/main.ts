@@ -19,7 +19,7 @@ const COMMANDS: Record<string, Command> = {
   block: { summary: "block decode HEX [--chain …]", load: () => import("./cli/block.ts") },
   rpc: { summary: "call a client RPC method: rpc METHOD [JSON-ARGUMENT] [--connect HOST:PORT] [--fingerprint HEX]", load: () => import("./cli/rpc.ts") },
   "gen-rpc-cert": { summary: "write rpc.crt / rpc.key (self-signed P-521): gen-rpc-cert [PREFIX [IP…]]", load: () => import("./cli/gen-rpc-cert.ts") },
-  bench: { summary: "bench crypto|chain|wire|sync|all [--json]", load: () => import("./bench/bench.ts") },
+  bench: { summary: "bench crypto|chain|wire|sync|rpc|all [--json]", load: () => import("./bench/bench.ts") },
 };
 
 function usage(): string {

@@ -150,8 +150,10 @@ export class TlsRpcServer {
       end: (socket: Socket<Connection>) => {
         const c = socket.data;
         if (!c) return;
-        c.ended = true; // the client sent everything: answer what runs, then close
-        this.#closeIfDone(socket, c);
+        // the client sent everything: answer what is buffered and what runs, then close
+        this.#readRequests(socket, c, dispatch);
+        c.ended = true;
+        this.#flush(socket, c);
       },
       close: (socket: Socket<Connection>) => {
         const c = socket.data;
@@ -252,7 +254,7 @@ export class TlsRpcServer {
     const now = this.#now();
     for (const socket of this.#connections) {
       const c = socket.data;
-      // a client that does not take its replies is not idle while the socket accepts nothing: it is stuck
+      // a client that takes no replies makes no activity either: it is closed like an idle one
       const why = expiry(c, now, this.#policy);
       if (why) {
         log.debug("closing client connection", { ip: c.ip, why });

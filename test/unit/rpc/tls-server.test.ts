@@ -125,6 +125,12 @@ describe("limits", () => {
     expect(server.connections).toBe(0);
   });
 
+  test("a completed handshake is not timed out by handshake_timeout", async () => {
+    const { port } = start({ handshake_timeout: 0.2 });
+    const r = await pyRpc(port, [["connect", 0], ["sleep", 0.8], ["send", 0, '{"method":"Test.Echo","params":[1],"id":1}'], ["recv", 0, 1, 5]]);
+    expect(r[1].lines).toEqual(['{"id":1,"result":1,"error":null}']);
+  });
+
   test("an idle client is closed after idle_timeout; a running call is not idleness", async () => {
     const { port } = start({ idle_timeout: 0.4 });
     const r = await pyRpc(port, [
