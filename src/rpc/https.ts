@@ -81,6 +81,7 @@ export class HttpsRpcServer {
         const server = Bun.serve({
           hostname: host === "" ? "::" : host,
           port,
+          ipv6Only: host.includes(":"),
           tls: { cert: options.certificatePem, key: options.privateKeyPem },
           idleTimeout: 10,
           maxRequestBodySize: options.maximumRequestSize,

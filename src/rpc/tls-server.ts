@@ -13,7 +13,7 @@
  * bytes of replies wait for a client that does not read, its requests are not read (the socket is paused); a
  * listen address that cannot be bound is logged and skipped as in 8.2, but start-up fails if none can be bound.
  */
-import type { Socket, TCPSocketListener } from "bun";
+import type { Socket, TCPSocketListener, TCPSocketListenOptions } from "bun";
 import { logger } from "../base/log.ts";
 import type { ClientRpcConfig } from "./config.ts";
 import { splitListen } from "./config.ts";
@@ -69,13 +69,17 @@ export class TlsRpcServer {
     for (const entry of c.listen) {
       const { host, port } = splitListen(entry)!;
       try {
-        const l = Bun.listen<Connection>({
+        // an IPv6 literal binds IPv6 only, as Go's tcp6, so `0.0.0.0:P` and `[::]:P` can both be listed
+        // (Bun supports the option; bun-types does not declare it yet)
+        const listenOptions: TCPSocketListenOptions<Connection> & { ipv6Only: boolean } = {
           hostname: host === "" ? "::" : host,
           port,
+          ipv6Only: host.includes(":"),
           allowHalfOpen: true,
           tls: { cert: options.certificatePem, key: options.privateKeyPem },
           socket: this.#handlers(),
-        });
+        };
+        const l = Bun.listen<Connection>(listenOptions);
         this.#listeners.push(l);
         this.endpoints.push(host.includes(":") ? `[${host}]:${l.port}` : `${host === "" ? "::" : host}:${l.port}`);
       } catch (e) {

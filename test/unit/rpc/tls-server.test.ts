@@ -11,6 +11,7 @@ import { CLIENT_RPC_DEFAULTS, type ClientRpcConfig } from "../../../src/rpc/conf
 import { createDispatch } from "../../../src/rpc/dispatch.ts";
 import { RpcStats } from "../../../src/rpc/stats.ts";
 import { TlsRpcServer } from "../../../src/rpc/tls-server.ts";
+import { freePort } from "../../support/node-process.ts";
 import { pyRpc } from "../../support/rpc-client.ts";
 import { TEST_TABLE } from "../../support/rpc-table.ts";
 
@@ -98,6 +99,17 @@ describe("framing (Go jsonrpc stream)", () => {
     expect(shared.stats.errors.get("Test.Fail")).toBeGreaterThanOrEqual(1);
     expect(shared.stats.requests.get("other")).toBeGreaterThanOrEqual(3); // unknown names are not kept one by one
   });
+});
+
+test("0.0.0.0:P and [::]:P both bound (IPv6 literal = IPv6 only, as Go's tcp6), one connection counter", async () => {
+  const p = await freePort();
+  const { server } = start({ listen: [`0.0.0.0:${p}`, `[::]:${p}`], maximum_connections: 1 });
+  expect(server.endpoints).toEqual([`0.0.0.0:${p}`, `[::]:${p}`]);
+  const v6 = await pyRpc(p, [["connect", 0], ["send", 0, '{"method":"Test.Echo","params":[6],"id":1}'], ["recv", 0, 1, 5]], "::1");
+  expect(v6[1].lines).toEqual(['{"id":1,"result":6,"error":null}']);
+  // the limit counts over both addresses
+  const both = await Promise.all([pyRpc(p, [["connect", 0], ["sleep", 2]], "127.0.0.1"), Bun.sleep(600).then(() => pyRpc(p, [["connect", 0]], "::1"))]);
+  expect([both[0][0].ok, both[1][0].ok]).toEqual([true, false]);
 });
 
 describe("limits", () => {
