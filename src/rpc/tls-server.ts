@@ -10,8 +10,9 @@
  *
  * Deviations (rpc.md §9, all bunmark limits): a per-IP connection limit; TLS handshake and idle timeouts; a
  * request longer than `maximum_request_size` closes the connection; while more than `maximum_reply_backlog`
- * bytes of replies wait for a client that does not read, its requests are not read (the socket is paused); a
- * listen address that cannot be bound is logged and skipped as in 8.2, but start-up fails if none can be bound.
+ * bytes of replies wait for a client that does not read, or 256 of its calls are running, its requests are not
+ * read (the socket is paused); a listen address that cannot be bound is logged and skipped as in 8.2, but
+ * start-up fails if none can be bound.
  */
 import type { Socket, TCPSocketListener, TCPSocketListenOptions } from "bun";
 import { logger } from "../base/log.ts";
@@ -23,6 +24,9 @@ import { ConnectionCounter, expiry, sweepInterval, type ConnectionClock, type Ti
 import type { RpcStats } from "./stats.ts";
 
 const log = logger("rpc");
+
+/** Calls of one connection running at once; beyond it its requests are not read until one finishes. */
+const MAXIMUM_RUNNING_CALLS = 256;
 
 /** Bun's TCP sockets can pause reading; the method is not in bun-types yet. */
 type Pausable = { pause(): boolean; resume(): boolean };
@@ -206,8 +210,9 @@ export class TlsRpcServer {
     }
   }
 
+  /** Replies wait for the client, or too many of its calls are running: read nothing more for now. */
   #backedUp(c: Connection): boolean {
-    return (c.unsent?.length ?? 0) > this.options.config.maximum_reply_backlog;
+    return (c.unsent?.length ?? 0) > this.options.config.maximum_reply_backlog || c.running >= MAXIMUM_RUNNING_CALLS;
   }
 
   #endStream(socket: Socket<Connection>, c: Connection, why: string): void {

@@ -89,6 +89,13 @@ describe("framing (Go jsonrpc stream)", () => {
     expect(r[1].lines).toEqual(['{"id":3,"result":"now","error":null}', '{"id":2,"result":"fast","error":null}', '{"id":1,"result":"slow","error":null}']);
   });
 
+  test("more calls at once than may run (256): reading pauses and resumes, every call is answered", async () => {
+    const calls = Array.from({ length: 600 }, (_, i) => `{"method":"Test.Sleep","params":[{"ms":100,"tag":"t${i}"}],"id":${i}}`).join("");
+    const r = await pyRpc(shared.port, [["connect", 0], ["send", 0, calls], ["recv", 0, 600, 20]]);
+    expect(r[1].lines).toHaveLength(600);
+    expect(new Set(r[1].lines.map((l: string) => JSON.parse(l).id)).size).toBe(600);
+  });
+
   test("garbage after a slow call: the call still gets its reply before the close", async () => {
     const r = await pyRpc(shared.port, [["connect", 0], ["send", 0, '{"method":"Test.Sleep","params":[{"ms":200,"tag":"late"}],"id":1}garbage'], ["eof", 0, 5]]);
     expect(r[1]).toMatchObject({ eof: true, data: '{"id":1,"result":"late","error":null}\n' });
