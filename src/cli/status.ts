@@ -97,6 +97,10 @@ export async function main(args: string[]): Promise<number> {
         const calls = Object.entries(snap.rpc.requests).map(([m, n]) => `${m} ${n}`).join(", ");
         console.log(`rpc      ${snap.rpc.connections} connections, ${snap.rpc.refused} refused; requests: ${calls || "none"}`);
       }
+      for (const [currency, c] of Object.entries(snap.payment ?? {})) {
+        const block = c.lastBlock === null ? "" : `, block ${c.lastBlock}`;
+        console.log(`payment  ${currency} ${c.source} ${c.state}${block}, ${c.paymentsMatched} matched of ${c.paymentsSeen} seen, ${c.orphansHeld} orphans`);
+      }
     }
     return 0;
   } catch (e) {

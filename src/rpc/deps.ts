@@ -4,7 +4,7 @@
  */
 import type { ChainName } from "../chain/types/chains.ts";
 import type { Store } from "../chain/store/store.ts";
-import type { ModeState } from "../node/mode.ts";
+import type { ModeState } from "../base/mode.ts";
 import type { Announce } from "../peer/announce/announce.ts";
 import type { BroadcastQueue } from "../peer/broadcast.ts";
 import type { RunningReservoir } from "../reservoir/index.ts";

@@ -5,7 +5,7 @@
  * upstreams with an address (`FetchConnectors`), the peer ring (announce `GetNext`).
  */
 import type { Store } from "../chain/store/store.ts";
-import type { ModeState } from "../node/mode.ts";
+import type { ModeState } from "../base/mode.ts";
 import { unpackAll, canonical } from "../peer/address.ts";
 import type { Announce } from "../peer/announce/announce.ts";
 import type { PeerListener } from "../peer/listener/server.ts";

@@ -46,10 +46,11 @@ const lib = dlopen(libzmqPath(), {
 /** Raw symbol table, for the few callers (poller worker, curve helpers) that need more than the helpers. */
 export const zmq = lib.symbols;
 
-export const SocketType = { PAIR: 0, REQ: 3, REP: 4 } as const;
+export const SocketType = { PAIR: 0, PUB: 1, SUB: 2, REQ: 3, REP: 4 } as const;
 
 export const Opt = {
   IDENTITY: 5,
+  SUBSCRIBE: 6,
   FD: 14,
   EVENTS: 15,
   LINGER: 17,
@@ -86,7 +87,7 @@ export const Errno = {
 } as const;
 
 /** Monitor event bits (zmq_socket_monitor, version 1 event frames). */
-export const MonitorEvent = { ACCEPTED: 0x0020, DISCONNECTED: 0x0200 } as const;
+export const MonitorEvent = { CONNECTED: 0x0001, ACCEPTED: 0x0020, DISCONNECTED: 0x0200 } as const;
 
 /** A failed libzmq call: `errno` is libzmq's (POSIX or ZMQ_HAUSNUMERO-based), the message its strerror text. */
 export class ZmqError extends Error {

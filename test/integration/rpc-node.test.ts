@@ -29,7 +29,7 @@ describe("a node with client_rpc and https_rpc", async () => {
     root,
     name: "a",
     http: true,
-    config: {
+    sections: {
       client_rpc: { listen: ["127.0.0.1:0", "[::1]:0"], announce: ["127.0.0.1:2130"], maximum_connections: 5 },
       https_rpc: { listen: ["127.0.0.1:0"], allow: { details: ["127.0.0.1", "[::1]"] } },
     },
@@ -78,7 +78,7 @@ describe("a node with client_rpc and https_rpc", async () => {
   });
 
   test("client_rpc without a certificate: start-up refused with 8.2's text", async () => {
-    const bare = await NodeProcess.create({ root, name: "b", config: { client_rpc: { listen: ["127.0.0.1:0"] } } });
+    const bare = await NodeProcess.create({ root, name: "b", sections: { client_rpc: { listen: ["127.0.0.1:0"] } } });
     await expect(bare.start({ timeoutMs: 20_000 })).rejects.toThrow("cerfificate file not found");
   });
 });

@@ -54,8 +54,8 @@ export interface NodeOptions {
   /** `peering.dynamic_connections` (default: the node's) */
   readonly dynamicConnections?: boolean;
   readonly env?: Record<string, string>;
-  /** further top-level configuration sections (e.g. `client_rpc`), written as given */
-  readonly config?: Record<string, unknown>;
+  /** further top-level configuration sections (e.g. `payment`), written as given */
+  readonly sections?: Record<string, unknown>;
 }
 
 export const TEST_TIMING = { connector_cycle: 300, upstream_poll: 300, upstream_timeout: 3000 } as const;
@@ -154,6 +154,7 @@ export class NodeProcess {
       chain: "local",
       data_directory: this.dir,
       log_level: o.logLevel ?? "info",
+      ...o.sections,
       ...(this.httpPort === undefined ? {} : { http: `127.0.0.1:${this.httpPort}` }),
       peering: {
         listen,
@@ -163,7 +164,6 @@ export class NodeProcess {
         ...(o.dynamicConnections === undefined ? {} : { dynamic_connections: o.dynamicConnections }),
       },
       timing: { ...TEST_TIMING, ...o.timing },
-      ...o.config,
     };
     writeFileSync(this.configPath, JSON.stringify(config, null, 1));
   }
