@@ -2,7 +2,8 @@
  * Client RPC on a real node (`bunmark run`): certificate from `bunmark gen-rpc-cert`, fingerprint logged, in
  * node.json and equal to what an independent TLS client (python3 ssl) sees; the TLS stream on IPv4 and IPv6;
  * HTTPS details with curl; `bunmark rpc` finding the node through its data directory and pinning the fingerprint;
- * RPC counters in /status; start-up refused without a certificate. Method bodies are another room's: the calls
+ * RPC counters in /status; start-up refused without a certificate; the fingerprint and `client_rpc.announce`
+ * in the `rpc` record an upstream peer receives. Method bodies are another room's: the calls
  * here use names no table has, whose net/rpc texts are the transport's.
  */
 import { afterAll, describe, expect, test } from "bun:test";
@@ -13,8 +14,8 @@ import { CLI } from "../support/paths.ts";
 import { pyRpc } from "../support/rpc-client.ts";
 import { tempDirs } from "../support/temp-dirs.ts";
 
+afterAll(stopAll); // before the directories go (hooks run in registration order)
 const tempDir = tempDirs("bunmark-rpc-node-");
-afterAll(stopAll);
 
 function cli(...args: string[]): { code: number; out: string; err: string } {
   const r = Bun.spawnSync([process.execPath, CLI, ...args]);
@@ -81,4 +82,25 @@ describe("a node with client_rpc and https_rpc", async () => {
     const bare = await NodeProcess.create({ root, name: "b", sections: { client_rpc: { listen: ["127.0.0.1:0"] } } });
     await expect(bare.start({ timeoutMs: 20_000 })).rejects.toThrow("cerfificate file not found");
   });
+});
+
+describe("the fingerprint in the node's own rpc record", async () => {
+  test("an upstream peer receives `rpc` with the certificate's fingerprint and the announced address", async () => {
+    const root = tempDir();
+    const b = await NodeProcess.create({ root, name: "b" });
+    await b.start();
+    await b.introduce();
+    const a = await NodeProcess.create({
+      root,
+      name: "a",
+      connect: [b.peer],
+      timing: { announce_initial: 300 },
+      sections: { client_rpc: { listen: ["127.0.0.1:0"], announce: ["127.0.0.1:2130"] } },
+    });
+    expect(cli("gen-rpc-cert", "--data", a.dir).code).toBe(0);
+    await a.start();
+    const { fingerprint } = JSON.parse(readFileSync(join(a.dir, "node.json"), "utf8")).rpc;
+    // packed 127.0.0.1:2130 (records.md §2.3): length 0x13, big-endian port 0x0852, IPv4-mapped address
+    await b.waitForLog(new RegExp(`received rpc key=${fingerprint} listeners=13085200000000000000000000ffff7f000001 `), { timeoutMs: 30_000 });
+  }, 60_000);
 });
