@@ -17,7 +17,9 @@ const COMMANDS: Record<string, Command> = {
   chain: { summary: "chain generate --blocks N --data DIR [--seed S] [--fork-at K]", load: () => import("./cli/chain.ts") },
   tx: { summary: "tx decode HEX [--chain testing|bitmark|local] (default testing)", load: () => import("./cli/tx.ts") },
   block: { summary: "block decode HEX [--chain …]", load: () => import("./cli/block.ts") },
-  bench: { summary: "bench crypto|chain|wire|sync|all [--json]", load: () => import("./bench/bench.ts") },
+  rpc: { summary: "call a client RPC method: rpc METHOD [JSON-ARGUMENT] [--connect HOST:PORT] [--fingerprint HEX]", load: () => import("./cli/rpc.ts") },
+  "gen-rpc-cert": { summary: "write rpc.crt / rpc.key (self-signed P-521): gen-rpc-cert [PREFIX [IP…]]", load: () => import("./cli/gen-rpc-cert.ts") },
+  bench: { summary: "bench crypto|chain|wire|sync|rpc|all [--json]", load: () => import("./bench/bench.ts") },
 };
 
 function usage(): string {

@@ -90,6 +90,9 @@ export const FAULTS = [
   "invalid peer response",
   "invalid dns txt record",
   "invalid fingerprint",
+  // client RPC certificate (sic: 8.2's spelling)
+  "cerfificate file not found",
+  "certificate file already exists",
 ] as const;
 
 export type FaultText = (typeof FAULTS)[number];

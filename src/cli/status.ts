@@ -93,6 +93,10 @@ export async function main(args: string[]): Promise<number> {
       console.log(`peers    ${snap.peersOut} upstream registered, ${snap.peersIn} incoming, ${snap.knownPeers} known`);
       console.log(`digest   ${snap.digestBackend}`);
       console.log(`uptime   ${snap.uptimeSeconds} s`);
+      if (snap.rpc) {
+        const calls = Object.entries(snap.rpc.requests).map(([m, n]) => `${m} ${n}`).join(", ");
+        console.log(`rpc      ${snap.rpc.connections} connections, ${snap.rpc.refused} refused; requests: ${calls || "none"}`);
+      }
       for (const [currency, c] of Object.entries(snap.payment ?? {})) {
         const block = c.lastBlock === null ? "" : `, block ${c.lastBlock}`;
         console.log(`payment  ${currency} ${c.source} ${c.state}${block}, ${c.paymentsMatched} matched of ${c.paymentsSeen} seen, ${c.orphansHeld} orphans`);

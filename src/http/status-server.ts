@@ -2,6 +2,7 @@
  * Optional operator endpoint (`--http HOST:PORT`): `/status` as JSON and `/metrics` in Prometheus text format.
  * Reads a snapshot from the node; never changes state.
  */
+import type { RpcStatsSnapshot } from "../rpc/stats.ts";
 
 /** Per-currency payment figures as shown (src/payment/watcher.ts `CurrencyStatus` provides them). */
 export interface PaymentFigures {
@@ -28,6 +29,8 @@ export interface StatusSnapshot {
   digestBackend: string;
   reservoir: Record<string, number>;
   uptimeSeconds: number;
+  /** client RPC: open connections, HTTPS requests in progress, refused connections, requests per method */
+  rpc?: RpcStatsSnapshot;
   /** Per currency (BTC, LTC) when a payment watcher runs (src/payment/watcher.ts). */
   payment?: Record<string, PaymentFigures>;
 }
@@ -48,6 +51,16 @@ export function renderMetrics(s: StatusSnapshot): string {
   lines.push(`bunmark_digest_backend{backend="${s.digestBackend}"} 1`);
   lines.push("# HELP bunmark_reservoir_items Items held by the reservoir, per pool.", "# TYPE bunmark_reservoir_items gauge");
   for (const [pool, n] of Object.entries(s.reservoir)) lines.push(`bunmark_reservoir_items{pool="${pool}"} ${n}`);
+  if (s.rpc) {
+    gauge("bunmark_rpc_connections", "Open client RPC (TLS JSON-RPC) connections.", s.rpc.connections);
+    gauge("bunmark_rpc_https_in_progress", "HTTPS requests being served.", s.rpc.httpsInProgress);
+    lines.push("# HELP bunmark_rpc_refused_total Client RPC connections closed at accept by a limit.", "# TYPE bunmark_rpc_refused_total counter", `bunmark_rpc_refused_total ${s.rpc.refused}`);
+    lines.push("# HELP bunmark_rpc_requests_total Client RPC requests answered, per method and outcome.", "# TYPE bunmark_rpc_requests_total counter");
+    for (const [method, n] of Object.entries(s.rpc.requests)) {
+      const errors = s.rpc.errors[method] ?? 0;
+      lines.push(`bunmark_rpc_requests_total{method="${method}",outcome="ok"} ${n - errors}`, `bunmark_rpc_requests_total{method="${method}",outcome="error"} ${errors}`);
+    }
+  }
   if (s.payment) renderPaymentMetrics(s.payment, lines);
   return lines.join("\n") + "\n";
 }

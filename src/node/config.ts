@@ -7,6 +7,7 @@
 import { isAbsolute, join, resolve } from "node:path";
 import { type ChainName, isChainName } from "../chain/types/chains.ts";
 import { isLogLevel, type Level } from "../base/log.ts";
+import { parseClientRpc, parseHttpsRpc, RpcConfigError, type ClientRpcConfig, type HttpsRpcConfig } from "../rpc/config.ts";
 import { type PaymentConfig, parsePaymentConfig } from "../payment/config.ts";
 
 /** bitmarkd's default peer listener port (bitmarkd.conf.sample). */
@@ -37,8 +38,9 @@ export interface NodeConfig {
    * DNS TXT records name peers to start from. bitmarkd has no default; bunmark's is `none`.
    */
   nodes: string;
-  /** Client RPC announcement (fingerprint + addresses) carried in `rpc` pushes; optional. */
-  client_rpc: { announce: string[]; fingerprint?: string };
+  /** Client RPC (JSON-RPC over TLS) and HTTPS; off while their `listen` lists are empty. */
+  client_rpc: ClientRpcConfig;
+  https_rpc: HttpsRpcConfig;
   /** Optional HTTP status/metrics endpoint `host:port`. */
   http?: string;
   log_level: Level;
@@ -128,6 +130,15 @@ function timing(v: unknown): Record<string, number> {
   return out;
 }
 
+/** A section parsed in its own room, its error as a ConfigError. */
+function section<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    throw e instanceof RpcConfigError ? new ConfigError(e.message) : e;
+  }
+}
+
 /**
  * Builds the effective configuration from the parsed file (or undefined), the flags and the working directory.
  * Throws ConfigError with a one-line message for anything invalid.
@@ -151,9 +162,6 @@ export function buildConfig(file: unknown, flags: ConfigFlags, cwd: string): Nod
   const logLevel = flags.logLevel ?? f.log_level ?? f.logging?.level ?? "info";
   if (!isLogLevel(logLevel)) throw new ConfigError(`invalid log level: ${JSON.stringify(logLevel)}`);
 
-  const rpc = (f.client_rpc ?? {}) as Record<string, any>;
-  const fingerprint = rpc.fingerprint;
-  if (fingerprint !== undefined && (typeof fingerprint !== "string" || !HEX64.test(fingerprint))) throw new ConfigError("client_rpc.fingerprint must be 64 hex digits");
 
   const nodes: unknown = f.nodes ?? "none";
   if (typeof nodes !== "string" || nodes === "") throw new ConfigError("nodes cannot be blank choose from: none, chain or sub.domain.tld");
@@ -182,7 +190,8 @@ export function buildConfig(file: unknown, flags: ConfigFlags, cwd: string): Nod
       private_key: inData(fileName(p.private_key, "peering.private_key", "peer.private")),
     },
     nodes,
-    client_rpc: { announce: strings(rpc.announce, "client_rpc.announce"), fingerprint: fingerprint?.toLowerCase() },
+    client_rpc: section(() => parseClientRpc(f.client_rpc, inData)),
+    https_rpc: section(() => parseHttpsRpc(f.https_rpc, inData)),
     http,
     log_level: logLevel,
     timing: timing(f.timing),

@@ -30,6 +30,9 @@ import { VERSION } from "../base/version.ts";
 import { readKeyPair, ensureKeyPair } from "../transport/keys.ts";
 import type { CurveKeyPair } from "../transport/curve.ts";
 import { shutdown as shutdownWire } from "../transport/context.ts";
+import { startRpc, type RunningRpc } from "../rpc/index.ts";
+import { METHODS } from "../rpc/methods/index.ts";
+import { nodeFacts } from "../rpc/node-facts.ts";
 import { PaymentWatcher, type PaymentTiming } from "../payment/watcher.ts";
 import { systemClock } from "../base/clock.ts";
 
@@ -45,6 +48,8 @@ export interface RunningNode {
   publicKey: string;
   /** bound endpoints, `tcp://a.b.c.d:p` / `tcp://[v6]:p` */
   listen: string[];
+  /** client RPC (TLS JSON-RPC) endpoints `host:port` and the certificate's SHA3-256 fingerprint, when on */
+  rpc?: { listen: string[]; fingerprint: string; https: string[] };
 }
 
 /** `timing` keys (milliseconds) of the announce subsystem and the reservoir; the connector reads its own. */
@@ -108,6 +113,7 @@ export class Node {
     readonly connector: Connector,
     readonly progress: SyncProgress,
     readonly http: StatusServer[],
+    readonly rpc: RunningRpc,
     readonly payments: PaymentWatcher | undefined,
   ) {}
 
@@ -206,9 +212,18 @@ export class Node {
       if (seedDomain !== null) log.info("DNS seeds", { domain: seedDomain, peers: seeds.length });
       // Own records: what peers learn through `R` and `peer` pushes.
       announce.setSelf(keys.publicKey, ownListeners);
-      if (cfg.client_rpc.fingerprint && rpcAnnounced.length > 0) {
-        announce.setRpc(new Uint8Array(Buffer.from(cfg.client_rpc.fingerprint, "hex")), packConnections(rpcAnnounced));
-      }
+      const facts = nodeFacts({ chain: cfg.chain, publicKey: keys.publicKey, mode, store, listener, connector, reservoir, announce });
+      const startedAt = process.hrtime.bigint();
+      const rpc = startRpc({
+        client: cfg.client_rpc,
+        https: cfg.https_rpc,
+        table: METHODS,
+        deps: (stats) => ({ chain: cfg.chain, store, reservoir, announce, broadcast, mode, facts, stats, version: VERSION, startedAt }),
+        facts,
+        version: VERSION,
+      });
+      opened.push({ close: () => rpc.stop() });
+      if (rpc.fingerprint && rpcAnnounced.length > 0) announce.setRpc(rpc.fingerprint, packConnections(rpcAnnounced));
       await announce.start();
       opened.push({ close: () => announce.stop() });
       connector.start();
@@ -217,7 +232,7 @@ export class Node {
       const http = [startLocalStatusSocket(join(cfg.data_directory, LOCAL_STATUS_SOCKET), () => node.status())];
       if (cfg.http) http.push(startStatusServer(cfg.http, () => node.status()));
       opened.push({ close: () => http.forEach((h) => h.stop()) });
-      node = new Node(cfg, keys, store, mode, announce, broadcast, reservoir, listener, connector, progress, http, payments);
+      node = new Node(cfg, keys, store, mode, announce, broadcast, reservoir, listener, connector, progress, http, rpc, payments);
       // temporary file + rename: `status` (and anything waiting for the node) may read it while it is written
       const running = join(cfg.data_directory, RUNNING_FILE);
       writeFileSync(`${running}.tmp`, JSON.stringify(node.running()) + "\n");
@@ -230,6 +245,8 @@ export class Node {
         digest: `${activeBackendName()} (${activeBackendReason()})`,
         data: cfg.data_directory,
         ...(cfg.http ? { http: http[1]!.url } : {}),
+        ...(rpc.endpoints.length > 0 ? { rpc: rpc.endpoints.join(",") } : {}),
+        ...(rpc.httpsEndpoints.length > 0 ? { https: rpc.httpsEndpoints.join(",") } : {}),
       });
       return node;
     } catch (e) {
@@ -247,7 +264,14 @@ export class Node {
 
   /** What `bunmark status` needs to find this node: written to DATA/node.json while it runs. */
   running(): RunningNode {
-    return { pid: process.pid, chain: this.config.chain, publicKey: Buffer.from(this.keys.publicKey).toString("hex"), listen: [...this.listener.endpoints] };
+    const { endpoints, httpsEndpoints, fingerprint } = this.rpc;
+    return {
+      pid: process.pid,
+      chain: this.config.chain,
+      publicKey: Buffer.from(this.keys.publicKey).toString("hex"),
+      listen: [...this.listener.endpoints],
+      ...(fingerprint ? { rpc: { listen: endpoints, fingerprint: Buffer.from(fingerprint).toString("hex"), https: httpsEndpoints } } : {}),
+    };
   }
 
   status(): StatusSnapshot {
@@ -265,6 +289,7 @@ export class Node {
       digestBackend: activeBackendName(),
       reservoir: this.reservoir.reservoir.sizes(),
       uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
+      rpc: this.rpc.stats.snapshot(),
       ...(this.payments ? { payment: this.payments.status() } : {}),
     };
   }
@@ -275,6 +300,7 @@ export class Node {
       log.info("stopping");
       this.mode.set("Stopped");
       for (const h of this.http) h.stop();
+      this.rpc.stop();
       rmSync(join(this.config.data_directory, RUNNING_FILE), { force: true });
       await this.connector.stop();
       this.listener.close();

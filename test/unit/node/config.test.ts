@@ -99,7 +99,7 @@ describe("errors are ConfigError with one line", () => {
     ["nodes not a string", { nodes: ["a.example"] }, {}, "nodes cannot be blank choose from: none, chain or sub.domain.tld"],
     ["bad log level", {}, { logLevel: "loud" }, 'invalid log level: "loud"'],
     ["timing not positive", { timing: { connector_cycle: 0 } }, {}, "timing.connector_cycle must be a positive number of milliseconds"],
-    ["bad fingerprint", { client_rpc: { fingerprint: "xyz" } }, {}, "client_rpc.fingerprint must be 64 hex digits"],
+    ["fingerprint is the certificate's", { client_rpc: { fingerprint: "xyz" } }, {}, "client_rpc.fingerprint: not a setting: the fingerprint is the SHA3-256 of client_rpc.certificate"],
     ["bad --connect", {}, { connect: ["127.0.0.1:2136"] }, "--connect expects PUBKEYHEX@HOST:PORT"],
   ];
   for (const [name, file, flags, message] of cases) {
