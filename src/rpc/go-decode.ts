@@ -23,6 +23,15 @@ import { RpcError } from "./method.ts";
 /** A JSON number with its source text. */
 export class JsonNumber {
   constructor(readonly text: string) {}
+
+  toString(): string {
+    return this.text;
+  }
+
+  /** Written back as the number it was, digits unchanged. */
+  toJSON(): unknown {
+    return (JSON as unknown as { rawJSON(text: string): unknown }).rawJSON(this.text); // not yet in TypeScript's lib
+  }
 }
 
 /** JSON.parse keeping every number's source text as a JsonNumber (throws SyntaxError like JSON.parse). */

@@ -13,7 +13,7 @@
  * with Go's HTML escaping (json.RawMessage through Encoder.Encode); an absent id is `null`; the service is what
  * precedes the LAST dot; a name error is reported before the params are looked at.
  */
-import { parseJsonExact } from "./go-decode.ts";
+import { JsonNumber, parseJsonExact } from "./go-decode.ts";
 import { goStringify } from "./go-json.ts";
 import type { MethodTable, RpcMethod } from "./method.ts";
 
@@ -146,7 +146,10 @@ const GO_KIND: Record<string, string> = { object: "object", string: "string", nu
 /** Element 0 of `params` (undefined for `[]`), or the error text the jsonrpc codec gives. */
 export function argumentOf(params: unknown): { arg: unknown } | { error: string } {
   if (params === undefined) return { error: "jsonrpc: request body missing params" };
-  if (!Array.isArray(params)) return { error: `json: cannot unmarshal ${GO_KIND[typeof params]} into Go value of type [1]interface {}` };
+  if (!Array.isArray(params)) {
+    const kind = params instanceof JsonNumber ? "number" : GO_KIND[typeof params];
+    return { error: `json: cannot unmarshal ${kind} into Go value of type [1]interface {}` };
+  }
   return { arg: params[0] };
 }
 

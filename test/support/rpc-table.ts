@@ -10,8 +10,8 @@ export const TEST_TABLE: MethodTable<{ calls: number }> = {
     return arg ?? null;
   },
   "Test.Sleep": async (arg) => {
-    const { ms, tag } = arg as { ms: number; tag: string };
-    await Bun.sleep(ms);
+    const { ms, tag } = arg as { ms: unknown; tag: string };
+    await Bun.sleep(Number(String(ms))); // a JsonNumber: requests keep each number's text
     return tag;
   },
   "Test.Fail": (arg) => {
@@ -23,6 +23,6 @@ export const TEST_TABLE: MethodTable<{ calls: number }> = {
   "Test.Crash": () => {
     throw new TypeError("cannot read properties of null");
   },
-  "Test.Big": (arg) => "x".repeat((arg as { n: number }).n),
+  "Test.Big": (arg) => "x".repeat(Number(String((arg as { n: unknown }).n))),
   "Node.Info": () => ({ chain: "local", mode: "Normal", blocks: 1 }),
 };

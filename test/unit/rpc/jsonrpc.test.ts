@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { argumentOf, compactJson, errorLine, findMethod, parseRequest, resultLine, servicesOf } from "../../../src/rpc/jsonrpc.ts";
+import { JsonNumber } from "../../../src/rpc/go-decode.ts";
 
 describe("parseRequest (Go jsonrpc serverRequest decoding)", () => {
   test.each([
@@ -8,7 +9,7 @@ describe("parseRequest (Go jsonrpc serverRequest decoding)", () => {
     ["string id kept raw", '{"method":"M.m","params":[],"id":"x\\u0041"}', { id: '"x\\u0041"', method: "M.m", params: [] }],
     ["id compacted, HTML escaped", '{"id":[1, {"a" : "<&>"}],"method":"M.m","params":[]}', { id: '[1,{"a":"\\u003c\\u0026\\u003e"}]', method: "M.m", params: [] }],
     ["id number kept as written", '{"id":1.50e2,"method":"M.m"}', { id: "1.50e2", method: "M.m", params: undefined }],
-    ["keys case-insensitive", '{"METHOD":"A.b","Params":[1],"iD":7}', { id: "7", method: "A.b", params: [1] }],
+    ["keys case-insensitive", '{"METHOD":"A.b","Params":[1],"iD":7}', { id: "7", method: "A.b", params: [new JsonNumber("1")] }],
     ["last duplicate wins", '{"method":"A.b","method":"C.d","id":1,"id":2}', { id: "2", method: "C.d", params: undefined }],
     ["params null = missing", '{"method":"A.b","params":null,"id":1}', { id: "1", method: "A.b", params: undefined }],
     ["method escaped", '{"method":"Node\\u002eInfo","params":[],"id":1}', { id: "1", method: "Node.Info", params: [] }],
