@@ -32,8 +32,8 @@ function records(packed: Uint8Array, count: number, chain: ChainName): BlockReco
     }
   } catch (e) {
     if (!isFault(e)) throw e;
-    const end = offset >= packed.length ? " (truncated: the input ends there)" : "";
-    throw new Error(`${e.text}: record ${out.length + 1} of ${count} at byte ${offset}${end}`);
+    if (out.length === count) throw new Error(`${e.text}: ${packed.length - offset} bytes after the last record (from byte ${offset})`);
+    throw new Error(`${e.text}: record ${out.length + 1} of ${count} at byte ${offset}, the input has ${packed.length} bytes`);
   }
   return out;
 }
@@ -50,7 +50,7 @@ export function describeBlock(packed: Uint8Array, chain: ChainName): { json: { [
     problems.push("invalid block header difficulty");
   }
   if (!bytesEqual(root, header.merkleRoot)) problems.push("Merkle Root Does Not Match");
-  if (list[0] !== undefined && list[0].record.tag !== 1) problems.push("missing block owner");
+  if (list[0] !== undefined && list[0].record.tag !== 1 && list[0].record.tag !== 6) problems.push("missing block owner"); // BaseData or BlockFoundation
   const json = {
     header: headerJSON(header) as { [key: string]: JsonValue },
     digest: toHex(digest),

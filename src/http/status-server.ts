@@ -84,7 +84,12 @@ function route(req: Request, snapshot: () => StatusSnapshot): Response {
 export function startStatusServer(address: string, snapshot: () => StatusSnapshot): StatusServer {
   const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(address);
   if (!m) throw new Error(`http ${JSON.stringify(address)}: expected HOST:PORT`);
-  const server = Bun.serve({ hostname: m[1]!, port: Number(m[2]), fetch: (req) => route(req, snapshot) });
+  let server: ReturnType<typeof Bun.serve>;
+  try {
+    server = Bun.serve({ hostname: m[1]!, port: Number(m[2]), fetch: (req) => route(req, snapshot) });
+  } catch (e) {
+    throw new Error(`cannot serve HTTP on ${address}: ${e instanceof Error ? e.message : String(e)}`);
+  }
   return { url: server.url.href, stop: () => server.stop(true) };
 }
 

@@ -187,8 +187,8 @@ export class Node {
 
       let node: Node;
       const http = [startLocalStatusSocket(join(cfg.data_directory, LOCAL_STATUS_SOCKET), () => node.status())];
-      if (cfg.http) http.push(startStatusServer(cfg.http, () => node.status()));
       opened.push({ close: () => http.forEach((h) => h.stop()) });
+      if (cfg.http) http.push(startStatusServer(cfg.http, () => node.status()));
       node = new Node(cfg, keys, store, mode, announce, broadcast, reservoir, listener, connector, progress, http);
       // temporary file + rename: `status` (and anything waiting for the node) may read it while it is written
       const running = join(cfg.data_directory, RUNNING_FILE);

@@ -118,6 +118,11 @@ export async function preflight(cfg: NodeConfig): Promise<void> {
   if (!cfg.peering.dynamic_connections && cfg.peering.connect.length === 0) {
     throw new ConfigError("peering.dynamic_connections is false and peering.connect is empty: no connections available");
   }
+  const seen = new Set<string>();
+  for (const a of [...(cfg.listen_is_default ? [] : cfg.peering.listen), ...(cfg.http === undefined ? [] : [cfg.http])]) {
+    if (seen.has(a)) throw new ConfigError(`${a}: configured twice (peer listener and HTTP need one address each)`);
+    seen.add(a);
+  }
   if (!cfg.listen_is_default) for (const a of cfg.peering.listen) await checkBind(a, "cannot listen on");
   if (cfg.http !== undefined) await checkBind(cfg.http, "cannot serve HTTP on");
 }

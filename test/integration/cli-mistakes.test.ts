@@ -148,6 +148,7 @@ const MISTAKES: Mistake[] = [
   // ports
   { name: "listen port taken", args: ["run", "--data", "DIR/d", "--listen", "127.0.0.1:PORT"], setup: async () => ({ PORT: String(await takenPort()) }), first: "bunmark run: cannot listen on 127.0.0.1:PORT: address in use (another program listens there)" },
   { name: "http port taken", args: ["run", "--data", "DIR/d", "--listen", "127.0.0.1:FREE", "--http", "127.0.0.1:PORT"], setup: async () => ({ PORT: String(await takenPort()), FREE: String(await freePort()) }), first: "bunmark run: cannot serve HTTP on 127.0.0.1:PORT: address in use (another program listens there)" },
+  { name: "the same address twice", args: ["run", "--data", "DIR/d", "--listen", "127.0.0.1:FREE", "--http", "127.0.0.1:FREE"], setup: async () => ({ FREE: String(await freePort()) }), first: "bunmark run: 127.0.0.1:FREE: configured twice (peer listener and HTTP need one address each)" },
   { name: "listen address not on this host", args: ["run", "--data", "DIR/d", "--listen", "192.0.2.1:2136"], first: "bunmark run: cannot listen on 192.0.2.1:2136: address not available on this host" },
 ];
 
