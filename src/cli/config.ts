@@ -4,6 +4,7 @@
  * that touch the machine (ports, key files). bunmark's own (bitmarkd has no configuration check).
  */
 import { configFromArgs } from "./run.ts";
+import { documentationAddresses } from "../node/preflight.ts";
 import { parseOrHelp, UsageError, type CommandSpec } from "./args.ts";
 import { spec as runSpec } from "./run.ts";
 
@@ -25,6 +26,7 @@ export async function main(args: string[]): Promise<number> {
   const rest = args.filter((a) => a !== "check" && a !== file);
   const cfg = configFromArgs(["--config", file, ...rest]);
   if (cfg === 0) return 0;
+  for (const w of documentationAddresses(cfg)) console.error(`warning: ${w}`);
   console.log(JSON.stringify(cfg, null, 2));
   return 0;
 }

@@ -11,7 +11,7 @@ import { buildConfig, ConfigError, SECTIONS, type NodeConfig } from "../node/con
 import { logger, setLogLevel } from "../base/log.ts";
 import { Node } from "../node/node.ts";
 import { openLogFile, type LogFile } from "../node/log-file.ts";
-import { preflight, tryListen } from "../node/preflight.ts";
+import { documentationAddresses, preflight, tryListen } from "../node/preflight.ts";
 import { timingHelp } from "../node/timing.ts";
 import { jsonErrorOffset, lineColumn } from "../node/json-error.ts";
 import { flag, flagAll, noExtraArgs, parseOrHelp, type CommandSpec } from "./args.ts";
@@ -119,6 +119,7 @@ export async function main(args: string[]): Promise<number> {
     }
   }
 
+  for (const w of documentationAddresses(cfg)) log.warn(w);
   if (cfg.listen_is_default) cfg = await pickDefaultPort(cfg);
 
   // Handlers before the start: node.json appears during Node.start, and a SIGTERM sent on seeing it must still

@@ -126,3 +126,15 @@ export async function preflight(cfg: NodeConfig): Promise<void> {
   if (!cfg.listen_is_default) for (const a of cfg.peering.listen) await checkBind(a, "cannot listen on");
   if (cfg.http !== undefined) await checkBind(cfg.http, "cannot serve HTTP on");
 }
+
+/** Documentation address ranges (RFC 5737, RFC 3849): a sample value left in a configuration dials nobody. */
+const DOCUMENTATION = /^(192\.0\.2\.|198\.51\.100\.|203\.0\.113\.|\[2001:db8:)/i;
+
+/** One warning per connect or announce address in a documentation range. */
+export function documentationAddresses(cfg: NodeConfig): string[] {
+  const out: string[] = [];
+  const note = (key: string, a: string) => out.push(`${key} ${a} is a documentation address (RFC 5737/3849): nothing answers there; replace it`);
+  cfg.peering.connect.forEach((c, i) => DOCUMENTATION.test(c.address) && note(`peering.connect[${i}]`, c.address));
+  cfg.peering.announce.forEach((a, i) => DOCUMENTATION.test(a) && note(`peering.announce[${i}]`, a));
+  return out;
+}
