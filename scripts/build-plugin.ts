@@ -65,7 +65,9 @@ export function nativePlugin(paths: NativePaths, log: RewriteLog): BunPlugin {
         const replacement =
           "path" in paths.addon
             ? `require(${JSON.stringify(paths.addon.path)})`
-            : `(() => { throw new Error(${JSON.stringify(`no native addon in this build: ${paths.addon.missing}`)}); })()`;
+            : // "not found" (MODULE_NOT_FOUND): the executable hashes in TypeScript, as a checkout without `make native` does,
+              // without a warning that names a build-tree path meaning nothing inside one executable
+              `(() => { throw Object.assign(new Error("no native addon in this build"), { code: "MODULE_NOT_FOUND" }); })()`;
         const out = src.replace(ADDON_REQUIRE, () => replacement);
         log.addon = out === src ? "not referenced" : "path" in paths.addon ? "embedded" : "absent";
         return { contents: out, loader: "ts" };
