@@ -69,6 +69,8 @@ test("embedded default: keys in ./data, loopback IPv4 + IPv6 on one port ≥ 213
     expect(performance.now() - t0).toBeLessThan(5000);
     expect(existsSync(join(n.cwd, "data", "node.json"))).toBe(false);
   }
+  // the move is logged (issue 12 item 10): which port was wanted and which one is used
+  expect(await new Response(b.proc.stdout).text()).toContain(`WARN  run: default peer port busy, using the next free one wanted=2136 port=${pb}`);
 }, 60_000);
 
 test("a SIGTERM during start-up (keys just generated) stops the node cleanly once it has started", async () => {
