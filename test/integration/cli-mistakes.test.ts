@@ -13,7 +13,10 @@ import { tempDirs } from "../support/temp-dirs.ts";
 
 const tempDir = tempDirs("bunmark-mistake-");
 const KEY = "590604e941c335032318e1eddd3d264403335e5d4cadb29fb3809dedf077cb76";
+/** Permission cases run as an unprivileged user: as root, through setpriv as nobody (root may write anywhere). */
 const root = process.getuid?.() === 0;
+const setpriv = Bun.which("setpriv");
+const asNobody = root && setpriv ? [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"] : [];
 
 /** A TCP listener held for the whole file: its port is "taken". */
 const held: Server[] = [];
@@ -36,6 +39,8 @@ interface Mistake {
   /** other preparation, returning extra replacements */
   setup?: (dir: string) => Promise<Record<string, string> | void> | Record<string, string> | void;
   skip?: string | false;
+  /** run without privileges (see asNobody) */
+  unprivileged?: boolean;
 }
 
 const cfg = (body: unknown): Pick<Mistake, "args" | "files"> => ({ args: ["run", "--config", "DIR/c.json"], files: { "c.json": body } });
@@ -135,7 +140,17 @@ const MISTAKES: Mistake[] = [
       chmodSync(join(d, "ro"), 0o500);
     },
     first: "bunmark run: data directory DIR/ro/data: no permission to write in DIR/ro",
-    skip: root && "root may write anywhere",
+    unprivileged: true,
+    skip: root && !setpriv && "root may write anywhere and setpriv is missing",
+  },
+  {
+    name: "configuration file not readable",
+    args: ["run", "--config", "DIR/c.json"],
+    files: { "c.json": "{}" },
+    setup: (d) => chmodSync(join(d, "c.json"), 0o000),
+    first: "bunmark run: DIR/c.json: cannot read the configuration: permission denied",
+    unprivileged: true,
+    skip: root && !setpriv && "root may read anything and setpriv is missing",
   },
   {
     name: "another node uses the data directory",
@@ -188,7 +203,8 @@ for (const m of MISTAKES) {
     const fill = (s: string) => Object.entries(vars).reduce((t, [k, v]) => t.replaceAll(k, v), s);
     const before = snapshot(dir);
     const t0 = performance.now();
-    const r = Bun.spawnSync([process.execPath, CLI, ...m.args.map(fill)], { cwd: dir, stdout: "pipe", stderr: "pipe", env: { ...process.env, BUNMARK_LOG_LEVEL: "info" } });
+    if (m.unprivileged && asNobody.length > 0) chmodSync(dir, 0o755);
+    const r = Bun.spawnSync([...(m.unprivileged ? asNobody : []), process.execPath, CLI, ...m.args.map(fill)], { cwd: dir, stdout: "pipe", stderr: "pipe", env: { ...process.env, BUNMARK_LOG_LEVEL: "info" } });
     const ms = performance.now() - t0;
     const first = r.stderr.toString().split("\n")[0];
     expect(first).toBe(fill(m.first));

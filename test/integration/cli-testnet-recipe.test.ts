@@ -68,6 +68,14 @@ test("three nodes on one machine with minimum_clients 2 sync to the same height"
     if (Date.now() > deadline) throw new Error(`not synced: ${JSON.stringify(s)}\n${readFileSync(`${dir}/net/b.log`, "utf8").slice(-3000)}`);
     await Bun.sleep(1000);
   }
+  // status --peers lists b's two upstreams (key, address, direction, registered, height); the peer count leaves b out
+  const peers = Bun.spawnSync([process.execPath, CLI, "status", "--peers", "--data", `${dir}/net/b`], { stdout: "pipe" }).stdout.toString();
+  const keyOf = (n: string) => readFileSync(`${dir}/net/${n}/peer.public`, "utf8").trim().replace(/^PUBLIC:/, "");
+  for (const [n, port] of [["a", ports[0]], ["c", ports[2]]] as const) {
+    expect(peers).toMatch(new RegExp(`^outgoing  true       \\d+ +127\\.0\\.0\\.1:${port} +${keyOf(n)}$`, "m"));
+  }
+  expect(peers).not.toContain(keyOf("b"));
+  expect(peers).toMatch(/^peers +2 upstream registered, \d+ incoming, 2 other nodes known$/m);
   for (const n of ["a", "b", "c"]) pids.push((JSON.parse(readFileSync(`${dir}/net/${n}/node.json`, "utf8")) as { pid: number }).pid);
   for (const p of pids.splice(0)) process.kill(p, "SIGTERM");
   expect(await proc.exited).toBe(0); // `wait` returns once the three nodes have stopped
