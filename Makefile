@@ -49,7 +49,7 @@ dist: deps native
 
 ## The executables as an operator gets them: empty directory, empty environment, arm64 under qemu.
 test-dist: dist
-	BUNMARK_TEST_DIST=1 $(BUN) test test/dist-binary.test.ts
+	BUNMARK_TEST_DIST=1 $(BUN) test test/dist/
 
 ## Server install: the executable as PREFIX/bin/bunmark, the systemd unit, and the sample configuration (kept when
 ## one is there). Honours PREFIX and DESTDIR; build first as yourself (`make dist`), then `sudo make install`.
