@@ -29,12 +29,11 @@ import { VERSION } from "../base/version.ts";
 import { readKeyPair, ensureKeyPair } from "../transport/keys.ts";
 import type { CurveKeyPair } from "../transport/curve.ts";
 import { shutdown as shutdownWire } from "../transport/context.ts";
-
-const log = logger("node");
-
 import { LOCAL_STATUS_SOCKET, RUNNING_FILE } from "./preflight.ts";
 import { ConfigError } from "./config-values.ts";
 import { HINT_START, upstreamHint } from "./upstream-hint.ts";
+
+const log = logger("node");
 
 export { LOCAL_STATUS_SOCKET, RUNNING_FILE } from "./preflight.ts";
 
