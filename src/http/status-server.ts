@@ -12,6 +12,8 @@ export interface PeerRow {
   address?: string;
   registered: boolean;
   height: number;
+  /** ISO time of the peer's last reply, null before the first */
+  lastReply: string | null;
 }
 
 export interface StatusSnapshot {

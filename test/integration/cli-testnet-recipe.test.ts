@@ -72,7 +72,7 @@ test("three nodes on one machine with minimum_clients 2 sync to the same height"
   const peers = Bun.spawnSync([process.execPath, CLI, "status", "--peers", "--data", `${dir}/net/b`], { stdout: "pipe" }).stdout.toString();
   const keyOf = (n: string) => readFileSync(`${dir}/net/${n}/peer.public`, "utf8").trim().replace(/^PUBLIC:/, "");
   for (const [n, port] of [["a", ports[0]], ["c", ports[2]]] as const) {
-    expect(peers).toMatch(new RegExp(`^outgoing  true       \\d+ +127\\.0\\.0\\.1:${port} +${keyOf(n)}$`, "m"));
+    expect(peers).toMatch(new RegExp(`^outgoing  true       \\d+ +\\d+ s ago +127\\.0\\.0\\.1:${port} +${keyOf(n)}$`, "m"));
   }
   expect(peers).not.toContain(keyOf("b"));
   expect(peers).toMatch(/^peers +2 upstream registered, \d+ incoming, 2 other nodes known$/m);
