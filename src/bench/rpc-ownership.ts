@@ -14,7 +14,8 @@ import { join } from "node:path";
 import { accountToString } from "../chain/types/account.ts";
 import { openStore } from "../chain/store/store.ts";
 import { setLogLevel } from "../base/log.ts";
-import { flag, has, intFlag, parseArgs } from "../cli/args.ts";
+import { flag, has, intFlag, parseOrHelp } from "../cli/args.ts";
+import { BENCH_SPECS } from "./specs.ts";
 import { ModeState } from "../base/mode.ts";
 import { startReservoir } from "../reservoir/index.ts";
 import { parseJsonExact } from "../rpc/go-decode.ts";
@@ -57,11 +58,8 @@ function timed(method: string, arg: string, deps: MethodDeps): { ms: number; rep
 }
 
 export async function main(args: string[]): Promise<number> {
-  const p = parseArgs(args, ["json", "help"]);
-  if (has(p, "help")) {
-    console.log("usage: bunmark bench rpc-ownership [--json] [--bitmarks N (10000)] [--steps S (200)] [--runs R (20)] [--cache DIR]");
-    return 0;
-  }
+  const p = parseOrHelp(BENCH_SPECS["rpc-ownership"]!, args);
+  if (p === 0) return 0;
   const json = has(p, "json");
   const say = (s: string) => json || process.stderr.write(s);
   setLogLevel("warn");

@@ -16,7 +16,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RUNNING_FILE, type RunningNode } from "../node/node.ts";
 import { makeSelfSignedCertificate, writeCertificateFiles } from "../rpc/certificate.ts";
-import { flag, has, intFlag, parseArgs } from "../cli/args.ts";
+import { flag, has, intFlag, parseOrHelp } from "../cli/args.ts";
+import { BENCH_SPECS } from "./specs.ts";
 import { cliCommand, lines } from "./shared.ts";
 import { cpuMs, freePort } from "./wire-procs.ts";
 import LOAD_SCRIPT from "./rpc-load.py" with { type: "text" };
@@ -84,7 +85,8 @@ async function load(script: string, pid: number, endpoint: string, connections: 
 }
 
 export async function main(args: string[]): Promise<number> {
-  const p = parseArgs(args, ["json", "quick"]);
+  const p = parseOrHelp(BENCH_SPECS["rpc"]!, args);
+  if (p === 0) return 0;
   const method = flag(p, "method") ?? "Node.Info";
   const argument = JSON.parse(flag(p, "argument") ?? "{}") as unknown;
   const quick = has(p, "quick");

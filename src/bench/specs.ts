@@ -58,6 +58,32 @@ export const BENCH_SPECS: Record<string, CommandSpec> = {
     ],
     example: "bunmark bench sync --blocks 100",
   },
+  rpc: {
+    name: "bench rpc",
+    summary: "client RPC requests per second, p50/p99 and server CPU per request over 1 and 8 TLS connections (python3 load generator)",
+    flags: [
+      JSON_FLAG,
+      { name: "quick", help: "2 s runs instead of 5" },
+      { name: "method", value: "NAME", default: "Node.Info", help: "the method called" },
+      { name: "argument", value: "JSON", default: "{}", help: "its argument (params[0])" },
+      { name: "seconds", value: "S", default: "5 (quick: 2)", help: "length of each measured run" },
+      { name: "warmup", value: "S", default: "1", help: "seconds of load before measuring" },
+      { name: "connections", value: "LIST", default: "1,8", help: "persistent connections per run, comma-separated" },
+    ],
+    example: "bunmark bench rpc --method Node.List --quick",
+  },
+  "rpc-ownership": {
+    name: "bench rpc-ownership",
+    summary: "Owner.Bitmarks pages of 200 and Bitmark.Provenance of a 200-step chain, in-process, on a generated chain",
+    flags: [
+      JSON_FLAG,
+      { name: "bitmarks", value: "N", default: "10000", help: "bitmarks of the one owner" },
+      { name: "steps", value: "S", default: "200", help: "transfers in the provenance chain" },
+      { name: "runs", value: "R", default: "20", help: "timed calls of each method" },
+      { name: "cache", value: "DIR", default: "$TMPDIR/bunmark-bench-rpc-ownership-N-S", help: "where the generated chain is kept between runs" },
+    ],
+    example: "bunmark bench rpc-ownership --runs 40",
+  },
 };
 
 export const BENCH_SPEC: CommandSpec = {

@@ -9,10 +9,19 @@ import { mkdirSync } from "node:fs";
 import { hostname, networkInterfaces } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import { certificateFingerprint, makeSelfSignedCertificate, subjectNames, writeCertificateFiles } from "../rpc/certificate.ts";
-import { flag, parseArgs } from "./args.ts";
+import { flag, parseOrHelp, type CommandSpec } from "./args.ts";
+
+export const spec: CommandSpec = {
+  name: "gen-rpc-cert",
+  summary: "write a self-signed ECDSA P-521 certificate and key for client_rpc/https_rpc (never overwrites), as bitmarkd gen-rpc-cert",
+  args: "[PREFIX [IP|NAME …]]",
+  flags: [{ name: "data", value: "DIR", default: "./data", help: "where rpc.crt/rpc.key (or PREFIX.crt/PREFIX.key) are written" }],
+  example: "bunmark gen-rpc-cert --data /var/lib/bunmark",
+};
 
 export async function main(args: string[]): Promise<number> {
-  const p = parseArgs(args);
+  const p = parseOrHelp(spec, args);
+  if (p === 0) return 0;
   const dataDir = resolve(flag(p, "data") ?? "data");
   const [prefix, ...hosts] = p.positional;
   const base = prefix ? (isAbsolute(prefix) ? prefix : join(dataDir, prefix)) : undefined;

@@ -14,7 +14,7 @@ import { join, resolve } from "node:path";
 import { RUNNING_FILE, type RunningNode } from "../node/node.ts";
 import { certificateFingerprint } from "../rpc/certificate.ts";
 import { setLogLevel } from "../base/log.ts";
-import { flag, parseArgs } from "./args.ts";
+import { flag, parseOrHelp, UsageError, type CommandSpec } from "./args.ts";
 
 const TIMEOUT_MS = 30_000;
 
@@ -66,14 +66,25 @@ function call(host: string, port: number, fingerprint: string | undefined, line:
   });
 }
 
+export const spec: CommandSpec = {
+  name: "rpc",
+  summary: "call a client RPC method (JSON-RPC over TLS) and print its result as JSON; the error text on stderr, exit 1",
+  args: "METHOD [JSON-ARGUMENT]",
+  flags: [
+    { name: "data", value: "DIR", default: "./data", help: "a node on this machine: its RPC address and certificate fingerprint from DIR/node.json" },
+    { name: "connect", value: "HOST:PORT", help: "the node's client_rpc address instead" },
+    { name: "fingerprint", value: "HEX", help: "SHA3-256 of the node's certificate (64 hex); the connection is refused on a mismatch" },
+  ],
+  example: `bunmark rpc Owner.Bitmarks '{"owner":"ACCOUNT","start":"0","count":100}'`,
+};
+
 export async function main(args: string[]): Promise<number> {
   setLogLevel("warn");
-  const p = parseArgs(args);
+  const p = parseOrHelp(spec, args);
+  if (p === 0) return 0;
   const [method, argument, ...extra] = p.positional;
-  if (method === undefined || extra.length > 0) {
-    console.error("usage: bunmark rpc METHOD [JSON-ARGUMENT] [--connect HOST:PORT] [--fingerprint HEX] [--data DIR]");
-    return 2;
-  }
+  if (method === undefined) throw new UsageError("METHOD missing (e.g. Node.Info)");
+  if (extra.length > 0) throw new UsageError(`unexpected argument: ${JSON.stringify(extra[0])}`);
   let arg: unknown = {};
   if (argument !== undefined) {
     try {
