@@ -122,26 +122,3 @@ export function intFlag(p: ParsedArgs, name: string, def: number): number {
 export function noExtraArgs(p: ParsedArgs, max = 0): void {
   if (p.positional.length > max) throw new UsageError(`unexpected argument: ${JSON.stringify(p.positional[max])}`);
 }
-
-/**
- * The parser of the commands that have no flag table yet (commands arriving from other branches were written
- * against it): accepts any flag, so it cannot name a typo. Each command should move to a `CommandSpec`.
- * `booleans` lists flags that take no value.
- */
-export function parseArgs(args: readonly string[], booleans: readonly string[] = []): ParsedArgs {
-  const positional: string[] = [];
-  const flags = new Map<string, string[]>();
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (!a.startsWith("--") || a === "--") {
-      positional.push(a);
-      continue;
-    }
-    const eq = a.indexOf("=");
-    const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
-    const value = eq > 0 ? a.slice(eq + 1) : booleans.includes(name) ? "true" : args[++i];
-    if (value === undefined) throw new UsageError(`--${name} needs a value`);
-    flags.set(name, [...(flags.get(name) ?? []), value]);
-  }
-  return { positional, flags };
-}
