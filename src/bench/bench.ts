@@ -23,7 +23,7 @@ async function runOne(name: string, args: string[]): Promise<number> {
 }
 
 export async function main(args: string[]): Promise<number> {
-  const p = parseArgs(args, ["help", "json", "quick"]); // module booleans too, so they take no value here
+  const p = parseArgs(args, ["help", "json", "quick", "fresh", "push"]); // module booleans too, so they take no value here
   const [which, ...extra] = p.positional;
   if (has(p, "help") || which === undefined || extra.length > 0 || (which !== "all" && !(which in BENCHES))) {
     (has(p, "help") ? console.log : console.error)(USAGE);
