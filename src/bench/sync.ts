@@ -110,6 +110,7 @@ async function client(mode: SyncMode, address: string, keyHex: string, blocks: n
     chain: "local",
     config: connectorConfig({
       cycleMs: 3_600_000, // cycles are run by hand below
+      events: false,
       upstreamPollMs: 100,
       minimumClients: 1,
       dynamicClients: 1,
