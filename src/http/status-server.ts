@@ -14,6 +14,8 @@ export interface StatusSnapshot {
   peersOut: number;
   knownPeers: number;
   blocksPerSecond: number;
+  /** Sync phase (`registering 2/3`, `choosing chain`, `fetching 120/5000`, `verifying …`, `Normal`) and its times. */
+  sync?: { phase: string; inPhaseMs: number; enteredAfterMs: number };
   digestBackend: string;
   reservoir: Record<string, number>;
   uptimeSeconds: number;

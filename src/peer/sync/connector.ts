@@ -215,6 +215,8 @@ export class Connector {
   dialBack(publicKey: Uint8Array, listeners: Uint8Array): void {
     if (this.#stopping || !this.#started || bytesEqual(publicKey, this.#o.keys.publicKey)) return;
     if (this.#all().some((u) => u.isConnectedTo(publicKey))) return;
+    const { ipv4, ipv6 } = unpack46(listeners);
+    if (!ipv4 && !ipv6) return; // announced no listener: nothing to dial
     const now = this.#clock.now();
     const slot = this.#dynamics.find((u) => u.key === undefined) ?? this.#dynamics.find((u) => this.#failed(u, now));
     if (!slot) return;
