@@ -48,7 +48,10 @@ function freePort(): Promise<number> {
   });
 }
 
-/** `--node ADDR@KEYHEX,…`: a fresh node; prints `normal SECONDS ADDRESS KEYHEX` once Normal at `--height`. */
+/**
+ * `--node ADDR@KEYHEX,…`: a fresh node; prints `normal SECONDS ADDRESS KEYHEX CHOSEN` once Normal at `--height`
+ * (CHOSEN: seconds until the chain was chosen, i.e. registering and voting; the rest is fetching and verifying).
+ */
 export async function node(peers: string, height: number): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), "bunmark-bench-fresh-"));
   const address = `127.0.0.1:${await freePort()}`;
@@ -64,9 +67,13 @@ export async function node(peers: string, height: number): Promise<number> {
   const t0 = performance.now();
   const n = await Node.start(cfg);
   try {
-    while (!(n.mode.isNormal() && n.store.height() >= height)) await Bun.sleep(5);
+    let chosen: number | undefined;
+    while (!(n.mode.isNormal() && n.store.height() >= height)) {
+      if (chosen === undefined && /^(fetching|verifying)/.test(n.progress.phaseSnapshot()?.phase ?? "")) chosen = (performance.now() - t0) / 1000;
+      await Bun.sleep(5);
+    }
     const seconds = (performance.now() - t0) / 1000;
-    console.log(`normal ${seconds.toFixed(3)} ${address} ${Buffer.from(n.keys.publicKey).toString("hex")}`);
+    console.log(`normal ${seconds.toFixed(3)} ${address} ${Buffer.from(n.keys.publicKey).toString("hex")} ${(chosen ?? seconds).toFixed(3)}`);
     for await (const _ of Bun.stdin.stream()) {
       // run until the parent closes our stdin
     }
@@ -87,6 +94,7 @@ async function spawnRole(args: string[], expect: string): Promise<Started> {
   for await (const line of lines(proc.stdout)) {
     const words = line.split(" ");
     if (words[0] === expect) return { proc, words };
+    process.stderr.write(`${line}\n`); // the child's log lines (warnings; everything with BUNMARK_LOG_LEVEL)
   }
   throw new Error(`bench sync ${args.join(" ")}: ended without "${expect}"`);
 }
@@ -173,14 +181,17 @@ export async function orchestrate(o: StartOptions): Promise<number> {
     const startNode = () => spawnRole(["--node", peers, "--height", String(height)], "normal");
     if (o.fresh) {
       const seconds: number[] = [];
+      const chosen: number[] = [];
       for (let i = 0; i < RUNS; i++) {
         say(`fresh node ${i + 1}/${RUNS}… `);
         const n = await startNode();
         seconds.push(Number(n.words[1]));
-        say(`${n.words[1]} s\n`);
+        chosen.push(Number(n.words[4]));
+        say(`${n.words[1]} s (chain chosen after ${n.words[4]} s)\n`);
         await end(n);
       }
-      result.fresh = { runs: seconds, median: median(seconds), max: Math.max(...seconds), goal: FRESH_GOAL_S, status: median(seconds) <= FRESH_GOAL_S ? "pass" : "fail" };
+      const status = median(seconds) <= FRESH_GOAL_S ? "pass" : "fail";
+      result.fresh = { runs: seconds, median: median(seconds), max: Math.max(...seconds), chosenMedian: median(chosen), goal: FRESH_GOAL_S, status };
     }
     if (o.push) {
       const store = openStore(ext, "local");
@@ -213,8 +224,11 @@ export async function orchestrate(o: StartOptions): Promise<number> {
     console.log(JSON.stringify({ bench: "sync-start", machine, chainBlocks: CHAIN_BLOCKS, upstreams: 3, ...result }));
   } else {
     console.log(`bench sync: fresh node with 3 upstreams on a ${CHAIN_BLOCKS}-block chain local; ${machine.cpu} (${machine.cores} cores), digest ${machine.digest}`);
-    const f = result.fresh as { runs: number[]; median: number; max: number; status: string } | undefined;
-    if (f) console.log(`  start → Normal   median ${f.median.toFixed(2)} s  max ${f.max.toFixed(2)} s  (runs ${f.runs.join(", ")})  ${f.status.toUpperCase()} ≤ ${FRESH_GOAL_S} s`);
+    const f = result.fresh as { runs: number[]; median: number; max: number; chosenMedian: number; status: string } | undefined;
+    if (f) {
+      console.log(`  start → Normal   median ${f.median.toFixed(2)} s  max ${f.max.toFixed(2)} s  (runs ${f.runs.join(", ")})  ${f.status.toUpperCase()} ≤ ${FRESH_GOAL_S} s`);
+      console.log(`    of which start → chain chosen (registering, heights, vote): median ${f.chosenMedian.toFixed(3)} s; the rest is fetching and verifying`);
+    }
     const p = result.push as { runs: number[]; median: number; max: number; digestMs: number; goalMs: number } | undefined;
     if (p) {
       const pass = p.median <= p.goalMs ? "PASS" : "FAIL";

@@ -349,6 +349,9 @@ export class Connector {
       const before = this.#state;
       const wasSyncing = before.name === "FetchBlocks" || before.pending === "fetch";
       const obs = this.#observe(result);
+      // The majority vote waits for every registered upstream's height (each answer is an event of its own);
+      // the cycle votes with what it has, as before.
+      if (event && before.name === "HighestBlock" && obs.peers.some((p) => p.registered && p.digest === undefined)) return;
       const r = step(this.#cfg, before, event ? { ...obs, event } : obs);
       this.#state = r.state;
       let io: IoAction | undefined;

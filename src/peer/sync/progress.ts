@@ -76,6 +76,7 @@ export class SyncProgress {
   #samples: { t: number; height: number }[] = [];
   #phase: { name: SyncPhase; at: number; detail: string } | undefined;
   #firstPhaseAt: number | undefined;
+  readonly #loggedBatchPhases = new Set<SyncPhase>();
   #lastOutput = -Infinity;
   #drawn = false;
 
@@ -100,6 +101,11 @@ export class SyncProgress {
       return;
     }
     this.#phase = { name, at: t, detail };
+    // Fetching and verifying alternate batch by batch: each is logged once per sync, not per batch.
+    const batchPhase = name === "fetching" || name === "verifying";
+    if (!batchPhase) this.#loggedBatchPhases.clear();
+    else if (this.#loggedBatchPhases.has(name)) return;
+    else this.#loggedBatchPhases.add(name);
     this.#log.info("sync phase", { phase: name, ...(detail ? { detail } : {}), afterMs: t - this.#firstPhaseAt });
   }
 
