@@ -7,7 +7,8 @@
  *   Normal at the upstreams' height. Five runs, each in a new process with a new data directory; median and max.
  * - `--push`: one such node once Normal is pushed five new blocks that extend its tip, one at a time, as a peer
  *   pushes them (`block`); milliseconds from sending the push to `N` answering the new height (polled every
- *   2 ms over its own connection); median and max, next to the time one block digest takes on this machine.
+ *   2 ms over its own connection); median and max, and how much longer than the block's digest (computed here
+ *   just before each push) that took.
  *
  * The upstreams are `bench sync --serve` processes (listener only, over copies of the generated chain); the node
  * under test is a `--node` process that prints `normal SECONDS ADDRESS KEYHEX` and runs until stdin closes.
@@ -34,6 +35,8 @@ const SEED = "bench-sync-start";
 const CHAIN_BLOCKS = 6;
 const RUNS = 5;
 const FRESH_GOAL_S = 3;
+/** Issue 17: a pushed block is served within its digest time + 50 ms. */
+const PUSH_GOAL_OVER_DIGEST_MS = 50;
 const encoder = new TextEncoder();
 
 /** A TCP port free on 127.0.0.1 right now. */
@@ -104,8 +107,12 @@ async function end(p: Started): Promise<void> {
   await p.proc.exited;
 }
 
-/** Milliseconds from sending each pushed block to `N` answering its number; the node is at `from - 1`. */
-async function pushRuns(address: string, keyHex: string, blocks: Uint8Array[], from: number): Promise<number[]> {
+/**
+ * Per pushed block: milliseconds from sending it to `N` answering its number, and the time its digest took
+ * here just before (the machine is shared: digest times drift, so each push is compared with its own).
+ * The node is at `from - 1`.
+ */
+async function pushRuns(address: string, keyHex: string, blocks: Uint8Array[], from: number): Promise<{ served: number; digest: number }[]> {
   const key = new Uint8Array(Buffer.from(keyHex, "hex"));
   const pusher = new RequestClient(curveKeyPair());
   const poller = new RequestClient(curveKeyPair());
@@ -115,8 +122,11 @@ async function pushRuns(address: string, keyHex: string, blocks: Uint8Array[], f
   const height = async () => Number(readBe64((await poller.request([chain, encoder.encode("N")], 5000))[1]!));
   try {
     if ((await height()) !== from - 1) throw new Error(`node under test is not at height ${from - 1}`);
-    const out: number[] = [];
+    const out: { served: number; digest: number }[] = [];
     for (let i = 0; i < blocks.length; i++) {
+      const d0 = performance.now();
+      await hash.blockDigestBatch([blocks[i]!.subarray(0, HEADER_SIZE)]);
+      const digest = performance.now() - d0;
       const t0 = performance.now();
       const reply = await pusher.request([chain, encoder.encode("block"), blocks[i]!], 5000);
       if (new TextDecoder().decode(reply[0]) !== "block") throw new Error("push not acknowledged");
@@ -124,7 +134,7 @@ async function pushRuns(address: string, keyHex: string, blocks: Uint8Array[], f
         if (performance.now() - t0 > 60_000) throw new Error(`block ${from + i} not served within 60 s`);
         await Bun.sleep(2);
       }
-      out.push(performance.now() - t0);
+      out.push({ served: performance.now() - t0, digest });
     }
     return out;
   } finally {
@@ -197,19 +207,21 @@ export async function orchestrate(o: StartOptions): Promise<number> {
       const store = openStore(ext, "local");
       const blocks = Array.from({ length: RUNS }, (_, i) => store.getBlock(height + 1 + i).slice());
       await store.close();
-      const digestMs: number[] = [];
-      for (const b of blocks) {
-        const t0 = performance.now();
-        await hash.blockDigestBatch([b.subarray(0, HEADER_SIZE)]);
-        digestMs.push(performance.now() - t0);
-      }
       say("node for the push runs… ");
       const n = await startNode();
       say(`Normal after ${n.words[1]} s; pushing ${RUNS} blocks\n`);
       try {
-        const ms = await pushRuns(n.words[2]!, n.words[3]!, blocks, height + 1);
-        const digest = median(digestMs);
-        result.push = { runs: ms.map((x) => Number(x.toFixed(1))), median: median(ms), max: Math.max(...ms), digestMs: digest, goalMs: digest + 50 };
+        const runs = await pushRuns(n.words[2]!, n.words[3]!, blocks, height + 1);
+        const ms = runs.map((r) => r.served);
+        const over = runs.map((r) => r.served - r.digest);
+        result.push = {
+          runs: ms.map((x) => Number(x.toFixed(1))),
+          median: median(ms),
+          max: Math.max(...ms),
+          digestMs: median(runs.map((r) => r.digest)),
+          overDigestMs: { runs: over.map((x) => Number(x.toFixed(1))), median: median(over), max: Math.max(...over) },
+          goalOverDigestMs: PUSH_GOAL_OVER_DIGEST_MS,
+        };
       } finally {
         await end(n);
       }
@@ -229,12 +241,14 @@ export async function orchestrate(o: StartOptions): Promise<number> {
       console.log(`  start → Normal   median ${f.median.toFixed(2)} s  max ${f.max.toFixed(2)} s  (runs ${f.runs.join(", ")})  ${f.status.toUpperCase()} ≤ ${FRESH_GOAL_S} s`);
       console.log(`    of which start → chain chosen (registering, heights, vote): median ${f.chosenMedian.toFixed(3)} s; the rest is fetching and verifying`);
     }
-    const p = result.push as { runs: number[]; median: number; max: number; digestMs: number; goalMs: number } | undefined;
+    const p = result.push as { runs: number[]; median: number; max: number; digestMs: number; overDigestMs: { median: number; max: number } } | undefined;
     if (p) {
-      const pass = p.median <= p.goalMs ? "PASS" : "FAIL";
-      console.log(`  push → served    median ${p.median.toFixed(1)} ms  max ${p.max.toFixed(1)} ms  (runs ${p.runs.join(", ")})  ${pass} ≤ digest ${p.digestMs.toFixed(1)} ms + 50 ms`);
+      const pass = p.overDigestMs.median <= PUSH_GOAL_OVER_DIGEST_MS ? "PASS" : "FAIL";
+      console.log(`  push → served    median ${p.median.toFixed(1)} ms  max ${p.max.toFixed(1)} ms  (runs ${p.runs.join(", ")}); digest median ${p.digestMs.toFixed(1)} ms`);
+      console.log(`    beyond each push's own digest time: median ${p.overDigestMs.median.toFixed(1)} ms  max ${p.overDigestMs.max.toFixed(1)} ms  ${pass} ≤ ${PUSH_GOAL_OVER_DIGEST_MS} ms`);
     }
   }
-  const failed = (result.fresh as { status?: string } | undefined)?.status === "fail";
+  const pushOver = (result.push as { overDigestMs?: { median: number } } | undefined)?.overDigestMs?.median;
+  const failed = (result.fresh as { status?: string } | undefined)?.status === "fail" || (pushOver !== undefined && pushOver > PUSH_GOAL_OVER_DIGEST_MS);
   return failed ? 1 : 0;
 }
