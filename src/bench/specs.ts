@@ -51,6 +51,8 @@ export const BENCH_SPECS: Record<string, CommandSpec> = {
       JSON_FLAG,
       { name: "blocks", value: "N", default: "200", help: "blocks to sync" },
       { name: "cache", value: "DIR", default: "$TMPDIR/bunmark-bench-sync-N", help: "where the generated chain is kept between runs" },
+      { name: "fresh", help: "instead: a fresh node with three upstreams on a 6-block chain, start → Normal (median of 5)" },
+      { name: "push", help: "instead: a block pushed to a node in Normal, receipt → `N` answering the new height (median, max)" },
       { name: "serve", value: "DIR", help: "internal: run as the serving node" },
       { name: "client", value: "MODE", help: "internal: run as the syncing client (parallel or sequential)" },
       { name: "peer", value: "HOST:PORT", help: "internal: the serving node's address" },

@@ -3,6 +3,8 @@
  * generated blocks (chain `local`, default 200) between two nodes over CURVE on loopback, (i) verifying one
  * block at a time as bitmarkd does, (ii) with parallel batch verification; peak RSS of each. Goal: (ii) ≥ 1.8 × (i).
  *
+ * `--fresh` / `--push`: see sync-start.ts.
+ *
  * Each role runs in its own process (same executable): the serving node (`--serve DIR`: the listener over the
  * generated chain) and one syncing node per mode (`--client MODE`: a connector into a fresh store, which
  * prints one JSON line), so RSS figures are per mode and LMDB stays one environment per process. The chain is
@@ -27,6 +29,7 @@ import { flag, has, intFlag, noExtraArgs, parseOrHelp } from "../cli/args.ts";
 import { reportLoad } from "./load.ts";
 import { BENCH_SPECS } from "./specs.ts";
 import { cliCommand, lines } from "./shared.ts";
+import { node as freshNode, orchestrate as orchestrateStart } from "./sync-start.ts";
 
 const SEED = "bench-sync";
 const MODES = ["sequential", "parallel"] as const;
@@ -108,6 +111,7 @@ async function client(mode: SyncMode, address: string, keyHex: string, blocks: n
     chain: "local",
     config: connectorConfig({
       cycleMs: 3_600_000, // cycles are run by hand below
+      events: false,
       upstreamPollMs: 100,
       minimumClients: 1,
       dynamicClients: 1,
@@ -195,6 +199,12 @@ export async function main(args: string[]): Promise<number> {
   if (!process.env.BUNMARK_LOG_LEVEL) setLogLevel("warn");
   const blocks = intFlag(p, "blocks", 200);
   if (blocks < 1) throw new Error("--blocks must be at least 1");
+  const nodePeers = flag(p, "node");
+  if (nodePeers !== undefined) return freshNode(nodePeers, intFlag(p, "height", 1));
+  if (has(p, "fresh") || has(p, "push")) {
+    const cache = flag(p, "cache") ?? join(tmpdir(), "bunmark-bench-sync-start");
+    return orchestrateStart({ fresh: has(p, "fresh"), push: has(p, "push"), json: has(p, "json"), cache });
+  }
   const serveDir = flag(p, "serve");
   if (serveDir !== undefined) return serve(serveDir);
   const mode = flag(p, "client");

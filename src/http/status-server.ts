@@ -31,6 +31,8 @@ export interface StatusSnapshot {
   knownPeers: number;
   peers: PeerRow[];
   blocksPerSecond: number;
+  /** Sync phase (`registering 2/3`, `choosing chain`, `fetching 120/5000`, `verifying …`, `Normal`) and its times. */
+  sync?: { phase: string; inPhaseMs: number; enteredAfterMs: number };
   digestBackend: string;
   /** item counts per pool, and byte totals per pool (names ending in `Bytes`) */
   reservoir: Record<string, number>;

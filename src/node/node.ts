@@ -6,7 +6,7 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { activeBackendName, activeBackendReason, hash, shutdownDigestWorkers } from "../crypto/index.ts";
-import { extendsTip } from "../chain/types/header.ts";
+import { extendsTip, HEADER_SIZE, unpackHeader } from "../chain/types/header.ts";
 import { openStore, type Store } from "../chain/store/store.ts";
 import type { NodeConfig } from "./config.ts";
 import { announceTiming, connectorTiming, paymentTiming, reservoirTiming } from "./timing.ts";
@@ -158,6 +158,8 @@ export class Node {
         // so such blocks (stale, duplicate, forked, hostile) are dropped before the 128 MiB Argon2 run.
         if (!extendsTip(packed, store.tip())) {
           log.debug("pushed block does not extend the tip", { bytes: packed.length });
+          // A block ahead of the local chain: the connector asks the upstreams' heights now.
+          if (packed.length >= HEADER_SIZE) connector.blockPushed(unpackHeader(packed).number);
           return false;
         }
         await store.storeIncoming(packed);
@@ -172,6 +174,7 @@ export class Node {
         getBlock: (n) => store.getBlock(n),
         digestForBlock: (n) => store.digestForBlock(n),
         announce,
+        registered: (publicKey, listeners) => connector.dialBack(publicKey, listeners),
         push: (command, parameters) => push.push(command, parameters),
       };
       const listener = PeerListener.open({ listen: listen.map(canonical), keys, context });
@@ -274,6 +277,7 @@ export class Node {
         lastReply: u.lastReply === 0 ? null : new Date(u.lastReply).toISOString(),
       })),
       blocksPerSecond: this.progress.figures(0).rate,
+      ...(this.progress.phaseSnapshot() ? { sync: this.progress.phaseSnapshot() } : {}),
       digestBackend: activeBackendName(),
       reservoir: this.reservoir.reservoir.sizes(),
       uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),

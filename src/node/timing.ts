@@ -36,6 +36,7 @@ const ANNOUNCE = [
   { key: "announce_interval", field: "intervalMs", unit: "ms", what: "interval between announcements" },
   { key: "announce_rebroadcast", field: "rebroadcastMs", unit: "ms", what: "minimum age before a known peer record is accepted and relayed again" },
   { key: "announce_expiry", field: "expiryMs", unit: "ms", what: "peer records older than this are refused and expired" },
+  { key: "peer_reached_window", field: "reachedWindowMs", unit: "ms", what: "R replies and relayed peer records name only peers this node reached within this window" },
 ] as const satisfies readonly Entry<keyof AnnounceTiming>[];
 
 const RESERVOIR = [

@@ -25,6 +25,14 @@ export function fakeContext(options: { chain?: ChainName; selfKey?: Uint8Array }
   const clock = new ManualClock(T0);
   const ring = new Announce({ clock });
   ring.setSelf(options.selfKey ?? new Uint8Array(32).fill(0x55), new Uint8Array(Buffer.from("070858c0000255", "hex")));
+  // The listener tests are about frames: every stored peer counts as reached, so R can name it (the peer
+  // hygiene of R replies is tested in announce.test.ts).
+  const add = ring.addPeer.bind(ring);
+  ring.addPeer = (k, l, t) => {
+    const added = add(k, l, t);
+    ring.reached(k);
+    return added;
+  };
   const blocks = new Map<number, { block: Uint8Array; digest: Uint8Array }>();
   const ctx: FakeContext = {
     chain: options.chain ?? "testing",

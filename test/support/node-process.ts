@@ -25,6 +25,7 @@ import { packConnections, parseConnection } from "../../src/peer/address.ts";
 import { curveKeyPair } from "../../src/transport/curve.ts";
 import { parsePrivateKeyFile, parsePublicKeyFile } from "../../src/transport/key-file.ts";
 import { RequestClient } from "../../src/transport/request-client.ts";
+import { PeerListener } from "../../src/peer/listener/server.ts";
 import { z85Encode } from "../../src/transport/z85.ts";
 import { CLI } from "./paths.ts";
 
@@ -100,6 +101,7 @@ export class NodeProcess {
   starts = 0;
   readonly #options: NodeOptions;
   #client: RequestClient | undefined;
+  #introduced: PeerListener | undefined;
   #drained: Promise<void> = Promise.resolve();
 
   private constructor(options: NodeOptions, port: number, httpPort: number | undefined) {
@@ -322,15 +324,47 @@ export class NodeProcess {
   }
 
   /**
-   * Registers a made-up peer (its listener: 127.0.0.1:1, where nobody answers) with `R`, so that this node
-   * has a third peer to answer other registrations with: one serving node can then stand for the three
-   * upstreams a syncing node needs (connect to it three times).
+   * Registers a made-up peer with `R`, so that this node has a third peer to answer other registrations with:
+   * one serving node can then stand for the three upstreams a syncing node needs (connect to it three times).
+   * The made-up peer has a listener in this process that answers every request (with nothing useful): a node
+   * names in `R` replies only peers it has reached itself (issue 17), so it must dial the made-up peer back and
+   * get an answer. Resolves once the node's `R` replies name it.
    */
-  async introduce(): Promise<void> {
-    const listeners = packConnections([parseConnection("127.0.0.1:1")]);
-    const key = curveKeyPair().publicKey;
-    const reply = await this.request(["R", "local", key, listeners, blockNumberKey(Math.floor(Date.now() / 1000))], 5000);
+  async introduce(timeoutMs = 10_000): Promise<void> {
+    const address = `127.0.0.1:${await freePort()}`;
+    const keys = curveKeyPair();
+    this.#introduced ??= PeerListener.open({
+      listen: [address],
+      keys,
+      context: {
+        chain: "local",
+        version: "8.2",
+        isNormal: () => false,
+        height: () => 1,
+        getBlock: () => null,
+        digestForBlock: () => null,
+        announce: { addPeer: () => false, randomPeer: () => null },
+        push: () => {},
+      },
+    });
+    const listeners = packConnections([parseConnection(address)]);
+    const now = () => blockNumberKey(Math.floor(Date.now() / 1000));
+    const reply = await this.request(["R", "local", keys.publicKey, listeners, now()], 5000);
     if (!reply) throw new Error(`${this.name}: no reply to R`);
+    const end = Date.now() + timeoutMs;
+    const asker = curveKeyPair().publicKey; // one more made-up entry in the node's table, whatever the tries
+    for (;;) {
+      const r = await this.request(["R", "local", asker, new Uint8Array(), now()], 2000);
+      if (r && td.decode(r[0]) === "R") return;
+      if (Date.now() > end) throw new Error(`${this.name}: R replies do not name the introduced peer within ${timeoutMs} ms\n${this.tail()}`);
+      await Bun.sleep(50);
+    }
+  }
+
+  /** Closes the introduced peer's listener (stopAll, after the nodes have stopped). */
+  closeIntroduced(): void {
+    this.#introduced?.close();
+    this.#introduced = undefined;
   }
 
   /** Closes this helper's own client socket (the process is not touched). */
@@ -369,4 +403,5 @@ export function secretLeaks(nodes: readonly NodeProcess[]): string[] {
 export async function stopAll(): Promise<void> {
   await Promise.all([...live].map((n) => n.stop()));
   for (const n of created) n.closeClient();
+  for (const n of created) n.closeIntroduced();
 }

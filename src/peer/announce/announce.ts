@@ -12,14 +12,19 @@
  * - `randomPeer` picks uniformly among the eligible peers instead of 5 blind tries;
  * - the own entry is always (re)set by `setSelf`, so a restored or echoed record cannot replace its listeners
  *   at start-up;
- * - the peer table is saved after every announcer run and on stop, and it reloads.
+ * - the peer table is saved after every announcer run and on stop, and it reloads;
+ * - peer hygiene (issue 17): `R` replies name only peers that answered one of this node's own requests within
+ *   `reachedWindowMs` (the connector reports every reply, `reached`), never the asker, this node, nor an
+ *   entry announcing the asker's or this node's own address; `peer` pushes about other peers are relayed
+ *   only for such reached peers (`isReached`). 8.2 hands out any entry of its table, and an 8.2 node told
+ *   about a dead peer blocks its connector for 60 s dialling it.
  *
  * See docs/deviations.md §4.
  */
 import { randomInt } from "node:crypto";
 import { Fault } from "../../base/fault.ts";
 import { logger } from "../../base/log.ts";
-import { isSafeFor82 } from "../address.ts";
+import { canonical, isSafeFor82, unpackAll } from "../address.ts";
 import { type PeerEntry, PeerRing, sameKey } from "./ring.ts";
 import { type RpcEntry, RpcTable } from "./rpc.ts";
 import type { PeerStore } from "./store.ts";
@@ -57,6 +62,11 @@ export interface OwnPeer {
   readonly listeners: Uint8Array;
 }
 
+/** The `host:port` addresses of packed listeners (malformed entries end the list). */
+function addresses(listeners: Uint8Array): string[] {
+  return unpackAll(listeners).map(canonical);
+}
+
 export class Announce {
   readonly timing: AnnounceTiming;
   readonly #clock: Clock;
@@ -67,6 +77,8 @@ export class Announce {
   readonly #ring = new PeerRing();
   readonly #rpcs: RpcTable;
   #self: OwnPeer | null = null;
+  /** Peer key (hex) → when it last answered a request of this node (ms). */
+  readonly #reached = new Map<string, number>();
   #ownRpc: { fingerprint: Uint8Array; addresses: Uint8Array } | null = null;
   /** A key was added or expired since the last scheduled target selection. */
   #changed = false;
@@ -148,12 +160,42 @@ export class Announce {
     return this.#rpcs.add(fingerprint.slice(), addresses.slice(), timestamp, this.#clock.now());
   }
 
-  /** A uniformly chosen peer other than this node and `requester` (for `R`); null when there is none. */
-  randomPeer(requester: Uint8Array): PeerEntry | null {
-    const own = this.#self?.publicKey;
-    const eligible = this.#ring.entries().filter((e) => !sameKey(e.publicKey, requester) && (own === undefined || !sameKey(e.publicKey, own)));
+  /** The peer with this key answered one of this node's requests just now. */
+  reached(publicKey: Uint8Array): void {
+    this.#reached.set(Buffer.from(publicKey).toString("hex"), this.#clock.now());
+  }
+
+  /** Whether the peer answered one of this node's requests within the window. */
+  isReached(publicKey: Uint8Array): boolean {
+    const at = this.#reached.get(Buffer.from(publicKey).toString("hex"));
+    return at !== undefined && this.#clock.now() - at <= this.timing.reachedWindowMs;
+  }
+
+  /**
+   * A uniformly chosen peer for an `R` reply, among the reached ones (see the header), other than this node
+   * and `requester`, and announcing neither the requester's listeners nor this node's; null when there is none.
+   */
+  randomPeer(requester: Uint8Array, requesterListeners: Uint8Array = new Uint8Array()): PeerEntry | null {
+    const own = this.#self;
+    const excluded = new Set([...addresses(requesterListeners), ...(own ? addresses(own.listeners) : [])]);
+    const eligible = this.#ring
+      .entries()
+      .filter(
+        (e) =>
+          !sameKey(e.publicKey, requester) &&
+          (own === null || !sameKey(e.publicKey, own.publicKey)) &&
+          this.isReached(e.publicKey) &&
+          !addresses(e.listeners).some((a) => excluded.has(a)),
+      );
+    this.#pruneReached();
     if (eligible.length === 0) return null;
     return eligible[this.#randomIndex(eligible.length)]!;
+  }
+
+  /** Forgets peers whose last answer is older than the window (the map holds at most the peers dialled). */
+  #pruneReached(): void {
+    const now = this.#clock.now();
+    for (const [k, at] of this.#reached) if (now - at > this.timing.reachedWindowMs) this.#reached.delete(k);
   }
 
   /** The connector's `reconnect` request: select targets now. */

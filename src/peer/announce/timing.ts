@@ -9,6 +9,11 @@ export interface AnnounceTiming {
   readonly rebroadcastMs: number;
   /** Records older than this are refused and expired (55 min = 5 intervals). */
   readonly expiryMs: number;
+  /**
+   * bunmark (issue 17): `R` replies and relayed `peer` pushes name only peers that answered one of this node's
+   * requests within this window (2 min: four 30 s height polls, enough for a poll lost to one 60 s timeout).
+   */
+  readonly reachedWindowMs: number;
 }
 
 const MINUTE = 60_000;
@@ -18,6 +23,7 @@ export const ANNOUNCE_TIMING: AnnounceTiming = {
   intervalMs: 11 * MINUTE,
   rebroadcastMs: 7 * MINUTE,
   expiryMs: 55 * MINUTE,
+  reachedWindowMs: 2 * MINUTE,
 };
 
 /**

@@ -32,8 +32,11 @@ export interface ListenerContext {
   digestForBlock(n: number): MaybePromise<Uint8Array | null | undefined>;
   readonly announce: {
     addPeer(publicKey: Uint8Array, listeners: Uint8Array, timestamp: bigint): boolean;
-    randomPeer(requester: Uint8Array): PeerEntry | null;
+    /** A peer for the `R` reply, other than the asker (key and listeners) and this node; null when none. */
+    randomPeer(requester: Uint8Array, requesterListeners: Uint8Array): PeerEntry | null;
   };
+  /** A peer registered (`R` accepted) announcing `listeners`: the node dials it back (issue 17). */
+  registered?(publicKey: Uint8Array, listeners: Uint8Array): void;
   /** Hands a broadcast-type command to push processing; must return without waiting for the processing. */
   push(command: string, parameters: readonly Uint8Array[]): void;
 }
@@ -139,7 +142,12 @@ function register(ctx: ListenerContext, commandFrame: Uint8Array, p: Frames): Ui
   }
   // The result is deliberately ignored: 8.2 never relays a registration.
   ctx.announce.addPeer(p[1]!, p[2]!, readBe64(p[3]!));
-  const peer = ctx.announce.randomPeer(p[1]!);
+  try {
+    ctx.registered?.(p[1]!, p[2]!);
+  } catch (e) {
+    log.error("dial-back failed", { error: e as Error });
+  }
+  const peer = ctx.announce.randomPeer(p[1]!, p[2]!);
   if (peer === null) return errorReply("invalid public key");
   return [commandFrame, encoder.encode(ctx.chain), peer.publicKey, peer.listeners, be64Seconds(peer.timestamp)];
 }

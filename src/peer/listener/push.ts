@@ -33,6 +33,8 @@ export interface PushContext {
   announce: {
     addPeer(publicKey: Uint8Array, listeners: Uint8Array, timestamp: bigint): boolean;
     addRpc(fingerprint: Uint8Array, addresses: Uint8Array, timestamp: bigint): boolean;
+    /** Whether this node itself reached the peer recently: only such `peer` records are relayed (issue 17). */
+    isReached?(publicKey: Uint8Array): boolean;
   };
   /** The node's Broadcast queue. */
   broadcast: { send(command: string, parameters: readonly Uint8Array[]): void };
@@ -134,8 +136,10 @@ export class PushDispatcher {
     }
     const ts = readBe64(p[2]!);
     const isNew = command === "peer" ? this.ctx.announce.addPeer(p[0]!, p[1]!, ts) : this.ctx.announce.addRpc(p[0]!, p[1]!, ts);
-    log.info(`received ${command}`, { key: p[0]!, listeners: p[1]!, timestamp: ts, new: isNew });
-    if (isNew) this.ctx.broadcast.send(command, p.slice(0, 3));
+    // A peer this node has not reached itself is kept but not passed on: it may be dead (issue 17).
+    const vouched = command === "rpc" || (this.ctx.announce.isReached?.(p[0]!) ?? true);
+    log.info(`received ${command}`, { key: p[0]!, listeners: p[1]!, timestamp: ts, new: isNew, ...(isNew && !vouched ? { relayed: false } : {}) });
+    if (isNew && vouched) this.ctx.broadcast.send(command, p.slice(0, 3));
   }
 
   #queued(command: QueuedCommand, p: readonly Uint8Array[]): void {

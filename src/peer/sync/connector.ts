@@ -7,6 +7,14 @@
  * Nothing here is fatal at start-up: static peers register in the background and retry, so nodes that
  * `connect` to each other can start in any order. Only configuration errors throw (own key as a static peer,
  * an address that is not an IP literal).
+ *
+ * Differences from 8.2, on purpose (issue 17): the machine runs at once on events — an upstream registered,
+ * its height or digest changed, a block was pushed, a batch of blocks was stored — and the 15 s cycle is only
+ * the fallback. The machine's own pauses stay where they guard against busy loops (errors, a refused fork)
+ * but two are skipped: reaching the minimum of registered upstreams goes straight on to the vote, and a
+ * finished batch goes straight on to the next one. Steps run on events do not count as Sampling samples
+ * (those stay one per cycle). A peer that registered with this node is dialled back into an idle dynamic
+ * slot (`dialBack`) so that it receives this node's pushes.
  */
 import { isFault } from "../../base/fault.ts";
 import { logger } from "../../base/log.ts";
@@ -81,6 +89,8 @@ export interface ConnectorOptions {
   readonly announce?: {
     addPeer(publicKey: Uint8Array, listeners: Uint8Array, timestamp: bigint): boolean;
     reconnect(): void;
+    /** The peer answered one of this node's requests (announce.ts `reached`). */
+    reached?(publicKey: Uint8Array): void;
   };
   /** A new REQ transport per upstream (default: a CURVE `RequestClient` with `keys`). */
   readonly transport?: () => RequestTransport;
@@ -130,6 +140,8 @@ export class Connector {
   #state: ConnectorState = initialState();
   #cancelTimer: (() => void) | undefined;
   #cycle: Promise<void> | undefined;
+  /** An event arrived while a run was in progress: run again when it ends. */
+  #again = false;
   #stopping = false;
   /** Resolves when stop() is called: a fetch waiting for a digest batch gives up at once. */
   readonly #stopped: Promise<null>;
@@ -158,6 +170,8 @@ export class Connector {
       config: this.#cfg,
       ...(o.announce ? { onPeer: (k: Uint8Array, l: Uint8Array, t: bigint) => void o.announce!.addPeer(k, l, t) } : {}),
       ...(o.broadcast ? { broadcasts: o.broadcast.subscribe(label, this.#cfg.upstreamQueue) } : {}),
+      ...(o.announce?.reached ? { onReply: (k: Uint8Array) => o.announce!.reached!(k) } : {}),
+      onChange: () => this.wake(),
       clock: this.#clock,
     });
   }
@@ -171,8 +185,49 @@ export class Connector {
     this.#started = true;
     const statics = this.#o.statics ?? [];
     statics.forEach((p, i) => this.#statics[i]!.connect(p.address, p.publicKey));
-    log.info("started", { statics: statics.length, dynamic: this.#dynamics.length, cycleMs: this.#cfg.cycleMs });
+    log.info("started", { statics: statics.length, dynamic: this.#dynamics.length, cycleMs: this.#cfg.cycleMs, events: this.#cfg.events });
+    this.#progress.phase("registering", `0/${this.#cfg.minimumClients}`);
     this.#schedule();
+  }
+
+  /** Runs the state machine now (an event), or once more after the run in progress. No-op without `events`. */
+  wake(): void {
+    if (!this.#cfg.events || !this.#started || this.#stopping) return;
+    if (this.#cycle) {
+      this.#again = true;
+      return;
+    }
+    void this.#run(true).catch((e: unknown) => log.error("connector run failed", { error: e as Error }));
+  }
+
+  /**
+   * A pushed block numbered `n` arrived: when it is ahead of the local chain (it did not extend the tip), the
+   * upstreams are asked for their heights now; their answers wake the machine.
+   */
+  blockPushed(n: number): void {
+    if (n <= this.#o.store.height() + 1 || !this.#cfg.events) return;
+    for (const u of this.#all()) if (u.key) u.pollNow();
+  }
+
+  /**
+   * A peer registered with this node announcing `listeners`: dial it back so that it receives this node's
+   * pushes (issue 17; 8.2 dials only announcer targets). Within the dynamic slots: only an idle slot or one
+   * whose registration failed is used, never one serving a live connection.
+   */
+  dialBack(publicKey: Uint8Array, listeners: Uint8Array): void {
+    if (this.#stopping || !this.#started || bytesEqual(publicKey, this.#o.keys.publicKey)) return;
+    if (this.#all().some((u) => u.isConnectedTo(publicKey))) return;
+    const { ipv4, ipv6 } = unpack46(listeners);
+    if (!ipv4 && !ipv6) return; // announced no listener: nothing to dial
+    const now = this.#clock.now();
+    const slot = this.#dynamics.find((u) => u.key === undefined) ?? this.#dynamics.find((u) => this.#failed(u, now));
+    if (!slot) return;
+    this.#connectSlot(slot, "dial-back", publicKey, listeners, now);
+  }
+
+  /** A slot that has had a whole request timeout to register and has not. */
+  #failed(u: Upstream, now: number): boolean {
+    return !u.registered && now - (this.#connectedAt.get(u) ?? 0) >= this.#cfg.timeoutMs;
   }
 
   /**
@@ -199,26 +254,29 @@ export class Connector {
       this.#touch(existing);
       return;
     }
-    const { ipv4, ipv6 } = unpack46(target.listeners);
-    // 8.2 panics when only IPv6 is known and IPv6 is not preferred; use what there is.
-    const c = ipv6 && (this.#o.preferIPv6 || !ipv4) ? ipv6 : ipv4;
-    if (!c) {
-      log.warn("target without a usable address", { label: target.label, peer: key, listeners: target.listeners });
-      return;
-    }
     // 8.2 reuses a slot whose registration failed first; here registration is asynchronous, so a slot counts
     // as failed once it has had a whole request timeout to register.
     const now = this.#clock.now();
-    const failed = (u: Upstream) => !u.registered && now - (this.#connectedAt.get(u) ?? 0) >= this.#cfg.timeoutMs;
-    const slot = this.#dynamics.find((u) => u.key === undefined) ?? this.#dynamics.find(failed) ?? this.#dynamics[0]!;
+    const slot = this.#dynamics.find((u) => u.key === undefined) ?? this.#dynamics.find((u) => this.#failed(u, now)) ?? this.#dynamics[0]!;
+    this.#connectSlot(slot, target.label, key, target.listeners, now);
+  }
+
+  #connectSlot(slot: Upstream, label: string, key: Uint8Array, listeners: Uint8Array, now: number): void {
+    const { ipv4, ipv6 } = unpack46(listeners);
+    // 8.2 panics when only IPv6 is known and IPv6 is not preferred; use what there is.
+    const c = ipv6 && (this.#o.preferIPv6 || !ipv4) ? ipv6 : ipv4;
+    if (!c) {
+      log.warn("target without a usable address", { label, peer: key, listeners });
+      return;
+    }
     try {
       slot.connect(canonical(c), key);
     } catch (e) {
-      log.warn("cannot connect to target", { label: target.label, peer: key, error: e as Error });
+      log.warn("cannot connect to target", { label, peer: key, error: e as Error });
       return;
     }
     this.#connectedAt.set(slot, now);
-    log.info("connecting to target", { label: target.label, slot: slot.label, peer: key, address: canonical(c) });
+    log.info("connecting to target", { label, slot: slot.label, peer: key, address: canonical(c) });
     this.#touch(slot);
   }
 
@@ -246,7 +304,19 @@ export class Connector {
 
   /** Runs one cycle now (tests and benches; the timer does the same every `cycleMs`). */
   runCycle(): Promise<void> {
-    this.#cycle ??= this.#runCycle().finally(() => (this.#cycle = undefined));
+    return this.#run(false);
+  }
+
+  /** One run (a cycle, or `event`: an early one), repeated while events arrived meanwhile. */
+  #run(event: boolean): Promise<void> {
+    this.#cycle ??= (async () => {
+      let early = event;
+      do {
+        this.#again = false;
+        await this.#runCycle(early);
+        early = true;
+      } while (this.#again && !this.#stopping);
+    })().finally(() => (this.#cycle = undefined));
     return this.#cycle;
   }
 
@@ -276,11 +346,16 @@ export class Connector {
     return { now: this.#clock.now(), localHeight: this.#o.store.height(), peers, ...(result ? { result } : {}) };
   }
 
-  async #runCycle(): Promise<void> {
+  async #runCycle(event: boolean): Promise<void> {
     let result: Result | undefined;
     while (!this.#stopping) {
-      const wasSyncing = this.#state.name === "FetchBlocks" || this.#state.pending === "fetch";
-      const r = step(this.#cfg, this.#state, this.#observe(result));
+      const before = this.#state;
+      const wasSyncing = before.name === "FetchBlocks" || before.pending === "fetch";
+      const obs = this.#observe(result);
+      // The majority vote waits for every registered upstream's height (each answer is an event of its own);
+      // the cycle votes with what it has, as before.
+      if (event && before.name === "HighestBlock" && obs.peers.some((p) => p.registered && p.digest === undefined)) return;
+      const r = step(this.#cfg, before, event ? { ...obs, event } : obs);
       this.#state = r.state;
       let io: IoAction | undefined;
       for (const a of r.actions) {
@@ -290,9 +365,32 @@ export class Connector {
         else log[a.level](a.message, a.fields);
       }
       if (wasSyncing && this.#state.name === "Sampling") this.#progress.finish(this.#o.store.height());
-      if (!io) return;
-      result = await this.#perform(io);
+      this.#showPhase(obs);
+      if (io) {
+        result = await this.#perform(io);
+        continue;
+      }
+      if (!this.#cfg.events || !this.#skipPause(before, result)) return;
+      result = undefined;
     }
+  }
+
+  /**
+   * The two pauses of the machine that guard against nothing (see the header): the minimum of registered
+   * upstreams just reached, and a batch stored in full with more to fetch.
+   */
+  #skipPause(before: ConnectorState, result: Result | undefined): boolean {
+    const s = this.#state;
+    if (before.name === "Connecting" && s.name === "HighestBlock") return true;
+    return result?.kind === "fetch" && result.error === undefined && s.name === "FetchBlocks" && s.pending === undefined;
+  }
+
+  #showPhase(obs: Observation): void {
+    const s = this.#state;
+    if (s.name === "Connecting") this.#progress.phase("registering", `${obs.peers.filter((p) => p.registered).length}/${this.#cfg.minimumClients}`);
+    else if (s.name === "HighestBlock" || (s.name === "ForkDetect" && s.pending !== undefined)) this.#progress.phase("choosing chain");
+    else if (s.name === "FetchBlocks") this.#progress.phase("fetching", `${this.#o.store.height()}/${s.target?.height ?? 0}`);
+    else if (s.name === "Sampling") this.#progress.phase("Normal");
   }
 
   /** Performs an I/O action; never throws (failures become the result's error). */
@@ -366,8 +464,10 @@ export class Connector {
         // must not count as an unhandled rejection (which ends the process) before then.
         if (parallel && i + 1 < chunks.length) prepare(i + 1).catch(() => undefined);
         // Digests of a batch take seconds; a stop does not wait for them (the blocks would not be stored).
+        this.#progress.phase("verifying", `${numbers[0]!}…${to}/${target}`);
         const ready = await Promise.race([current, this.#stopped]);
         if (ready === null) return { kind: "fetch", badPeers: [], error: "stopping" };
+        this.#progress.phase("fetching", `${this.#o.store.height()}/${target}`);
         const { blocks, failure } = ready;
         for (const b of blocks) {
           if (this.#stopping) return { kind: "fetch", badPeers: [], error: "stopping" };
@@ -375,6 +475,7 @@ export class Connector {
           if (stored !== true) return stored;
           fetch.release(b.n);
           this.#progress.update(b.n, target);
+          this.#progress.phase("fetching", `${b.n}/${target}`);
         }
         if (failure) return failure;
       }

@@ -37,6 +37,12 @@ export interface ConnectorConfig {
   readonly hedgeAfterMs: number;
   /** Verify fetched blocks in parallel batches (false: one block at a time, as 8.2 does; the bench compares). */
   readonly parallelVerify: boolean;
+  /**
+   * Run the state machine at once on an event (a registration, a height or digest change, a pushed block, a
+   * finished batch), the cycle timer being only the fallback; false: on the timer and `runCycle()` only, as
+   * 8.2 (the throughput bench and the driver's cycle-by-cycle tests step it by hand).
+   */
+  readonly events: boolean;
 }
 
 export const CONNECTOR_DEFAULTS: ConnectorConfig = Object.freeze({
@@ -55,6 +61,7 @@ export const CONNECTOR_DEFAULTS: ConnectorConfig = Object.freeze({
   fetchWindow: 32,
   hedgeAfterMs: 3_000,
   parallelVerify: true,
+  events: true,
 });
 
 /** Defaults with `overrides` applied; every value must be a positive integer (booleans excepted). */

@@ -16,7 +16,8 @@
  *   instead of one `H` per block down to the genesis block, and a fork with no common block above genesis
  *   is handled like any other fork;
  * - a refused fork (deeper than the protection depth) or a failed request pauses until the next cycle
- *   instead of busy-looping.
+ *   instead of busy-looping;
+ * - a step may run early on an event (`Observation.event`); Sampling counts only the steps of the cycle.
  *
  * See docs/deviations.md §3.
  */
@@ -90,6 +91,11 @@ export interface Observation {
   readonly localHeight: number;
   readonly peers: readonly PeerView[];
   readonly result?: Result;
+  /**
+   * The step runs early, on an event (a registration, a height change, a pushed block), not on the cycle:
+   * Sampling then counts no sample, so "one block behind" is still tolerated for samplingLimit cycles.
+   */
+  readonly event?: boolean;
 }
 
 export type Action =
@@ -371,6 +377,7 @@ function sampling(cfg: ConnectorConfig, state: ConnectorState, obs: Observation,
   if (!target || target.height <= obs.localHeight) return state;
   const behind = target.height - obs.localHeight;
   if (behind === 1) {
+    if (obs.event) return state;
     const samples = state.samples + 1;
     if (samples <= cfg.samplingLimit) return { ...state, samples };
     return forkDetect(cfg, enter(state, "ForkDetect", { target, samples }), obs, out);

@@ -1,6 +1,10 @@
 /**
  * Synchronisation progress: on a terminal one line updated in place (height/target, blocks/s, ETA), otherwise
  * a plain log line every few seconds. The rate is measured over a sliding window of recent samples.
+ *
+ * It also keeps the sync phase (registering, choosing chain, fetching n/m, verifying, Normal) with the time it
+ * began and the time since the start: logged at every change and shown by `/status`, so a slow start says
+ * which step it waits on. bitmarkd 8.2 shows none of this (its log names connector states only).
  */
 import { logger, type Logger } from "../../base/log.ts";
 
@@ -34,6 +38,18 @@ export function formatProgress(f: ProgressFigures): string {
   return `sync ${f.height}/${f.target} (${pct}%)  ${f.rate.toFixed(2)} blocks/s  ETA ${left === undefined ? "?" : formatDuration(left)}`;
 }
 
+export type SyncPhase = "registering" | "choosing chain" | "fetching" | "verifying" | "Normal";
+
+/** The phase as `/status` shows it. */
+export interface PhaseSnapshot {
+  /** e.g. `registering 2/3`, `fetching 120/5000`, `Normal`. */
+  readonly phase: string;
+  /** Milliseconds spent in this phase so far. */
+  readonly inPhaseMs: number;
+  /** Milliseconds from the first phase (start-up) to the start of this one. */
+  readonly enteredAfterMs: number;
+}
+
 export interface SyncProgressOptions {
   /** Draw in place (default: whether stderr is a terminal). */
   readonly tty?: boolean;
@@ -58,6 +74,9 @@ export class SyncProgress {
   readonly #logEveryMs: number;
   readonly #windowMs: number;
   #samples: { t: number; height: number }[] = [];
+  #phase: { name: SyncPhase; at: number; detail: string } | undefined;
+  #firstPhaseAt: number | undefined;
+  readonly #loggedBatchPhases = new Set<SyncPhase>();
   #lastOutput = -Infinity;
   #drawn = false;
 
@@ -68,6 +87,34 @@ export class SyncProgress {
     this.#now = o.now ?? Date.now;
     this.#logEveryMs = o.logEveryMs ?? 10_000;
     this.#windowMs = o.windowMs ?? 30_000;
+  }
+
+  /**
+   * Enters `name` (`detail` such as `2/3` is shown after it). Logged only when the phase itself changes, with
+   * the time since the first phase; the detail of the current phase is just updated.
+   */
+  phase(name: SyncPhase, detail = ""): void {
+    const t = this.#now();
+    this.#firstPhaseAt ??= t;
+    if (this.#phase?.name === name) {
+      this.#phase.detail = detail;
+      return;
+    }
+    this.#phase = { name, at: t, detail };
+    // Fetching and verifying alternate batch by batch: each is logged once per sync, not per batch.
+    const batchPhase = name === "fetching" || name === "verifying";
+    if (!batchPhase) this.#loggedBatchPhases.clear();
+    else if (this.#loggedBatchPhases.has(name)) return;
+    else this.#loggedBatchPhases.add(name);
+    this.#log.info("sync phase", { phase: name, ...(detail ? { detail } : {}), afterMs: t - this.#firstPhaseAt });
+  }
+
+  /** The current phase (undefined before the first). */
+  phaseSnapshot(): PhaseSnapshot | undefined {
+    const p = this.#phase;
+    if (p === undefined) return undefined;
+    const t = this.#now();
+    return { phase: p.detail ? `${p.name} ${p.detail}` : p.name, inPhaseMs: t - p.at, enteredAfterMs: p.at - this.#firstPhaseAt! };
   }
 
   /** Current figures (rate over the window). */

@@ -11,7 +11,12 @@
  * - registration happens once per connection, right after connecting (8.2 registers twice) and a failed
  *   one is retried at the next poll; an `E` reply (e.g. `invalid public key` in small networks) is never
  *   fatal, and a reply for another chain or with a short timestamp is an error, never a panic;
- * - connecting to another peer clears the registered flag, height and digest (8.2 keeps the old peer's).
+ * - connecting to another peer clears the registered flag, height and digest (8.2 keeps the old peer's);
+ * - a failed registration is retried after 0.5 s, doubling up to the poll period (8.2: at the next 30 s poll),
+ *   so nodes started together register within seconds;
+ * - every change of the registered flag, height or digest is reported (`onChange`) so the connector acts at
+ *   once instead of at its next cycle, and every reply at all from the peer is reported (`onReply`): the peer
+ *   table hands out only peers recently reached that way.
  *
  * See docs/deviations.md §3.
  */
@@ -63,7 +68,14 @@ export interface UpstreamOptions {
   readonly onPeer?: (publicKey: Uint8Array, listeners: Uint8Array, timestamp: bigint) => void;
   readonly broadcasts?: BroadcastSource;
   readonly clock?: Clock;
+  /** The registered flag, height or digest changed. */
+  readonly onChange?: () => void;
+  /** The peer with this key answered a request (any reply, `E` included: its listener is alive). */
+  readonly onReply?: (publicKey: Uint8Array) => void;
 }
+
+/** First retry delay of a failed registration; doubled per failure up to the poll period. */
+export const REGISTER_RETRY_MS = 500;
 
 /** An `E` reply: the remote text (for `R` and pushes inside bitmarkd's message around it). */
 export class RemoteError extends Error {
@@ -110,6 +122,9 @@ export class Upstream {
   /** Generation for which a registration/poll round is queued or running. */
   #controlQueued: number | undefined;
   #cancelTimer: (() => void) | undefined;
+  #cancelRetry: (() => void) | undefined;
+  /** Delay before the next registration retry (reset by a success or a new connection). */
+  #retryMs = REGISTER_RETRY_MS;
   #closed = false;
 
   constructor(options: UpstreamOptions) {
@@ -167,6 +182,8 @@ export class Upstream {
     this.#setState(false, 0, undefined);
     log.info("connecting", { slot: this.label, peer: key, address });
     this.#cancelTimer?.();
+    this.#cancelRetry?.();
+    this.#retryMs = REGISTER_RETRY_MS;
     this.#schedulePoll();
     this.#queueControl();
   }
@@ -176,6 +193,7 @@ export class Upstream {
     this.#closed = true;
     this.#generation++;
     this.#cancelTimer?.();
+    this.#cancelRetry?.();
     this.#o.broadcasts?.close();
     this.#o.transport.close();
     this.#cancelQueued();
@@ -196,10 +214,29 @@ export class Upstream {
     return this.#enqueue(Priority.Fetch, async () => expectReply(await this.#request("B", [blockNumberKey(n)]), "B"));
   }
 
+  /** Asks the remote height now (a registration first when needed) instead of at the next poll. */
+  pollNow(): void {
+    this.#queueControl();
+  }
+
   #setState(registered: boolean, height: number, digest: Uint8Array | undefined): void {
+    const same =
+      registered === this.#registered &&
+      height === this.#height &&
+      (digest === this.#digest || (digest !== undefined && this.#digest !== undefined && bytesEqual(digest, this.#digest)));
     this.#registered = registered;
     this.#height = height;
     this.#digest = digest;
+    if (!same) this.#o.onChange?.();
+  }
+
+  /** A registration failed: try again soon, backing off up to the poll period. */
+  #retryRegistration(): void {
+    this.#cancelRetry?.();
+    const ms = this.#retryMs;
+    this.#retryMs = Math.min(ms * 2, this.#o.config.upstreamPollMs);
+    if (ms >= this.#o.config.upstreamPollMs) return; // the poll itself retries
+    this.#cancelRetry = this.#clock.setTimer(ms, () => this.#queueControl());
   }
 
   #schedulePoll(): void {
@@ -253,8 +290,10 @@ export class Upstream {
   }
 
   async #request(command: string, parameters: readonly Uint8Array[]): Promise<Uint8Array[]> {
+    const key = this.#key;
     const reply = await this.#o.transport.request([this.#chain, encoder.encode(command), ...parameters], this.#o.config.timeoutMs);
     this.#lastReply = this.#clock.now();
+    if (key !== undefined && this.#key === key) this.#o.onReply?.(key);
     return reply;
   }
 
@@ -269,9 +308,11 @@ export class Upstream {
         if (!current()) return;
         if (e instanceof RemoteError) log.info("register refused, retrying later", { slot: this.label, peer: this.#key, error: e.message });
         else this.#fail("register", e);
+        this.#retryRegistration();
         return;
       }
       if (!current()) return;
+      this.#retryMs = REGISTER_RETRY_MS;
       this.#setState(true, this.#height, this.#digest);
     }
     let height: number;

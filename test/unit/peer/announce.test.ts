@@ -279,6 +279,7 @@ describe("randomPeer (R)", () => {
     const { a } = setup(key(0x80));
     expect(a.randomPeer(key(1))).toBeNull();
     a.addPeer(key(1), LISTEN_B, sec(T0));
+    a.reached(key(1));
     expect(a.randomPeer(key(1))).toBeNull();
     expect(a.randomPeer(key(0x80))?.publicKey[0]).toBe(1);
   });
@@ -289,7 +290,7 @@ describe("randomPeer (R)", () => {
     let next = 0;
     const a = new Announce({ clock, randomIndex: (n) => (asked.push(n), next++ % n) });
     a.setSelf(key(0x80), LISTEN_A);
-    for (const i of [1, 2, 3, 4]) a.addPeer(key(i), LISTEN_B, sec(T0));
+    for (const i of [1, 2, 3, 4]) a.addPeer(key(i), LISTEN_B, sec(T0)), a.reached(key(i));
     const picks = [0, 1, 2].map(() => a.randomPeer(key(2))!.publicKey[0]);
     expect(asked).toEqual([3, 3, 3]);
     expect(picks).toEqual([1, 3, 4]);
@@ -297,15 +298,71 @@ describe("randomPeer (R)", () => {
 
   test("default RNG covers every eligible peer", () => {
     const { a } = setup(key(0x80));
-    for (const i of [1, 2, 3]) a.addPeer(key(i), LISTEN_B, sec(T0));
+    for (const i of [1, 2, 3]) a.addPeer(key(i), LISTEN_B, sec(T0)), a.reached(key(i));
     const seen = new Set<number>();
     for (let i = 0; i < 200; i++) seen.add(a.randomPeer(key(9))!.publicKey[0]!);
     expect([...seen].sort()).toEqual([1, 2, 3]);
   });
 });
 
+describe("peer hygiene (issue 17): R names only peers this node reached within the window", () => {
+  const LISTEN_C = new Uint8Array(Buffer.from("070858c000020c", "hex"));
+  const LISTEN_D = new Uint8Array(Buffer.from("070858c000020d", "hex"));
+  /** self 0x80 (LISTEN_A), peer 1 on LISTEN_B, peer 2 on LISTEN_C, both stored at T0. */
+  function hygiene() {
+    const clock = new ManualClock(T0);
+    const a = new Announce({ clock });
+    a.setSelf(key(0x80), LISTEN_A);
+    a.addPeer(key(1), LISTEN_B, sec(T0));
+    a.addPeer(key(2), LISTEN_C, sec(T0));
+    const named = (asker: Uint8Array, listeners = LISTEN_D) => {
+      const out = new Set<number>();
+      for (let i = 0; i < 100; i++) {
+        const p = a.randomPeer(asker, listeners);
+        if (p) out.add(p.publicKey[0]!);
+      }
+      return [...out].sort();
+    };
+    return { a, clock, named };
+  }
+
+  test("a stored peer never reached is not named; a reached one is, until the window has passed", () => {
+    const { a, clock, named } = hygiene();
+    expect(named(key(9))).toEqual([]);
+    a.reached(key(1));
+    expect(named(key(9))).toEqual([1]);
+    expect(a.isReached(key(1))).toBe(true);
+    a.reached(key(2));
+    clock.advance(ANNOUNCE_TIMING.reachedWindowMs / 2);
+    a.reached(key(2)); // peer 2 keeps answering, peer 1 stopped
+    expect(named(key(9))).toEqual([1, 2]);
+    clock.advance(ANNOUNCE_TIMING.reachedWindowMs / 2 + 1);
+    expect(named(key(9))).toEqual([2]);
+    expect(a.isReached(key(1))).toBe(false);
+    clock.advance(ANNOUNCE_TIMING.reachedWindowMs);
+    expect(named(key(9))).toEqual([]);
+  });
+
+  test("never the asker (by key or by address) nor this node (by key or by address)", () => {
+    const { a, named } = hygiene();
+    a.reached(key(1));
+    a.reached(key(2));
+    a.reached(key(0x80));
+    expect(named(key(1))).toEqual([2]); // asker's key
+    expect(named(key(9), LISTEN_C)).toEqual([1]); // asker announces peer 2's address
+    a.addPeer(key(3), LISTEN_A.subarray(0, 19), sec(T0)); // another key on this node's IPv6 address
+    a.reached(key(3));
+    expect(named(key(9))).toEqual([1, 2]);
+  });
+
+  test("the window is a timing value", () => {
+    const a = new Announce({ timing: { reachedWindowMs: 1000 } });
+    expect(a.timing.reachedWindowMs).toBe(1000);
+  });
+});
+
 test("timing constants are bitmarkd's and overridable", () => {
-  expect(ANNOUNCE_TIMING).toEqual({ initialMs: 120_000, intervalMs: 660_000, rebroadcastMs: 420_000, expiryMs: 3_300_000 });
+  expect(ANNOUNCE_TIMING).toEqual({ initialMs: 120_000, intervalMs: 660_000, rebroadcastMs: 420_000, expiryMs: 3_300_000, reachedWindowMs: 120_000 });
   const a = new Announce({ timing: { intervalMs: 1000 } });
   expect(a.timing).toEqual({ ...ANNOUNCE_TIMING, intervalMs: 1000 });
 });

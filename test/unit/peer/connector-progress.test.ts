@@ -66,4 +66,38 @@ describe("SyncProgress", () => {
     expect(progress.length).toBe(10);
     expect(progress.at(-1)![1]).toEqual({ height: 92, target: 200, rate: 10, eta: "11s" }); // lines at t = 0.1, 1.1 … 9.1 s
   });
+
+  test("phases (issue 17): logged once per change with the time since the first, fetching/verifying once per sync; snapshot for /status", () => {
+    let now = 1000;
+    const { log, infos } = capture();
+    const p = new SyncProgress({ tty: false, log, now: () => now });
+    expect(p.phaseSnapshot()).toBeUndefined();
+    p.phase("registering", "0/3");
+    now += 40;
+    p.phase("registering", "2/3"); // detail only
+    expect(p.phaseSnapshot()).toEqual({ phase: "registering 2/3", inPhaseMs: 40, enteredAfterMs: 0 });
+    now += 10;
+    p.phase("choosing chain");
+    for (let batch = 0; batch < 5; batch++) {
+      now += 100;
+      p.phase("fetching", `${batch * 8}/40`);
+      now += 300;
+      p.phase("verifying", `${batch * 8}/40`);
+    }
+    now += 5;
+    p.phase("Normal");
+    now += 1000;
+    expect(p.phaseSnapshot()).toEqual({ phase: "Normal", inPhaseMs: 1000, enteredAfterMs: 2055 });
+    expect(infos.filter(([m]) => m === "sync phase")).toEqual([
+      ["sync phase", { phase: "registering", detail: "0/3", afterMs: 0 }],
+      ["sync phase", { phase: "choosing chain", afterMs: 50 }],
+      ["sync phase", { phase: "fetching", detail: "0/40", afterMs: 150 }],
+      ["sync phase", { phase: "verifying", detail: "0/40", afterMs: 450 }],
+      ["sync phase", { phase: "Normal", afterMs: 2055 }],
+    ]);
+    // a later sync (behind again) logs its fetching and verifying anew
+    p.phase("choosing chain");
+    p.phase("fetching", "40/41");
+    expect(infos.filter(([m]) => m === "sync phase").length).toBe(7);
+  });
 });

@@ -32,7 +32,7 @@ test(`syncs ${BLOCKS} generated blocks into a real store`, async () => {
   const mode = new ModeState();
   const connector = new Connector({
     chain: "local",
-    config: connectorConfig({ cycleMs: 3_600_000, timeoutMs: 60_000, upstreamPollMs: 50, dynamicClients: 1 }),
+    config: connectorConfig({ cycleMs: 3_600_000, timeoutMs: 60_000, upstreamPollMs: 50, dynamicClients: 1, events: false }),
     keys: { publicKey: key(0), secretKey: new Uint8Array(32).fill(1) },
     listeners: () => new Uint8Array(),
     statics: peers.map((p, i) => ({ publicKey: p.key, address: `127.0.0.1:${5000 + i}` })),

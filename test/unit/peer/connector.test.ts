@@ -44,7 +44,7 @@ function setup(chains: Block[][], local: Block[] = [], over: Partial<ConnectorCo
   const s: Setup = { net, store, hasher, mode, peers, reconnects: 0, connector: undefined as unknown as Connector };
   s.connector = new Connector({
     chain: "local",
-    config: connectorConfig({ cycleMs: 3_600_000, timeoutMs: 300, upstreamPollMs: 100, dynamicClients: 3, hedgeAfterMs: 50, ...over }),
+    config: connectorConfig({ cycleMs: 3_600_000, timeoutMs: 300, upstreamPollMs: 100, dynamicClients: 3, hedgeAfterMs: 50, events: false, ...over }),
     keys: OWN,
     listeners: () => new Uint8Array(),
     statics,

@@ -6,6 +6,7 @@ import { ManualClock } from "../../../src/base/clock.ts";
 import { BLOCK_QUEUE_CAPACITY, PushDispatcher, type QueuedCommand, RESERVOIR_QUEUE_BYTES } from "../../../src/peer/listener/push.ts";
 import { quietLogsWhileRunning } from "../../support/harness/profile.ts";
 import { fromHex, toHex } from "../../support/hex.ts";
+import { readBe64 } from "../../../src/chain/types/header.ts";
 
 quietLogsWhileRunning("error");
 
@@ -34,6 +35,7 @@ describe("peer and rpc pushes", () => {
 
   test("new peer record is stored and relayed as its first three frames", () => {
     const { d, announce, sent } = setup();
+    announce.reached(KEY);
     d.push("peer", [KEY, LISTENERS, NOW, fromHex("ff")]);
     expect(announce.peers().length).toBe(2);
     expect(sent).toEqual([{ command: "peer", parameters: [toHex(KEY), toHex(LISTENERS), toHex(NOW)] }]);
@@ -43,10 +45,25 @@ describe("peer and rpc pushes", () => {
 
   test("a longer timestamp frame is read from its first 8 bytes and relayed verbatim", () => {
     const { d, announce, sent } = setup();
+    announce.reached(KEY);
     const ts = Buffer.concat([be64(BigInt(T0 / 1000 - 30)), fromHex("0102")]);
     d.push("peer", [KEY, LISTENERS, ts]);
     expect(announce.peers().find((e) => e.publicKey[0] === 0x11)?.timestamp).toBe(T0 - 30_000);
     expect(sent[0]!.parameters[2]).toBe(toHex(ts));
+  });
+
+  test("issue 17: a peer record of a peer this node has not reached (or not lately) is stored, not relayed", () => {
+    const { d, announce, sent, clock } = setup();
+    d.push("peer", [KEY, LISTENERS, NOW]);
+    expect(announce.peers().length).toBe(2);
+    expect(sent).toEqual([]);
+    announce.reached(KEY);
+    clock.advance(announce.timing.reachedWindowMs + 1);
+    const later = be64(BigInt((T0 + announce.timing.rebroadcastMs + 1000) / 1000));
+    clock.advance(announce.timing.rebroadcastMs);
+    d.push("peer", [KEY, LISTENERS, later]);
+    expect(announce.peers().find((e) => e.publicKey[0] === 0x11)?.timestamp).toBe(Number(readBe64(later)) * 1000);
+    expect(sent).toEqual([]);
   });
 
   test("rpc record is stored and relayed", () => {
@@ -57,7 +74,8 @@ describe("peer and rpc pushes", () => {
   });
 
   test("peer and rpc are processed while resynchronising", () => {
-    const { d, sent, setNormal } = setup();
+    const { d, announce, sent, setNormal } = setup();
+    announce.reached(KEY);
     setNormal(false);
     d.push("peer", [KEY, LISTENERS, NOW]);
     d.push("rpc", [FP, LISTENERS, NOW]);

@@ -14,6 +14,7 @@ import { curveKeyPair } from "../../../src/transport/curve.ts";
 import { ReplyServer } from "../../../src/transport/reply-server.ts";
 import { RequestClient, RequestTimeoutError } from "../../../src/transport/request-client.ts";
 import { until } from "../../support/until.ts";
+import { ManualClock } from "../../../src/base/clock.ts";
 
 afterAll(shutdown);
 
@@ -375,5 +376,65 @@ describe("pushes", () => {
     expect(n).toBeLessThanOrEqual(cfg.upstreamQueue + 2); // the queue plus the one(s) already taken
     expect(sub.dropped).toBe(120 - cfg.upstreamQueue);
     sub.close();
+  });
+});
+
+describe("issue 17: events for the connector, quick registration retries", () => {
+  function observed(clock?: ManualClock) {
+    const transport = new CountingTransport(own);
+    const changes: { registered: boolean; height: number }[] = [];
+    const replies: string[] = [];
+    const u: Upstream = new Upstream({
+      label: "static@0",
+      chain: "local",
+      transport,
+      self: () => ({ publicKey: own.publicKey, listeners: ownListeners }),
+      // polls an hour apart: whatever happens here is not a poll
+      config: connectorConfig({ timeoutMs: 400, upstreamPollMs: 3_600_000 }),
+      onChange: () => changes.push({ registered: u.registered, height: u.height }),
+      onReply: (k) => replies.push(Buffer.from(k).toString("hex")),
+      ...(clock ? { clock } : {}),
+    });
+    cleanups.push(() => u.close());
+    return { u, changes, replies };
+  }
+
+  test("registration, height and digest are reported as they change; every reply names the peer as reached", async () => {
+    const peer = fakePeer(goodPeer);
+    const { u, changes, replies } = observed();
+    u.connect(peer.address, peer.key);
+    await until(() => u.digest !== undefined);
+    expect(changes).toEqual([
+      { registered: true, height: 0 },
+      { registered: true, height: 7 },
+    ]);
+    expect(replies).toEqual(Array(3).fill(Buffer.from(peer.key).toString("hex"))); // R, N, H
+    u.pollNow();
+    await until(() => peer.count("N") === 2);
+    await Bun.sleep(20);
+    expect(changes.length).toBe(2); // same height and digest: no event
+  });
+
+  test("a refused registration (E: a reply, so the peer is reached) is retried after 0.5 s, then 1 s, …", async () => {
+    let refuse = true;
+    const peer = fakePeer((cmd, f) => (cmd === "R" && refuse ? [b("E"), b("invalid public key")] : goodPeer(cmd, f)));
+    const clock = new ManualClock(Date.now());
+    const { u, replies } = observed(clock);
+    u.connect(peer.address, peer.key);
+    await until(() => peer.count("R") === 1 && replies.length === 1);
+    await Bun.sleep(20);
+    clock.advance(499);
+    await Bun.sleep(50);
+    expect(peer.count("R")).toBe(1);
+    clock.advance(1);
+    await until(() => peer.count("R") === 2);
+    await Bun.sleep(20);
+    clock.advance(999);
+    await Bun.sleep(50);
+    expect(peer.count("R")).toBe(2);
+    refuse = false;
+    clock.advance(1);
+    await until(() => u.registered && u.height === 7);
+    expect(peer.count("R")).toBe(3);
   });
 });
