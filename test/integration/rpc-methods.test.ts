@@ -8,12 +8,10 @@
  * through Transaction.Status / Assets.Get / Bitmark.Provenance.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { cachedOwnershipChain, type CachedOwnershipChain } from "../support/harness/chains.ts";
-import { NodeProcess, stopAll } from "../support/node-process.ts";
-import { CLI } from "../support/paths.ts";
+import { type NodeProcess, stopAll } from "../support/node-process.ts";
 import { pyRpc } from "../support/rpc-client.ts";
+import { normalRpcNode } from "../support/rpc-node.ts";
 import { pyWrites } from "../support/rpc-writes.ts";
 import { tempDirs } from "../support/temp-dirs.ts";
 
@@ -35,35 +33,7 @@ let fingerprint = "";
 
 beforeAll(async () => {
   chain = await cachedOwnershipChain({ seed: SEED, bitmarks: BITMARKS, steps: STEPS });
-  // A lone node never leaves Resynchronise: one upstream serving the same chain (plus a made-up third peer so
-  // its registration succeeds) lets it vote, find nothing to fetch and go Normal.
-  const root = tempDir();
-  const upstream = await NodeProcess.create({ root, name: "u", chainFrom: chain.dir });
-  await upstream.start();
-  await upstream.introduce();
-  node = await NodeProcess.create({
-    root,
-    name: "m",
-    chainFrom: chain.dir,
-    connect: [upstream.peer],
-    timing: { minimum_clients: 1 },
-    sections: {
-      client_rpc: { listen: ["127.0.0.1:0"], announce: ["127.0.0.1:2130"] },
-      https_rpc: { listen: ["127.0.0.1:0"], allow: { details: ["127.0.0.1"], connections: ["127.0.0.1"], peers: ["127.0.0.1"] } },
-    },
-  });
-  expect(Bun.spawnSync([process.execPath, CLI, "gen-rpc-cert", "--data", node.dir]).exitCode).toBe(0);
-  await node.start();
-  const running = JSON.parse(readFileSync(join(node.dir, "node.json"), "utf8"));
-  const ep: string = running.rpc.listen[0];
-  port = Number(ep.slice(ep.lastIndexOf(":") + 1));
-  https = running.rpc.https[0];
-  fingerprint = running.rpc.fingerprint;
-  const end = Date.now() + 60_000;
-  while (!(await exchange([req("Node.Info", "{}")]))[0]!.includes('"mode":"Normal"')) {
-    if (Date.now() > end) throw new Error(`node not Normal within 60 s\n${node.tail()}`);
-    await Bun.sleep(300);
-  }
+  ({ node, port, https, fingerprint } = await normalRpcNode(tempDir(), { chainFrom: chain.dir, announce: "127.0.0.1:2130" }));
 }, 110_000);
 
 /** Sends each request on one connection and reads one reply line per request. */

@@ -13,6 +13,8 @@ steps:
   ["proof", payId, payNonce, difficulty]  nonce search + Bitmarks.Proof; record {"reply", "nonce"}
   ["transfer", link_hex, from, to]     Bitmark.Transfer (unratified, signed by `from`); record {"reply", "txId"}
   ["call", method, params0]            any call; record {"reply"}
+  ["asset", key, name, fingerprint, metadata]  no call: the signed AssetData argument as compact JSON text
+                                       (keys in 8.2's order); record {"json", "registrant", "signature"}
 """
 import hashlib
 import json
@@ -85,13 +87,20 @@ class Conn:
 
 def main():
     script = json.loads(sys.argv[1])
-    conn = Conn(script["host"], script["port"])
+    conn = None
+    if any(step[0] not in ("keys", "asset") for step in script["steps"]):
+        conn = Conn(script["host"], script["port"])
     keys, out = {}, []
     for step in script["steps"]:
         op = step[0]
         if op == "keys":
             keys[step[1]] = Key(step[2])
             out.append({"account": keys[step[1]].account})
+        elif op == "asset":
+            reg, name, fp, meta = keys[step[1]], step[2], step[3], step[4]
+            sig = reg.sign(varint(2) + lp(name.encode()) + lp(fp.encode()) + lp(meta.encode()) + lp(reg.account_bytes)).hex()
+            obj = {"name": name, "fingerprint": fp, "metadata": meta, "registrant": reg.account, "signature": sig}
+            out.append({"json": json.dumps(obj, separators=(",", ":")), "registrant": reg.account, "signature": sig})
         elif op == "create":
             spec = step[1]
             arg = {"assets": None, "issues": None}
