@@ -50,5 +50,6 @@ export async function normalRpcNode(root: string, o: { chainFrom?: string; annou
     if (Date.now() > end) throw new Error(`${node.name}: not Normal within 60 s\n${node.tail()}`);
     await Bun.sleep(300);
   }
+  await Bun.sleep(200); // the probe's connection closed: tests that read `rpcs` count only their own
   return { node, upstream, port, https: running.rpc.https[0], fingerprint: running.rpc.fingerprint };
 }
