@@ -6,6 +6,8 @@
  *
  *  - Confirmed state: `Bitmark.Provenance`, `Owner.Bitmarks`, `Transaction.Status`, `BlockOwner.TxIdForBlock`
  *    give byte-identical replies on A, B and C.
+ *  - Each node's `rpc` record (certificate fingerprint, `client_rpc.announce`) reaches the others: Node.List
+ *    on every node lists all three.
  *  - Writes through A's RPC (asset, two issues, their proof, a transfer of the moved bitmark) reach B's and C's
  *    reservoirs through the peer broadcast: `Assets.Get` shows the cached asset, `Transaction.Status` the issues
  *    Verified and the transfer Pending on every node.
@@ -27,9 +29,12 @@ const tempDir = tempDirs("bunmark-rpc-network-");
 const SEED = "rpc-network";
 const STEPS = 3;
 const BITMARKS = 12;
+/** node i announces 127.0.0.1:ANNOUNCED+i as its RPC address */
+const ANNOUNCED = 21300;
 
 let chain: CachedOwnershipChain;
 const ports: number[] = [];
+const fingerprints: string[] = [];
 
 /** One reply line per request, on one connection to node `i`. */
 async function on(i: number, requests: string[]): Promise<string[]> {
@@ -54,14 +59,14 @@ beforeAll(async () => {
   chain = await cachedOwnershipChain({ seed: SEED, bitmarks: BITMARKS, steps: STEPS });
   const root = tempDir();
   nodes = await Promise.all(
-    ["a", "b", "c"].map((name) =>
+    ["a", "b", "c"].map((name, i) =>
       NodeProcess.create({
         root,
         name,
         chainFrom: chain.dir,
         dynamicConnections: false,
-        timing: { minimum_clients: 2, connector_cycle: 300 },
-        sections: { client_rpc: { listen: ["127.0.0.1:0"] } },
+        timing: { minimum_clients: 2, connector_cycle: 300, announce_initial: 300 },
+        sections: { client_rpc: { listen: ["127.0.0.1:0"], announce: [`127.0.0.1:${ANNOUNCED + i}`] } },
       }),
     ),
   );
@@ -69,8 +74,10 @@ beforeAll(async () => {
   for (const n of nodes) expect(Bun.spawnSync([process.execPath, CLI, "gen-rpc-cert", "--data", n.dir]).exitCode).toBe(0);
   await Promise.all(nodes.map((n) => n.start()));
   for (const n of nodes) {
-    const ep: string = JSON.parse(readFileSync(join(n.dir, "node.json"), "utf8")).rpc.listen[0];
+    const { rpc } = JSON.parse(readFileSync(join(n.dir, "node.json"), "utf8"));
+    const ep: string = rpc.listen[0];
     ports.push(Number(ep.slice(ep.lastIndexOf(":") + 1)));
+    fingerprints.push(rpc.fingerprint);
   }
   const normal = async (i: number) => (await on(i, [req("Node.Info", {})]))[0]!.includes('"mode":"Normal"');
   await until("every node in Normal mode", async () => (await Promise.all([0, 1, 2].map(normal))).every(Boolean), 60_000, nodes);
@@ -91,6 +98,18 @@ test("confirmed state: provenance, owner listing and statuses identical on every
   expect(JSON.parse(a![1]!).result.data).toHaveLength(BITMARKS);
   expect(a![3]).toBe('{"id":1,"result":{"status":"Confirmed"},"error":null}');
 });
+
+test("Node.List on every node lists all three nodes' fingerprints and announced addresses (the `rpc` broadcast)", async () => {
+  const want = fingerprints.map((f, i) => JSON.stringify({ fingerprint: f, connections: [`127.0.0.1:${ANNOUNCED + i}`] })).sort();
+  const listed = async (i: number) => {
+    const { nodes: got } = JSON.parse((await on(i, [req("Node.List", { start: "0", count: 100 })]))[0]!).result;
+    return JSON.stringify((got ?? []).map((e: unknown) => JSON.stringify(e)).sort()) === JSON.stringify(want);
+  };
+  for (const i of [0, 1, 2]) await until(`node ${"abc"[i]} lists all three`, () => listed(i), 30_000, nodes);
+  // its own entry first (rpc.md §6.11)
+  const [own] = await on(1, [req("Node.List", { start: "0", count: 1 })]);
+  expect(own).toBe(`{"id":1,"result":{"nodes":[{"fingerprint":"${fingerprints[1]}","connections":["127.0.0.1:${ANNOUNCED + 1}"]}],"nextStart":"1"},"error":null}`);
+}, 60_000);
 
 test("asset, issues, proof and transfer created through A's RPC reach B's and C's reservoirs", async () => {
   const fingerprint = `rpc-network-${Date.now()}`;
