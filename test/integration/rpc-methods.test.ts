@@ -113,6 +113,19 @@ const ERRORS: [string, string, string][] = [
   ["params object", '{"method":"Node.Info","params":{},"id":1}', err("json: cannot unmarshal object into Go value of type [1]interface {}")],
   ["u64s as number", req("Node.List", '{"start":0,"count":10}'), err("json: invalid use of ,string struct tag, trying to unmarshal unquoted value into uint64")],
   ["id absent", '{"method":"Node.List","params":[{"count":0}]}', `{"id":null,"result":null,"error":"invalid count"}`],
+  // Go encoding/json argument decoding (§4.2): type errors name the Go struct field; keys match case-insensitively;
+  // null leaves a text-unmarshalled field at its zero value; the raw id is echoed compacted, with <>& escaped
+  ["fractional int", req("Bitmark.Provenance", `{"txId":"${ZERO_TX}","count":1.5}`), err("json: cannot unmarshal number 1.5 into Go struct field ProvenanceArguments.count of type int")],
+  ["negative u64s", req("Owner.Bitmarks", '{"start":"-1","count":1}'), err("json: cannot unmarshal number -1 into Go struct field OwnerBitmarksArguments.start of type uint64")],
+  ["u64s overflow", req("Node.List", '{"start":"18446744073709551616","count":1}'), err("json: cannot unmarshal number 18446744073709551616 into Go struct field NodeArguments.start of type uint64")],
+  ["int as string", req("Node.List", '{"count":"1"}'), err("json: cannot unmarshal string into Go struct field NodeArguments.count of type int")],
+  ["argument not an object", req("Node.List", "1"), err("json: cannot unmarshal number into Go value of type rpc.NodeArguments")],
+  ["txid as number", req("Transaction.Status", '{"txId":5}'), err("json: cannot unmarshal number into Go struct field TransactionArguments.txId of type merkle.Digest")],
+  ["txid null", req("Transaction.Status", '{"txId":null}'), ok('{"status":"Unknown"}')],
+  ["key case", req("Transaction.Status", `{"TXID":"${ZERO_TX}"}`), ok('{"status":"Unknown"}')],
+  ["list not array", req("Assets.Get", '{"fingerprints":"x"}'), err("json: cannot unmarshal string into Go struct field AssetGetArguments.fingerprints of type []string")],
+  ["id compacted", '{"method":"Node.List","params":[{"count":0}],"id":{ "a" : [1, 2] }}', '{"id":{"a":[1,2]},"result":null,"error":"invalid count"}'],
+  ["id escaped", '{"method":"Node.List","params":[{"count":0}],"id":"\\u00e9<&"}', '{"id":"\\u00e9\\u003c\\u0026","result":null,"error":"invalid count"}'],
   // §5 encodings
   ["short txid", req("Transaction.Status", '{"txId":"ba86"}'), err("not link")],
   ["odd hex txid", req("Transaction.Status", `{"txId":"${"0".repeat(65)}"}`), err("encoding/hex: odd length hex string")],
