@@ -71,6 +71,7 @@ export const BENCH_SPECS: Record<string, CommandSpec> = {
       { name: "seconds", value: "S", default: "5 (quick: 2)", help: "length of each measured run" },
       { name: "warmup", value: "S", default: "1", help: "seconds of load before measuring" },
       { name: "connections", value: "LIST", default: "1,8", help: "persistent connections per run, comma-separated" },
+      { name: "chain-from", value: "DIR", default: "a fresh chain", help: "serve a copy of DIR/local.lmdb (a `chain generate --data` or `bench rpc-ownership --cache` directory)" },
     ],
     example: "bunmark bench rpc --method Node.List --quick",
   },

@@ -1,5 +1,6 @@
-/** `bunmark bench rpc --json` runs end to end: a node, the embedded python3 generator, figures for each run. */
+/** `bunmark bench rpc --json` runs end to end: a node (fresh or a copy of a generated chain), the embedded python3 generator, figures for each run. */
 import { expect, test } from "bun:test";
+import { cachedOwnershipChain } from "../support/harness/chains.ts";
 import { CLI } from "../support/paths.ts";
 
 test("bench rpc produces figures for 1 and 2 connections", async () => {
@@ -17,3 +18,22 @@ test("bench rpc produces figures for 1 and 2 connections", async () => {
   }
   expect(err).toBe("");
 }, 120_000);
+
+test("bench rpc --chain-from serves a generated chain: Bitmark.Provenance answered from it", async () => {
+  const chain = await cachedOwnershipChain({ seed: "rpc-methods", bitmarks: 30, steps: 4 });
+  const argument = JSON.stringify({ txId: chain.lastTransfer, count: 200 });
+  const args = ["bench", "rpc", "--json", "--seconds", "1", "--warmup", "0", "--connections", "1", "--chain-from", chain.dir, "--method", "Bitmark.Provenance", "--argument", argument];
+  const proc = Bun.spawn([process.execPath, CLI, ...args], { stdout: "pipe", stderr: "pipe" });
+  const out = await new Response(proc.stdout).text();
+  expect(await proc.exited).toBe(0);
+  const report = JSON.parse(out) as { methodAnswered: boolean; runs: { requests: number; firstReply: string }[] };
+  expect(report.methodAnswered).toBe(true);
+  expect(report.runs[0]!.requests).toBeGreaterThan(0);
+  expect(report.runs[0]!.firstReply).toContain(`"record":"BitmarkTransferUnratified","isOwner":true,"txId":"${chain.lastTransfer}"`);
+}, 120_000);
+
+test("bench rpc --chain-from a directory without a chain: refused", () => {
+  const r = Bun.spawnSync([process.execPath, CLI, "bench", "rpc", "--chain-from", "/nonexistent-bunmark-dir"]);
+  expect(r.exitCode).toBe(1);
+  expect(r.stderr.toString()).toContain("--chain-from /nonexistent-bunmark-dir: no local.lmdb there");
+});

@@ -12,12 +12,13 @@
  * chain, so only the fork's own blocks cost Argon2. A prefix is the main chain cut down (no Argon2 at all).
  */
 import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { HashBackend } from "../../../src/crypto/api.ts";
 import { hash } from "../../../src/crypto/index.ts";
-import { generateChain } from "../../../src/testnet/generate.ts";
+import { generateChain, generateOwnershipChain } from "../../../src/testnet/generate.ts";
+import { accountToString } from "../../../src/chain/types/account.ts";
 import { HEADER_SIZE } from "../../../src/chain/types/header.ts";
 import { openStore } from "../../../src/chain/store/store.ts";
 import { ROOT } from "../paths.ts";
@@ -130,4 +131,36 @@ export async function loadChain(dir: string): Promise<SourceChain> {
   } finally {
     await store.close();
   }
+}
+
+export interface CachedOwnershipChain {
+  /** directory holding `local.lmdb` */
+  readonly dir: string;
+  /** base58 account of the holder of all `bitmarks` */
+  readonly holder: string;
+  /** hex txid of the last transfer of the moving bitmark */
+  readonly lastTransfer: string;
+  readonly blocks: number;
+}
+
+/**
+ * A generated ownership chain (src/testnet/generate.ts `generateOwnershipChain`: `bitmarks` issues to one
+ * holder, one bitmark moved `steps` times between keys derived from the seed), cached like `cachedChain`.
+ */
+export async function cachedOwnershipChain(spec: { seed: string; bitmarks: number; steps: number }): Promise<CachedOwnershipChain> {
+  const dir = join(CACHE, `ownership-${spec.seed}-${spec.bitmarks}-${spec.steps}-${codeKey()}`);
+  const facts = join(dir, "ownership.json");
+  if (existsSync(facts)) return { dir, ...JSON.parse(readFileSync(facts, "utf8")) };
+  const work = `${dir}.tmp-${process.pid}`;
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  const store = openStore(work, "local");
+  const c = await generateOwnershipChain(store, spec);
+  await store.close();
+  rmSync(join(work, "local.lmdb-lock"), { force: true });
+  const known = { holder: accountToString(c.holder), lastTransfer: Buffer.from(c.lastTransfer).toString("hex"), blocks: c.blocks };
+  writeFileSync(join(work, "ownership.json"), JSON.stringify(known));
+  if (!existsSync(dir)) renameSync(work, dir);
+  else rmSync(work, { recursive: true, force: true });
+  return { dir, ...known };
 }
