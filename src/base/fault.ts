@@ -88,6 +88,9 @@ export const FAULTS = [
   "invalid peer response",
   "invalid dns txt record",
   "invalid fingerprint",
+  // proofer (proof/setup.go)
+  "currency is not supported by proofer",
+  "invalid proof signing key",
 ] as const;
 
 export type FaultText = (typeof FAULTS)[number];

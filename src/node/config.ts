@@ -7,6 +7,8 @@
 import { isAbsolute, join, resolve } from "node:path";
 import { type ChainName, isChainName } from "../chain/types/chains.ts";
 import { isLogLevel, type Level } from "../base/log.ts";
+import { isTestnet } from "../chain/types/chains.ts";
+import { parseProofing, type ProofingConfig } from "../proof/config.ts";
 
 /** bitmarkd's default peer listener port (bitmarkd.conf.sample). */
 export const DEFAULT_PEER_PORT = 2136;
@@ -48,6 +50,8 @@ export interface NodeConfig {
   timing: Record<string, number>;
   /** True when no listen address was configured: the node may move to the next free port. */
   listen_is_default: boolean;
+  /** The block proofer (src/proof/config.ts); absent: the node makes no blocks. */
+  proofing?: ProofingConfig;
 }
 
 /** Flags accepted by `bunmark run` that override the file. */
@@ -177,5 +181,6 @@ export function buildConfig(file: unknown, flags: ConfigFlags, cwd: string): Nod
     log_level: logLevel,
     timing: timing(f.timing),
     listen_is_default: configuredListen.length === 0,
+    proofing: parseProofing(f.proofing, dataDir, isTestnet(chain)),
   };
 }

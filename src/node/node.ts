@@ -30,6 +30,7 @@ import { VERSION } from "../base/version.ts";
 import { readKeyPair, ensureKeyPair } from "../transport/keys.ts";
 import type { CurveKeyPair } from "../transport/curve.ts";
 import { shutdown as shutdownWire } from "../transport/context.ts";
+import { PROOF_TIMING, Proofer } from "../proof/index.ts";
 
 const log = logger("node");
 
@@ -43,6 +44,8 @@ export interface RunningNode {
   publicKey: string;
   /** bound endpoints, `tcp://a.b.c.d:p` / `tcp://[v6]:p` */
   listen: string[];
+  /** the proofer's CURVE key and bound job (PUB) and submission (REP) endpoints, when it runs */
+  proof?: { publicKey: string; publish: string[]; submit: string[] };
 }
 
 /** `timing` keys (milliseconds) of the announce subsystem and the reservoir; the connector reads its own. */
@@ -102,6 +105,7 @@ export class Node {
     readonly connector: Connector,
     readonly progress: SyncProgress,
     readonly http: StatusServer[],
+    readonly proofer: Proofer | undefined,
   ) {}
 
   /** Starts a node; throws a one-line error (Fault, ConfigError, bind error) and leaves nothing open on failure. */
@@ -199,12 +203,17 @@ export class Node {
       await announce.start();
       opened.push({ close: () => announce.stop() });
       connector.start();
+      const proofing = cfg.proofing;
+      const proofer = proofing
+        ? Proofer.start({ config: proofing, chain: cfg.chain, store, mode, reservoir: reservoir.reservoir, broadcast: (c, p) => broadcast.send(c, p), timing: timingFields(cfg.timing, PROOF_TIMING) })
+        : undefined;
+      if (proofer) opened.push({ close: () => proofer.stop() });
 
       let node: Node;
       const http = [startLocalStatusSocket(join(cfg.data_directory, LOCAL_STATUS_SOCKET), () => node.status())];
       if (cfg.http) http.push(startStatusServer(cfg.http, () => node.status()));
       opened.push({ close: () => http.forEach((h) => h.stop()) });
-      node = new Node(cfg, keys, store, mode, announce, broadcast, reservoir, listener, connector, progress, http);
+      node = new Node(cfg, keys, store, mode, announce, broadcast, reservoir, listener, connector, progress, http, proofer);
       // temporary file + rename: `status` (and anything waiting for the node) may read it while it is written
       const running = join(cfg.data_directory, RUNNING_FILE);
       writeFileSync(`${running}.tmp`, JSON.stringify(node.running()) + "\n");
@@ -234,7 +243,14 @@ export class Node {
 
   /** What `bunmark status` needs to find this node: written to DATA/node.json while it runs. */
   running(): RunningNode {
-    return { pid: process.pid, chain: this.config.chain, publicKey: Buffer.from(this.keys.publicKey).toString("hex"), listen: [...this.listener.endpoints] };
+    const p = this.proofer;
+    return {
+      pid: process.pid,
+      chain: this.config.chain,
+      publicKey: Buffer.from(this.keys.publicKey).toString("hex"),
+      listen: [...this.listener.endpoints],
+      ...(p ? { proof: { publicKey: Buffer.from(p.publicKey).toString("hex"), publish: p.publishEndpoints, submit: p.submitEndpoints } } : {}),
+    };
   }
 
   status(): StatusSnapshot {
@@ -262,6 +278,7 @@ export class Node {
       this.mode.set("Stopped");
       for (const h of this.http) h.stop();
       rmSync(join(this.config.data_directory, RUNNING_FILE), { force: true });
+      this.proofer?.stop();
       await this.connector.stop();
       this.listener.close();
       await this.announce.stop();

@@ -46,10 +46,11 @@ const lib = dlopen(libzmqPath(), {
 /** Raw symbol table, for the few callers (poller worker, curve helpers) that need more than the helpers. */
 export const zmq = lib.symbols;
 
-export const SocketType = { PAIR: 0, REQ: 3, REP: 4 } as const;
+export const SocketType = { PAIR: 0, PUB: 1, SUB: 2, REQ: 3, REP: 4 } as const;
 
 export const Opt = {
   IDENTITY: 5,
+  SUBSCRIBE: 6,
   FD: 14,
   EVENTS: 15,
   LINGER: 17,
