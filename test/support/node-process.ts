@@ -54,6 +54,8 @@ export interface NodeOptions {
   /** `peering.dynamic_connections` (default: the node's) */
   readonly dynamicConnections?: boolean;
   readonly env?: Record<string, string>;
+  /** further top-level configuration sections (e.g. `proofing`), written as given */
+  readonly sections?: Record<string, unknown>;
 }
 
 export const TEST_TIMING = { connector_cycle: 300, upstream_poll: 300, upstream_timeout: 3000 } as const;
@@ -161,6 +163,7 @@ export class NodeProcess {
         ...(o.dynamicConnections === undefined ? {} : { dynamic_connections: o.dynamicConnections }),
       },
       timing: { ...TEST_TIMING, ...o.timing },
+      ...o.sections,
     };
     writeFileSync(this.configPath, JSON.stringify(config, null, 1));
   }
