@@ -13,6 +13,7 @@ const COMMANDS: Record<string, Command> = {
   run: { summary: "start the node (embedded default: chain local, data in ./data)", load: () => import("./cli/run.ts") },
   keygen: { summary: "create peer.public / peer.private key files", load: () => import("./cli/keygen.ts") },
   "gen-proof-identity": { summary: "create proof.public / proof.private / proof.sign for the proofer", load: () => import("./cli/gen-proof-identity.ts") },
+  mine: { summary: "mine: mine --connect PROOF-PUBKEY@HOST:PUB-PORT,SUBMIT-PORT [--threads N]", load: () => import("./cli/mine.ts") },
   status: { summary: "ask a running node (I) and print height, mode, peers", load: () => import("./cli/status.ts") },
   digest: { summary: "block digest of a header: digest HEX [--impl native|js]", load: () => import("./cli/digest.ts") },
   chain: { summary: "chain generate --blocks N --data DIR [--seed S] [--fork-at K]", load: () => import("./cli/chain.ts") },

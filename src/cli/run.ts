@@ -1,16 +1,22 @@
 /**
  * `bunmark run [--config FILE] [--data DIR] [--chain NAME] [--listen HOST:PORT]… [--connect KEY@HOST:PORT]…
- *  [--announce HOST:PORT]… [--http HOST:PORT] [--log-level LEVEL]`
+ *  [--announce HOST:PORT]… [--http HOST:PORT] [--log-level LEVEL] [--mine[=THREADS]]`
  *
  * Without a configuration: chain local, keys generated into ./data on first start, listening on 127.0.0.1 and
  * ::1 (where the host has it) at port 2136 (or the next port free on both). SIGINT/SIGTERM stop the node cleanly.
+ * `--mine` runs the built-in miner (src/miner/) on the node's own proofer (needs a `proofing` section).
  */
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { buildConfig, ConfigError, type NodeConfig } from "../node/config.ts";
 import { logger, setLogLevel } from "../base/log.ts";
 import { Node } from "../node/node.ts";
-import { flag, flagAll, parseArgs } from "./args.ts";
+import { flag, flagAll, has, parseArgs } from "./args.ts";
+import { availableParallelism } from "node:os";
+import { localAddress } from "../miner/connect.ts";
+import { Miner } from "../miner/miner.ts";
+import type { Proofer } from "../proof/index.ts";
+import type { ChainName } from "../chain/types/chains.ts";
 
 const log = logger("run");
 
@@ -41,6 +47,21 @@ async function pickDefaultPort(cfg: NodeConfig): Promise<NodeConfig> {
   throw new ConfigError(`no free port between ${base} and ${base + 99} on ${ipv6 ? "127.0.0.1 and ::1" : "127.0.0.1"}`);
 }
 
+/** `--mine[=THREADS]` (a bare `--mine`: every core). */
+function mineThreads(value: string): number {
+  const threads = value === "true" ? availableParallelism() : Number(value);
+  if (!Number.isInteger(threads) || threads < 1) throw new ConfigError(`--mine=THREADS expects a positive integer, got ${JSON.stringify(value)}`);
+  return threads;
+}
+
+/** The built-in miner on this node's own proofer, in this process. */
+function startOwnMiner(proofer: Proofer, threads: number, chain: ChainName): Miner {
+  const target = { serverKey: proofer.publicKey, publish: localAddress(proofer.publishEndpoints[0]!), submit: localAddress(proofer.submitEndpoints[0]!) };
+  const miner = new Miner({ target, threads, anyDigest: chain === "local" });
+  miner.start();
+  return miner;
+}
+
 function readConfigFile(path: string): unknown {
   let text: string;
   try {
@@ -56,7 +77,7 @@ function readConfigFile(path: string): unknown {
 }
 
 export async function main(args: string[]): Promise<number> {
-  const p = parseArgs(args);
+  const p = parseArgs(args, ["mine"]);
   if (p.positional.length > 0) throw new ConfigError(`unexpected argument: ${p.positional[0]}`);
   const configPath = flag(p, "config");
   let cfg = buildConfig(configPath ? readConfigFile(configPath) : undefined, {
@@ -77,7 +98,16 @@ export async function main(args: string[]): Promise<number> {
   const signalled = new Promise<NodeJS.Signals>((resolve) => {
     for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, resolve);
   });
+  const threads = has(p, "mine") ? mineThreads(flag(p, "mine")!) : undefined;
   const node = await Node.start(cfg);
+  let miner: Miner | undefined;
+  if (threads !== undefined) {
+    if (!node.proofer) {
+      await node.stop();
+      throw new ConfigError("--mine needs a proofing section in the configuration");
+    }
+    miner = startOwnMiner(node.proofer, threads, cfg.chain);
+  }
   const done = signalled.then((signal) => {
     log.info("signal received, shutting down", { signal });
     // A second signal, or a stop that hangs, must not keep the process alive past the 5 s promise.
@@ -85,7 +115,7 @@ export async function main(args: string[]): Promise<number> {
       log.error("shutdown took too long, exiting");
       process.exit(1);
     }, 4500).unref();
-    return node.stop().then(() => 0, (e) => {
+    return (miner?.stop() ?? Promise.resolve()).then(() => node.stop()).then(() => 0, (e) => {
       log.error("shutdown failed", { error: e });
       return 1;
     });

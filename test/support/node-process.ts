@@ -54,6 +54,8 @@ export interface NodeOptions {
   /** `peering.dynamic_connections` (default: the node's) */
   readonly dynamicConnections?: boolean;
   readonly env?: Record<string, string>;
+  /** further `bunmark run` flags (e.g. `--mine=1`); `node.runArgs` changes them for the next start */
+  readonly runArgs?: readonly string[];
   /** further top-level configuration sections (e.g. `proofing`), written as given */
   readonly sections?: Record<string, unknown>;
 }
@@ -99,11 +101,14 @@ export class NodeProcess {
   /** number of times the process was started */
   starts = 0;
   readonly #options: NodeOptions;
+  /** further `bunmark run` flags for the next start */
+  runArgs: readonly string[];
   #client: RequestClient | undefined;
   #drained: Promise<void> = Promise.resolve();
 
   private constructor(options: NodeOptions, port: number, httpPort: number | undefined) {
     this.#options = options;
+    this.runArgs = options.runArgs ?? [];
     this.name = options.name;
     this.dir = join(options.root, options.name);
     this.port = port;
@@ -174,7 +179,7 @@ export class NodeProcess {
     this.starts++;
     const banner = `\n=== ${this.name}: start #${this.starts} at ${new Date().toISOString()}\n`;
     this.#append(banner);
-    const proc = Bun.spawn([process.execPath, CLI, "run", "--config", this.configPath], {
+    const proc = Bun.spawn([process.execPath, CLI, "run", "--config", this.configPath, ...this.runArgs], {
       stdin: "ignore",
       stdout: "pipe",
       stderr: "pipe",
