@@ -17,6 +17,7 @@ const COMMANDS: Record<string, Command> = {
   status: { summary: "ask a running node (I) and print height, mode, peers", load: () => import("./cli/status.ts") },
   digest: { summary: "block digest of a header: digest HEX [--impl native|js]", load: () => import("./cli/digest.ts") },
   chain: { summary: "chain generate --blocks N --data DIR [--seed S] [--fork-at K]", load: () => import("./cli/chain.ts") },
+  testnet: { summary: "testnet --nodes N [--dir DIR]: a local network that makes blocks", load: () => import("./cli/testnet.ts") },
   tx: { summary: "tx decode HEX [--chain testing|bitmark|local] (default testing)", load: () => import("./cli/tx.ts") },
   block: { summary: "block decode HEX [--chain …]", load: () => import("./cli/block.ts") },
   bench: { summary: "bench crypto|chain|wire|sync|all [--json]", load: () => import("./bench/bench.ts") },

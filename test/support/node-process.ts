@@ -41,6 +41,8 @@ export interface NodeOptions {
   /** parent directory (the suite's temporary directory) */
   readonly root: string;
   readonly name: string;
+  /** chain (default local) */
+  readonly chain?: "local" | "testing";
   /** a directory holding `local.lmdb` (a generated chain) copied in before the first start */
   readonly chainFrom?: string;
   readonly connect?: readonly Peer[];
@@ -126,6 +128,10 @@ export class NodeProcess {
     return node;
   }
 
+  get chain(): "local" | "testing" {
+    return this.#options.chain ?? "local";
+  }
+
   get address(): string {
     return `127.0.0.1:${this.port}`;
   }
@@ -156,7 +162,7 @@ export class NodeProcess {
     const o = this.#options;
     const listen = [this.address, ...(o.ipv6 === false ? [] : [`[::1]:${this.port}`])];
     const config = {
-      chain: "local",
+      chain: this.chain,
       data_directory: this.dir,
       log_level: o.logLevel ?? "info",
       ...(this.httpPort === undefined ? {} : { http: `127.0.0.1:${this.httpPort}` }),
@@ -292,7 +298,7 @@ export class NodeProcess {
       this.#client.connect(this.address, this.publicKey);
     }
     try {
-      return await this.#client.request([te.encode("local"), ...frames.map((f) => (typeof f === "string" ? te.encode(f) : f))], timeoutMs);
+      return await this.#client.request([te.encode(this.chain), ...frames.map((f) => (typeof f === "string" ? te.encode(f) : f))], timeoutMs);
     } catch {
       return undefined;
     }
@@ -334,7 +340,7 @@ export class NodeProcess {
   async introduce(): Promise<void> {
     const listeners = packConnections([parseConnection("127.0.0.1:1")]);
     const key = curveKeyPair().publicKey;
-    const reply = await this.request(["R", "local", key, listeners, blockNumberKey(Math.floor(Date.now() / 1000))], 5000);
+    const reply = await this.request(["R", this.chain, key, listeners, blockNumberKey(Math.floor(Date.now() / 1000))], 5000);
     if (!reply) throw new Error(`${this.name}: no reply to R`);
   }
 

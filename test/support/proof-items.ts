@@ -47,7 +47,7 @@ export function provenIssue(chain: ChainName, fingerprint: string): ProvenIssue 
 }
 
 /** Pushes the asset, the issue and its proof to `node` over CURVE; throws unless each is accepted ("A"). */
-export async function pushItem(node: NodeProcess, item: ProvenIssue, chain: ChainName = "local"): Promise<void> {
+export async function pushItem(node: Pick<NodeProcess, "name" | "address" | "publicKey">, item: ProvenIssue, chain: ChainName = "local"): Promise<void> {
   const client = new RequestClient(curveKeyPair());
   client.connect(node.address, node.publicKey);
   const te = new TextEncoder();
