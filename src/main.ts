@@ -20,7 +20,7 @@ const COMMANDS: Record<string, Command> = {
   testnet: { summary: "testnet --nodes N [--dir DIR]: a local network that makes blocks", load: () => import("./cli/testnet.ts") },
   tx: { summary: "tx decode HEX [--chain testing|bitmark|local] (default testing)", load: () => import("./cli/tx.ts") },
   block: { summary: "block decode HEX [--chain …]", load: () => import("./cli/block.ts") },
-  bench: { summary: "bench crypto|chain|wire|sync|all [--json]", load: () => import("./bench/bench.ts") },
+  bench: { summary: "bench crypto|chain|wire|sync|mine|all [--json]", load: () => import("./bench/bench.ts") },
 };
 
 function usage(): string {

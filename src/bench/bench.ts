@@ -1,5 +1,5 @@
 /**
- * `bunmark bench crypto|chain|wire|sync|all [--json]`: runs one benchmark module, or all of them in turn.
+ * `bunmark bench crypto|chain|wire|sync|mine|all [--json]`: runs one benchmark module, or all of them in turn.
  * Each module (./bench-<name>.ts) exports `main(args): Promise<number>` like a command and gets the other
  * arguments (`--json`: one JSON object on stdout instead of a table). Modules load lazily: a command only
  * pays for the benchmark it runs.
@@ -14,6 +14,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   chain: () => import("./chain.ts"),
   wire: () => import("./wire.ts"),
   sync: () => import("./sync.ts"),
+  mine: () => import("./mine.ts"),
 };
 
 const USAGE = `usage: bunmark bench ${Object.keys(BENCHES).join("|")}|all [--json]`;

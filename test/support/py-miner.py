@@ -8,7 +8,7 @@ stdin: one JSON object
   blocks            stop after this many ok:true replies
   any_digest        true on `local`: submit the first nonce tried (the node does not compare digests there)
   timeout_s         give up after this long
-stdout: one JSON line per submission {"job","nonce","tries","reply"} and a final {"done": true|false, "jobs": n}
+stdout: one JSON line per submission {"job","nonce","tries","reply"} and a final {"done", "jobs", "found", "hashes"}
 
 Header (proof.md §4): version LE16, count LE16, number LE64, previousBlock, merkleRoot, timestamp LE64,
 difficulty and nonce as the bytes of their hex. Digest: Argon2d v0x13, t=4, m=131072 KiB, p=1, 32 bytes,
@@ -74,6 +74,7 @@ def main():
     any_digest = cfg.get("any_digest", False)
     found = 0
     jobs = 0
+    hashes = 0
     job = None
     while found < wanted and time.time() < deadline:
         # take the newest job waiting; block briefly when there is none yet
@@ -89,6 +90,7 @@ def main():
         nonce = (nonce + 1) & 0xFFFFFFFFFFFFFFFF
         header[92:100] = struct.pack("<Q", nonce)
         tries += 1
+        hashes += 1
         if not any_digest and int.from_bytes(digest(bytes(header)), "little") > target:
             continue
         packed = base64.b64encode(struct.pack("<Q", nonce)).decode()
@@ -101,7 +103,7 @@ def main():
         if reply.get("ok"):
             found += 1
         job = None  # wait for the next job: this one is cleared (or refused)
-    emit({"done": found >= wanted, "jobs": jobs, "found": found})
+    emit({"done": found >= wanted, "jobs": jobs, "found": found, "hashes": hashes})
     ctx.destroy(linger=0)
 
 
