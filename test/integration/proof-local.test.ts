@@ -4,7 +4,8 @@
  * no bunmark code) subscribes to A's jobs over CURVE and submits nonces over CURVE. On `local` the node does not
  * compare digests with the target, so the first nonce wins: three blocks, one per pushed issue.
  *
- * Then: B and C hold the same blocks (relayed `block` pushes), a fourth node D started afterwards syncs them from
+ * First, with an item in the pool but no miner yet, pyzmq sends malformed, unknown-job and wrong-length submissions:
+ * 8.2's replies, nothing stored. Then: B and C hold the same blocks (relayed `block` pushes), a fourth node D started afterwards syncs them from
  * the others, and block 2's bytes are checked against records.md with node:crypto's SHA3 (not bunmark's):
  * header fields, merkle root over the records' hashes, the foundation first and owned by the proof signing key.
  */
@@ -19,6 +20,7 @@ import { connectEachToOthers, nodeSuite } from "../support/harness/node-suite.ts
 import { freePort, NodeProcess } from "../support/node-process.ts";
 import { proofSection, provenIssue, pushItem } from "../support/proof-items.ts";
 import { pyMinerSkipReason, startPyMiner } from "../support/py-miner.ts";
+import { pyzmqRequests } from "../support/pyzmq.ts";
 
 const dir = nodeSuite("proof-local");
 const skip = pyMinerSkipReason();
@@ -51,9 +53,31 @@ test.skipIf(skip !== undefined)("py-miner makes three blocks on local; peers hol
   await Promise.all(nodes.map((n) => n.waitFor("Normal", (i) => i.normal, 60_000)));
   const [A, B, C] = nodes as [NodeProcess, NodeProcess, NodeProcess];
 
+  // the submission socket's error paths, from an independent client (pyzmq), before any miner runs
+  const mark = A.mark();
+  await pushItem(A, provenIssue("local", "proof-local-fingerprint-0"));
+  const job = (await A.waitForLog(/job published.*job=([0-9a-f]{4})/, { since: mark, timeoutMs: 30_000 }))[1]!;
+  const submit = (o: unknown) => new TextEncoder().encode(typeof o === "string" ? o : JSON.stringify(o));
+  const { replies } = await pyzmqRequests({
+    address: `127.0.0.1:${submitPort}`,
+    serverKey: proof.publicKey,
+    requests: [
+      [submit("{not json")],
+      [submit({ Request: "block.nonce", Job: "ffff", Packed: "AQIDBAUGBwg=" })],
+      [submit({ Request: "block.nonce", Job: job, Packed: "AQID" })],
+    ],
+  });
+  expect(replies.map((r) => (r === "timeout" ? r : r.map((f) => Buffer.from(f).toString())))).toEqual([
+    ['{"job":"","ok":false}'],
+    ['{"job":"ffff","ok":false}'],
+    [`{"job":"${job}","ok":false}`],
+  ]);
+  expect((await A.info())!.height).toBe(1); // nothing stored
+
   const miner = startPyMiner({ publish: `127.0.0.1:${publishPort}`, submit: `127.0.0.1:${submitPort}`, serverKey: proof.publicKey, blocks: 3, anyDigest: true, timeoutS: 150 });
   try {
-    for (let k = 0; k < 3; k++) {
+    await A.waitFor("height 2", (i) => i.height === 2, 60_000);
+    for (let k = 1; k < 3; k++) {
       await pushItem(A, provenIssue("local", `proof-local-fingerprint-${k}`));
       await A.waitFor(`height ${k + 2}`, (i) => i.height === k + 2, 60_000);
     }
@@ -61,6 +85,11 @@ test.skipIf(skip !== undefined)("py-miner makes three blocks on local; peers hol
     setTimeout(() => miner.kill(), 30_000).unref();
   }
   const lines = await miner.result;
+  // the job message's keys, in 8.2's order (proof.md §4), as an independent JSON parser sees them
+  expect(lines[0]).toEqual({
+    job_keys: ["Job", "Header", "TxZero", "TxIds", "AssetIds"],
+    header_keys: ["version", "transactionCount", "number", "previousBlock", "merkleRoot", "timestamp", "difficulty", "nonce"],
+  });
   const submissions = lines.filter((l) => l.reply !== undefined);
   expect(submissions.filter((l) => l.reply!.ok).length).toBe(3);
   expect(lines.at(-1)).toMatchObject({ done: true, found: 3 });

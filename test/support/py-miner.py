@@ -8,7 +8,7 @@ stdin: one JSON object
   blocks            stop after this many ok:true replies
   any_digest        true on `local`: submit the first nonce tried (the node does not compare digests there)
   timeout_s         give up after this long
-stdout: one JSON line per submission {"job","nonce","tries","reply"} and a final {"done", "jobs", "found", "hashes"}
+stdout: the first job's keys in order {"job_keys", "header_keys"}, one JSON line per submission {"job","nonce","tries","reply"} and a final {"done", "jobs", "found", "hashes"}
 
 Header (proof.md §4): version LE16, count LE16, number LE64, previousBlock, merkleRoot, timestamp LE64,
 difficulty and nonce as the bytes of their hex. Digest: Argon2d v0x13, t=4, m=131072 KiB, p=1, 32 bytes,
@@ -83,6 +83,8 @@ def main():
         while sub.poll(0):
             job = json.loads(sub.recv())
             jobs += 1
+            if jobs == 1:
+                emit({"job_keys": list(job), "header_keys": list(job["Header"])})
             header = bytearray(header_of(job["Header"]))
             target = target_of(bytes(header[84:92]))
             nonce = struct.unpack("<Q", bytes(header[92:100]))[0]

@@ -22,7 +22,7 @@ export interface PyMinerRun {
   timeoutS: number;
 }
 
-export type PyMinerLine = { job?: string; nonce?: number; tries?: number; reply?: { job: string; ok: boolean; error?: string }; done?: boolean; found?: number; jobs?: number; hashes?: number; error?: string };
+export type PyMinerLine = { job?: string; nonce?: number; tries?: number; reply?: { job: string; ok: boolean; error?: string }; done?: boolean; found?: number; jobs?: number; hashes?: number; error?: string; job_keys?: string[]; header_keys?: string[] };
 
 let available: boolean | undefined;
 
