@@ -39,6 +39,15 @@ export interface ProoferOptions {
 /** `timing` keys of a node configuration that the proofer reads. */
 export const PROOF_TIMING = { proof_interval: "intervalMs", proof_pause: "pauseMs" } as const satisfies Record<string, keyof PublishTiming>;
 
+/** Runs `fn`; an error it throws is re-thrown with `what` in front, so a start-up failure names its setting. */
+function about<T>(what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw new Error(`${what}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+}
+
 export class Proofer {
   private constructor(
     readonly keys: CurveKeyPair,
@@ -62,9 +71,9 @@ export class Proofer {
 
   static start(o: ProoferOptions): Proofer {
     const testnet = isTestnet(o.chain);
-    const signing = readSigningKey(o.config.signing_key);
+    const signing = about(`proofing.signing_key ${o.config.signing_key}`, () => readSigningKey(o.config.signing_key));
     if (signing.account.testnet !== testnet) throw new Error(`proofing.signing_key ${o.config.signing_key}: key is for the wrong network`);
-    const keys = readKeyPair(o.config.public_key, o.config.private_key);
+    const keys = about(`proofing.public_key/private_key ${o.config.public_key}, ${o.config.private_key}`, () => readKeyPair(o.config.public_key, o.config.private_key));
     const txZero = foundationRecord(o.config.payment_address, signing);
     const queue = new JobQueue();
     const { store, reservoir } = o;
@@ -93,10 +102,10 @@ export class Proofer {
       });
     };
 
-    const server = PublishServer.open({ addresses: o.config.publish, publicKey: keys.publicKey, secretKey: keys.secretKey, zapDomain: "publisher" });
+    const server = about(`proofing.publish ${o.config.publish.join(", ")}`, () => PublishServer.open({ addresses: o.config.publish, publicKey: keys.publicKey, secretKey: keys.secretKey, zapDomain: "publisher" }));
     let submit: ReplyServer;
     try {
-      submit = openSubmitServer({
+      submit = about(`proofing.submit ${o.config.submit.join(", ")}`, () => openSubmitServer({
         addresses: o.config.submit,
         keys,
         queue,
@@ -109,7 +118,7 @@ export class Proofer {
         },
         store: async (packed, digest) => void (await store.storeIncoming(packed, { digest })),
         broadcast: (packed) => o.broadcast("block", [packed]),
-      });
+      }));
     } catch (e) {
       server.close();
       throw e;
