@@ -3,6 +3,8 @@
  *
  * The texts travel on the wire in `E` replies and appear in logs and CLI output, so they are
  * part of the compatibility contract: never reword them.
+ *
+ * See docs/records.md §15, docs/wire.md §7.
  */
 
 export const FAULTS = [

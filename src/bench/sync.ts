@@ -18,7 +18,7 @@ import { setLogLevel } from "../base/log.ts";
 import { connectorConfig } from "../peer/sync/constants.ts";
 import { Connector } from "../peer/sync/connector.ts";
 import { PeerListener } from "../peer/listener/server.ts";
-import { ModeState } from "../node/mode.ts";
+import { ModeState } from "../base/mode.ts";
 import { SyncProgress } from "../peer/sync/progress.ts";
 import { VERSION } from "../base/version.ts";
 import { curveKeyPair } from "../transport/curve.ts";

@@ -2,9 +2,9 @@
 /**
  * Load generator of `bunmark bench wire` under node with the npm `zeromq` package (v6), used from a source
  * checkout for both servers (the bunmark node and the node + zeromq baseline), so their figures compare.
- * Only the client is here; the config, the output lines and the measuring are bench-wire-measure.mjs's.
+ * Only the client is here; the config, the output lines and the measuring are wire-measure.mjs's.
  *
- *   node bench-wire-load.mjs '<LoadConfig json>'
+ *   node wire-load.mjs '<LoadConfig json>'
  */
 import { Request, curveKeyPair } from "zeromq";
 import { runGenerator } from "./wire-measure.mjs";

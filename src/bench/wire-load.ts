@@ -2,7 +2,7 @@
  * Load generator of `bunmark bench wire` built on bunmark's own wire layer (RequestClient over libzmq), for
  * where node + npm zeromq are not at hand (the compiled executable, a machine without node). It runs as a
  * separate process of the same executable, `bunmark bench wire --load '<LoadConfig json>'`, and speaks the
- * contract of bench-wire-measure.mjs, whose measuring it shares: only the client is here.
+ * contract of wire-measure.mjs, whose measuring it shares: only the client is here.
  */
 import { shutdown } from "../transport/context.ts";
 import { curveKeyPair } from "../transport/curve.ts";

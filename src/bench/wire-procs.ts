@@ -3,9 +3,9 @@
  * the load generator, plus what the bench reads about them (CPU time, a handled signal). Every child is a
  * separate process, so the servers never share a CPU budget with the load.
  *
- * The generator is node + npm zeromq (bench-wire-load.mjs) when node can load zeromq from the scripts beside
+ * The generator is node + npm zeromq (wire-load.mjs) when node can load zeromq from the scripts beside
  * this file (a source checkout), else bunmark's own client (`bench wire --load`, bench-wire-load.ts); both
- * speak the contract of bench-wire-measure.mjs, so one parser reads either.
+ * speak the contract of wire-measure.mjs, so one parser reads either.
  *
  *   loadGenerator()             → { kind: "node", node, scriptDir } | { kind: "bunmark", whyNotNode }
  *   startBunmark(dir, chainDir) → RunningServer  (a real node: `bench wire --node-data DIR --node-listen ADDR`)
@@ -47,8 +47,8 @@ export type LoadRun = Required<Pick<LoadConfig, "clients" | "warmupMs" | "measur
 
 const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 10_000;
-const LOAD_SCRIPT = "bench-wire-load.mjs";
-const BASELINE_SCRIPT = "bench-wire-baseline.mjs";
+const LOAD_SCRIPT = "wire-load.mjs";
+const BASELINE_SCRIPT = "wire-baseline.mjs";
 /** Linux reports process CPU time in clock ticks of 1/100 s (USER_HZ). */
 const TICK_MS = 10;
 

@@ -5,7 +5,7 @@
  *
  * Server under test: a real bunmark node (this executable, `run` behind `bench wire --node-data`) over a small
  * generated chain (N blocks, default 20, made once and cached), so `H` reads real stored digests. Baseline:
- * bench-wire-baseline.mjs under node, answering from the replies the node gave. Load: bench-wire-load.mjs under
+ * wire-baseline.mjs under node, answering from the replies the node gave. Load: wire-load.mjs under
  * node, separate processes, the same generator for both servers: 1 client (req/s, round-trip p50/p99) and 8
  * concurrent clients (req/s), rotating I, N, H 1…height, after a warm-up; each measurement repeated (default 3)
  * and reported as medians, with each server's CPU time per request. A last 8-client run sends the node's
@@ -14,7 +14,7 @@
  * fatal; the node must still be alive and answering the same bytes afterwards.
  *
  * Without node + npm zeromq (the compiled executable, or no node here) the load comes from bunmark's own client
- * instead (bench-wire-load.ts, a separate process of this executable) and the baseline is skipped; the absolute
+ * instead (wire-load.ts, a separate process of this executable) and the baseline is skipped; the absolute
  * goals and the signal run still run. The report names the generator.
  *
  * Goals (issue): p50 latency ≤ 1.3 × the baseline's; ≥ 3,400 req/s from 1 client and ≥ 8,800 req/s from 8

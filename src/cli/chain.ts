@@ -1,6 +1,6 @@
 /**
  * `bunmark chain generate --blocks N --data DIR [--chain local] [--seed S] [--fork-at K]`: makes the store
- * DIR/local.lmdb hold N generated valid blocks after genesis; see src/chain/generate.ts. Same seed → the same
+ * DIR/local.lmdb hold N generated valid blocks after genesis; see src/testnet/generate.ts. Same seed → the same
  * chain byte for byte; --fork-at K → the same up to block K, different after it. A DIR holding a chain of the
  * same seed is continued: its blocks that match are kept without computing digests, the rest is deleted and
  * generated (copy a chain's DIR and continue it with --fork-at K: only blocks after K cost digests). A DIR

@@ -1,6 +1,6 @@
 /**
  * `bunmark gen-proof-identity [PREFIX] [--data DIR] [--chain NAME]` (bitmarkd 8.2 `gen-proof-identity`,
- * proof.md §2.1): a new proofer CURVE key pair and block signing key. With PREFIX: PREFIX.public,
+ * docs/proof.md §2): a new proofer CURVE key pair and block signing key. With PREFIX: PREFIX.public,
  * PREFIX.private, PREFIX.sign; otherwise DIR/proof.public, proof.private, proof.sign (DIR default ./data).
  * The seed's network byte follows the chain (default local: test network). Private files are mode 0600; existing
  * files are never overwritten. Prints the CURVE public key in hex (what miners put in `--connect`).

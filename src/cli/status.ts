@@ -93,6 +93,10 @@ export async function main(args: string[]): Promise<number> {
       console.log(`peers    ${snap.peersOut} upstream registered, ${snap.peersIn} incoming, ${snap.knownPeers} known`);
       console.log(`digest   ${snap.digestBackend}`);
       console.log(`uptime   ${snap.uptimeSeconds} s`);
+      for (const [currency, c] of Object.entries(snap.payment ?? {})) {
+        const block = c.lastBlock === null ? "" : `, block ${c.lastBlock}`;
+        console.log(`payment  ${currency} ${c.source} ${c.state}${block}, ${c.paymentsMatched} matched of ${c.paymentsSeen} seen, ${c.orphansHeld} orphans`);
+      }
     }
     return 0;
   } catch (e) {

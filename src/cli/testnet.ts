@@ -4,6 +4,7 @@
  * Ctrl-C / SIGTERM stops every node. DIR defaults to ./testnet; each node logs to DIR/node-K/out.log.
  */
 import { setLogLevel } from "../base/log.ts";
+import { cliCommand } from "../bench/shared.ts";
 import { Testnet, type NodeStatus } from "../testnet/network.ts";
 import { shutdown as shutdownWire } from "../transport/context.ts";
 import { flag, intFlag, parseArgs } from "./args.ts";
@@ -23,7 +24,7 @@ export async function main(args: string[]): Promise<number> {
   const signalled = new Promise<string>((resolve) => {
     for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => resolve(signal));
   });
-  const net = await Testnet.start({ nodes: intFlag(p, "nodes", 3), dir: flag(p, "dir") ?? "testnet" });
+  const net = await Testnet.start({ nodes: intFlag(p, "nodes", 3), dir: flag(p, "dir") ?? "testnet", command: cliCommand() });
   let stopped = false;
   const stop = async () => {
     if (stopped) return 0;

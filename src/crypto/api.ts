@@ -3,6 +3,8 @@
  *
  * Both backends must return identical bytes for every input; src/crypto/index.ts picks one at start-up.
  * Byte order conventions follow bitmarkd: digests are returned as the raw hash output ("storage order").
+ *
+ * See docs/records.md §1, §9.
  */
 
 /** Parameters of a general Argon2d computation (RFC 9106), used by known-answer tests and the bench. */

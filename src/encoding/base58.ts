@@ -1,6 +1,8 @@
 /**
  * Base58 with the Bitcoin alphabet (util/base58.go). Invalid input decodes to an EMPTY byte string rather
  * than an error: callers treat "empty" as failure, exactly as bitmarkd does.
+ *
+ * See docs/records.md §2.2.
  */
 
 const ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";

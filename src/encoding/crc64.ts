@@ -4,6 +4,8 @@
  * r = table[(r ^ byte) & 0xff] ^ (r >> 8), result = NOT(r). The pay nonce is BE64 of the newest block's CRC.
  *
  * The 64-bit register is kept as two 32-bit halves so the inner loop stays in small integers.
+ *
+ * See docs/records.md §2.3.
  */
 
 const POLY_HI = 0xc96c5795;

@@ -1,7 +1,7 @@
 /**
  * Go's `%q` / strconv.Quote for byte strings. bitmarkd puts the received chain frame into its
  * `invalid chain` error text with `%q`, and Go's number-parse errors quote their input the same way, so the
- * exact escaping is part of the wire contract (protocol.md §9).
+ * exact escaping is part of the wire contract (docs/wire.md §3).
  *
  * Printability follows the Unicode tables of the JavaScript engine; Go 1.11 used Unicode 10, so a character
  * assigned after Unicode 10 is printed as is here where 8.2 would escape it as `\uNNNN`.

@@ -2,6 +2,8 @@
  * bitmarkd's 64-bit varint (util/varint.go): 7-bit little-endian groups with a continuation flag in bytes 1–8,
  * and a 9th byte that carries 8 value bits. Decoding is lenient (non-minimal forms are accepted, consensus
  * quirk #1); encoding is always the shortest form.
+ *
+ * See docs/records.md §2.1 (quirk numbers: docs/deviations.md §D).
  */
 
 /** Longest encoding: 8 flagged bytes of 7 bits and a 9th byte of 8 bits. */

@@ -3,6 +3,17 @@
  * Reads a snapshot from the node; never changes state.
  */
 
+/** Per-currency payment figures as shown (src/payment/watcher.ts `CurrencyStatus` provides them). */
+export interface PaymentFigures {
+  source: string;
+  state: string;
+  lastBlock: number | null;
+  paymentsSeen: number;
+  paymentsMatched: number;
+  orphansHeld: number;
+  malformed: number;
+}
+
 export interface StatusSnapshot {
   version: string;
   chain: string;
@@ -17,6 +28,8 @@ export interface StatusSnapshot {
   digestBackend: string;
   reservoir: Record<string, number>;
   uptimeSeconds: number;
+  /** Per currency (BTC, LTC) when a payment watcher runs (src/payment/watcher.ts). */
+  payment?: Record<string, PaymentFigures>;
 }
 
 export function renderMetrics(s: StatusSnapshot): string {
@@ -35,7 +48,22 @@ export function renderMetrics(s: StatusSnapshot): string {
   lines.push(`bunmark_digest_backend{backend="${s.digestBackend}"} 1`);
   lines.push("# HELP bunmark_reservoir_items Items held by the reservoir, per pool.", "# TYPE bunmark_reservoir_items gauge");
   for (const [pool, n] of Object.entries(s.reservoir)) lines.push(`bunmark_reservoir_items{pool="${pool}"} ${n}`);
+  if (s.payment) renderPaymentMetrics(s.payment, lines);
   return lines.join("\n") + "\n";
+}
+
+function renderPaymentMetrics(payment: Record<string, PaymentFigures>, lines: string[]): void {
+  const families = [
+    ["bunmark_payment_last_block", "Highest coin block seen by the REST source: the tip at start, then each block inspected (-1: none, or discovery).", (c: PaymentFigures) => c.lastBlock ?? -1],
+    ["bunmark_payment_seen", "Currency transactions seen carrying a pay id and amounts.", (c: PaymentFigures) => c.paymentsSeen],
+    ["bunmark_payment_matched", "Payments that verified a pending reservoir item.", (c: PaymentFigures) => c.paymentsMatched],
+    ["bunmark_payment_orphans", "Orphan payments held (seen before their transactions).", (c: PaymentFigures) => c.orphansHeld],
+    ["bunmark_payment_malformed", "Currency transactions ignored as malformed.", (c: PaymentFigures) => c.malformed],
+  ] as const;
+  for (const [name, help, value] of families) {
+    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`);
+    for (const [currency, c] of Object.entries(payment)) lines.push(`${name}{currency="${currency}",source="${c.source}"} ${value(c)}`);
+  }
 }
 
 export interface StatusServer {

@@ -1,5 +1,5 @@
 /**
- * Where a miner connects (bunmark's form of recorderd's `peering.connect` entry, proof.md §9.2):
+ * Where a miner connects (bunmark's form of recorderd's `peering.connect` entry, docs/proof.md §5):
  * `PROOF-PUBKEY@HOST:PUBLISH-PORT,SUBMIT-PORT`, e.g. `3f0c…@127.0.0.1:2140,2141` or `3f0c…@[::1]:2140,2141`.
  */
 export interface MinerTarget {

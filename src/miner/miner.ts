@@ -1,12 +1,12 @@
 /**
- * The built-in miner, usable instead of recorderd (command/recorderd, proof.md §6): a CURVE SUB for jobs and a
+ * The built-in miner, usable instead of recorderd (command/recorderd, docs/proof.md §3.5): a CURVE SUB for jobs and a
  * CURVE REQ for submissions, with its own key pair; hashes with the process's digest backend, `threads` headers
  * per batch (native: on the addon's threads; TypeScript twin: on worker threads), so the event loop stays free.
  *
  *   const miner = new Miner({ target, threads: 2, anyDigest: chain === "local" });
  *   miner.start();  miner.stats();  await miner.stop();
  *
- * Differences from recorderd (proof.md §10 #7): the digest is compared with the job's full target (recorderd only
+ * Differences from recorderd (docs/proof.md §3.5): the digest is compared with the job's full target (recorderd only
  * tests the top byte); on `local` (`anyDigest`) the first nonce is submitted, as the node does not compare there.
  * Nonces start at the published nonce + 1, as recorderd's. A job is hashed until a newer one arrives or its
  * nonce was submitted (the node clears its queue on a block, so further nonces of that job would be refused).
@@ -15,12 +15,12 @@
 import { logger } from "../base/log.ts";
 import { bitsToTarget, targetBytes } from "../chain/rules/difficulty.ts";
 import { hash as defaultHash, type HashBackend } from "../crypto/index.ts";
-import { goStringify } from "../rpc/go-json.ts";
 import { parseJobMessage } from "../proof/job-message.ts";
-import { BLOCK_NONCE } from "../proof/submission.ts";
+import { submissionText } from "../proof/submission.ts";
 import { curveKeyPair } from "../transport/curve.ts";
 import { RequestClient } from "../transport/request-client.ts";
-import { SubscribeClient } from "../transport/subscribe-client.ts";
+import { Subscriber } from "../transport/subscriber.ts";
+import type { CurveKeyPair } from "../transport/curve.ts";
 import type { MinerTarget } from "./connect.ts";
 
 const log = logger("miner");
@@ -55,7 +55,8 @@ export interface MinerStats {
 export class Miner {
   readonly #o: MinerOptions;
   readonly #hash: HashBackend;
-  readonly #sub: SubscribeClient;
+  readonly #keys: CurveKeyPair;
+  #sub: Subscriber | undefined;
   readonly #req: RequestClient;
   #job: CurrentJob | undefined;
   #wake: (() => void) | undefined;
@@ -68,9 +69,8 @@ export class Miner {
     if (!(o.threads >= 1)) throw new Error("miner: threads must be at least 1");
     this.#o = o;
     this.#hash = o.hash ?? defaultHash;
-    const keys = curveKeyPair();
-    this.#sub = new SubscribeClient(keys);
-    this.#req = new RequestClient(keys);
+    this.#keys = curveKeyPair();
+    this.#req = new RequestClient(this.#keys);
   }
 
   stats(): Readonly<MinerStats> {
@@ -81,7 +81,12 @@ export class Miner {
     const t = this.#o.target;
     this.#running = true;
     this.#req.connect(t.submit, t.serverKey);
-    this.#sub.connect(t.publish, t.serverKey, (frames) => this.#onJob(frames));
+    this.#sub = Subscriber.open({
+      address: t.publish,
+      curve: { keys: this.#keys, serverKey: t.serverKey },
+      onMessage: (frames) => this.#onJob(frames),
+      onConnected: () => log.info("connected to the proofer's job feed", { publish: t.publish }),
+    });
     this.#loop = this.#run();
     const every = this.#o.progressMs ?? PROGRESS_MS;
     if (every > 0) {
@@ -102,7 +107,7 @@ export class Miner {
     this.#running = false;
     clearInterval(this.#progress);
     this.#wake?.();
-    this.#sub.close();
+    this.#sub?.close();
     this.#req.close();
     await this.#loop.catch(() => undefined);
   }
@@ -154,15 +159,13 @@ export class Miner {
   }
 
   async #submit(job: CurrentJob, nonce: bigint): Promise<void> {
-    const packed = Buffer.alloc(8);
-    packed.writeBigUInt64LE(nonce);
-    const request = goStringify({ Request: BLOCK_NONCE, Job: job.id, Packed: packed.toString("base64") });
+    const request = submissionText(job.id, nonce);
     this.#stats.submitted++;
     try {
       const [reply] = await this.#req.request([new TextEncoder().encode(request)], SUBMIT_TIMEOUT_MS);
       const answer = JSON.parse(new TextDecoder().decode(reply)) as { ok?: boolean; error?: string };
       if (answer.ok === true) this.#stats.blocks++;
-      log.info(answer.ok === true ? "block accepted" : "nonce refused", { job: job.id, nonce: packed.toString("hex"), ...(answer.error ? { reason: answer.error } : {}) });
+      log.info(answer.ok === true ? "block accepted" : "nonce refused", { job: job.id, nonce: nonce.toString(16), ...(answer.error ? { reason: answer.error } : {}) });
     } catch (e) {
       if (this.#running) log.warn("submission failed", { job: job.id, error: e instanceof Error ? e.message : String(e) });
     }

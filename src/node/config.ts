@@ -9,6 +9,7 @@ import { type ChainName, isChainName } from "../chain/types/chains.ts";
 import { isLogLevel, type Level } from "../base/log.ts";
 import { isTestnet } from "../chain/types/chains.ts";
 import { parseProofing, type ProofingConfig } from "../proof/config.ts";
+import { type PaymentConfig, parsePaymentConfig } from "../payment/config.ts";
 
 /** bitmarkd's default peer listener port (bitmarkd.conf.sample). */
 export const DEFAULT_PEER_PORT = 2136;
@@ -52,6 +53,8 @@ export interface NodeConfig {
   listen_is_default: boolean;
   /** The block proofer (src/proof/config.ts); absent: the node makes no blocks. */
   proofing?: ProofingConfig;
+  /** bitmarkd's `payment` section (src/payment/config.ts); absent → no payment watcher. */
+  payment?: PaymentConfig;
 }
 
 /** Flags accepted by `bunmark run` that override the file. */
@@ -162,6 +165,13 @@ export function buildConfig(file: unknown, flags: ConfigFlags, cwd: string): Nod
   const http = flags.http ?? f.http;
   if (http !== undefined && typeof http !== "string") throw new ConfigError("http must be host:port");
 
+  let payment: PaymentConfig | undefined;
+  try {
+    payment = parsePaymentConfig(f.payment);
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
+
   return {
     chain,
     data_directory: dataDir,
@@ -171,7 +181,7 @@ export function buildConfig(file: unknown, flags: ConfigFlags, cwd: string): Nod
       connect: [...connects(p.connect), ...flags.connect.map(parseConnectFlag)],
       dynamic_connections: bool(p.dynamic_connections, "peering.dynamic_connections", true),
       prefer_ipv6: bool(p.prefer_ipv6, "peering.prefer_ipv6", true),
-      // bitmarkd swaps these two defaults (protocol.md §13.3); bunmark uses the names that match.
+      // bitmarkd swaps these two defaults (docs/deviations.md §6); bunmark uses the names that match.
       public_key: inData(fileName(p.public_key, "peering.public_key", "peer.public")),
       private_key: inData(fileName(p.private_key, "peering.private_key", "peer.private")),
     },
@@ -182,5 +192,6 @@ export function buildConfig(file: unknown, flags: ConfigFlags, cwd: string): Nod
     timing: timing(f.timing),
     listen_is_default: configuredListen.length === 0,
     proofing: parseProofing(f.proofing, dataDir, isTestnet(chain)),
+    ...(payment ? { payment } : {}),
   };
 }

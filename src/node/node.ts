@@ -21,7 +21,7 @@ import { Connector } from "../peer/sync/connector.ts";
 import { connectorConfigFromTiming } from "../peer/sync/constants.ts";
 import type { ListenerContext } from "../peer/listener/listener.ts";
 import { PeerListener } from "../peer/listener/server.ts";
-import { ModeState } from "./mode.ts";
+import { ModeState } from "../base/mode.ts";
 import { SyncProgress } from "../peer/sync/progress.ts";
 import { PushDispatcher } from "../peer/listener/push.ts";
 import { startReservoir, type RunningReservoir, type ReservoirLimits } from "../reservoir/index.ts";
@@ -31,6 +31,8 @@ import { readKeyPair, ensureKeyPair } from "../transport/keys.ts";
 import type { CurveKeyPair } from "../transport/curve.ts";
 import { shutdown as shutdownWire } from "../transport/context.ts";
 import { PROOF_TIMING, Proofer } from "../proof/index.ts";
+import { PaymentWatcher, type PaymentTiming } from "../payment/watcher.ts";
+import { systemClock } from "../base/clock.ts";
 
 const log = logger("node");
 
@@ -61,6 +63,10 @@ const RESERVOIR_TIMING = {
   reservoir_clean: "cleanIntervalMs",
   reservoir_rebroadcast: "rebroadcastIntervalMs",
 } as const satisfies Record<string, keyof ReservoirLimits>;
+const PAYMENT_TIMING = {
+  payment_check: "checkIntervalMs",
+  payment_request_timeout: "requestTimeoutMs",
+} as const satisfies Record<string, keyof PaymentTiming>;
 
 /** Refuses a second node on one data directory; clears what a killed node left behind. */
 function claimDataDirectory(dir: string): void {
@@ -105,6 +111,7 @@ export class Node {
     readonly connector: Connector,
     readonly progress: SyncProgress,
     readonly http: StatusServer[],
+    readonly payments: PaymentWatcher | undefined,
     readonly proofer: Proofer | undefined,
   ) {}
 
@@ -117,7 +124,7 @@ export class Node {
     for (const c of cfg.peering.connect) {
       if (c.public_key === self) throw new Error("connecting to self forbidden");
     }
-    // bitmarkd's only use of the setting: dynamic connections are made either way (protocol.md §13.2).
+    // bitmarkd's only use of the setting: dynamic connections are made either way (docs/deviations.md §8).
     if (!cfg.peering.dynamic_connections && cfg.peering.connect.length === 0) fail("no connections available");
     const listen = cfg.peering.listen.map(parseConnection);
     const announced = await Promise.all(cfg.peering.announce.map(resolveConnection));
@@ -149,6 +156,12 @@ export class Node {
       });
       opened.push({ close: () => reservoir.stop() });
       reservoir.register(push);
+
+      const payments = cfg.payment
+        ? PaymentWatcher.start({ config: cfg.payment, chain: cfg.chain, reservoir: reservoir.reservoir, clock: systemClock, timing: timingFields(cfg.timing, PAYMENT_TIMING) })
+        : undefined;
+      if (payments) opened.push({ close: () => payments.stop() });
+      else log.info("no payment section: transfers stay pending (issues can still be proven)");
 
       const ownListeners = packConnections(announced);
       const progress = new SyncProgress();
@@ -213,7 +226,7 @@ export class Node {
       const http = [startLocalStatusSocket(join(cfg.data_directory, LOCAL_STATUS_SOCKET), () => node.status())];
       if (cfg.http) http.push(startStatusServer(cfg.http, () => node.status()));
       opened.push({ close: () => http.forEach((h) => h.stop()) });
-      node = new Node(cfg, keys, store, mode, announce, broadcast, reservoir, listener, connector, progress, http, proofer);
+      node = new Node(cfg, keys, store, mode, announce, broadcast, reservoir, listener, connector, progress, http, payments, proofer);
       // temporary file + rename: `status` (and anything waiting for the node) may read it while it is written
       const running = join(cfg.data_directory, RUNNING_FILE);
       writeFileSync(`${running}.tmp`, JSON.stringify(node.running()) + "\n");
@@ -268,6 +281,7 @@ export class Node {
       digestBackend: activeBackendName(),
       reservoir: this.reservoir.reservoir.sizes(),
       uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
+      ...(this.payments ? { payment: this.payments.status() } : {}),
     };
   }
 
@@ -282,6 +296,7 @@ export class Node {
       await this.connector.stop();
       this.listener.close();
       await this.announce.stop();
+      await this.payments?.stop();
       this.reservoir.stop();
       await shutdownWire();
       await shutdownDigestWorkers();

@@ -1,6 +1,6 @@
 /**
  * Listener addresses (util/canonical.go): `host:port` text, the canonical text form, and the packed
- * `[length, port hi, port lo, ip…]` entries that peers exchange in `R` and `peer` messages (protocol.md §6.1).
+ * `[length, port hi, port lo, ip…]` entries that peers exchange in `R` and `peer` messages (docs/wire.md §6.1).
  *
  * An address keeps its IP in the length it was obtained with, as Go's net.IP does: 16 bytes for anything
  * parsed from text (so IPv4 packs as a 19-byte IPv4-mapped entry, as bitmarkd emits it) and 4 or 16 bytes
@@ -291,7 +291,7 @@ export function unpack46(packed: Uint8Array): { ipv4: Connection | null; ipv6: C
 
 /**
  * Whether bitmarkd 8.2 can scan these listener bytes without panicking: no entry claims 19 bytes while
- * only 7…18 remain (protocol.md §10). Records failing this must not be stored or passed on.
+ * only 7…18 remain (docs/deviations.md §C). Records failing this must not be stored or passed on.
  */
 export function isSafeFor82(packed: Uint8Array): boolean {
   for (let offset = 0; ; ) {

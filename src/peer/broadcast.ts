@@ -1,5 +1,5 @@
 /**
- * The node's Broadcast queue (messagebus Broadcast in bitmarkd, protocol.md §8.1): every item put on it
+ * The node's Broadcast queue (messagebus Broadcast in bitmarkd, docs/wire.md §5): every item put on it
  * (accepted pushes, own announcements, stored blocks, reservoir re-broadcasts) is fanned out to each
  * subscriber (every upstream client). Each subscriber has its own bounded queue; when
  * it is full the item is dropped for that subscriber only, so a slow upstream never holds up the others.

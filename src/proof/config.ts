@@ -1,5 +1,5 @@
 /**
- * The `proofing` configuration section (bitmarkd 8.2 proof/setup.go `Configuration`, proof.md §9.1): pure
+ * The `proofing` configuration section (bitmarkd 8.2 proof/setup.go `Configuration`, docs/proof.md §5): pure
  * validation with 8.2's field names, relative file names resolved against the data directory.
  *
  *   { "publish": ["127.0.0.1:2140"], "submit": ["127.0.0.1:2141"],
@@ -7,7 +7,7 @@
  *     "payment_address": { "bitcoin": "msxN…", "litecoin": "mjPk…" } }
  *
  * Deviations: the key file defaults are the names that match (8.2 swaps public/private, quirk of §9.1); both
- * payment addresses are required and checked here (8.2 starts without one and panics at the first job, §10 #2);
+ * payment addresses are required and checked here (8.2 starts without one and panics at the first job);
  * unknown keys are refused with their path.
  */
 import { isAbsolute, join } from "node:path";

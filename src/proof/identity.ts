@@ -1,6 +1,6 @@
 /**
  * The proofer's identity (bitmarkd 8.2 proof/publisher.go `initialise`, command/bitmarkd/commands.go
- * `gen-proof-identity`, proof.md §2.1): a CURVE key pair (same files as peer keys) and a signing key that owns
+ * `gen-proof-identity`, docs/proof.md §2): a CURVE key pair (same files as peer keys) and a signing key that owns
  * every block the node makes.
  *
  *   readSigningKey(path)  file text trimmed: `SEED:` + Base58 wallet seed, or `PRIVATE:` + hex of the

@@ -11,7 +11,7 @@ import { logger } from "../base/log.ts";
 import { ONE_BITS } from "../chain/rules/difficulty.ts";
 import { checksDigestDifficulty, isTestnet, type ChainName } from "../chain/types/chains.ts";
 import type { Store } from "../chain/store/store.ts";
-import type { ModeState } from "../node/mode.ts";
+import type { ModeState } from "../base/mode.ts";
 import type { Reservoir } from "../reservoir/reservoir.ts";
 import type { CurveKeyPair } from "../transport/curve.ts";
 import { readKeyPair } from "../transport/keys.ts";
@@ -95,7 +95,7 @@ export class Proofer {
           return packed === undefined ? undefined : { packed };
         },
         tip: store.tip(),
-        bits: ONE_BITS, // 8.2's difficulty.Current, never adjusted (proof.md §7)
+        bits: ONE_BITS, // 8.2's difficulty.Current, never adjusted (docs/proof.md §3.2)
         timestamp: Math.floor(Date.now() / 1000),
         nonce: randomBytes(8).readBigUInt64LE(),
         testnet,

@@ -1,10 +1,10 @@
 /**
- * The job message (bitmarkd 8.2 proof/queue.go `PublishedItem`, proof.md §4): one JSON frame, Go's field names
+ * The job message (bitmarkd 8.2 proof/queue.go `PublishedItem`, docs/proof.md §3.3): one JSON frame, Go's field names
  * and encodings — header as blockrecord.Header's JSON (u64 as decimal strings, digests and difficulty/nonce as
  * hex of their header bytes), TxZero standard Base64, TxIds/AssetIds hex in storage order.
  *
  *   jobMessage(id, job) → the exact text bitmarkd would publish
- *   parseJobMessage(text) → { job, header } for a miner: the 100 header bytes rebuilt (§4), or a JobMessageError
+ *   parseJobMessage(text) → { job, header } for a miner: the 100 header bytes rebuilt, or a JobMessageError
  */
 import { HEADER_SIZE, headerJSON, packHeader, unpackHeader } from "../chain/types/header.ts";
 import { fromHex, toHex } from "../encoding/hex.ts";

@@ -1,5 +1,5 @@
 /**
- * Building a job (bitmarkd 8.2 proof/publisher.go `process`, proof.md §3.2): pure functions of the verified
+ * Building a job (bitmarkd 8.2 proof/publisher.go `process`, docs/proof.md §3.2): pure functions of the verified
  * pool, the tip, the clock and a nonce.
  *
  *   foundationRecord(payments, signing)  the signed, packed BlockFoundation ("TxZero"), nonce 1234
@@ -7,7 +7,7 @@
  *   blockOf(job, nonce)                  header(100) ‖ TxZero ‖ transactions: the block a found nonce makes
  *
  * Deviations: an issue whose asset is neither confirmed nor cached is left out of the job (8.2 panics); the
- * selection stops before the block would exceed 10 000 records (8.2 panics, proof.md §10 #3).
+ * selection stops before the block would exceed 10 000 records (8.2 panics).
  */
 import { CURRENT_VERSION, packHeader, type HeaderFields } from "../chain/types/header.ts";
 import { merkleRoot } from "../chain/rules/merkle.ts";

@@ -1,5 +1,5 @@
 /**
- * The job publisher (bitmarkd 8.2 proof/publisher.go `Run`, proof.md §3.1): on each timer firing build a job
+ * The job publisher (bitmarkd 8.2 proof/publisher.go `Run`, docs/proof.md §3.1): on each timer firing build a job
  * from the verified pool, queue it and send its JSON on the PUB socket(s); after a job, wait `pauseMs` more.
  * 8.2: 60 s on bitmark, 15 s on testing/local, 10 s pause.
  *

@@ -1,5 +1,5 @@
 /**
- * Submissions (bitmarkd 8.2 proof/submission.go `process`, proof/queue.go `matchToJobQueue`, proof.md §5):
+ * Submissions (bitmarkd 8.2 proof/submission.go `process`, proof/queue.go `matchToJobQueue`, docs/proof.md §3.4):
  * the job queue and the verification of a `block.nonce` request, pure but for the injected digest.
  *
  *   const queue = new JobQueue();  const id = queue.add(job);          // ids 0001, 0002, … (%04x, wraps)
@@ -10,7 +10,7 @@
  * Request ≠ "block.nonce" → clear queue, false; Packed not 8 bytes → false; digest above the target → false;
  * otherwise the block, and the queue is cleared (every other job is now stale).
  *
- * Deviations (proof.md §5.3, §10 #4): a job built on a tip that is no longer the tip is refused before any
+ * Deviations (docs/proof.md §3.4): a job built on a tip that is no longer the tip is refused before any
  * digest, with an `error` field in the reply (8.2 says ok:true and its store then fails the block); a job
  * superseded while its digest ran (another winner, a peer's block) is refused the same way. On `local` the
  * digest-vs-target comparison is skipped, as the store skips it. The queue keeps the newest QUEUE_LIMIT jobs
@@ -23,7 +23,7 @@ import { jobId } from "./job-message.ts";
 
 const QUEUE_LIMIT = 256;
 const NONCE_SIZE = 8;
-export const BLOCK_NONCE = "block.nonce";
+const BLOCK_NONCE = "block.nonce";
 
 export class JobQueue {
   #count = 0;
@@ -62,6 +62,13 @@ export interface SubmissionReply {
 /** The reply frame's text: Go's encoding of {job, ok} (plus `error` where bunmark adds one). */
 export function replyText(r: SubmissionReply): string {
   return goStringify(r.error === undefined ? { job: r.job, ok: r.ok } : { job: r.job, ok: r.ok, error: r.error });
+}
+
+/** A miner's request for `nonce` on job `job`, as recorderd sends it. */
+export function submissionText(job: string, nonce: bigint): string {
+  const packed = Buffer.alloc(NONCE_SIZE);
+  packed.writeBigUInt64LE(BigInt.asUintN(64, nonce));
+  return goStringify({ Request: BLOCK_NONCE, Job: job, Packed: packed.toString("base64") });
 }
 
 export interface SubmittedItem {

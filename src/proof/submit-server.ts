@@ -1,10 +1,10 @@
 /**
- * The submission socket (bitmarkd 8.2 proof/submission.go, proof.md §5): a CURVE REP server (ZAP domain
+ * The submission socket (bitmarkd 8.2 proof/submission.go, docs/proof.md §3.4): a CURVE REP server (ZAP domain
  * `submit`, any client key) answering each request with one JSON frame. A verified block goes through the
  * normal StoreIncoming path and, once stored, to every peer as `block`.
  *
  * Deviation: the reply waits for the store, so ok:true means "block stored" (8.2 replies before storing,
- * §10 #4); a block the store refuses is answered ok:false with the store's text in `error`.
+ * docs/proof.md §3.4); a block the store refuses is answered ok:false with the store's text in `error`.
  */
 import { logger } from "../base/log.ts";
 import { isFault } from "../base/fault.ts";

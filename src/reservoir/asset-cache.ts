@@ -4,6 +4,8 @@
  * makes it pending again with a fresh timeout. 8.2 queues one expiry timer per announcement, so a
  * re-announcement can even shorten an asset's life; bunmark keeps one deadline per asset instead. An asset
  * still used by a pooled issue is not expired (8.2's block maker panics when such an asset is missing).
+ *
+ * See docs/records.md §14.7.
  */
 import { accountsEqual } from "../chain/types/account.ts";
 import { bytesEqual, toHex } from "../encoding/hex.ts";

@@ -3,6 +3,8 @@
  * and bunmark: a sequence of `tag(1) ‖ BE16(length) ‖ data` with tags `A` (a packed asset), `I` (the
  * concatenated issues of one pay id), `T` (one transfer), `P` (pay id ‖ client nonce). bunmark itself keeps
  * its pools in LMDB; this file is only an exchange format.
+ *
+ * See docs/records.md §14.9.
  */
 import { concatBytes, toHex } from "../encoding/hex.ts";
 import { unpackRecord, unpackRecords } from "../chain/types/records/unpack.ts";

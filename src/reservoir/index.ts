@@ -14,7 +14,7 @@ import { isTestnet } from "../chain/types/chains.ts";
 import { hash as defaultHash } from "../crypto/index.ts";
 import type { HashBackend } from "../crypto/api.ts";
 import { logger } from "../base/log.ts";
-import type { ModeState } from "../node/mode.ts";
+import type { ModeState } from "../base/mode.ts";
 import type { ReservoirLimits } from "./limits.ts";
 import { lmdbPersistence } from "./persistence.ts";
 import type { Broadcast, Bytes, ChainView, Clock } from "./ports.ts";
@@ -27,7 +27,7 @@ interface BlockRecords {
   records: readonly { record: TxRecord; txId: Bytes }[];
 }
 
-/** The parts of the chain store the reservoir uses; `Store` (src/chain/store.ts) provides all of them. */
+/** The parts of the chain store the reservoir uses; `Store` (src/chain/store/store.ts) provides all of them. */
 export interface ReservoirHost extends ChainView {
   openTable(name: string): Database<Buffer, Buffer>;
   onBlockStored(fn: (e: BlockRecords) => void): () => void;
@@ -47,7 +47,7 @@ export interface StartReservoirOptions {
 export interface RunningReservoir {
   readonly reservoir: Reservoir;
   readonly processors: ReservoirProcessors;
-  /** Installs the four processors on the listener's push dispatcher (src/peer/push.ts). */
+  /** Installs the four processors on the listener's push dispatcher (src/peer/listener/push.ts). */
   register(dispatcher: { register(command: PushedItem, processor: (item: Bytes) => boolean): void }): void;
   /** Sends every pending item again now (what the 15-minute timer does). */
   rebroadcast(): void;

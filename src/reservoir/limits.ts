@@ -6,6 +6,8 @@
  * unverified items still leave after 72 h. Measured heap per pooled transaction: about 0.8 KiB in 100-issue
  * batches, 1.8 KiB as single-issue pay ids (record, ids, index entries). Worst case with the defaults:
  * assets ≈ 16 MiB + 10,000 × 0.5 KiB, pools ≈ 50,000 × 0.8 KiB or 20,000 × 1.8 KiB: well under 100 MB.
+ *
+ * See docs/records.md §14.2; caps: docs/deviations.md §5.
  */
 
 const HOUR = 3_600_000;

@@ -1,6 +1,8 @@
 /**
  * Pay ids and pay nonces (pay/payid.go, reservoir/paynonce.go): the handle a client pays or proves against.
  * Neither is ever byte-reversed; both travel as plain lower-case hex.
+ *
+ * See docs/records.md §6.
  */
 import { fromHex } from "../encoding/hex.ts";
 import type { HashBackend } from "../crypto/api.ts";

@@ -1,6 +1,8 @@
 /**
  * Payments the reservoir asks for (reservoir/payment.go, reservoir/issues.go): block-owner fees for issues
  * and transfers, escrow payments, and whether a payment seen on a currency chain settles an item.
+ *
+ * See docs/records.md §14.5–§14.6.
  */
 import { CURRENCY_NOTHING, currencyFee, unpackCurrencyMap } from "../chain/types/currency.ts";
 import type { OwnershipEntry } from "../chain/rules/ownership.ts";

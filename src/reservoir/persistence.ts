@@ -3,6 +3,8 @@
  * the node's one environment, written as they change (one write transaction per reservoir operation) so a
  * restart loses nothing. Values are JSON (hex for bytes, decimal strings for amounts): small, versioned and
  * readable with any LMDB tool.
+ *
+ * See docs/deviations.md §5.
  */
 import type { Database } from "lmdb";
 import { currencyFromCode } from "../chain/types/currency.ts";

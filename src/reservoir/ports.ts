@@ -1,6 +1,6 @@
 /**
  * What the reservoir needs from the rest of the node, as small interfaces. The chain store (`Store` in
- * src/chain/store.ts) satisfies `ChainView` as it is; the node's broadcast queue fits `Broadcast` with a
+ * src/chain/store/store.ts) satisfies `ChainView` as it is; the node's broadcast queue fits `Broadcast` with a
  * one-line closure. Tests use fakes.
  */
 import type { Currency } from "../chain/types/currency.ts";
@@ -18,7 +18,7 @@ export interface Payment {
 /** All payments of one alternative are in the same currency; paying any one alternative is enough. */
 export type PaymentAlternative = readonly Payment[];
 
-/** Read-only lookups in the confirmed chain (records.md §9, §10.2). */
+/** Read-only lookups in the confirmed chain (docs/records.md §11.2, §12). */
 export interface ChainView {
   /** `T[txid]`: block number and packed record of a confirmed transaction. */
   transaction(txId: Bytes): { block: number; packed: Bytes } | undefined;

@@ -2,14 +2,14 @@
  * Reservoir items pushed by peers (peer/process.go): `assets`, `issues`, `transfer`, `proof`. The listener
  * acknowledges every push with `A` whatever happens; these functions never throw — a refused item is
  * logged and reported as "do not relay". An item is relayed (p0 as received) only when it was accepted as
- * new, so duplicates die at the first node that already has them (protocol.md §8.3).
+ * new, so duplicates die at the first node that already has them (docs/wire.md §5).
  */
 import type { TxRecord } from "../chain/types/records/types.ts";
 import { isTransfer } from "../chain/types/records/roles.ts";
 import { unpackRecord, unpackRecords } from "../chain/types/records/unpack.ts";
 import { fail, isFault } from "../base/fault.ts";
 import { logger } from "../base/log.ts";
-import type { ModeState } from "../node/mode.ts";
+import type { ModeState } from "../base/mode.ts";
 import { PAY_ID_LENGTH } from "./pay-id.ts";
 import type { Bytes } from "./ports.ts";
 import type { Reservoir } from "./reservoir.ts";

@@ -1,7 +1,7 @@
 /**
  * The reservoir (bitmarkd 8.2 reservoir/, cache/): issues and transfers waiting to be paid for or proven
  * ("unverified"), those waiting for a block ("verified"), pending transfers per link and orphan payments,
- * plus the asset cache. Rules and error texts follow records.md §10.4–§10.7 in bitmarkd's order.
+ * plus the asset cache. Rules and error texts follow docs/records.md §14.4–§14.6 in bitmarkd's order.
  *
  * bitmarkd keeps five independent expiring maps; here one item per pay id holds the records, and the txid
  * and link indexes are derived from the items (they always expired together in 8.2 anyway). Every change is
@@ -128,7 +128,7 @@ export class Reservoir {
 
   // ---- issues ---------------------------------------------------------------------------------------
 
-  /** StoreIssues (records.md §10.6). Throws a Fault. */
+  /** StoreIssues (docs/records.md §14.5). Throws a Fault. */
   storeIssues(issues: readonly TxRecord[]): Stored<IssueInfo> {
     const count = issues.length;
     if (count > MAXIMUM_ISSUES) fail("too many items to process");
@@ -188,7 +188,7 @@ export class Reservoir {
     return { info, duplicate: false };
   }
 
-  /** TryProof (records.md §10.4): nonce 8..64 bytes else "invalid nonce". */
+  /** TryProof (docs/records.md §14.4): nonce 8..64 bytes else "invalid nonce". */
   tryProof(payId: Bytes, nonce: Bytes): TrackingStatus {
     if (nonce.length < MINIMUM_NONCE_LENGTH || nonce.length > MAXIMUM_NONCE_LENGTH) fail("invalid nonce");
     const item = this.#items.get(toHex(payId));
@@ -202,7 +202,7 @@ export class Reservoir {
 
   // ---- transfers ------------------------------------------------------------------------------------
 
-  /** StoreTransfer (records.md §10.7). Throws a Fault. */
+  /** StoreTransfer (docs/records.md §14.6). Throws a Fault. */
   storeTransfer(transfer: TxRecord): Stored<TransferInfo> {
     if (!isTransfer(transfer)) fail("invalid item");
     const d = this.#d;
@@ -261,18 +261,30 @@ export class Reservoir {
 
   /**
    * A payment for `payId` was seen on a currency chain (SetTransferVerified): verifies the item when the
-   * payment is acceptable, or keeps it as an orphan payment until its item arrives (72 h).
+   * payment is acceptable, or keeps it as an orphan payment until its item arrives (72 h). As in 8.2
+   * (reservoir/setup.go), a payment that does not settle an existing item is kept as an orphan too (it then
+   * settles nothing: an item with that pay id already exists); a newer payment for the same pay id replaces
+   * the older orphan. "dropped" only when the orphan pool is full (bunmark's cap).
    */
-  setTransferVerified(payId: Bytes, detail: PaymentDetail): void {
+  setTransferVerified(payId: Bytes, detail: PaymentDetail): "verified" | "orphan" | "dropped" {
     const item = this.#items.get(toHex(payId));
-    if (item !== undefined && !item.verified && this.#setVerified(item, detail, null)) return;
-    if (this.#orphans.size >= this.limits.maxOrphans) {
+    if (item !== undefined && !item.verified && this.#setVerified(item, detail, null)) return "verified";
+    if (this.#orphans.size >= this.limits.maxOrphans && !this.#orphans.has(toHex(payId))) {
       log.warn("orphan payments full", { payId });
-      return;
+      return "dropped";
     }
     const orphan: StoredOrphan = { detail, expiresAt: this.#clock() + this.limits.reservoirTimeoutMs };
     this.#orphans.set(toHex(payId), orphan);
     this.#persist.write(() => this.#persist.putOrphan(payId, orphan));
+    log.debug("orphan payment", { payId, txId: detail.txId });
+    return "orphan";
+  }
+
+  /** Orphan payments held, per currency code. */
+  orphanCounts(): Map<number, number> {
+    const counts = new Map<number, number>();
+    for (const o of this.#orphans.values()) counts.set(o.detail.currency, (counts.get(o.detail.currency) ?? 0) + 1);
+    return counts;
   }
 
   /**
@@ -481,6 +493,7 @@ export class Reservoir {
       log.warn("payment not acceptable", { payId: item.payId, txId: detail.txId });
       return false;
     }
+    if (detail !== null) log.info("paid", { payId: item.payId, txId: detail.txId });
     this.#persist.write(() => {
       this.#unindex(item);
       item.verified = true;

@@ -1,6 +1,8 @@
 /**
  * Result codes the reservoir reports (reservoir/trackingstatus.go, reservoir/setup.go): the outcome of a
  * proof attempt and the state of a transaction. The numeric values and texts are those of the RPC.
+ *
+ * See docs/records.md §14.1.
  */
 
 export const TrackingStatus = { NotFound: 0, Accepted: 1, Processed: 2, Invalid: 3 } as const;

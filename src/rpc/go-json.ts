@@ -1,5 +1,5 @@
 /**
- * JSON text as Go's encoding/json writes it (bitmarkd 8.2 replies, rpc.md §5): no spaces, object keys in the
+ * JSON text as Go's encoding/json writes it (bitmarkd 8.2 replies, docs/rpc.md §4): no spaces, object keys in the
  * order given, `<` `>` `&` and U+2028/U+2029 escaped as \u003c \u003e \u0026 \u2028 \u2029, control characters
  * other than \n \r \t as \u00XX (JSON.stringify writes \b and \f), and a lone surrogate — which Go can never hold,
  * its strings being UTF-8 — as U+FFFD, like Go's replacement of invalid UTF-8.

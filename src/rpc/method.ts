@@ -1,7 +1,7 @@
 /**
  * The contract between the client RPC transports (TLS JSON-RPC stream, HTTPS `POST /bitmarkd/rpc`) and the
  * method tables. bitmarkd 8.2: rpc/setup.go registers seven net/rpc services; every method returns a Go error
- * whose `Error()` text is the reply's `"error"` member verbatim (rpc.md §4.3).
+ * whose `Error()` text is the reply's `"error"` member verbatim (docs/rpc.md §3.3).
  *
  * A method receives element 0 of the request's `params` array still as parsed JSON (`undefined` for `[]`, so the
  * method sees its zero value) and decodes it itself, because Go's decoding rules and error texts are per type.

@@ -16,7 +16,6 @@ import { existsSync, mkdirSync, openSync, closeSync, writeFileSync } from "node:
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import type { Subprocess } from "bun";
-import { cliCommand } from "../bench/shared.ts";
 import { blockNumberKey } from "../chain/types/header.ts";
 import { toDisplayHex } from "../encoding/hex.ts";
 import { writeProofIdentity } from "../proof/identity.ts";
@@ -24,7 +23,7 @@ import { curveKeyPair } from "../transport/curve.ts";
 import { ensureKeyPair, readPublicKeyFile } from "../transport/keys.ts";
 import { RequestClient } from "../transport/request-client.ts";
 
-/** The sample configuration's testnet payment addresses (proof.md §9.1): blocks made here pay nobody real. */
+/** The sample configuration's testnet payment addresses (docs/proof.md §5): blocks made here pay nobody real. */
 const PAYMENT_ADDRESS = { bitcoin: "msxN7C7cRNgbgyUzt3EcvrpmWXc59sZVN4", litecoin: "mjPkDNakVA4w4hJZ6WF7p8yKUV2merhyCM" };
 /** Connector and proofer timings (ms) that make a fresh loopback network converge in seconds. */
 const TIMING = { connector_cycle: 1000, upstream_poll: 1000, upstream_timeout: 5000, proof_interval: 2000, proof_pause: 1000 };
@@ -34,6 +33,8 @@ const te = new TextEncoder();
 export interface TestnetOptions {
   nodes: number;
   dir: string;
+  /** how to run bunmark (this executable, or bun + src/main.ts) */
+  command: readonly string[];
 }
 
 export interface TestnetNode {
@@ -121,7 +122,7 @@ export class Testnet {
       writeFileSync(configPath, JSON.stringify(nodeConfig(node, nodes.filter((x) => x !== node), nodes.length), null, 1) + "\n");
       const out = openSync(join(node.dir, "out.log"), "a");
       try {
-        const args = [...cliCommand(), "run", "--config", configPath, ...(node.proof ? ["--mine=1"] : [])];
+        const args = [...o.command, "run", "--config", configPath, ...(node.proof ? ["--mine=1"] : [])];
         net.#procs.push(Bun.spawn(args, { stdin: "ignore", stdout: out, stderr: out }));
       } finally {
         closeSync(out);

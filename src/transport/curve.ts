@@ -1,6 +1,8 @@
 /**
  * CurveZMQ key helpers over libzmq (Curve25519 via libsodium/tweetnacl inside libzmq). Keys are raw 32-byte
  * arrays everywhere in bunmark; libzmq's own API speaks Z85, so the conversion lives here.
+ *
+ * See docs/wire.md §2.1–§2.2.
  */
 import { check, cstr, zmq } from "./libzmq.ts";
 import { z85Decode, z85Encode } from "./z85.ts";

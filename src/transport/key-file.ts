@@ -1,5 +1,5 @@
 /**
- * bitmarkd key file format (zmqutil/keypair.go, protocol.md §3.1) as pure functions:
+ * bitmarkd key file format (zmqutil/keypair.go, docs/wire.md §2.1) as pure functions:
  * `PUBLIC:<64 hex>\n` / `PRIVATE:<64 hex>\n`; reading trims white space like Go's strings.TrimSpace, accepts
  * either hex case, and reports bad hex with Go's encoding/hex texts.
  */

@@ -1,5 +1,5 @@
 /**
- * Peer key files on disk (zmqutil/keypair.go, protocol.md §3.1).
+ * Peer key files on disk (zmqutil/keypair.go, docs/wire.md §2.1).
  *
  *   readPublicKeyFile(path) / readPrivateKeyFile(path) → 32 raw bytes   (Faults: key file not found,
  *                                                          invalid public key file, invalid private key file)

@@ -7,7 +7,7 @@
  * This module is the single place that knows the file; both the main thread and the poller worker call
  * `libzmqPath()`. The executable build replaces this module (onLoad plugin on /wire\/libzmq-path\.ts$/) by
  *   import p from "<prebuiltLibzmq(arch, libc)>" with { type: "file" }; export function libzmqPath() { return p; }
- * and lists src/wire/poller-worker.ts as an extra entrypoint.
+ * and lists src/transport/poller-worker.ts as an extra entrypoint.
  */
 import { dirname, join } from "node:path";
 

@@ -87,7 +87,7 @@ export const Errno = {
 } as const;
 
 /** Monitor event bits (zmq_socket_monitor, version 1 event frames). */
-export const MonitorEvent = { ACCEPTED: 0x0020, DISCONNECTED: 0x0200 } as const;
+export const MonitorEvent = { CONNECTED: 0x0001, ACCEPTED: 0x0020, DISCONNECTED: 0x0200 } as const;
 
 /** A failed libzmq call: `errno` is libzmq's (POSIX or ZMQ_HAUSNUMERO-based), the message its strerror text. */
 export class ZmqError extends Error {

@@ -1,6 +1,8 @@
 /**
  * Incoming-connection counter for a server socket (peer/listener.go's monitor): libzmq reports socket events
- * on an inproc PAIR; ACCEPTED counts +1, DISCONNECTED −1 (never below 0), everything else is ignored.
+ * on an inproc PAIR; ACCEPTED counts +1, DISCONNECTED −1 (never below 0). With `onConnected`, an outgoing
+ * connection being (re)established calls it (payment/background.go watches its SUB socket that way); everything
+ * else is ignored.
  */
 import { Errno, MonitorEvent, POLLIN, SocketType, ZmqError, cstr, zmq } from "./libzmq.ts";
 import { Socket } from "./socket.ts";
@@ -12,9 +14,12 @@ export class ConnectionMonitor {
   readonly #target: Socket;
   readonly #pair: Socket;
 
-  constructor(target: Socket) {
+  readonly #onConnected: (() => void) | undefined;
+
+  constructor(target: Socket, onConnected?: () => void) {
     const endpoint = `inproc://bunmark-monitor-${process.pid}-${++monitors}`;
-    const events = MonitorEvent.ACCEPTED | MonitorEvent.DISCONNECTED;
+    const events = MonitorEvent.ACCEPTED | MonitorEvent.DISCONNECTED | (onConnected ? MonitorEvent.CONNECTED : 0);
+    this.#onConnected = onConnected;
     if (zmq.zmq_socket_monitor(target.handle, cstr(endpoint), events) === -1) throw new ZmqError("zmq_socket_monitor", zmq.zmq_errno());
     this.#target = target;
     this.#pair = new Socket(SocketType.PAIR);
@@ -46,6 +51,7 @@ export class ConnectionMonitor {
       const event = new DataView(first.buffer, first.byteOffset, first.length).getUint16(0, true);
       if (event === MonitorEvent.ACCEPTED) this.#count++;
       else if (event === MonitorEvent.DISCONNECTED && this.#count > 0) this.#count--;
+      else if (event === MonitorEvent.CONNECTED) this.#onConnected?.();
     }
   }
 }

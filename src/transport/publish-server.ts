@@ -1,5 +1,5 @@
 /**
- * CURVE PUB server (bitmarkd 8.2 zmqutil NewBind with zmq.PUB, as the proofer's job feed uses it, proof.md §2.1).
+ * CURVE PUB server (bitmarkd 8.2 zmqutil NewBind with zmq.PUB, as the proofer's job feed uses it, docs/proof.md §2).
  *
  *   const pub = PublishServer.open({ addresses: ["127.0.0.1:2140"], publicKey, secretKey, zapDomain: "publisher" });
  *   pub.endpoints      // bound tcp:// endpoints (port 0 → the port actually chosen)
@@ -8,7 +8,7 @@
  *
  * One PUB socket per address family, further addresses of a family bind on the same socket, options as the REP
  * server's (serverSocket). No ZAP handler runs, so any CURVE client key is accepted, which is what 8.2's
- * "allow any" ZAP answer amounts to. Deviation: a failed send is logged (8.2 panics, quirk #6 of proof.md §10).
+ * "allow any" ZAP answer amounts to. Deviation: a failed send is logged (8.2 panics).
  */
 import { logger } from "../base/log.ts";
 import { track } from "./context.ts";

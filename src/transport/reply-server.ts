@@ -1,5 +1,5 @@
 /**
- * CURVE REP server (bitmarkd's peer listener transport, protocol.md §4.2–4.5).
+ * CURVE REP server (bitmarkd's peer listener transport, docs/wire.md §2.2–§2.5).
  *
  *   const server = ReplyServer.open({ addresses: ["127.0.0.1:2136", "[::]:2136"], publicKey, secretKey,
  *                                      handler: (frames) => reply });

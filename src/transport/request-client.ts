@@ -1,8 +1,9 @@
 /**
- * CURVE REQ client (bitmarkd's upstream transport, zmqutil/client.go, protocol.md §4.3, §4.6).
+ * CURVE REQ client (bitmarkd's upstream transport, zmqutil/client.go, docs/wire.md §2.3–§2.5).
  *
  *   const c = new RequestClient({ publicKey, secretKey });   // own long-term keys, 32 raw bytes each
  *   c.connect("1.2.3.4:2136", serverPublicKey);              // new socket, new random identity
+ *   const p = new RequestClient(); p.connect("127.0.0.1:5567");  // plain REQ, no CURVE (payment discovery)
  *   const reply = await c.request([chain, cmd, …], 60_000); // rejects RequestTimeoutError / Fault
  *   c.reconnect();   // close + new socket (new identity, new TCP connection) to the same address and key
  *   c.close();       // back to "not connected"; may connect() again
@@ -57,7 +58,7 @@ interface Current extends Pending {
 }
 
 export class RequestClient {
-  readonly #keys: ClientKeys;
+  readonly #keys: ClientKeys | undefined;
   #address: string | undefined;
   #serverKey: Uint8Array | undefined;
   #socket: Socket | undefined;
@@ -66,8 +67,9 @@ export class RequestClient {
   #queue: Pending[] = [];
   #current: Current | undefined;
 
-  constructor(keys: ClientKeys) {
-    if (keys.publicKey.length !== KEY_LENGTH || keys.secretKey.length !== KEY_LENGTH) throw new Error("client: keys must be 32 bytes");
+  /** Without keys the socket is plain (no CURVE) and `connect` takes no server key. */
+  constructor(keys?: ClientKeys) {
+    if (keys && (keys.publicKey.length !== KEY_LENGTH || keys.secretKey.length !== KEY_LENGTH)) throw new Error("client: keys must be 32 bytes");
     this.#keys = keys;
   }
 
@@ -85,9 +87,10 @@ export class RequestClient {
     return this.#identity;
   }
 
-  /** Closes any previous socket and dials `address` expecting `serverKey`; the connection is made in the background. */
-  connect(address: string, serverKey: Uint8Array): void {
-    if (serverKey.length !== KEY_LENGTH) throw new Error("client: server key must be 32 bytes");
+  /** Closes any previous socket and dials `address` expecting `serverKey` (CURVE clients only); the connection is made in the background. */
+  connect(address: string, serverKey?: Uint8Array): void {
+    if (this.#keys && serverKey?.length !== KEY_LENGTH) throw new Error("client: server key must be 32 bytes");
+    if (!this.#keys && serverKey !== undefined) throw new Error("client: a plain client takes no server key");
     const { endpoint, ipv6 } = tcpEndpoint(address);
     this.#closeSocket();
     this.#address = address;
@@ -97,7 +100,7 @@ export class RequestClient {
 
   /** A new socket (new identity, new TCP connection) to the same address and key. */
   reconnect(): void {
-    if (this.#address === undefined || this.#serverKey === undefined) throw new Fault("not connected");
+    if (this.#address === undefined) throw new Fault("not connected");
     this.connect(this.#address, this.#serverKey);
   }
 
@@ -123,11 +126,13 @@ export class RequestClient {
     try {
       s = new Socket(SocketType.REQ);
       const identity = randomBytes(IDENTITY_LENGTH);
-      s.setInt(Opt.CURVE_SERVER, 0);
-      s.setBytes(Opt.CURVE_PUBLICKEY, this.#keys.publicKey);
-      s.setBytes(Opt.CURVE_SECRETKEY, this.#keys.secretKey);
+      if (this.#keys) {
+        s.setInt(Opt.CURVE_SERVER, 0);
+        s.setBytes(Opt.CURVE_PUBLICKEY, this.#keys.publicKey);
+        s.setBytes(Opt.CURVE_SECRETKEY, this.#keys.secretKey);
+        s.setBytes(Opt.CURVE_SERVERKEY, this.#serverKey!);
+      }
       s.setBytes(Opt.IDENTITY, identity);
-      s.setBytes(Opt.CURVE_SERVERKEY, this.#serverKey!);
       s.setInt(Opt.IMMEDIATE, 1);
       s.setInt(Opt.SNDTIMEO, DEFAULT_TIMEOUT_MS); // inert (we never block); set as bitmarkd does
       s.setInt(Opt.RCVTIMEO, DEFAULT_TIMEOUT_MS);

@@ -1,5 +1,5 @@
 /**
- * A libzmq socket owned by the main thread, plus the options bitmarkd sets (zmqutil, protocol.md §4.3).
+ * A libzmq socket owned by the main thread, plus the options bitmarkd sets (zmqutil, docs/wire.md §2.3).
  *
  *   const s = new Socket(SocketType.REP);  s.setInt(Opt.LINGER, 100);  s.bind("tcp://127.0.0.1:*");
  *   s.recvMessage()  → frames | null (nothing queued)      never blocks

@@ -1,6 +1,8 @@
 /**
  * Z85 (ZeroMQ RFC 32): 4 bytes ↔ 5 printable characters, big-endian base 85. Only key generation and key
  * display need it; bitmarkd stores and transmits raw keys (hex in files), never Z85.
+ *
+ * See docs/wire.md §2.1.
  */
 
 const ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#";

@@ -58,7 +58,7 @@ export interface NodeOptions {
   readonly env?: Record<string, string>;
   /** further `bunmark run` flags (e.g. `--mine=1`); `node.runArgs` changes them for the next start */
   readonly runArgs?: readonly string[];
-  /** further top-level configuration sections (e.g. `proofing`), written as given */
+  /** further top-level configuration sections (e.g. `payment`, `proofing`), written as given */
   readonly sections?: Record<string, unknown>;
 }
 
@@ -165,6 +165,7 @@ export class NodeProcess {
       chain: this.chain,
       data_directory: this.dir,
       log_level: o.logLevel ?? "info",
+      ...o.sections,
       ...(this.httpPort === undefined ? {} : { http: `127.0.0.1:${this.httpPort}` }),
       peering: {
         listen,
@@ -174,7 +175,6 @@ export class NodeProcess {
         ...(o.dynamicConnections === undefined ? {} : { dynamic_connections: o.dynamicConnections }),
       },
       timing: { ...TEST_TIMING, ...o.timing },
-      ...o.sections,
     };
     writeFileSync(this.configPath, JSON.stringify(config, null, 1));
   }

@@ -4,6 +4,8 @@
  * "bits" is a 64-bit compact value: top byte = exponent e, low 56 bits = fraction f; the 256-bit target is
  * (2^56 + f) << (191 − e). Targets are bigints; `targetBytes` gives the 32-byte big-endian form that
  * `HashBackend.meetsDifficulty` and `proofCheck` take. The reciprocal ("Pdiff") is a float64.
+ *
+ * See docs/records.md §10.
  */
 import { fail } from "../../base/fault.ts";
 import type { ChainName } from "../types/chains.ts";

@@ -1,6 +1,8 @@
 /**
  * Merkle tree of a block's transaction ids (merkle/merkle.go FullMerkleTree) and the text forms of 32-byte
  * digests (merkle/digest.go): printed/scanned text is byte-reversed ("display"), JSON text is storage order.
+ *
+ * See docs/records.md §1, §7.
  */
 import { hash } from "../../crypto/index.ts";
 import { fail } from "../../base/fault.ts";

@@ -6,6 +6,8 @@
  *   Ownership   K[owner ‖ BE64(index)] = item(1) ‖ last transfer txid(32) ‖ BE64(last transfer block)
  *                                        ‖ issue txid / F (32) ‖ BE64(issue block) ‖ asset id (64) | BE64(owned block)
  *   OwnerDigest D[owner ‖ txid]         = BE64(index) of the K entry currently held under that txid
+ *
+ * See docs/records.md §12.
  */
 import { blockNumberKey, readBlockNumberKey } from "../types/header.ts";
 import { concatBytes } from "../../encoding/hex.ts";

@@ -3,6 +3,8 @@
  * written round-robin. After a reset every slot holds the genesis values. It serves the pay nonce
  * (newest CRC), the 19 CRCs a proof is tried against (newest first; the oldest slot is skipped, as 8.2's
  * ring reader stops one short), and recent digests.
+ *
+ * See docs/records.md §11.2.
  */
 import { crcBytes } from "../../encoding/crc64.ts";
 

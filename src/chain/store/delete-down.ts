@@ -1,5 +1,5 @@
 /**
- * DeleteDownToBlock (bitmarkd 8.2 block/delete.go, spec §7.9): fork recovery. Deletes every stored block
+ * DeleteDownToBlock (bitmarkd 8.2 block/delete.go, docs/records.md §11.3): fork recovery. Deletes every stored block
  * numbered ≥ n, highest first, in ONE write transaction, undoing each block's index entries the way 8.2 does:
  * assets and issues removed, transfers moved back to the owner of their link (new ownership index, last
  * transfer block 0), the foundation entries removed.

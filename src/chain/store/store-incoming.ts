@@ -1,5 +1,5 @@
 /**
- * StoreIncoming (bitmarkd 8.2 block/store.go, spec §7.6): validates a packed block against the chain tip and
+ * StoreIncoming (bitmarkd 8.2 block/store.go, docs/records.md §11.1): validates a packed block against the chain tip and
  * the tables, then writes it in ONE LMDB transaction. Checks run in 8.2's order with 8.2's error texts.
  *
  * Where 8.2 panics (quirks #6–#9, #16) the block is rejected instead and nothing is written:
@@ -13,6 +13,8 @@
  *
  * The Argon2 digest is the only slow step and is separable: pass `digest` (e.g. from `digestsFor`, which
  * computes a batch in parallel on native threads) and StoreIncoming does no Argon2 at all.
+ *
+ * See docs/deviations.md §2 and §D.
  */
 import { accountToBytes, type Account } from "../types/account.ts";
 import { checksDigestDifficulty } from "../types/chains.ts";

@@ -10,6 +10,8 @@
  * from the tables on open and after a delete. Blocks are stored and deleted through a FIFO queue: each stored
  * block is one write transaction, and so is each delete-down (all of its blocks), so after a crash the store
  * holds whole blocks only.
+ *
+ * See docs/records.md §11–§12; deviations: docs/deviations.md §2.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";

@@ -2,6 +2,8 @@
  * Accounts (public keys), private keys and wallet seeds as bitmarkd 8.2 encodes them (account/*.go):
  * a varint "key variant" (bit 0 public, bit 1 test network, bits 4+ algorithm) followed by the key, and in
  * text form base58 with a 4-byte sha3-256 checksum. Error texts and their order follow the source exactly.
+ *
+ * See docs/records.md §3.
  */
 import { ed25519PublicKey, hash } from "../../crypto/index.ts";
 import { fail, type FaultText } from "../../base/fault.ts";
@@ -112,7 +114,7 @@ export function accountsEqual(a: Account, b: Account): boolean {
 }
 
 /**
- * bitmarkd's CheckSignature: Ed25519 with 8.2's acceptance rules (§3.4) and a 64-byte signature;
+ * bitmarkd's CheckSignature: Ed25519 with 8.2's acceptance rules (docs/records.md §3.4) and a 64-byte signature;
  * the Nothing algorithm never verifies. Throws "invalid signature".
  */
 export function checkSignature(account: Account, message: Uint8Array, signature: Uint8Array): void {

@@ -4,6 +4,8 @@
  * `blockRecords` walks the records lazily so that a caller validating each record (StoreIncoming) reports
  * errors in bitmarkd's order: record i is checked before record i+1 is even decoded, and trailing bytes are
  * reported only after the last record passed ("transaction count out of range").
+ *
+ * See docs/records.md §8.2.
  */
 import { fail } from "../../base/fault.ts";
 import { txIdOf } from "./records/ids.ts";

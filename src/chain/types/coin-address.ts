@@ -2,6 +2,8 @@
  * Bitcoin and Litecoin payment addresses (currency/bitcoin, currency/litecoin): base58check with a
  * double SHA-256 checksum, 25 bytes = version ‖ hash160 ‖ checksum4. Only the version bytes listed
  * below are accepted; 111 and 196 are the test networks of both coins.
+ *
+ * See docs/records.md §4.
  */
 import { createHash } from "node:crypto";
 import { fail, type FaultText } from "../../base/fault.ts";

@@ -2,6 +2,8 @@
  * Currencies of block-owner payments (currency/*.go): codes, text forms, fees, address validation with
  * the network flag, and the packed currency → address map used by BlockFoundation, BlockOwnerTransfer and
  * storage, plus CheckPayments (transactionrecord/pack.go).
+ *
+ * See docs/records.md §4.
  */
 import { fail } from "../../base/fault.ts";
 import { validateBitcoinAddress, validateLitecoinAddress } from "./coin-address.ts";

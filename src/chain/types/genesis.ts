@@ -2,6 +2,8 @@
  * The two genesis blocks of bitmarkd 8.2 (genesis/genesis.go): block number 1, never stored in the block
  * table and never served by `B`; their digests (embedded constants, as bitmarkd embeds them) are the first
  * "previous block" of a chain, and their CRCs fill a fresh block ring. `testing` and `local` share the test block.
+ *
+ * See docs/records.md §13.
  */
 import type { ChainName } from "./chains.ts";
 

@@ -3,6 +3,8 @@
  *
  * u64 fields are kept exactly as bigints (`numberU64`, `timestampU64`, `bits`, `nonce`) for display and
  * comparisons; `number` and `timestamp` are the same values as JS numbers for everyday use.
+ *
+ * See docs/records.md §8.
  */
 import { fail } from "../../base/fault.ts";
 import { bitsJSON, bitsToTarget } from "../rules/difficulty.ts";
@@ -127,7 +129,7 @@ export function headerJSON(h: BlockHeader): Record<string, unknown> {
   };
 }
 
-/** 8-byte big-endian block number key used by every table (§9.2). */
+/** 8-byte big-endian block number key used by every table (docs/records.md §12). */
 export function blockNumberKey(n: number | bigint): Uint8Array {
   const out = new Uint8Array(8);
   new DataView(out.buffer).setBigUint64(0, BigInt(n));

@@ -1,6 +1,8 @@
 /**
  * NaCl secretbox seal (XSalsa20-Poly1305), the one primitive bitmarkd uses to turn a wallet seed into an
  * Ed25519 seed (account/private.go). Small and unoptimised: it runs once per seed.
+ *
+ * See docs/records.md §3.3.
  */
 
 const SIGMA = [0x61707865, 0x3320646e, 0x79622d32, 0x6b206574]; // "expand 32-byte k"

@@ -5,6 +5,8 @@
  * hosts the arena's bytes are the blocks' bytes. The permutation (argon2-permute.ts, generated) keeps its values
  * int32, which JavaScriptCore holds in registers (uint32 values above 2^31 would become doubles). The block
  * digest reuses one 128 MiB arena per thread instead of allocating per call.
+ *
+ * See docs/records.md §9.
  */
 import type { Argon2Params } from "../api.ts";
 import { permute } from "./argon2-permute.ts";

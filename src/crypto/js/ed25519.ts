@@ -1,5 +1,5 @@
 /**
- * Ed25519 in pure TypeScript: verification with bitmarkd 8.2's exact acceptance rules (records.md §3.4, quirk
+ * Ed25519 in pure TypeScript: verification with bitmarkd 8.2's exact acceptance rules (docs/records.md §3.4, quirk
  * #18: the SUPERCOP ref10 check of golang.org/x/crypto at 94eea52) and deterministic RFC 8032 key derivation and
  * signing (used to build test chains).
  *

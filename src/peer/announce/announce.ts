@@ -1,10 +1,10 @@
 /**
- * The announce subsystem (announce/*.go, protocol.md §6.2–§6.5): the peer ring and RPC table, the rules for
+ * The announce subsystem (announce/*.go, docs/wire.md §6.2–§6.5): the peer ring and RPC table, the rules for
  * accepting announcements, the announcer schedule (own `peer`/`rpc` records every 11 minutes, expiry,
  * re-selection of connection targets), random peers for `R`, and the peer table's persistence.
  *
  * Deliberate differences from 8.2, all invisible on the wire:
- * - records whose public key is not 32 bytes, or whose listener bytes would crash 8.2's decoder (§10), are
+ * - records whose public key is not 32 bytes, or whose listener bytes would crash 8.2's decoder (docs/deviations.md §C), are
  *   refused (8.2 stores them and passes them on, crashing other 8.2 nodes); so are listener records over
  *   100 bytes (8.2's limit for `rpc` records; 8.2 has none for peers, so hostile megabyte records would
  *   pile up in memory, in the peer file and in every log line naming a target);
@@ -13,6 +13,8 @@
  * - the own entry is always (re)set by `setSelf`, so a restored or echoed record cannot replace its listeners
  *   at start-up;
  * - the peer table is saved after every announcer run and on stop, and it reloads.
+ *
+ * See docs/deviations.md §4.
  */
 import { randomInt } from "node:crypto";
 import { Fault } from "../../base/fault.ts";
@@ -116,7 +118,7 @@ export class Announce {
   }
 
   /**
-   * AddPeer (§6.2): stores the record when it is fresh and, for a known key, at least the rebroadcast time
+   * AddPeer (docs/wire.md §6.2): stores the record when it is fresh and, for a known key, at least the rebroadcast time
    * newer than the stored one. Returns true when it should be relayed (stored and not this node's own).
    * `timestamp` is the record's Unix seconds (0 or future = now).
    */
@@ -141,7 +143,7 @@ export class Announce {
     return true;
   }
 
-  /** AddRPC (§6.3); true when the record should be relayed. */
+  /** AddRPC (docs/wire.md §6.3); true when the record should be relayed. */
   addRpc(fingerprint: Uint8Array, addresses: Uint8Array, timestamp: bigint): boolean {
     return this.#rpcs.add(fingerprint.slice(), addresses.slice(), timestamp, this.#clock.now());
   }

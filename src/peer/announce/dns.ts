@@ -1,5 +1,5 @@
 /**
- * DNS TXT bootstrap (announce/setup.go, announce/tagparsing.go, protocol.md §6.7): at start-up the TXT records
+ * DNS TXT bootstrap (announce/setup.go, announce/tagparsing.go, docs/wire.md §6.6): at start-up the TXT records
  * of the `nodes` domain name known peers as
  *
  *   bitmark=v3 a=<IP>[;<IP>…] c=<peer port> r=<rpc port> f=<64 hex> p=<64 hex> [s=<port>]

@@ -1,12 +1,12 @@
 /**
  * The peer ring: peer entries kept sorted by public key (byte-wise, shorter key first on a common prefix, as
- * Go's bytes.Compare), the node's own entry included. Ring order drives target selection (§6.5).
+ * Go's bytes.Compare), the node's own entry included. Ring order drives target selection (docs/wire.md §6.5).
  * A sorted array: rings stay small (hundreds of entries) and index access is what selection needs.
  */
 
 export interface PeerEntry {
   readonly publicKey: Uint8Array;
-  /** Packed listener entries as received (§6.1). */
+  /** Packed listener entries as received (docs/wire.md §6.1). */
   readonly listeners: Uint8Array;
   /** When the record was made, Unix milliseconds (whole seconds for received records). */
   readonly timestamp: number;

@@ -1,5 +1,5 @@
 /**
- * The RPC table (announce/rpc.go, protocol.md §6.3): client-RPC endpoints announced by nodes, keyed by the
+ * The RPC table (announce/rpc.go, docs/wire.md §6.3): client-RPC endpoints announced by nodes, keyed by the
  * 32-byte certificate fingerprint and listed to wallets in table order. The own entry is local and never
  * expires.
  */
@@ -8,7 +8,7 @@ import { type AnnounceTiming, recordTime } from "./timing.ts";
 
 export interface RpcEntry {
   readonly fingerprint: Uint8Array;
-  /** Packed RPC addresses (§6.1), at most 100 bytes. */
+  /** Packed RPC addresses (docs/wire.md §6.1), at most 100 bytes. */
   readonly addresses: Uint8Array;
   /** Unix ms: the record time when new, then the local time of the latest update. */
   readonly timestamp: number;

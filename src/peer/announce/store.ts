@@ -1,6 +1,6 @@
 /**
  * Persistence of the peer ring across restarts. 8.2 writes a peer file it can never read back (its loader
- * rejects normal listener lengths, §6.8/§13); bunmark's file reloads. Entries are restored through the
+ * rejects normal listener lengths, docs/wire.md §6.7); bunmark's file reloads. Entries are restored through the
  * normal insertion rules, so records older than the expiry time are dropped on load.
  *
  * File format (JSON): {"peers":[{"publicKey":"<hex>","listeners":"<hex>","timestamp":<Unix seconds>},…]}

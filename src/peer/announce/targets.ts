@@ -1,5 +1,5 @@
 /**
- * Dynamic connection targets (announce/announcer.go determineConnections, protocol.md §6.5), exactly as
+ * Dynamic connection targets (announce/announcer.go determineConnections, docs/wire.md §6.5), exactly as
  * 8.2 chooses them, quirks included: the target labelled "N3" is the second successor, and the X25/X50/X75
  * duplicate checks compare against the third successor, not the "N3" target.
  */

@@ -1,4 +1,4 @@
-/** Announcer constants (announce/announcer.go, protocol.md §6.4), in milliseconds, overridable for test networks. */
+/** Announcer constants (announce/announcer.go, docs/wire.md §6.4), in milliseconds, overridable for test networks. */
 
 export interface AnnounceTiming {
   /** Delay from start to the first announcer run (2 min). */

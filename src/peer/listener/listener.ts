@@ -1,5 +1,5 @@
 /**
- * The peer listener's request handler (peer/listener.go, protocol.md §5, observed-bitmarkd-8.2.md): request
+ * The peer listener's request handler (peer/listener.go, docs/wire.md §3–§4): request
  * frames in (envelope already stripped by the REP socket), reply frames out, over a small context so it runs
  * without sockets or a store. It is total: every request gets exactly the reply 8.2 gives, and inputs that
  * crash 8.2 get a reply too (see `R` below). Nothing thrown by the context escapes; it is logged in one line.

@@ -1,6 +1,6 @@
 /**
- * Processing of the broadcast-type commands a peer pushes to the listener (peer/process.go, protocol.md §5.7,
- * §8.3). The listener acknowledges every push with `A` at once; this dispatcher does the work:
+ * Processing of the broadcast-type commands a peer pushes to the listener (peer/process.go, docs/wire.md
+ * §5). The listener acknowledges every push with `A` at once; this dispatcher does the work:
  *
  * - `peer` / `rpc`: announce table update, relayed (same three frames) only when the update was new;
  * - `block`: only in Normal mode, queued for the block store processor (serially, like 8.2's Blockstore queue);

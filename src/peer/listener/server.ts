@@ -6,6 +6,8 @@
  *   listener.endpoints    // bound tcp:// endpoints
  *   listener.connections  // incoming connections (ACCEPTED − DISCONNECTED)
  *   listener.close()
+ *
+ * See docs/wire.md §2.5, §3.
  */
 import { fail } from "../../base/fault.ts";
 import { logger } from "../../base/log.ts";

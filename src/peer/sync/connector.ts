@@ -1,7 +1,7 @@
 /**
- * The connector (bitmarkd 8.2 peer/connector.go, protocol.md §6.6, §7): owns the static upstreams (from
+ * The connector (bitmarkd 8.2 peer/connector.go, docs/wire.md §8): owns the static upstreams (from
  * `connect`) and the dynamic ones (LRU slots for the announcer's targets), runs the state machine of
- * connector-fsm.ts every cycle and performs what it asks for: digest probes, delete-down, and block fetches
+ * fsm.ts every cycle and performs what it asks for: digest probes, delete-down, and block fetches
  * spread over several peers, verified in parallel batches (`blockDigestBatch`) and stored in order.
  *
  * Nothing here is fatal at start-up: static peers register in the background and retry, so nodes that
@@ -29,13 +29,13 @@ import {
   type Result,
   step,
 } from "./fsm.ts";
-import type { ModeState } from "../../node/mode.ts";
+import type { ModeState } from "../../base/mode.ts";
 import { SyncProgress } from "./progress.ts";
 import { type OwnIdentity, type RequestTransport, Upstream } from "./upstream.ts";
 
 const log = logger("connector");
 
-/** What the connector needs of the chain store (src/chain/store.ts `Store`). */
+/** What the connector needs of the chain store (src/chain/store/store.ts `Store`). */
 export interface SyncStore {
   height(): number;
   /** Digest of stored block n (genesis digest for n ≤ 1); throws when absent. */

@@ -1,6 +1,6 @@
 /**
  * Every constant of the connector and its upstream clients (bitmarkd 8.2 peer/connector.go and
- * peer/upstream/setup.go, protocol.md §7.1) in one object, plus bunmark's own tuning values.
+ * peer/upstream/setup.go, docs/wire.md §8.1) in one object, plus bunmark's own tuning values.
  * Production uses CONNECTOR_DEFAULTS; tests and test networks override single values.
  */
 import { timingFields } from "../../node/config.ts";

@@ -1,7 +1,7 @@
 /**
  * The connector's synchronisation state machine as a pure transition function (no I/O, no clock).
  *
- * States and pauses follow bitmarkd 8.2 (peer/connector.go, protocol.md §7.4):
+ * States and pauses follow bitmarkd 8.2 (peer/connector.go, docs/wire.md §8.3):
  * Connecting → HighestBlock → ForkDetect → FetchBlocks → Rebuild → Sampling. The driver (connector.ts)
  * calls `step` with a snapshot of the upstreams and the local height at every cycle, performs the one I/O
  * action a step may ask for (digest probes, delete-down, block fetch) and calls `step` again with its result;
@@ -17,8 +17,10 @@
  *   is handled like any other fork;
  * - a refused fork (deeper than the protection depth) or a failed request pauses until the next cycle
  *   instead of busy-looping.
+ *
+ * See docs/deviations.md §3.
  */
-import type { Mode } from "../../node/mode.ts";
+import type { Mode } from "../../base/mode.ts";
 import type { ConnectorConfig } from "./constants.ts";
 import type { Level } from "../../base/log.ts";
 

@@ -1,5 +1,5 @@
 /**
- * One upstream client (bitmarkd 8.2 peer/upstream/setup.go, protocol.md §7.2): a CURVE REQ connection to
+ * One upstream client (bitmarkd 8.2 peer/upstream/setup.go, docs/wire.md §8.2): a CURVE REQ connection to
  * another node's listener that registers (`R`), polls the remote height (`N`, then `H` of that height for
  * the connector's vote), answers the connector's `H`/`B` fetches and pushes the node's broadcast items.
  *
@@ -12,6 +12,8 @@
  *   one is retried at the next poll; an `E` reply (e.g. `invalid public key` in small networks) is never
  *   fatal, and a reply for another chain or with a short timestamp is an error, never a panic;
  * - connecting to another peer clears the registered flag, height and digest (8.2 keeps the old peer's).
+ *
+ * See docs/deviations.md §3.
  */
 import { Fault } from "../../base/fault.ts";
 import { logger } from "../../base/log.ts";
@@ -29,7 +31,7 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const DIGEST_LENGTH = 32;
 
-/** The REQ transport (src/wire/request-client.ts `RequestClient`), reduced to what an upstream uses. */
+/** The REQ transport (src/transport/request-client.ts `RequestClient`), reduced to what an upstream uses. */
 export interface RequestTransport {
   /** Dials anew (new socket, new identity) even when already connected to `address`. */
   connect(address: string, serverKey: Uint8Array): void;
@@ -68,7 +70,7 @@ export class RemoteError extends Error {
   override readonly name = "RemoteError";
 }
 
-/** The replies to `N`, `R` and pushes that bitmarkd's client rejects (its own texts, protocol.md §9). */
+/** The replies to `N`, `R` and pushes that bitmarkd's client rejects (its own texts, docs/wire.md §7). */
 export class PeerReplyError extends Error {
   override readonly name = "PeerReplyError";
 }

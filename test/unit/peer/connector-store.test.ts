@@ -10,7 +10,7 @@ import { openStore } from "../../../src/chain/store/store.ts";
 import { hash } from "../../../src/crypto/index.ts";
 import { connectorConfig } from "../../../src/peer/sync/constants.ts";
 import { Connector } from "../../../src/peer/sync/connector.ts";
-import { ModeState } from "../../../src/node/mode.ts";
+import { ModeState } from "../../../src/base/mode.ts";
 import { SyncProgress } from "../../../src/peer/sync/progress.ts";
 import { tempDirs } from "../../support/temp-dirs.ts";
 import { type Block, FakeNet, FakePeer, key } from "../../support/connector-fakes.ts";

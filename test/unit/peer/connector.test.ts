@@ -8,7 +8,7 @@ import { setLogLevel, setLogSink } from "../../../src/base/log.ts";
 import { packConnection, parseConnection } from "../../../src/peer/address.ts";
 import { connectorConfig, type ConnectorConfig } from "../../../src/peer/sync/constants.ts";
 import { Connector, type StaticPeer } from "../../../src/peer/sync/connector.ts";
-import { ModeState } from "../../../src/node/mode.ts";
+import { ModeState } from "../../../src/base/mode.ts";
 import { SyncProgress } from "../../../src/peer/sync/progress.ts";
 import { until } from "../../support/until.ts";
 import { type Block, FakeHasher, FakeNet, FakePeer, FakeStore, key, makeChain } from "../../support/connector-fakes.ts";

@@ -4,7 +4,7 @@
  */
 import { expect, test } from "bun:test";
 import { hash } from "../../../src/crypto/index.ts";
-import { ModeState } from "../../../src/node/mode.ts";
+import { ModeState } from "../../../src/base/mode.ts";
 import { reservoirProcessors } from "../../../src/reservoir/process.ts";
 import { Reservoir } from "../../../src/reservoir/reservoir.ts";
 import { quietLogsWhileRunning } from "../../support/harness/profile.ts";

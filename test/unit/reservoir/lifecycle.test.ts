@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { open, type RootDatabase } from "lmdb";
 import { unpackRecord } from "../../../src/chain/types/records/unpack.ts";
 import { hash } from "../../../src/crypto/index.ts";
-import { ModeState } from "../../../src/node/mode.ts";
+import { ModeState } from "../../../src/base/mode.ts";
 import { lmdbPersistence, type ReservoirPersistence } from "../../../src/reservoir/persistence.ts";
 import { Reservoir } from "../../../src/reservoir/reservoir.ts";
 import { TrackingStatus, TransactionState } from "../../../src/reservoir/status.ts";

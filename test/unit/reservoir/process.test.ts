@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { hash } from "../../../src/crypto/index.ts";
 import { setLogSink } from "../../../src/base/log.ts";
-import { ModeState } from "../../../src/node/mode.ts";
+import { ModeState } from "../../../src/base/mode.ts";
 import { applyAssets, applyIssues, applyProof, applyTransfer, reservoirProcessors } from "../../../src/reservoir/process.ts";
 import { memoryPersistence, type ReservoirPersistence } from "../../../src/reservoir/persistence.ts";
 import { Reservoir } from "../../../src/reservoir/reservoir.ts";

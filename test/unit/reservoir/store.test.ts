@@ -14,7 +14,7 @@ import { merkleRoot } from "../../../src/chain/rules/merkle.ts";
 import { newBlockFoundation, signRecord } from "../../../src/chain/types/records/sign.ts";
 import { openStore, type Store } from "../../../src/chain/store/store.ts";
 import { hash } from "../../../src/crypto/index.ts";
-import { ModeState } from "../../../src/node/mode.ts";
+import { ModeState } from "../../../src/base/mode.ts";
 import { startReservoir } from "../../../src/reservoir/index.ts";
 import { TransactionState } from "../../../src/reservoir/status.ts";
 import { accountOf, asset, assetIdOf, BTC, issue, issuer, LTC, ownerTwo, packed, transferTo } from "../../support/reservoir-fakes.ts";

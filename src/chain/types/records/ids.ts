@@ -1,4 +1,4 @@
-/** Transaction ids and asset ids (transactionrecord/, merkle/digest.go, spec §5.6). */
+/** Transaction ids and asset ids (transactionrecord/, merkle/digest.go, docs/records.md §6). */
 import { hash } from "../../../crypto/index.ts";
 import { fail } from "../../../base/fault.ts";
 import { foundationTxIdInput } from "../header.ts";

@@ -2,6 +2,8 @@
  * JSON rendering of records the way bitmarkd's RPC marshals them (Go encoding/json with the struct tags of
  * transactionrecord/transaction.go): accounts as account strings, links in storage-order hex, signatures and
  * asset ids in hex, `nonce`/`amount` as strings where the tags say so, 64-bit numbers exact.
+ *
+ * See docs/rpc.md §4.
  */
 import { accountToString } from "../account.ts";
 import { currencyText, type CurrencyMap } from "../currency.ts";

@@ -1,5 +1,5 @@
 /**
- * Validation ("Pack", transactionrecord/pack.go, spec §5.4): checks limits in 8.2's order, rebuilds the
+ * Validation ("Pack", transactionrecord/pack.go, docs/records.md §5.5): checks limits in 8.2's order, rebuilds the
  * canonical packed form and verifies the signature(s) over the CANONICAL bytes. This is the only place
  * signatures are checked; the txid is still taken over the raw bytes (quirk #1).
  */

@@ -1,5 +1,5 @@
 /**
- * Who signs and who owns, per record type (spec §5.3, ownership/transfer.go OwnerOf): the questions a
+ * Who signs and who owns, per record type (docs/records.md §5.3, ownership/transfer.go OwnerOf): the questions a
  * block validator or the reservoir asks of a decoded record.
  */
 import type { Account } from "../account.ts";

@@ -1,6 +1,8 @@
 /**
  * Building and signing records (tests, the chain generator, the proofer): constructors taking strings for
  * text fields, and `signRecord` that signs the canonical signed part with Ed25519 (RFC 8032).
+ *
+ * See docs/records.md §5.3.
  */
 import { ed25519Sign } from "../../../crypto/index.ts";
 import { type Account, type PrivateKey, privateKeyAccount } from "../account.ts";

@@ -4,6 +4,8 @@
  * Text fields (names, fingerprints, metadata, BaseData and escrow addresses) are kept as the raw bytes that
  * appeared on the wire: 8.2 treats them as byte strings, and validation re-packs them byte for byte.
  * Unsigned integers are bigints (full 64-bit range). Links and asset ids are raw bytes in storage order.
+ *
+ * See docs/records.md §5.1–§5.3.
  */
 import type { Account } from "../account.ts";
 import type { Currency, CurrencyMap } from "../currency.ts";

@@ -1,5 +1,5 @@
 /**
- * Decoding one transaction record from the front of a buffer (transactionrecord/unpack.go, spec §5.5).
+ * Decoding one transaction record from the front of a buffer (transactionrecord/unpack.go, docs/records.md §5.4).
  * No signature or limit checks here (that is validation, pack.ts); network, lengths, asset id and link
  * sizes, escrow form and payment maps are checked, with 8.2's error texts and order.
  */

@@ -1,0 +1,106 @@
+/**
+ * The `payment` configuration section (payment/setup.go `Configuration`, docs/proof.md §5), validated as a pure
+ * function: every field type-checked, unknown keys refused with their path, 8.2's default filled in
+ * (`use_discovery` false).
+ *
+ *   payment: { use_discovery: true, discovery: { sub_endpoint: "127.0.0.1:5566", req_endpoint: "127.0.0.1:5567" } }
+ *   payment: { use_discovery: false, bitcoin: { url: "http://127.0.0.1:18332/rest" }, litecoin: { url: "…" } }
+ *
+ * Deviations: 8.2 dereferences a missing `discovery` (with use_discovery) or `bitcoin`/`litecoin` (without)
+ * and crashes at start-up; bunmark names the missing field. Without a `payment` section at all 8.2 crashes
+ * the same way; bunmark starts without a payment watcher (transfers then stay pending, as with an absent
+ * proxy, docs/proof.md §4.2) and says so in the log. Endpoints must be IP literals with a port (8.2 fails on
+ * anything else at start too); URLs must be http or https.
+ */
+import { tcpEndpoint } from "../transport/endpoint.ts";
+
+export interface PaymentConfig {
+  use_discovery: boolean;
+  /** Present when use_discovery is true. */
+  discovery?: { sub_endpoint: string; req_endpoint: string };
+  /** REST base URLs; both present when use_discovery is false. */
+  bitcoin?: { url: string };
+  litecoin?: { url: string };
+}
+
+export class PaymentConfigError extends Error {
+  override readonly name = "PaymentConfigError";
+}
+
+type Obj = Record<string, unknown>;
+
+/** Edit distance, for "did you mean". */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length]!;
+}
+
+/** `path` must be an object with only `keys`. */
+function object(v: unknown, path: string, keys: readonly string[]): Obj {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new PaymentConfigError(`${path}: must be an object`);
+  for (const k of Object.keys(v)) {
+    if (keys.includes(k)) continue;
+    const near = keys.filter((n) => distance(k, n) <= 2).sort((x, y) => distance(k, x) - distance(k, y))[0];
+    throw new PaymentConfigError(`${path}.${k}: unknown key${near ? ` (did you mean ${near}?)` : ""}`);
+  }
+  return v as Obj;
+}
+
+function endpoint(v: unknown, path: string): string {
+  if (typeof v !== "string" || v === "") throw new PaymentConfigError(`${path}: must be IP:port`);
+  try {
+    tcpEndpoint(v);
+  } catch (e) {
+    throw new PaymentConfigError(`${path}: ${(e as Error).message}: ${JSON.stringify(v)} (expect IP4:port or [IP6]:port)`);
+  }
+  return v;
+}
+
+function url(v: unknown, path: string): string {
+  let parsed: URL | undefined;
+  try {
+    parsed = typeof v === "string" ? new URL(v) : undefined;
+  } catch {
+    // reported below
+  }
+  if (parsed === undefined || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) {
+    throw new PaymentConfigError(`${path}: must be an http(s) URL of the node's REST interface, e.g. http://127.0.0.1:18332/rest`);
+  }
+  return v as string;
+}
+
+function currency(v: unknown, path: string): { url: string } | undefined {
+  if (v === undefined) return undefined;
+  const o = object(v, path, ["url"]);
+  return { url: url(o.url, `${path}.url`) };
+}
+
+/** The `payment` section, or undefined when the configuration has none. Throws PaymentConfigError. */
+export function parsePaymentConfig(v: unknown): PaymentConfig | undefined {
+  if (v === undefined) return undefined;
+  const o = object(v, "payment", ["use_discovery", "discovery", "bitcoin", "litecoin"]);
+  if (o.use_discovery !== undefined && typeof o.use_discovery !== "boolean") throw new PaymentConfigError("payment.use_discovery: must be true or false");
+  const config: PaymentConfig = { use_discovery: o.use_discovery === true };
+  if (o.discovery !== undefined) {
+    const d = object(o.discovery, "payment.discovery", ["sub_endpoint", "req_endpoint"]);
+    config.discovery = {
+      sub_endpoint: endpoint(d.sub_endpoint, "payment.discovery.sub_endpoint"),
+      req_endpoint: endpoint(d.req_endpoint, "payment.discovery.req_endpoint"),
+    };
+  }
+  const bitcoin = currency(o.bitcoin, "payment.bitcoin");
+  const litecoin = currency(o.litecoin, "payment.litecoin");
+  if (bitcoin) config.bitcoin = bitcoin;
+  if (litecoin) config.litecoin = litecoin;
+  if (config.use_discovery && !config.discovery) throw new PaymentConfigError("payment.discovery: required when use_discovery is true");
+  if (!config.use_discovery) {
+    if (!bitcoin) throw new PaymentConfigError("payment.bitcoin.url: required when use_discovery is false");
+    if (!litecoin) throw new PaymentConfigError("payment.litecoin.url: required when use_discovery is false");
+  }
+  return config;
+}
