@@ -172,6 +172,13 @@ export function buildConfig(file: unknown, flags: ConfigFlags, cwd: string): Nod
     throw new ConfigError((e as Error).message);
   }
 
+  let proofing: ProofingConfig | undefined;
+  try {
+    proofing = parseProofing(f.proofing, dataDir, isTestnet(chain));
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
+
   return {
     chain,
     data_directory: dataDir,
@@ -191,7 +198,7 @@ export function buildConfig(file: unknown, flags: ConfigFlags, cwd: string): Nod
     log_level: logLevel,
     timing: timing(f.timing),
     listen_is_default: configuredListen.length === 0,
-    proofing: parseProofing(f.proofing, dataDir, isTestnet(chain)),
+    ...(proofing ? { proofing } : {}),
     ...(payment ? { payment } : {}),
   };
 }

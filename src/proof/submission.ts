@@ -21,7 +21,8 @@ import { goStringify } from "../rpc/go-json.ts";
 import { blockOf, builtOn, headerWithNonce, type Job } from "./job.ts";
 import { jobId } from "./job-message.ts";
 
-const QUEUE_LIMIT = 256;
+/** Jobs kept: recorderd abandons a job after 120 s, and each job holds a whole block's transactions. */
+const QUEUE_LIMIT = 16;
 const NONCE_SIZE = 8;
 const BLOCK_NONCE = "block.nonce";
 

@@ -112,11 +112,11 @@ describe("success", () => {
     expect(parseSubmission(frame({ request: "block.nonce", JOB: "0001", packed: nonce8 }))).toEqual({ request: "block.nonce", job: "0001", packed: new Uint8Array(Buffer.from(nonce8, "base64")) });
   });
 
-  test("job ids run 0001, 0002, … and the queue keeps the newest 256", () => {
+  test("job ids run 0001, 0002, … and the queue keeps the newest 16", () => {
     const queue = new JobQueue();
     const ids = Array.from({ length: 300 }, () => queue.add(job()));
     expect(ids.slice(0, 3)).toEqual(["0001", "0002", "0003"]);
-    expect(queue.size).toBe(256);
+    expect(queue.size).toBe(16);
     expect(queue.get("0001")).toBeUndefined();
     expect(queue.get(ids[299]!)).toBeDefined();
   });
