@@ -13,7 +13,7 @@ const COMMANDS: Record<string, Command> = {
   run: { summary: "start the node (embedded default: chain local, data in ./data)", load: () => import("./cli/run.ts") },
   keygen: { summary: "create peer.public / peer.private key files", load: () => import("./cli/keygen.ts") },
   "gen-proof-identity": { summary: "create proof.public / proof.private / proof.sign for the proofer", load: () => import("./cli/gen-proof-identity.ts") },
-  mine: { summary: "mine: mine --connect PROOF-PUBKEY@HOST:PUB-PORT,SUBMIT-PORT [--threads N]", load: () => import("./cli/mine.ts") },
+  mine: { summary: "the built-in miner: mine --connect PROOF-PUBKEY@HOST:PUB-PORT,SUBMIT-PORT [--threads N]", load: () => import("./cli/mine.ts") },
   status: { summary: "ask a running node (I) and print height, mode, peers", load: () => import("./cli/status.ts") },
   digest: { summary: "block digest of a header: digest HEX [--impl native|js]", load: () => import("./cli/digest.ts") },
   chain: { summary: "chain generate --blocks N --data DIR [--seed S] [--fork-at K]", load: () => import("./cli/chain.ts") },
@@ -25,7 +25,8 @@ const COMMANDS: Record<string, Command> = {
 
 function usage(): string {
   const lines = [`bunmark ${BUNMARK_VERSION} (bitmarkd ${VERSION} peer protocol)`, "", "usage: bunmark COMMAND [options]", ""];
-  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(8)} ${c.summary}`);
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(width)} ${c.summary}`);
   lines.push("", "  --version  print the version", "  --help     this text");
   return lines.join("\n");
 }

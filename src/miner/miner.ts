@@ -148,6 +148,7 @@ export class Miner {
         digests = await this.#hash.blockDigestBatch(headers);
       } catch (e) {
         if (this.#running) log.error("digest batch failed", { error: e });
+        await new Promise((resolve) => setTimeout(resolve, 1000)); // not a busy loop if it keeps failing
         continue;
       }
       this.#stats.hashes += digests.length;

@@ -8,6 +8,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { logger } from "../base/log.ts";
+import { accountToString } from "../chain/types/account.ts";
 import { ONE_BITS } from "../chain/rules/difficulty.ts";
 import { checksDigestDifficulty, isTestnet, type ChainName } from "../chain/types/chains.ts";
 import type { Store } from "../chain/store/store.ts";
@@ -131,7 +132,7 @@ export class Proofer {
       publicKey: Buffer.from(keys.publicKey).toString("hex"),
       publish: server.endpoints.join(","),
       submit: submit.endpoints.join(","),
-      owner: Buffer.from(signing.account.publicKey).toString("hex"),
+      owner: accountToString(signing.account),
     });
     return new Proofer(keys, publisher, server, submit, unsubscribe);
   }
