@@ -2,10 +2,11 @@
  * The proofer in process (Proofer.start on a real store, reservoir and mode), its submission socket driven by an
  * independent client (pyzmq): a nonce whose real Argon2d digest is above the target, a submission while the node is
  * not in Normal mode (which drops every job: the same job is unknown afterwards) — each gets 8.2's reply, nothing
- * is stored and no block is broadcast. Jobs are published only in Normal mode.
+ * is stored and no block is broadcast. Jobs are published only in Normal mode. Then on `local`: a found block is
+ * stored and broadcast as `block`, and the new tip publishes the next job at once (not at the next timer firing).
  */
 import { afterAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ModeState } from "../../src/base/mode.ts";
@@ -94,4 +95,57 @@ test.skipIf(skip !== undefined)("digest above the target and not-Normal submissi
   expect(await submit()).toEqual([`{"job":"${job}","ok":false}`]); // now an unknown job
   expect(store.height()).toBe(1);
   expect(broadcasts).toEqual([]);
+});
+
+test.skipIf(skip !== undefined)("a found block is stored, broadcast as `block`, and the new tip re-publishes a job at once", { timeout: 120_000 }, async () => {
+  const local = join(dir, "local");
+  mkdirSync(local);
+  const publicKey = writeProofIdentity({ publicPath: join(local, "proof.public"), privatePath: join(local, "proof.private"), signingPath: join(local, "proof.sign"), testnet: true });
+  const config = parseProofing({ publish: "127.0.0.1:0", submit: "127.0.0.1:0", payment_address: { bitcoin: BTC, litecoin: LTC } }, local, true)!;
+  const store = openStore(local, "local");
+  closing.push(() => store.close());
+  const mode = new ModeState();
+  mode.set("Normal");
+  const rsv = startReservoir({ store, chain: "local", mode, broadcast: () => {} });
+  closing.push(() => rsv.stop());
+  const broadcasts: { command: string; block: Uint8Array }[] = [];
+  // first job from the timer after 300 ms; the next timer firing would come a minute later
+  const timing = { intervalMs: 300, pauseMs: 60_000 };
+  const proofer = Proofer.start({ config, chain: "local", store, mode, reservoir: rsv.reservoir, broadcast: (command, p) => broadcasts.push({ command, block: p[0]! }), timing });
+  closing.push(() => proofer.stop());
+  const verify = (fingerprint: string) => {
+    const item = provenIssue("local", fingerprint);
+    const asset = unpackRecord(item.asset, true).record;
+    if (asset.tag !== 2) throw new Error("not an asset");
+    rsv.reservoir.assets.cache(asset);
+    rsv.reservoir.storeIssues([unpackRecord(item.issues, true).record]);
+    rsv.reservoir.tryProof(item.proof.subarray(0, 48), item.proof.subarray(48));
+  };
+  const jobs: { at: number; text: string }[] = [];
+  const sub = Subscriber.open({
+    address: proofer.publishEndpoints[0]!.replace("tcp://", ""),
+    curve: { keys: curveKeyPair(), serverKey: publicKey },
+    onMessage: (frames) => jobs.push({ at: performance.now(), text: Buffer.from(frames[0]!).toString() }),
+    onConnected: () => {},
+  });
+  closing.push(() => sub.close());
+  await Bun.sleep(500); // subscribed before the first job
+  verify("proof-proofer-local-1");
+  while (jobs.length === 0) await Bun.sleep(20);
+  verify("proof-proofer-local-2"); // in the pool, not in job 0001
+  const first = parseJobMessage(jobs[0]!.text);
+  expect(first.job).toBe("0001");
+  const request = new TextEncoder().encode(JSON.stringify({ Request: "block.nonce", Job: "0001", Packed: "AQAAAAAAAAA=" }));
+  const { replies } = await pyzmqRequests({ address: proofer.submitEndpoints[0]!.replace("tcp://", ""), serverKey: publicKey, requests: [[request]], timeoutMs: 20_000 });
+  const replied = performance.now();
+  expect(replies.map((r) => (r === "timeout" ? r : Buffer.from(r[0]!).toString()))).toEqual(['{"job":"0001","ok":true}']);
+  expect(store.height()).toBe(2);
+  expect(broadcasts.map((b) => b.command)).toEqual(["block"]);
+  expect(Buffer.from(broadcasts[0]!.block).equals(Buffer.from(store.getBlock(2)))).toBe(true);
+  expect(new DataView(broadcasts[0]!.block.buffer, broadcasts[0]!.block.byteOffset).getBigUint64(92, true)).toBe(1n); // the submitted nonce
+  while (jobs.length < 2) await Bun.sleep(20);
+  const second = parseJobMessage(jobs[1]!.text);
+  expect(second.job).toBe("0002");
+  expect(new DataView(second.header.buffer).getBigUint64(4, true)).toBe(3n); // built on the new tip
+  expect(jobs[1]!.at - replied).toBeLessThan(1000); // published on the new tip, not a minute later
 });
