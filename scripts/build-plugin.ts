@@ -6,7 +6,7 @@
  * their path at run time instead, so the build rewrites them per target:
  *
  *   lmdb/native.js            `loadNAPI(dirName)` → `require("<@lmdb/lmdb-linux-ARCH>/node.napi.glibc.node")`
- *   src/wire/libzmq-path.ts   whole module → the embedded zeromq prebuild (BUNMARK_LIBZMQ still overrides)
+ *   src/transport/libzmq-path.ts   whole module → the embedded zeromq prebuild (BUNMARK_LIBZMQ still overrides)
  *   src/crypto/native.ts      `require("../../native/bunmark.node")` → the target's addon, or a throw that
  *                             selects the TypeScript backend when this target has no addon
  *
@@ -49,7 +49,7 @@ export function nativePlugin(paths: NativePaths, log: RewriteLog): BunPlugin {
         return { contents: out, loader: "js" };
       });
 
-      build.onLoad({ filter: /[\\/]src[\\/]wire[\\/]libzmq-path\.ts$/ }, () => {
+      build.onLoad({ filter: /[\\/]src[\\/]transport[\\/]libzmq-path\.ts$/ }, () => {
         log.libzmq = true;
         return {
           contents: [
@@ -65,7 +65,9 @@ export function nativePlugin(paths: NativePaths, log: RewriteLog): BunPlugin {
         const replacement =
           "path" in paths.addon
             ? `require(${JSON.stringify(paths.addon.path)})`
-            : `(() => { throw new Error(${JSON.stringify(`no native addon in this build: ${paths.addon.missing}`)}); })()`;
+            : // "not found" (MODULE_NOT_FOUND): the executable hashes in TypeScript, as a checkout without `make native` does,
+              // without a warning that names a build-tree path meaning nothing inside one executable
+              `(() => { throw Object.assign(new Error("no native addon in this build"), { code: "MODULE_NOT_FOUND" }); })()`;
         const out = src.replace(ADDON_REQUIRE, () => replacement);
         log.addon = out === src ? "not referenced" : "path" in paths.addon ? "embedded" : "absent";
         return { contents: out, loader: "ts" };

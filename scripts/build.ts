@@ -65,6 +65,15 @@ function workerEntrypoints(): string[] {
   return [...new Glob("src/**/*-worker.ts").scanSync({ cwd: ROOT })].sort().map((p) => join(ROOT, p));
 }
 
+/** The commit (`git describe`) and the UTC date this build is made at. */
+const BUILD = {
+  commit: (() => {
+    const r = Bun.spawnSync(["git", "describe", "--always", "--dirty", "--tags"], { cwd: ROOT, stderr: "ignore" });
+    return r.exitCode === 0 ? r.stdout.toString().trim() : "unknown";
+  })(),
+  date: new Date().toISOString().slice(0, 10),
+};
+
 const mib = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MiB`;
 
 /** What one executable embeds, written to dist/build-info.json for test/dist-binary.test.ts and operators. */
@@ -96,6 +105,8 @@ async function build(t: Target): Promise<BuildInfo> {
     // keepNames: Fault and error class names stay readable in logs.
     minify: { whitespace: true, syntax: true, identifiers: true, keepNames: true },
     plugins: [nativePlugin(paths, log)],
+    // `bunmark --version` and /metrics name the commit and the build date (src/base/build-info.ts)
+    define: { BUNMARK_COMMIT: JSON.stringify(BUILD.commit), BUNMARK_BUILD_DATE: JSON.stringify(BUILD.date) },
   });
   if (!result.success) {
     for (const m of result.logs) console.error(m);

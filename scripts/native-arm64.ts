@@ -15,6 +15,12 @@ import { join } from "node:path";
 const TRIPLE = "aarch64-unknown-linux-gnu";
 const LINKER = "aarch64-linux-gnu-gcc";
 
+/** What `make dist` prints when it cannot cross-build: every step, so an operator can copy it. */
+export const ARM64_RECIPE =
+  "to embed the arm64 addon, as root: dpkg --add-architecture arm64 && apt-get update && " +
+  `apt-get install rustc-web libstd-rust-web-dev:arm64 gcc-aarch64-linux-gnu (linker ${LINKER}; ` +
+  "BUNMARK_ARM64_RUSTC=/path/to/rustc picks another rustc whose sysroot has the aarch64 std), then make dist again";
+
 function capture(cmd: string, args: string[]): string | undefined {
   const r = spawnSync(cmd, args, { encoding: "utf8" });
   return r.status === 0 ? r.stdout.trim() : undefined;
@@ -27,14 +33,14 @@ function findRustc(): { rustc: string } | { missing: string } {
     const libdir = capture(rustc, ["--print", "target-libdir", "--target", TRIPLE]);
     if (libdir && existsSync(libdir) && readdirSync(libdir).some((f) => f.startsWith("libstd-"))) return { rustc };
   }
-  return { missing: `no rustc with the ${TRIPLE} standard library (Debian: rustc-web libstd-rust-web-dev:arm64)` };
+  return { missing: `no rustc with the ${TRIPLE} standard library; ${ARM64_RECIPE}` };
 }
 
 /** Builds (incrementally) and returns the addon's path, or the reason it cannot be built here. */
 export function buildArm64Addon(root: string): { path: string } | { missing: string } {
   const found = findRustc();
   if ("missing" in found) return found;
-  if (capture(LINKER, ["--version"]) === undefined) return { missing: `no ${LINKER} (Debian: gcc-aarch64-linux-gnu)` };
+  if (capture(LINKER, ["--version"]) === undefined) return { missing: `no ${LINKER}; ${ARM64_RECIPE}` };
   const nativeDir = join(root, "native");
   const targetDir = join(nativeDir, "target", "cross");
   const r = spawnSync("cargo", ["build", "--release", "--offline", "--target", TRIPLE], {

@@ -93,6 +93,9 @@ export const FAULTS = [
   // proofer (proof/setup.go)
   "currency is not supported by proofer",
   "invalid proof signing key",
+  // client RPC certificate (sic: 8.2's spelling)
+  "cerfificate file not found",
+  "certificate file already exists",
 ] as const;
 
 export type FaultText = (typeof FAULTS)[number];

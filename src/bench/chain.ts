@@ -15,7 +15,9 @@ import { generateChain } from "../testnet/generate.ts";
 import { digestsFor } from "../chain/store/store-incoming.ts";
 import { openStore } from "../chain/store/store.ts";
 import { setLogLevel } from "../base/log.ts";
-import { flag, has, intFlag, parseArgs } from "../cli/args.ts";
+import { flag, has, intFlag, noExtraArgs, parseOrHelp } from "../cli/args.ts";
+import { reportLoad } from "./load.ts";
+import { BENCH_SPECS } from "./specs.ts";
 
 const SEED = "bench-chain";
 /** digests per batch: what one connector cycle would verify at a time */
@@ -85,12 +87,11 @@ async function chainBlocks(dir: string, count: number, say: (s: string) => void)
 const fmt = (x: number, digits = 1) => x.toFixed(digits);
 
 export async function main(args: string[]): Promise<number> {
-  const p = parseArgs(args, ["json", "help"]);
-  if (has(p, "help")) {
-    console.log("usage: bunmark bench chain [--json] [--blocks N (default 500)] [--ts-blocks M (default 8)] [--cache DIR]");
-    return 0;
-  }
+  const p = parseOrHelp(BENCH_SPECS.chain!, args);
+  if (p === 0) return 0;
+  noExtraArgs(p);
   const json = has(p, "json");
+  const load = reportLoad("chain");
   const say = (s: string) => json || process.stderr.write(s);
   setLogLevel("warn");
   const native = backendByName("native");
@@ -113,7 +114,7 @@ export async function main(args: string[]): Promise<number> {
 
   const machine = { cpus: availableParallelism(), model: cpus()[0]?.model ?? "unknown" };
   if (json) {
-    console.log(JSON.stringify({ bench: "chain", machine, defaultDigest: activeBackendName(), blocks: count, generateSeconds: generateSeconds ?? null, batch: BATCH, runs }));
+    console.log(JSON.stringify({ bench: "chain", machine, load, defaultDigest: activeBackendName(), blocks: count, generateSeconds: generateSeconds ?? null, batch: BATCH, runs }));
     return 0;
   }
   console.log(`bench chain: StoreIncoming of ${count} generated local blocks on ${machine.cpus} × ${machine.model}; digests in batches of ${BATCH}`);

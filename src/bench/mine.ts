@@ -2,12 +2,15 @@
  * `bunmark bench mine [--json] [--threads N] [--seconds S]`: mining speed in block digests (Argon2d, 128 MiB,
  * t = 4) per second for 1..N threads (default: every core), the native addon vs the TypeScript twin, measured as
  * the built-in miner hashes: batches of `threads` headers with consecutive nonces through `blockDigestBatch`.
- * Each row runs at least S seconds (default 10) and two batches. Goals (issue 15): one native thread ≥ 4 H/s;
- * two native threads ≥ 1.8 × one. Anchor: the real recorderd (Debian libargon2, no SIMD) ≈ 1.26 H/s on one thread.
+ * Each row runs at least S seconds (default 10) and two batches. Reported against issue 15's goals (one native
+ * thread ≥ 4 H/s; two ≥ 1.8 × one) and the anchor: the real recorderd (Debian libargon2, no SIMD) ≈ 1.26 H/s on
+ * one thread.
  */
 import { availableParallelism, cpus, loadavg } from "node:os";
-import { has, intFlag, parseArgs } from "../cli/args.ts";
+import { has, intFlag, noExtraArgs, parseOrHelp } from "../cli/args.ts";
 import { backendByName, shutdownDigestWorkers, type HashBackend } from "../crypto/index.ts";
+import { reportLoad } from "./load.ts";
+import { BENCH_SPECS } from "./specs.ts";
 
 const RECORDERD_ONE_THREAD = 1.26;
 
@@ -41,14 +44,13 @@ async function measure(backend: HashBackend, threads: number, seconds: number): 
 }
 
 export async function main(args: string[]): Promise<number> {
-  const p = parseArgs(args, ["json", "help"]);
-  if (has(p, "help") || p.positional.length > 0) {
-    (has(p, "help") ? console.log : console.error)("usage: bunmark bench mine [--json] [--threads N] [--seconds S]");
-    return has(p, "help") ? 0 : 2;
-  }
+  const p = parseOrHelp(BENCH_SPECS.mine!, args);
+  if (p === 0) return 0;
+  noExtraArgs(p);
   const json = has(p, "json");
+  reportLoad("mine");
   const maxThreads = intFlag(p, "threads", availableParallelism());
-  const seconds = intFlag(p, "seconds", 10);
+  const seconds = has(p, "quick") ? 3 : intFlag(p, "seconds", 10);
   if (maxThreads < 1 || seconds < 1) throw new Error("--threads and --seconds must be at least 1");
   const backends = [backendByName("native"), backendByName("js")].filter((b): b is HashBackend => b !== undefined);
   const load = { before: loadavg()[0]!, after: 0 };
@@ -85,5 +87,5 @@ export async function main(args: string[]): Promise<number> {
       console.log(`  ${status.padEnd(5)} ${g.goal.padEnd(34)} ${g.value === undefined ? "not measured" : `${g.value.toFixed(2)} (limit ${g.limit})`}`);
     }
   }
-  return goals.some((g) => g.pass === false) ? 1 : 0;
+  return 0; // a benchmark reports; it does not fail (src/bench/bench.ts)
 }

@@ -1,11 +1,11 @@
 // @ts-check
 /**
  * The measuring core of `bunmark bench wire`'s load generators, and the one definition of their JSON contract.
- * Plain JavaScript so that both generators run it: wire-load.mjs (node + npm zeromq, from a source
+ * Plain JavaScript so that both generators run it: bench/wire-load.mjs (node + npm zeromq, the development harness
  * checkout) and wire-load.ts (bunmark's own CURVE client, inside the compiled executable). Each generator
  * only supplies how to open a client; the timing, the checks and the figures are these, so both report alike.
  *
- *   generator '<json>'   (node wire-load.mjs '<json>' | bunmark bench wire --load '<json>')
+ *   generator '<json>'   (node bench/wire-load.mjs '<json>' | bunmark bench wire --load '<json>')
  *     json: LoadConfig { endpoint (tcp://…), serverKey (Z85), clients, warmupMs, measureMs,
  *                        requests: [[hex frame, …], …], expect?: [[hex frame, …], …], probe?: true }
  *   stdout: probe → one line {"replies": [[hex, …], …]} (each request sent once, one client);

@@ -1,20 +1,18 @@
 /**
- * The processes of `bunmark bench wire`: the bunmark node under test, the node + npm zeromq baseline server and
- * the load generator, plus what the bench reads about them (CPU time, a handled signal). Every child is a
- * separate process, so the servers never share a CPU budget with the load.
+ * The processes of `bunmark bench wire`: the bunmark node under test and the load generator, plus what the bench
+ * reads about them (CPU time, a handled signal). Every child is a separate process, so the server never shares a
+ * CPU budget with the load.
  *
- * The generator is node + npm zeromq (wire-load.mjs) when node can load zeromq from the scripts beside
- * this file (a source checkout), else bunmark's own client (`bench wire --load`, bench-wire-load.ts); both
- * speak the contract of wire-measure.mjs, so one parser reads either.
+ * The generator is bunmark's own client (`bench wire --load`, wire-load.ts); the development harness (bench/
+ * at the top of the checkout, `make bench`) supplies node + npm zeromq instead, and a node + zeromq baseline
+ * server. Every generator speaks the contract of wire-measure.mjs, so one parser reads either.
  *
- *   loadGenerator()             → { kind: "node", node, scriptDir } | { kind: "bunmark", whyNotNode }
  *   startBunmark(dir, chainDir) → RunningServer  (a real node: `bench wire --node-data DIR --node-listen ADDR`)
- *   startBaseline(gen, table)   → RunningServer  (only with the node generator)
  *   probe(gen, server, requests) → reply frames (hex), one request at a time
  *   generate(gen, server, load, onMeasuring) → LoadFigures
  */
-import { spawnSync, type Subprocess } from "bun";
-import { cpSync, existsSync, readFileSync } from "node:fs";
+import type { Subprocess } from "bun";
+import { cpSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { RUNNING_FILE, type RunningNode } from "../node/node.ts";
@@ -26,13 +24,17 @@ export type { LoadFigures };
 
 export type HexFrames = string[];
 
-export interface NodeGenerator {
-  kind: "node";
-  node: string;
-  scriptDir: string;
+/** What drives the load: its name for the report, and the command line of one generator process. */
+export interface LoadGenerator {
+  readonly name: string;
+  command(configJson: string): string[];
 }
 
-export type LoadGenerator = NodeGenerator | { kind: "bunmark"; whyNotNode: string };
+/** bunmark's own CURVE client, a separate process of this executable. */
+export const BUNMARK_GENERATOR: LoadGenerator = {
+  name: "bunmark's own CURVE REQ clients (RequestClient)",
+  command: (config) => [...cliCommand(), "bench", "wire", "--load", config],
+};
 
 export interface RunningServer {
   name: string;
@@ -47,34 +49,8 @@ export type LoadRun = Required<Pick<LoadConfig, "clients" | "warmupMs" | "measur
 
 const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 10_000;
-const LOAD_SCRIPT = "wire-load.mjs";
-const BASELINE_SCRIPT = "wire-baseline.mjs";
 /** Linux reports process CPU time in clock ticks of 1/100 s (USER_HZ). */
 const TICK_MS = 10;
-
-/** node + npm zeromq when they work from the scripts' directory, else bunmark's own generator and why. */
-export function loadGenerator(): LoadGenerator {
-  const scriptDir = import.meta.dir;
-  const bunmark = (whyNotNode: string): LoadGenerator => ({ kind: "bunmark", whyNotNode });
-  if (!existsSync(join(scriptDir, LOAD_SCRIPT))) return bunmark("the node scripts are not on disk (compiled executable)");
-  const node = process.env.BUNMARK_NODE ?? Bun.which("node");
-  if (!node) return bunmark("node is not installed");
-  // `node` may be Bun's own shim, under which the zeromq binding does not work.
-  let check;
-  try {
-    check = spawnSync([node, "--input-type=module", "-e", "if (process.versions.bun) process.exit(3); await import('zeromq')"], { cwd: scriptDir, stderr: "pipe" });
-  } catch (e) {
-    return bunmark(`node cannot run: ${e instanceof Error ? e.message : e}`);
-  }
-  if (check.exitCode === 3) return bunmark(`${node} is Bun, not node`);
-  if (check.exitCode !== 0) return bunmark(`node cannot load the npm zeromq package: ${check.stderr.toString().trim().split("\n")[0]}`);
-  return { kind: "node", node, scriptDir };
-}
-
-/** What drives the load, for the report. */
-export function describeGenerator(gen: LoadGenerator): string {
-  return gen.kind === "node" ? "node + npm zeromq REQ clients" : "bunmark's own CURVE REQ clients (RequestClient)";
-}
 
 /** A TCP port free on 127.0.0.1 right now. */
 export function freePort(): Promise<number> {
@@ -135,20 +111,6 @@ export async function startBunmark(dataDir: string, chainDir: string | undefined
   return { name: "bunmark", proc, endpoint: running.listen[0]!, serverKey: z85Encode(Buffer.from(running.publicKey, "hex")) };
 }
 
-/** Starts the node + zeromq baseline answering from `table` (request frames → reply frames). */
-export async function startBaseline(gen: NodeGenerator, table: [HexFrames, HexFrames][]): Promise<RunningServer> {
-  const proc = Bun.spawn([gen.node, join(gen.scriptDir, BASELINE_SCRIPT)], {
-    stdin: new TextEncoder().encode(JSON.stringify({ table })),
-    stdout: "pipe",
-    stderr: "inherit",
-  });
-  for await (const line of lines(proc.stdout)) {
-    const [ready, endpoint, serverKey] = line.split(" ");
-    if (ready === "ready" && endpoint && serverKey) return { name: "baseline", proc, endpoint, serverKey };
-  }
-  throw new Error(`baseline exited with code ${await proc.exited} before it was ready`);
-}
-
 /** Stops a server with SIGINT (a node's clean shutdown) and returns its exit code. */
 export async function stopServer(server: RunningServer): Promise<number> {
   if (server.proc.exitCode !== null) return server.proc.exitCode;
@@ -161,7 +123,7 @@ export async function stopServer(server: RunningServer): Promise<number> {
 
 function loadCommand(gen: LoadGenerator, server: RunningServer, extra: Omit<LoadConfig, "endpoint" | "serverKey">): string[] {
   const config = JSON.stringify({ endpoint: server.endpoint, serverKey: server.serverKey, ...extra } satisfies LoadConfig);
-  return gen.kind === "node" ? [gen.node, join(gen.scriptDir, LOAD_SCRIPT), config] : [...cliCommand(), "bench", "wire", "--load", config];
+  return gen.command(config);
 }
 
 /** Sends each request once (one client) and returns the reply frames. */

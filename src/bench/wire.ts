@@ -1,40 +1,34 @@
 /**
- * `bunmark bench wire [--json] [--quick] [--runs N] [--seconds S] [--blocks N]`: the peer listener's
- * throughput and latency for I/N/H requests over CURVE on loopback, against node + npm zeromq serving the same
- * bytes from a table, in the same run.
+ * `bunmark bench wire`: the peer listener's throughput and latency for I/N/H requests over CURVE on loopback,
+ * on this machine. Reports only.
  *
  * Server under test: a real bunmark node (this executable, `run` behind `bench wire --node-data`) over a small
- * generated chain (N blocks, default 20, made once and cached), so `H` reads real stored digests. Baseline:
- * wire-baseline.mjs under node, answering from the replies the node gave. Load: wire-load.mjs under
- * node, separate processes, the same generator for both servers: 1 client (req/s, round-trip p50/p99) and 8
+ * generated chain (N blocks, default 20, made once and cached), so `H` reads real stored digests. Load: separate
+ * generator processes (bunmark's own CURVE client, wire-load.ts): 1 client (req/s, round-trip p50/p99) and 8
  * concurrent clients (req/s), rotating I, N, H 1…height, after a warm-up; each measurement repeated (default 3)
- * and reported as medians, with each server's CPU time per request. A last 8-client run sends the node's
- * threads in turn a stream of SIGWINCH, which the node catches (a no-op handler installed by `--node-data`)
- * so the signals interrupt its blocking calls (EINTR) the way they killed bitmarkd 8.2, which took EINTR as
- * fatal; the node must still be alive and answering the same bytes afterwards.
+ * and reported as medians, with the server's CPU time per request. A last 8-client run sends the node's threads
+ * in turn a stream of SIGWINCH, which the node catches (a no-op handler installed by `--node-data`) so the
+ * signals interrupt its blocking calls (EINTR) the way they killed bitmarkd 8.2, which took EINTR as fatal; the
+ * node must still be alive and answering the same bytes afterwards.
  *
- * Without node + npm zeromq (the compiled executable, or no node here) the load comes from bunmark's own client
- * instead (wire-load.ts, a separate process of this executable) and the baseline is skipped; the absolute
- * goals and the signal run still run. The report names the generator.
- *
- * Goals (issue): p50 latency ≤ 1.3 × the baseline's; ≥ 3,400 req/s from 1 client and ≥ 8,800 req/s from 8
- * clients (bitmarkd 8.2 on this 2-core machine, load generator included); alive after the signals.
- * Exit code 1 when a goal fails. `--quick` (smoke test): no chain, 1 run of 0.4 s.
+ * `runWire` is also what the development harness (bench/wire.ts, `make bench`) calls with node + npm zeromq as
+ * the generator and a node + zeromq baseline server, and where the goals tuned for the development VM are.
+ * `--quick` (smoke test): no chain, 1 run of 0.4 s.
  * Internal modes: `--node-data DIR --node-listen ADDR` (the node under test), `--load '<json>'` (a generator).
  */
 import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { flag, has, intFlag, parseArgs } from "../cli/args.ts";
+import { flag, has, intFlag, noExtraArgs, parseOrHelp, type ParsedArgs } from "../cli/args.ts";
+import { machineLoad, reportLoad } from "./load.ts";
+import { BENCH_SPECS } from "./specs.ts";
 import { cliCommand, median } from "./shared.ts";
 import {
+  BUNMARK_GENERATOR,
   catchesSignal,
   cpuMs,
-  describeGenerator,
   generate,
-  loadGenerator,
   probe,
-  startBaseline,
   startBunmark,
   stopServer,
   type HexFrames,
@@ -46,8 +40,7 @@ import {
 
 const CHAIN = "local";
 const SEED = "bench-wire";
-const CLIENTS = 8;
-const GOALS = { latencyRatio: 1.3, oneClient: 3_400, eightClients: 8_800 };
+export const CLIENTS = 8;
 const SIGWINCH = 28;
 const SIGNAL_EVERY_MS = 1;
 
@@ -56,20 +49,14 @@ interface Measured extends LoadFigures {
   generatorCpuUsPerRequest: number;
 }
 
-interface ServerFigures {
+export interface ServerFigures {
   oneClient: { perSecond: number; p50Us: number; p99Us: number; serverCpuUsPerRequest: number; generatorCpuUsPerRequest: number };
   eightClients: { perSecond: number; serverCpuUsPerRequest: number; generatorCpuUsPerRequest: number };
   runs: Measured[];
 }
 
-interface Goal {
-  name: string;
-  value: number | boolean | null;
-  status: "pass" | "fail" | "skipped";
-}
-
 const hex = (s: string) => Buffer.from(s).toString("hex");
-const num = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+export const num = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /** I, N and H n for every stored block, interleaved so that every client mixes the three. */
 function requestList(height: number): HexFrames[] {
@@ -141,7 +128,7 @@ function summarise(runs: Measured[]): ServerFigures {
   };
 }
 
-interface SignalRun {
+export interface SignalRun {
   signal: "SIGWINCH";
   caught: boolean;
   sent: number;
@@ -194,18 +181,8 @@ async function signalRun(gen: LoadGenerator, node: RunningServer, plan: Plan): P
   return { signal: "SIGWINCH", caught, sent, perSecond, ...(failure ? { failure } : {}), alive, answering };
 }
 
-function goalsOf(bunmark: ServerFigures, baseline: ServerFigures | undefined, signals: SignalRun): Goal[] {
-  const ratio = baseline ? bunmark.oneClient.p50Us / baseline.oneClient.p50Us : null;
-  const survived = !signals.failure && signals.alive && signals.answering && signals.cleanStop;
-  return [
-    { name: `p50 latency ≤ ${GOALS.latencyRatio} × baseline`, value: ratio, status: ratio === null ? "skipped" : ratio <= GOALS.latencyRatio ? "pass" : "fail" },
-    { name: `1 client ≥ ${num(GOALS.oneClient)} req/s`, value: bunmark.oneClient.perSecond, status: bunmark.oneClient.perSecond >= GOALS.oneClient ? "pass" : "fail" },
-    { name: `${CLIENTS} clients ≥ ${num(GOALS.eightClients)} req/s`, value: bunmark.eightClients.perSecond, status: bunmark.eightClients.perSecond >= GOALS.eightClients ? "pass" : "fail" },
-    { name: "node alive and answering after signals", value: survived, status: survived ? "pass" : "fail" },
-  ];
-}
-
-function printTable(o: Report): void {
+/** The report as a table. */
+export function printTable(o: Report): void {
   const { machine, config } = o;
   console.log(`bench wire: I/N/H over CURVE on loopback, ${config.requests} requests rotating (chain ${CHAIN}, height ${config.height})`);
   console.log(`load: ${o.generator} in a separate process; warm-up ${config.warmupMs} ms, ${config.runs} × ${config.measureMs} ms per figure, medians`);
@@ -232,7 +209,7 @@ function printTable(o: Report): void {
       r(m.eightClients.perSecond, b.eightClients.perSecond),
       r(m.eightClients.serverCpuUsPerRequest, b.eightClients.serverCpuUsPerRequest),
     ]);
-  } else console.log(`baseline skipped: ${o.baselineSkipped}`);
+  } else if (o.baselineSkipped) console.log(`baseline skipped: ${o.baselineSkipped}`);
   console.log("(cpu µs/req: the server process's user + system CPU time per request, all its threads)");
   const gen = (f: ServerFigures) => `${num(f.oneClient.generatorCpuUsPerRequest)} / ${num(f.eightClients.generatorCpuUsPerRequest)}`;
   console.log(`load generator's own CPU µs/req (1c / ${CLIENTS}c): ${gen(o.servers.bunmark)} against bunmark${o.servers.baseline ? `, ${gen(o.servers.baseline)} against the baseline` : ""}`);
@@ -242,45 +219,38 @@ function printTable(o: Report): void {
     `signals: ${CLIENTS} clients while the node's threads got ${num(s.sent)} × ${s.signal} (every ${SIGNAL_EVERY_MS} ms; ${s.caught ? "caught by a handler, so calls are interrupted" : "NOT caught: ignored by the kernel, nothing interrupted"}): ` +
       `${s.failure ? `load failed (${s.failure})` : `${num(s.perSecond)} req/s`}; alive ${s.alive ? "yes" : "NO"}, same replies ${s.answering ? "yes" : "NO"}, clean stop ${s.cleanStop ? "yes" : "NO"}`,
   );
-  console.log("");
-  for (const g of o.goals) {
-    const v = typeof g.value === "number" ? (g.name.startsWith("p50") ? `${num(g.value, 2)}×` : num(g.value)) : g.value === null ? "—" : g.value ? "yes" : "no";
-    console.log(`  ${g.status.toUpperCase().padEnd(8)}${g.name.padEnd(42)}${v.padStart(10)}`);
-  }
 }
 
-interface Report {
+export interface Report {
   bench: "wire";
   /** node's version, when node drives the load */
   machine: { cpu: string; cores: number; bun: string; node?: string; platform: string };
-  load: { start: number; end: number };
+  load: { start: number; end: number; cores: number };
   config: { runs: number; warmupMs: number; measureMs: number; clients: number; height: number; requests: number };
   generator: string;
   servers: { bunmark: ServerFigures; baseline?: ServerFigures };
   baselineSkipped?: string;
   signals: SignalRun;
-  goals: Goal[];
 }
 
-export async function main(args: string[]): Promise<number> {
-  const p = parseArgs(args, ["json", "quick", "help"]);
-  const nodeData = flag(p, "node-data");
-  if (nodeData !== undefined) return runNode(nodeData, flag(p, "node-listen") ?? "");
-  const load = flag(p, "load");
-  if (load !== undefined) return (await import("./wire-load.ts")).runLoad(load);
-  if (has(p, "help") || p.positional.length > 0) {
-    (has(p, "help") ? console.log : console.error)("usage: bunmark bench wire [--json] [--quick] [--runs N (3)] [--seconds S (3)] [--blocks N (20)]");
-    return has(p, "help") ? 0 : 2;
-  }
-  const json = has(p, "json");
-  const quick = has(p, "quick");
-  const say = (s: string) => json || process.stderr.write(s);
-  const blocks = intFlag(p, "blocks", quick ? 0 : 20);
-  const measureMs = quick ? 400 : intFlag(p, "seconds", 3) * 1000;
-  const runs = intFlag(p, "runs", quick ? 1 : 3);
-  if (runs < 1 || measureMs < 1) throw new Error("--runs and --seconds must be at least 1");
-  const gen = loadGenerator();
-  const loadStart = loadavg()[0]!;
+/** How a run is measured; the development harness adds a baseline server and names node's version. */
+export interface WireOptions {
+  gen: LoadGenerator;
+  runs: number;
+  measureMs: number;
+  blocks: number;
+  quick: boolean;
+  say: (s: string) => void;
+  /** a second server answering from the node's replies (the node + zeromq baseline), or why there is none */
+  baseline?: { start(table: [HexFrames, HexFrames][]): Promise<RunningServer> } | { skipped: string };
+  /** `node vX` when node drives the load */
+  node?: string;
+}
+
+/** Runs the whole measurement and returns the report. */
+export async function runWire(o: WireOptions): Promise<Report> {
+  const { gen, runs, measureMs, blocks, quick, say } = o;
+  const load = machineLoad();
   const chainDir = blocks > 0 ? await cachedChain(blocks, say) : undefined;
   const height = blocks + 1;
   const requests = requestList(height);
@@ -296,11 +266,10 @@ export async function main(args: string[]): Promise<number> {
     const plan: Plan = { warmupMs: quick ? 200 : 1000, measureMs, requests, expect };
 
     let baseline: RunningServer | undefined;
-    let baselineSkipped: string | undefined;
-    if (gen.kind === "bunmark") baselineSkipped = `baseline needs node + npm zeromq: run from a source checkout; here ${gen.whyNotNode}`;
-    else {
+    let baselineSkipped = o.baseline && "skipped" in o.baseline ? o.baseline.skipped : undefined;
+    if (o.baseline && "start" in o.baseline) {
       try {
-        baseline = await startBaseline(gen, requests.map((r, i) => [r, expect[i]!]));
+        baseline = await o.baseline.start(requests.map((r, i) => [r, expect[i]!]));
         started.push(baseline);
         if (JSON.stringify(await probe(gen, baseline, requests)) !== JSON.stringify(expect)) throw new Error("its replies differ from the node's");
       } catch (e) {
@@ -324,36 +293,46 @@ export async function main(args: string[]): Promise<number> {
     say(`${CLIENTS} clients with SIGWINCH to the node's threads every ${SIGNAL_EVERY_MS} ms…\n`);
     const signals = await signalRun(gen, node, plan);
     const cleanStop = (await stopServer(node)) === 0;
-
-    const bunmarkFigures = summarise(results.get(node)!);
     const baselineFigures = baseline ? summarise(results.get(baseline)!) : undefined;
-    const report: Report = {
+    return {
       bench: "wire",
-      machine: {
-        cpu: cpus()[0]?.model ?? "unknown",
-        cores: availableParallelism(),
-        bun: Bun.version,
-        ...(gen.kind === "node" ? { node: `node ${spawnVersion(gen.node)}` } : {}),
-        platform: `${process.platform}-${process.arch}`,
-      },
-      load: { start: loadStart, end: loadavg()[0]! },
+      machine: { cpu: cpus()[0]?.model ?? "unknown", cores: availableParallelism(), bun: Bun.version, ...(o.node ? { node: o.node } : {}), platform: `${process.platform}-${process.arch}` },
+      load: { start: load.oneMinute, end: loadavg()[0]!, cores: load.cores },
       config: { runs, warmupMs: plan.warmupMs, measureMs, clients: CLIENTS, height, requests: requests.length },
-      generator: describeGenerator(gen),
-      servers: { bunmark: bunmarkFigures, ...(baselineFigures ? { baseline: baselineFigures } : {}) },
+      generator: gen.name,
+      servers: { bunmark: summarise(results.get(node)!), ...(baselineFigures ? { baseline: baselineFigures } : {}) },
       ...(baselineSkipped ? { baselineSkipped } : {}),
       signals: { ...signals, cleanStop },
-      goals: [],
     };
-    report.goals = goalsOf(bunmarkFigures, baselineFigures, report.signals);
-    if (json) console.log(JSON.stringify(report));
-    else printTable(report);
-    return report.goals.some((g) => g.status === "fail") ? 1 : 0;
   } finally {
     for (const s of started) await stopServer(s);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-function spawnVersion(node: string): string {
-  return Bun.spawnSync([node, "--version"]).stdout.toString().trim();
+/** The run's shape from the flags (the harness in bench/ reads the same flags). */
+export function wireFlags(p: ParsedArgs): Pick<WireOptions, "runs" | "measureMs" | "blocks" | "quick"> {
+  const quick = has(p, "quick");
+  const blocks = intFlag(p, "blocks", quick ? 0 : 20);
+  const measureMs = quick ? 400 : intFlag(p, "seconds", 3) * 1000;
+  const runs = intFlag(p, "runs", quick ? 1 : 3);
+  if (runs < 1 || measureMs < 1) throw new Error("--runs and --seconds must be at least 1");
+  return { quick, blocks, measureMs, runs };
+}
+
+export async function main(args: string[]): Promise<number> {
+  const p = parseOrHelp(BENCH_SPECS.wire!, args);
+  if (p === 0) return 0;
+  const nodeData = flag(p, "node-data");
+  if (nodeData !== undefined) return runNode(nodeData, flag(p, "node-listen") ?? "");
+  const load = flag(p, "load");
+  if (load !== undefined) return (await import("./wire-load.ts")).runLoad(load);
+  noExtraArgs(p);
+  const json = has(p, "json");
+  const shape = wireFlags(p);
+  reportLoad("wire");
+  const report = await runWire({ gen: BUNMARK_GENERATOR, ...shape, say: (s) => json || process.stderr.write(s) });
+  if (json) console.log(JSON.stringify(report));
+  else printTable(report);
+  return 0;
 }

@@ -6,26 +6,34 @@
  * generated (copy a chain's DIR and continue it with --fork-at K: only blocks after K cost digests). A DIR
  * holding another seed's chain is refused and left as it is.
  */
-import { isChainName } from "../chain/types/chains.ts";
+import { CHAINS } from "../chain/types/chains.ts";
+import { oneOf } from "../node/config-values.ts";
 import { GenerateError, generateChain } from "../testnet/generate.ts";
 import { openStore } from "../chain/store/store.ts";
 import { RECORD_NAMES, type RecordTag } from "../chain/types/records/types.ts";
 import { setLogSink } from "../base/log.ts";
-import { flag, has, intFlag, parseArgs } from "./args.ts";
+import { flag, has, intFlag, noExtraArgs, parseOrHelp, UsageError, type CommandSpec } from "./args.ts";
 
-const USAGE = "usage: bunmark chain generate --blocks N --data DIR [--chain local] [--seed S] [--fork-at K]";
+export const spec: CommandSpec = {
+  name: "chain generate",
+  summary: "make DIR's store hold N generated valid blocks after genesis (same seed: same chain, byte for byte)",
+  flags: [
+    { name: "blocks", value: "N", help: "blocks after genesis (required)" },
+    { name: "data", value: "DIR", default: "./data", help: "data directory whose CHAIN.lmdb is written" },
+    { name: "chain", value: "NAME", default: "local", help: "chain of the store" },
+    { name: "seed", value: "S", default: "bunmark", help: "seed of the generator" },
+    { name: "fork-at", value: "K", help: "same blocks up to K, different after it" },
+  ],
+  example: "bunmark chain generate --blocks 300 --data /tmp/net/a",
+};
 
 export async function main(args: string[]): Promise<number> {
-  const p = parseArgs(args, ["help"]);
-  if (has(p, "help") || p.positional[0] !== "generate" || p.positional.length !== 1 || !has(p, "blocks")) {
-    (has(p, "help") ? console.log : console.error)(USAGE);
-    return has(p, "help") ? 0 : 2;
-  }
-  const chain = flag(p, "chain") ?? "local";
-  if (!isChainName(chain)) {
-    console.error(`bunmark chain: unknown chain ${JSON.stringify(chain)}`);
-    return 2;
-  }
+  const p = parseOrHelp(spec, args);
+  if (p === 0) return 0;
+  if (p.positional[0] !== "generate") throw new UsageError(p.positional[0] === undefined ? "missing sub-command: generate" : `${p.positional[0]}: unknown sub-command (generate)`);
+  noExtraArgs(p, 1);
+  if (!has(p, "blocks")) throw new UsageError("--blocks N is required");
+  const chain = oneOf(flag(p, "chain") ?? "local", "--chain", CHAINS);
   const blocks = intFlag(p, "blocks", 0);
   const dir = flag(p, "data") ?? "data";
   const seed = flag(p, "seed") ?? "bunmark";

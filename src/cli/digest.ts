@@ -1,35 +1,43 @@
 /**
- * `bunmark digest HEX [--impl native|js]`: the Argon2d block digest of the given bytes (normally a 100-byte
- * header), printed as one line of lowercase hex in storage order (the raw hash output, not bitmarkd's reversed
- * display form). Without --impl the process's selected backend is used.
+ * `bunmark digest HEX`: the Argon2d block digest of a 100-byte header, printed as one line of lowercase hex in
+ * storage order (the raw hash output, not bitmarkd's reversed display form). `--raw` digests input of any length;
+ * `--time` reports on stderr which implementation ran and how long it took.
  */
 import { fromHex, toHex } from "../encoding/hex.ts";
-import { backendByName, hash } from "../crypto/index.ts";
-import { flag, has, parseArgs } from "./args.ts";
+import { activeBackendName, backendByName, hash } from "../crypto/index.ts";
+import { HEADER_SIZE } from "../chain/types/header.ts";
+import { oneOf } from "../node/config-values.ts";
+import { flag, has, parseOrHelp, UsageError, type CommandSpec } from "./args.ts";
 
-const USAGE = "usage: bunmark digest HEX [--impl native|js]";
+export const spec: CommandSpec = {
+  name: "digest",
+  summary: "Argon2d block digest of a 100-byte header (storage order hex)",
+  args: "HEX",
+  flags: [
+    { name: "impl", value: "NAME", default: "native when the addon loads, else js", help: "native (Rust addon) or js (TypeScript)" },
+    { name: "raw", help: "digest input of any length, not only a 100-byte header" },
+    { name: "time", help: "print the implementation and the time taken on stderr" },
+  ],
+  example: "bunmark digest 0100…(200 hex digits) --time",
+};
 
 export async function main(args: string[]): Promise<number> {
-  const p = parseArgs(args, ["help"]);
-  if (has(p, "help") || p.positional.length !== 1) {
-    (has(p, "help") ? console.log : console.error)(USAGE);
-    return has(p, "help") ? 0 : 2;
-  }
-  const impl = flag(p, "impl");
-  if (impl !== undefined && impl !== "native" && impl !== "js") {
-    console.error(`bunmark digest: unknown --impl ${JSON.stringify(impl)} (native or js)`);
-    return 2;
-  }
-  const bytes = fromHex(p.positional[0]!);
-  if (!bytes) {
-    console.error("bunmark digest: HEX must be an even number of hex digits");
-    return 1;
+  const p = parseOrHelp(spec, args);
+  if (p === 0) return 0;
+  if (p.positional.length !== 1) throw new UsageError(p.positional.length === 0 ? "missing HEX" : `unexpected argument: ${JSON.stringify(p.positional[1])}`);
+  const impl = flag(p, "impl") === undefined ? undefined : oneOf(flag(p, "impl"), "--impl", ["native", "js"] as const);
+  const text = p.positional[0]!.trim().replace(/^0x/i, "");
+  const bytes = fromHex(text);
+  if (!bytes) throw new Error(text.length % 2 === 1 && /^[0-9a-fA-F]*$/.test(text) ? `HEX has an odd number of digits (${text.length})` : "HEX is not hex");
+  if (bytes.length !== HEADER_SIZE && !has(p, "raw")) {
+    throw new Error(`HEX is ${bytes.length} bytes, a block header is ${HEADER_SIZE} (--raw digests any input)`);
   }
   const backend = impl === undefined ? hash : backendByName(impl);
-  if (!backend) {
-    console.error("bunmark digest: the native addon is not available (build it with `make native`)");
-    return 1;
-  }
-  console.log(toHex(backend.blockDigest(bytes)));
+  if (!backend) throw new Error("--impl native: the native addon is not available (build it with `make native`)");
+  const t0 = performance.now();
+  const digest = backend.blockDigest(bytes);
+  const ms = performance.now() - t0;
+  console.log(toHex(digest));
+  if (has(p, "time")) console.error(`${impl ?? activeBackendName()}: ${ms.toFixed(1)} ms`);
   return 0;
 }

@@ -5,21 +5,35 @@
  */
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { flag, parseArgs } from "./args.ts";
+import { isFault } from "../base/fault.ts";
+import { flag, parseOrHelp, UsageError, type CommandSpec } from "./args.ts";
 import { PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, writeKeyPair } from "../transport/keys.ts";
 
+export const spec: CommandSpec = {
+  name: "keygen",
+  summary: "create a peer key pair (public key printed in hex; existing files are never overwritten)",
+  args: "[PREFIX]",
+  flags: [{ name: "data", value: "DIR", default: "./data", help: "write DIR/peer.public and DIR/peer.private (or give PREFIX: PREFIX.public, PREFIX.private)" }],
+  example: "bunmark keygen --data /var/lib/bunmark",
+};
+
 export async function main(args: string[]): Promise<number> {
-  const parsed = parseArgs(args);
-  const data = flag(parsed, "data");
-  const prefix = parsed.positional[0];
-  if (parsed.positional.length > 1 || (data !== undefined && prefix !== undefined)) {
-    throw new Error("usage: bunmark keygen [--data DIR | PREFIX]");
-  }
+  const p = parseOrHelp(spec, args);
+  if (p === 0) return 0;
+  const data = flag(p, "data");
+  const prefix = p.positional[0];
+  if (p.positional.length > 1) throw new UsageError(`unexpected argument: ${JSON.stringify(p.positional[1])}`);
+  if (data !== undefined && prefix !== undefined) throw new UsageError("give --data DIR or PREFIX, not both");
   const [publicPath, privatePath] =
     prefix !== undefined ? [`${prefix}.public`, `${prefix}.private`] : [join(data ?? "data", PUBLIC_KEY_FILE), join(data ?? "data", PRIVATE_KEY_FILE)];
-  mkdirSync(dirname(publicPath), { recursive: true });
-  const { publicKey } = writeKeyPair(publicPath, privatePath);
-  console.error(`generated private key: ${JSON.stringify(privatePath)} and public key: ${JSON.stringify(publicPath)}`);
-  console.log(Buffer.from(publicKey).toString("hex"));
-  return 0;
+  try {
+    mkdirSync(dirname(publicPath), { recursive: true });
+    const { publicKey } = writeKeyPair(publicPath, privatePath);
+    console.error(`generated private key: ${JSON.stringify(privatePath)} and public key: ${JSON.stringify(publicPath)}`);
+    console.log(Buffer.from(publicKey).toString("hex"));
+    return 0;
+  } catch (e) {
+    const reason = isFault(e) ? e.text : ((e as NodeJS.ErrnoException).code ?? String(e));
+    throw new Error(`${publicPath} / ${privatePath}: ${reason}`);
+  }
 }

@@ -11,16 +11,30 @@ import { shutdownDigestWorkers } from "../crypto/index.ts";
 import { parseMinerTarget } from "../miner/connect.ts";
 import { Miner } from "../miner/miner.ts";
 import { shutdown as shutdownWire } from "../transport/context.ts";
-import { flag, intFlag, parseArgs } from "./args.ts";
+import { flag, intFlag, noExtraArgs, parseOrHelp, UsageError, type CommandSpec } from "./args.ts";
+
+export const spec: CommandSpec = {
+  name: "mine",
+  summary: "the built-in miner for a bitmarkd 8.2 or bunmark proofer",
+  flags: [
+    { name: "connect", value: "KEY@HOST:PUB,SUBMIT", help: "the proofer's CURVE public key (64 hex), host, job (PUB) port and submission port" },
+    { name: "threads", value: "N", default: "every core", help: "hash threads (native addon; TypeScript workers without it)" },
+    { name: "chain", value: "NAME", default: "bitmark", help: "local: submit the first nonce (a local node compares no digest)" },
+    { name: "log-level", value: "LEVEL", default: "info", help: "trace, debug, info, warn or error" },
+  ],
+  example: "bunmark mine --connect 3f0c…@127.0.0.1:2140,2141 --threads 2",
+};
 
 export async function main(args: string[]): Promise<number> {
-  const p = parseArgs(args);
+  const p = parseOrHelp(spec, args);
+  if (p === 0) return 0;
+  noExtraArgs(p);
   const connect = flag(p, "connect");
   const chain = (flag(p, "chain") ?? "bitmark").toLowerCase();
   const level = flag(p, "log-level") ?? "info";
-  if (connect === undefined || p.positional.length > 0 || !isChainName(chain) || !isLogLevel(level)) {
-    throw new Error("usage: bunmark mine --connect PROOF-PUBKEY@HOST:PUBLISH-PORT,SUBMIT-PORT [--threads N] [--chain bitmark|testing|local]");
-  }
+  if (connect === undefined) throw new UsageError("--connect KEY@HOST:PUB,SUBMIT is required");
+  if (!isChainName(chain)) throw new UsageError(`--chain: ${JSON.stringify(chain)} is not bitmark, testing or local`);
+  if (!isLogLevel(level)) throw new UsageError(`--log-level: ${JSON.stringify(level)} is not a log level`);
   setLogLevel(level);
   const threads = intFlag(p, "threads", availableParallelism());
   if (threads < 1) throw new Error("--threads must be at least 1");

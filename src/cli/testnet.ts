@@ -7,7 +7,7 @@ import { setLogLevel } from "../base/log.ts";
 import { cliCommand } from "../bench/shared.ts";
 import { Testnet, type NodeStatus } from "../testnet/network.ts";
 import { shutdown as shutdownWire } from "../transport/context.ts";
-import { flag, intFlag, parseArgs } from "./args.ts";
+import { flag, intFlag, noExtraArgs, parseOrHelp, type CommandSpec } from "./args.ts";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
@@ -16,10 +16,22 @@ function statusLine(s: NodeStatus): string {
   return `${s.name}  height ${s.height}  ${s.mode}  digest ${s.digest}`;
 }
 
+export const spec: CommandSpec = {
+  name: "testnet",
+  summary: "a local network of N nodes that makes blocks (node 1: proofer and built-in miner)",
+  flags: [
+    { name: "nodes", value: "N", default: "3", help: "nodes to start (3 to 50)" },
+    { name: "dir", value: "DIR", default: "./testnet", help: "data directories DIR/node-K (keys kept across runs), logs DIR/node-K/out.log" },
+    { name: "every", value: "SECONDS", default: "5", help: "status line interval" },
+  ],
+  example: "bunmark testnet --nodes 3 --dir /tmp/testnet",
+};
+
 export async function main(args: string[]): Promise<number> {
+  const p = parseOrHelp(spec, args);
+  if (p === 0) return 0;
+  noExtraArgs(p);
   setLogLevel("warn");
-  const p = parseArgs(args);
-  if (p.positional.length > 0) throw new Error("usage: bunmark testnet --nodes N [--dir DIR] [--every SECONDS]");
   const everyMs = intFlag(p, "every", 5) * 1000;
   const signalled = new Promise<string>((resolve) => {
     for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => resolve(signal));

@@ -1,7 +1,7 @@
 /**
- * `bunmark tx decode HEX [--chain testing|bitmark|local]`: decodes packed transaction record(s) and prints
+ * `bunmark tx decode HEX [--chain local|testing|bitmark]`: decodes packed transaction record(s) and prints
  * JSON — type name, txid, asset id, owner account strings, and whether the signatures hold under 8.2's rules.
- * The chain (default `testing`) only selects the network flag that account and address decoding require.
+ * The chain (default `local`, as for `run`) only selects the network flag that account and address decoding require.
  * Several records back to back are printed as an array. Invalid input: exit 1 with bitmarkd's error text.
  */
 import { isTestnet, type ChainName } from "../chain/types/chains.ts";
@@ -22,7 +22,8 @@ import {
   type TxRecord,
 } from "../chain/types/records/index.ts";
 import { isFault } from "../base/fault.ts";
-import { runDecodeCommand } from "./decode-command.ts";
+import { CHAIN_FLAG, runDecodeCommand } from "./decode-command.ts";
+import type { CommandSpec } from "./args.ts";
 
 function faultText(e: unknown): string {
   if (isFault(e)) return e.text;
@@ -90,14 +91,22 @@ export function decodeRecords(bytes: Uint8Array, chain: ChainName): { [key: stri
   return out;
 }
 
+export const spec: CommandSpec = {
+  name: "tx decode",
+  summary: "decode packed transaction records (several back to back print as an array)",
+  args: "HEX",
+  flags: [CHAIN_FLAG],
+  example: "bunmark tx decode 0x0c… --chain testing",
+};
+
 export async function main(args: string[]): Promise<number> {
   return runDecodeCommand(
     {
-      name: "tx",
+      spec,
       notHex: "not transaction pack (input is not hex)",
       decode: (bytes, chain) => {
         const records = decodeRecords(bytes, chain);
-        return records.length === 1 ? records[0]! : records;
+        return { json: records.length === 1 ? records[0]! : records };
       },
     },
     args,

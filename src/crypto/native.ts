@@ -79,7 +79,7 @@ export function loadNativeAddon(): NativeAddon | undefined {
     addon = loaded as NativeAddon;
   } catch (e) {
     // Absent is normal (TypeScript fallback); present but broken deserves a warning.
-    const fields = { path: override ?? "native/bunmark.node", error: e instanceof Error ? e.message : String(e) };
+    const fields = { path: override ?? (Bun.isStandaloneExecutable ? "(embedded in the executable)" : "native/bunmark.node"), error: e instanceof Error ? e.message : String(e) };
     if (isNotFound(e)) log.debug("native addon not found", fields);
     else log.warn("native addon failed to load", fields);
   }

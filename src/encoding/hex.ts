@@ -1,7 +1,9 @@
 /** Hex text helpers for bytes and for 32-byte digests in bitmarkd's display (byte-reversed) order. */
 
 export function toHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
+  // A copy, not a view: reaching `bytes.buffer` makes the engine materialise an ArrayBuffer for every small
+  // array, which costs more than copying a few dozen bytes into the Buffer pool.
+  return Buffer.from(bytes).toString("hex");
 }
 
 /** Strict hex → bytes: even length and hex digits only, else undefined. */

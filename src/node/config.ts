@@ -2,14 +2,25 @@
  * Node configuration: a JSON file using bitmarkd's field names, overridden by command-line flags, with an
  * embedded default (chain local, data in ./data, listening on loopback at bitmarkd's peer port 2136).
  *
+ * The file is read through SECTIONS, one entry per top-level key: each is a strict parser `(raw, path)` that
+ * validates every field, rejects unknown keys with the closest valid name, and fills bitmarkd 8.2's defaults.
+ * A new section (client_rpc, proofing, payment …) is one line in that table, its parser in its own room.
+ * Unknown top-level keys are errors too. Everything is checked here, before anything is opened or bound.
+ *
+ * Deviations from bitmarkd: unknown keys are errors (bitmarkd ignores them); a relative data_directory is resolved
+ * against the configuration file's folder (bitmarkd: against the working directory, which under systemd is /).
  * Pure: reading the file and probing ports happen in the caller (src/cli/run.ts).
  */
-import { isAbsolute, join, resolve } from "node:path";
-import { type ChainName, isChainName } from "../chain/types/chains.ts";
-import { isLogLevel, type Level } from "../base/log.ts";
-import { isTestnet } from "../chain/types/chains.ts";
-import { parseProofing, type ProofingConfig } from "../proof/config.ts";
-import { type PaymentConfig, parsePaymentConfig } from "../payment/config.ts";
+import { dirname, isAbsolute, join, resolve } from "node:path";
+import { CHAINS, isTestnet, type ChainName } from "../chain/types/chains.ts";
+import { LEVELS, type Level } from "../base/log.ts";
+import { boolean, ConfigError, connectText, hex64, hostPort, nonEmptyString, objectOf, oneOf, stringList } from "./config-values.ts";
+import { parseTiming } from "./timing.ts";
+import { parseClientRpc, parseHttpsRpc } from "../rpc/config.ts";
+import { parsePaymentConfig } from "../payment/config.ts";
+import { parseProofing, proofingOnChain } from "../proof/config.ts";
+
+export { ConfigError } from "./config-values.ts";
 
 /** bitmarkd's default peer listener port (bitmarkd.conf.sample). */
 export const DEFAULT_PEER_PORT = 2136;
@@ -21,41 +32,94 @@ export interface ConnectEntry {
   address: string;
 }
 
-export interface NodeConfig {
-  chain: ChainName;
-  /** Absolute data directory; relative file names below are resolved against it. */
-  data_directory: string;
-  peering: {
-    listen: string[];
-    announce: string[];
-    connect: ConnectEntry[];
-    dynamic_connections: boolean;
-    prefer_ipv6: boolean;
-    public_key: string;
-    private_key: string;
+export interface Peering {
+  listen: string[];
+  announce: string[];
+  connect: ConnectEntry[];
+  dynamic_connections: boolean;
+  prefer_ipv6: boolean;
+  /** absolute once built (relative names are resolved against data_directory) */
+  public_key: string;
+  private_key: string;
+}
+
+const PEERING_KEYS = ["listen", "announce", "connect", "dynamic_connections", "prefer_ipv6", "public_key", "private_key"];
+
+function parsePeering(raw: unknown, path: string): Peering {
+  const p = raw === undefined ? {} : objectOf(raw, path, PEERING_KEYS);
+  const listen = stringList(p.listen, `${path}.listen`);
+  listen.forEach((a, i) => hostPort(a, `${path}.listen[${i}]`));
+  const announce = stringList(p.announce, `${path}.announce`);
+  announce.forEach((a, i) => hostPort(a, `${path}.announce[${i}]`, true));
+  if (p.connect !== undefined && !Array.isArray(p.connect)) throw new ConfigError(`${path}.connect: must be a list of {"public_key", "address"}`);
+  const connect = ((p.connect ?? []) as unknown[]).map((e, i) => {
+    const at = `${path}.connect[${i}]`;
+    const c = objectOf(e, at, ["public_key", "address"]);
+    if (c.address === undefined) throw new ConfigError(`${at}.address: missing (HOST:PORT)`);
+    const address = nonEmptyString(c.address, `${at}.address`, "");
+    hostPort(address, `${at}.address`);
+    return { public_key: hex64(c.public_key, `${at}.public_key`), address };
+  });
+  return {
+    listen,
+    announce,
+    connect,
+    dynamic_connections: boolean(p.dynamic_connections, `${path}.dynamic_connections`, true),
+    prefer_ipv6: boolean(p.prefer_ipv6, `${path}.prefer_ipv6`, true),
+    // bitmarkd swaps these two defaults (protocol.md §13.3); bunmark uses the names that match.
+    public_key: nonEmptyString(p.public_key, `${path}.public_key`, "peer.public"),
+    private_key: nonEmptyString(p.private_key, `${path}.private_key`, "peer.private"),
   };
-  /**
-   * bitmarkd's `nodes`: `none`, `chain` (the chain's seed domain, e.g. nodes.live.bitmark.com) or a domain whose
-   * DNS TXT records name peers to start from. bitmarkd has no default; bunmark's is `none`.
-   */
-  nodes: string;
-  /** Client RPC announcement (fingerprint + addresses) carried in `rpc` pushes; optional. */
-  client_rpc: { announce: string[]; fingerprint?: string };
-  /** Optional HTTP status/metrics endpoint `host:port`. */
-  http?: string;
-  log_level: Level;
-  /**
-   * Interval overrides in milliseconds (connector cycle, upstream poll, announcer, reservoir timers …) for test
-   * networks; production leaves it empty and gets bitmarkd's constants.
-   */
-  timing: Record<string, number>;
+}
+
+/** A section parsed in its own room (rpc/, payment/, proof/): its error, which names the key path, as a ConfigError. */
+function fromRoom<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    throw e instanceof ConfigError || !(e instanceof Error) || e.name === "TypeError" ? e : new ConfigError(e.message);
+  }
+}
+
+/** Key files of a section stay as written here; buildConfig resolves them against the data directory. */
+const asWritten = (name: string): string => name;
+
+interface Section<T> {
+  parse(raw: unknown, path: string): T;
+  /** one line for `config check` and the README */
+  readonly help: string;
+}
+
+const section = <T>(help: string, parse: (raw: unknown, path: string) => T): Section<T> => ({ help, parse });
+
+/** Every top-level key of the configuration file. */
+export const SECTIONS = {
+  chain: section<ChainName>("bitmark, testing or local (default local)", (raw, path) => oneOf(raw ?? "local", path, CHAINS)),
+  data_directory: section("keys, store and peer file; relative: against the configuration file's folder (default data)", (raw, path) => nonEmptyString(raw, path, "data")),
+  log_level: section<Level>(`one of ${LEVELS.join(", ")} (default info)`, (raw, path) => oneOf(raw ?? "info", path, LEVELS)),
+  log_file: section("append log lines to this file instead of stdout, reopened on SIGHUP (default: stdout)", (raw, path) => (raw === undefined ? undefined : nonEmptyString(raw, path, ""))),
+  nodes: section("DNS seeds: none, chain (the chain's seed domain) or a domain (default none)", (raw, path) => {
+    if (raw === undefined) return "none";
+    if (typeof raw !== "string" || raw === "") throw new ConfigError(`${path}: nodes cannot be blank choose from: none, chain or sub.domain.tld`); // 8.2's text
+    return raw;
+  }),
+  http: section("HOST:PORT of /health, /status and /metrics (default: off)", (raw, path) => (raw === undefined ? undefined : (hostPort(raw, path, true), raw as string))),
+  peering: section("listen, announce, connect, dynamic_connections, prefer_ipv6, public_key, private_key", parsePeering),
+  client_rpc: section("client JSON-RPC over TLS: listen, announce, certificate, private_key, maximum_connections and limits (default: off)", (raw) => fromRoom(() => parseClientRpc(raw, asWritten))),
+  https_rpc: section("HTTPS: listen, certificate, private_key, maximum_connections, allow (default: off)", (raw) => fromRoom(() => parseHttpsRpc(raw, asWritten))),
+  payment: section("Bitcoin/Litecoin payment watching: use_discovery, discovery, bitcoin, litecoin (default: none)", (raw) => fromRoom(() => parsePaymentConfig(raw))),
+  proofing: section("block production for miners: publish, submit, public_key, private_key, signing_key, payment_address (default: none)", (raw) => fromRoom(() => parseProofing(raw))),
+  timing: section("interval and count overrides for test networks (see the timing table)", parseTiming),
+} as const satisfies Record<string, Section<unknown>>;
+
+type Sections = { -readonly [K in keyof typeof SECTIONS]: ReturnType<(typeof SECTIONS)[K]["parse"]> };
+
+export type NodeConfig = Sections & {
+  /** absolute */
+  data_directory: string;
   /** True when no listen address was configured: the node may move to the next free port. */
   listen_is_default: boolean;
-  /** The block proofer (src/proof/config.ts); absent: the node makes no blocks. */
-  proofing?: ProofingConfig;
-  /** bitmarkd's `payment` section (src/payment/config.ts); absent → no payment watcher. */
-  payment?: PaymentConfig;
-}
+};
 
 /** Flags accepted by `bunmark run` that override the file. */
 export interface ConfigFlags {
@@ -67,138 +131,60 @@ export interface ConfigFlags {
   announce: string[];
   http?: string;
   logLevel?: string;
+  logFile?: string;
 }
 
-export class ConfigError extends Error {
-  override readonly name = "ConfigError";
-}
-
-const HEX64 = /^[0-9a-fA-F]{64}$/;
-
-/** `PUBKEYHEX@HOST:PORT` → connect entry. */
+/** `PUBKEYHEX@HOST:PORT` → connect entry (the `--connect` flag of run and status). */
 export function parseConnectFlag(s: string): ConnectEntry {
-  const at = s.indexOf("@");
-  const key = s.slice(0, at);
-  if (at < 0 || !HEX64.test(key)) throw new ConfigError(`--connect expects PUBKEYHEX@HOST:PORT with 64 hex digits, got ${JSON.stringify(s)}`);
-  return { public_key: key.toLowerCase(), address: s.slice(at + 1) };
+  return connectText(s, "--connect");
 }
 
-function strings(v: unknown, field: string): string[] {
-  if (v === undefined) return [];
-  const list = typeof v === "string" ? [v] : v;
-  if (!Array.isArray(list) || !list.every((x) => typeof x === "string")) throw new ConfigError(`${field} must be a string or a list of strings`);
-  return list.filter((x) => x !== ""); // bitmarkd skips empty entries (unset macros)
-}
-
-function bool(v: unknown, field: string, def: boolean): boolean {
-  if (v === undefined) return def;
-  if (typeof v !== "boolean") throw new ConfigError(`${field} must be true or false`);
-  return v;
-}
-
-function fileName(v: unknown, field: string, def: string): string {
-  if (v === undefined) return def;
-  if (typeof v !== "string" || v === "") throw new ConfigError(`${field} must be a file name`);
-  return v;
-}
-
-function connects(v: unknown): ConnectEntry[] {
-  if (v === undefined) return [];
-  if (!Array.isArray(v)) throw new ConfigError("peering.connect must be a list of {public_key, address}");
-  return v.map((e, i) => {
-    const key = e?.public_key;
-    const address = e?.address;
-    if (typeof key !== "string" || !HEX64.test(key)) throw new ConfigError(`peering.connect[${i}].public_key must be 64 hex digits`);
-    if (typeof address !== "string" || address === "") throw new ConfigError(`peering.connect[${i}].address must be host:port`);
-    return { public_key: key.toLowerCase(), address };
-  });
-}
-
-/** The entries of a `timing` object named in `keys`, under the field names of the subsystem that reads them. */
-export function timingFields<F extends string>(t: Readonly<Record<string, number>>, keys: Readonly<Record<string, F>>): Partial<Record<F, number>> {
-  const out: Partial<Record<F, number>> = {};
-  for (const [name, field] of Object.entries(keys)) if (t[name] !== undefined) out[field] = t[name];
-  return out;
-}
-
-function timing(v: unknown): Record<string, number> {
-  if (v === undefined) return {};
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new ConfigError("timing must be an object of millisecond values");
-  const out: Record<string, number> = {};
-  for (const [k, ms] of Object.entries(v)) {
-    if (typeof ms !== "number" || !(ms > 0)) throw new ConfigError(`timing.${k} must be a positive number of milliseconds`);
-    out[k] = ms;
-  }
-  return out;
+function parseFile(file: unknown): Sections {
+  const f = file === undefined ? {} : objectOf(file, "", Object.keys(SECTIONS));
+  const out: Record<string, unknown> = {};
+  for (const [key, s] of Object.entries(SECTIONS)) out[key] = (s as Section<unknown>).parse(f[key], key);
+  return out as Sections;
 }
 
 /**
  * Builds the effective configuration from the parsed file (or undefined), the flags and the working directory.
- * Throws ConfigError with a one-line message for anything invalid.
+ * Throws ConfigError with a one-line message naming the key path (prefixed with the file) or the flag.
  */
 export function buildConfig(file: unknown, flags: ConfigFlags, cwd: string): NodeConfig {
-  if (file !== undefined && (typeof file !== "object" || file === null || Array.isArray(file))) throw new ConfigError("configuration must be a JSON object");
-  const f = (file ?? {}) as Record<string, any>;
-  const p = (f.peering ?? {}) as Record<string, any>;
+  let s: Sections;
+  try {
+    s = parseFile(file);
+  } catch (e) {
+    if (e instanceof ConfigError && flags.config !== undefined) throw new ConfigError(`${flags.config}: ${e.message}`);
+    throw e;
+  }
+  // flags: each checked as its file key is, the message naming the flag
+  if (flags.chain !== undefined) s.chain = oneOf(flags.chain, `--chain`, CHAINS);
+  if (flags.logLevel !== undefined) s.log_level = oneOf(flags.logLevel, "--log-level", LEVELS);
+  if (flags.logFile !== undefined) s.log_file = nonEmptyString(flags.logFile, "--log-file", "");
+  if (flags.http !== undefined) s.http = (hostPort(flags.http, "--http", true), flags.http);
+  if (flags.data !== undefined) nonEmptyString(flags.data, "--data", "");
+  if (flags.listen.length > 0) s.peering.listen = flags.listen.map((a) => (hostPort(a, "--listen"), a));
+  if (flags.announce.length > 0) s.peering.announce = flags.announce.map((a) => (hostPort(a, "--announce", true), a));
+  s.peering.connect.push(...flags.connect.map(parseConnectFlag));
 
-  const chain = String(flags.chain ?? f.chain ?? "local").toLowerCase(); // bitmarkd lower-cases the chain
-  if (!isChainName(chain)) throw new ConfigError(`invalid chain: ${JSON.stringify(chain)} (bitmark, testing or local)`);
-
-  const dataDirectory: unknown = flags.data ?? f.data_directory ?? "data";
-  if (typeof dataDirectory !== "string") throw new ConfigError("data_directory must be a path");
-  const dataDir = resolve(cwd, dataDirectory);
+  const fileDir = flags.config === undefined ? cwd : dirname(resolve(cwd, flags.config));
+  const dataDir = flags.data !== undefined ? resolve(cwd, flags.data) : resolve(fileDir, s.data_directory);
   const inData = (name: string) => (isAbsolute(name) ? name : join(dataDir, name));
-
-  const configuredListen = flags.listen.length > 0 ? flags.listen : strings(p.listen, "peering.listen");
-  const listen = configuredListen.length > 0 ? configuredListen : [`127.0.0.1:${DEFAULT_PEER_PORT}`, `[::1]:${DEFAULT_PEER_PORT}`];
-
-  const logLevel = flags.logLevel ?? f.log_level ?? f.logging?.level ?? "info";
-  if (!isLogLevel(logLevel)) throw new ConfigError(`invalid log level: ${JSON.stringify(logLevel)}`);
-
-  const rpc = (f.client_rpc ?? {}) as Record<string, any>;
-  const fingerprint = rpc.fingerprint;
-  if (fingerprint !== undefined && (typeof fingerprint !== "string" || !HEX64.test(fingerprint))) throw new ConfigError("client_rpc.fingerprint must be 64 hex digits");
-
-  const nodes: unknown = f.nodes ?? "none";
-  if (typeof nodes !== "string" || nodes === "") throw new ConfigError("nodes cannot be blank choose from: none, chain or sub.domain.tld");
-
-  const http = flags.http ?? f.http;
-  if (http !== undefined && typeof http !== "string") throw new ConfigError("http must be host:port");
-
-  let payment: PaymentConfig | undefined;
-  try {
-    payment = parsePaymentConfig(f.payment);
-  } catch (e) {
-    throw new ConfigError((e as Error).message);
-  }
-
-  let proofing: ProofingConfig | undefined;
-  try {
-    proofing = parseProofing(f.proofing, dataDir, isTestnet(chain));
-  } catch (e) {
-    throw new ConfigError((e as Error).message);
-  }
-
+  const listenIsDefault = s.peering.listen.length === 0;
   return {
-    chain,
+    ...s,
     data_directory: dataDir,
+    log_file: s.log_file === undefined ? undefined : flags.logFile !== undefined ? resolve(cwd, s.log_file) : resolve(fileDir, s.log_file),
     peering: {
-      listen,
-      announce: flags.announce.length > 0 ? flags.announce : strings(p.announce, "peering.announce"),
-      connect: [...connects(p.connect), ...flags.connect.map(parseConnectFlag)],
-      dynamic_connections: bool(p.dynamic_connections, "peering.dynamic_connections", true),
-      prefer_ipv6: bool(p.prefer_ipv6, "peering.prefer_ipv6", true),
-      // bitmarkd swaps these two defaults (docs/deviations.md §6); bunmark uses the names that match.
-      public_key: inData(fileName(p.public_key, "peering.public_key", "peer.public")),
-      private_key: inData(fileName(p.private_key, "peering.private_key", "peer.private")),
+      ...s.peering,
+      listen: listenIsDefault ? [`127.0.0.1:${DEFAULT_PEER_PORT}`, `[::1]:${DEFAULT_PEER_PORT}`] : s.peering.listen,
+      public_key: inData(s.peering.public_key),
+      private_key: inData(s.peering.private_key),
     },
-    nodes,
-    client_rpc: { announce: strings(rpc.announce, "client_rpc.announce"), fingerprint: fingerprint?.toLowerCase() },
-    http,
-    log_level: logLevel,
-    timing: timing(f.timing),
-    listen_is_default: configuredListen.length === 0,
-    ...(proofing ? { proofing } : {}),
-    ...(payment ? { payment } : {}),
+    client_rpc: { ...s.client_rpc, certificate: inData(s.client_rpc.certificate), private_key: inData(s.client_rpc.private_key) },
+    https_rpc: { ...s.https_rpc, certificate: inData(s.https_rpc.certificate), private_key: inData(s.https_rpc.private_key) },
+    proofing: s.proofing && fromRoom(() => proofingOnChain(s.proofing!, inData, isTestnet(s.chain))),
+    listen_is_default: listenIsDefault,
   };
 }

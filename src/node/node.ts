@@ -3,42 +3,45 @@
  * them together in bitmarkd's start-up order (command/bitmarkd/main.go). `stop()` undoes it in reverse and
  * leaves LMDB flushed; it is what SIGINT/SIGTERM call.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { activeBackendName, activeBackendReason, hash, shutdownDigestWorkers } from "../crypto/index.ts";
 import { extendsTip } from "../chain/types/header.ts";
 import { openStore, type Store } from "../chain/store/store.ts";
-import { timingFields, type NodeConfig } from "./config.ts";
-import { fail } from "../base/fault.ts";
+import type { NodeConfig } from "./config.ts";
+import { announceTiming, connectorTiming, paymentTiming, proofTiming, reservoirTiming } from "./timing.ts";
 import { logger } from "../base/log.ts";
 import { Announce } from "../peer/announce/announce.ts";
 import { lookupTxtPeers, nodesDomain } from "../peer/announce/dns.ts";
 import { JsonPeerFile, peerFilePath } from "../peer/announce/store.ts";
-import type { AnnounceTiming } from "../peer/announce/timing.ts";
 import { canonical, packConnections, parseConnection, resolveConnection } from "../peer/address.ts";
 import { BroadcastQueue } from "../peer/broadcast.ts";
 import { Connector } from "../peer/sync/connector.ts";
-import { connectorConfigFromTiming } from "../peer/sync/constants.ts";
+import { connectorConfig } from "../peer/sync/constants.ts";
 import type { ListenerContext } from "../peer/listener/listener.ts";
 import { PeerListener } from "../peer/listener/server.ts";
 import { ModeState } from "../base/mode.ts";
 import { SyncProgress } from "../peer/sync/progress.ts";
 import { PushDispatcher } from "../peer/listener/push.ts";
-import { startReservoir, type RunningReservoir, type ReservoirLimits } from "../reservoir/index.ts";
+import { startReservoir, type RunningReservoir } from "../reservoir/index.ts";
 import { startLocalStatusSocket, startStatusServer, type StatusServer, type StatusSnapshot } from "../http/status-server.ts";
 import { VERSION } from "../base/version.ts";
 import { readKeyPair, ensureKeyPair } from "../transport/keys.ts";
 import type { CurveKeyPair } from "../transport/curve.ts";
 import { shutdown as shutdownWire } from "../transport/context.ts";
-import { PROOF_TIMING, Proofer } from "../proof/index.ts";
-import { PaymentWatcher, type PaymentTiming } from "../payment/watcher.ts";
+import { startRpc, type RunningRpc } from "../rpc/index.ts";
+import { METHODS } from "../rpc/methods/index.ts";
+import { nodeFacts } from "../rpc/node-facts.ts";
+import { PaymentWatcher } from "../payment/watcher.ts";
+import { Proofer } from "../proof/index.ts";
 import { systemClock } from "../base/clock.ts";
+import { LOCAL_STATUS_SOCKET, RUNNING_FILE } from "./preflight.ts";
+import { ConfigError } from "./config-values.ts";
+import { HINT_START, upstreamHint } from "./upstream-hint.ts";
 
 const log = logger("node");
 
-/** Files a running node keeps in its data directory. */
-export const RUNNING_FILE = "node.json";
-export const LOCAL_STATUS_SOCKET = "status.sock";
+export { LOCAL_STATUS_SOCKET, RUNNING_FILE } from "./preflight.ts";
 
 export interface RunningNode {
   pid: number;
@@ -46,46 +49,10 @@ export interface RunningNode {
   publicKey: string;
   /** bound endpoints, `tcp://a.b.c.d:p` / `tcp://[v6]:p` */
   listen: string[];
+  /** client RPC (TLS JSON-RPC) endpoints `host:port` and the certificate's SHA3-256 fingerprint, when on */
+  rpc?: { listen: string[]; fingerprint: string; https: string[] };
   /** the proofer's CURVE key and bound job (PUB) and submission (REP) endpoints, when it runs */
   proof?: { publicKey: string; publish: string[]; submit: string[] };
-}
-
-/** `timing` keys (milliseconds) of the announce subsystem and the reservoir; the connector reads its own. */
-const ANNOUNCE_TIMING = {
-  announce_initial: "initialMs",
-  announce_interval: "intervalMs",
-  announce_rebroadcast: "rebroadcastMs",
-  announce_expiry: "expiryMs",
-} as const satisfies Record<string, keyof AnnounceTiming>;
-const RESERVOIR_TIMING = {
-  reservoir_timeout: "reservoirTimeoutMs",
-  asset_timeout: "assetTimeoutMs",
-  reservoir_clean: "cleanIntervalMs",
-  reservoir_rebroadcast: "rebroadcastIntervalMs",
-} as const satisfies Record<string, keyof ReservoirLimits>;
-const PAYMENT_TIMING = {
-  payment_check: "checkIntervalMs",
-  payment_request_timeout: "requestTimeoutMs",
-} as const satisfies Record<string, keyof PaymentTiming>;
-
-/** Refuses a second node on one data directory; clears what a killed node left behind. */
-function claimDataDirectory(dir: string): void {
-  try {
-    const { pid } = JSON.parse(readFileSync(join(dir, RUNNING_FILE), "utf8")) as RunningNode;
-    if (pid !== process.pid && processAlive(pid)) throw new Error(`another node (pid ${pid}) is running with data directory ${dir}`);
-  } catch (e) {
-    if (!(e instanceof SyntaxError) && (e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
-  }
-  rmSync(join(dir, LOCAL_STATUS_SOCKET), { force: true });
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 /** Key files from the configuration: both absent → generated (first start); otherwise read and checked. */
@@ -111,27 +78,36 @@ export class Node {
     readonly connector: Connector,
     readonly progress: SyncProgress,
     readonly http: StatusServer[],
+    readonly rpc: RunningRpc,
     readonly payments: PaymentWatcher | undefined,
     readonly proofer: Proofer | undefined,
   ) {}
 
-  /** Starts a node; throws a one-line error (Fault, ConfigError, bind error) and leaves nothing open on failure. */
+  /**
+   * Starts a node whose configuration passed `preflight` (src/node/preflight.ts); throws a one-line error
+   * (Fault, ConfigError, bind error) and leaves nothing open on failure.
+   */
   static async start(cfg: NodeConfig): Promise<Node> {
-    mkdirSync(cfg.data_directory, { recursive: true, mode: 0o700 });
-    claimDataDirectory(cfg.data_directory);
-    const keys = loadKeys(cfg);
-    const self = Buffer.from(keys.publicKey).toString("hex");
-    for (const c of cfg.peering.connect) {
-      if (c.public_key === self) throw new Error("connecting to self forbidden");
-    }
-    // bitmarkd's only use of the setting: dynamic connections are made either way (docs/deviations.md §8).
-    if (!cfg.peering.dynamic_connections && cfg.peering.connect.length === 0) fail("no connections available");
+    // Every look-up before the first file is written: a mistake must leave the data directory as it was.
     const listen = cfg.peering.listen.map(parseConnection);
-    const announced = await Promise.all(cfg.peering.announce.map(resolveConnection));
-    const rpcAnnounced = await Promise.all(cfg.client_rpc.announce.map(resolveConnection));
+    const resolveAll = (list: string[], key: string) =>
+      Promise.all(
+        list.map((a) =>
+          resolveConnection(a).catch(() => {
+            throw new ConfigError(`${key} ${JSON.stringify(a)}: cannot resolve the host name`);
+          }),
+        ),
+      );
+    const announced = await resolveAll(cfg.peering.announce, "peering.announce");
+    const rpcAnnounced = await resolveAll(cfg.client_rpc.announce, "client_rpc.announce");
     // bitmarkd looks its seeds up once, at start-up, and does not start when the lookup fails.
     const seedDomain = nodesDomain(cfg.nodes, cfg.chain);
     const seeds = seedDomain === null ? [] : await lookupTxtPeers(seedDomain);
+
+    mkdirSync(cfg.data_directory, { recursive: true, mode: 0o700 });
+    rmSync(join(cfg.data_directory, LOCAL_STATUS_SOCKET), { force: true }); // left by a killed node (preflight: none runs)
+    const keys = loadKeys(cfg);
+    const self = Buffer.from(keys.publicKey).toString("hex");
 
     const opened: { close(): unknown }[] = [];
     try {
@@ -140,7 +116,7 @@ export class Node {
       const mode = new ModeState();
       const broadcast = new BroadcastQueue();
       const announce = new Announce({
-        timing: timingFields(cfg.timing, ANNOUNCE_TIMING),
+        timing: announceTiming(cfg.timing),
         store: new JsonPeerFile(peerFilePath(cfg.data_directory, cfg.chain)),
         onBroadcast: (command, parameters) => broadcast.send(command, parameters),
         onTarget: (target) => connector.connectTarget(target),
@@ -152,13 +128,13 @@ export class Node {
         chain: cfg.chain,
         mode,
         broadcast: (command, parameters) => broadcast.send(command, parameters),
-        limits: timingFields(cfg.timing, RESERVOIR_TIMING),
+        limits: reservoirTiming(cfg.timing),
       });
       opened.push({ close: () => reservoir.stop() });
       reservoir.register(push);
 
       const payments = cfg.payment
-        ? PaymentWatcher.start({ config: cfg.payment, chain: cfg.chain, reservoir: reservoir.reservoir, clock: systemClock, timing: timingFields(cfg.timing, PAYMENT_TIMING) })
+        ? PaymentWatcher.start({ config: cfg.payment, chain: cfg.chain, reservoir: reservoir.reservoir, clock: systemClock, timing: paymentTiming(cfg.timing) })
         : undefined;
       if (payments) opened.push({ close: () => payments.stop() });
       else log.info("no payment section: transfers stay pending (issues can still be proven)");
@@ -175,7 +151,7 @@ export class Node {
         mode,
         announce,
         broadcast,
-        config: connectorConfigFromTiming(cfg.timing),
+        config: connectorConfig(connectorTiming(cfg.timing)),
         preferIPv6: cfg.peering.prefer_ipv6,
         statics: cfg.peering.connect.map((c) => ({ publicKey: new Uint8Array(Buffer.from(c.public_key, "hex")), address: canonical(parseConnection(c.address)) })),
       });
@@ -210,23 +186,42 @@ export class Node {
       if (seedDomain !== null) log.info("DNS seeds", { domain: seedDomain, peers: seeds.length });
       // Own records: what peers learn through `R` and `peer` pushes.
       announce.setSelf(keys.publicKey, ownListeners);
-      if (cfg.client_rpc.fingerprint && rpcAnnounced.length > 0) {
-        announce.setRpc(new Uint8Array(Buffer.from(cfg.client_rpc.fingerprint, "hex")), packConnections(rpcAnnounced));
-      }
+      const facts = nodeFacts({ chain: cfg.chain, publicKey: keys.publicKey, mode, store, listener, connector, reservoir, announce });
+      const startedAt = process.hrtime.bigint();
+      const rpc = startRpc({
+        client: cfg.client_rpc,
+        https: cfg.https_rpc,
+        table: METHODS,
+        deps: (stats) => ({ chain: cfg.chain, store, reservoir, announce, broadcast, mode, facts, stats, version: VERSION, startedAt }),
+        facts,
+        version: VERSION,
+      });
+      opened.push({ close: () => rpc.stop() });
+      if (rpc.fingerprint && rpcAnnounced.length > 0) announce.setRpc(rpc.fingerprint, packConnections(rpcAnnounced));
       await announce.start();
       opened.push({ close: () => announce.stop() });
       connector.start();
       const proofing = cfg.proofing;
       const proofer = proofing
-        ? Proofer.start({ config: proofing, chain: cfg.chain, store, mode, reservoir: reservoir.reservoir, broadcast: (c, p) => broadcast.send(c, p), timing: timingFields(cfg.timing, PROOF_TIMING) })
+        ? Proofer.start({ config: proofing, chain: cfg.chain, store, mode, reservoir: reservoir.reservoir, broadcast: (c, p) => broadcast.send(c, p), timing: proofTiming(cfg.timing) })
         : undefined;
       if (proofer) opened.push({ close: () => proofer.stop() });
+      const minimum = connectorConfig(connectorTiming(cfg.timing)).minimumClients;
+      let hint = HINT_START;
+      const hintTimer = setInterval(() => {
+        const next = upstreamHint(hint, Date.now(), connector.status().registered, minimum);
+        hint = next.state;
+        if (next.warn) log.warn(next.warn);
+        if (next.info) log.info(next.info);
+      }, 5_000);
+      hintTimer.unref();
+      opened.push({ close: () => clearInterval(hintTimer) });
 
       let node: Node;
       const http = [startLocalStatusSocket(join(cfg.data_directory, LOCAL_STATUS_SOCKET), () => node.status())];
-      if (cfg.http) http.push(startStatusServer(cfg.http, () => node.status()));
       opened.push({ close: () => http.forEach((h) => h.stop()) });
-      node = new Node(cfg, keys, store, mode, announce, broadcast, reservoir, listener, connector, progress, http, payments, proofer);
+      if (cfg.http) http.push(startStatusServer(cfg.http, () => node.status()));
+      node = new Node(cfg, keys, store, mode, announce, broadcast, reservoir, listener, connector, progress, http, rpc, payments, proofer);
       // temporary file + rename: `status` (and anything waiting for the node) may read it while it is written
       const running = join(cfg.data_directory, RUNNING_FILE);
       writeFileSync(`${running}.tmp`, JSON.stringify(node.running()) + "\n");
@@ -239,6 +234,8 @@ export class Node {
         digest: `${activeBackendName()} (${activeBackendReason()})`,
         data: cfg.data_directory,
         ...(cfg.http ? { http: http[1]!.url } : {}),
+        ...(rpc.endpoints.length > 0 ? { rpc: rpc.endpoints.join(",") } : {}),
+        ...(rpc.httpsEndpoints.length > 0 ? { https: rpc.httpsEndpoints.join(",") } : {}),
       });
       return node;
     } catch (e) {
@@ -256,13 +253,14 @@ export class Node {
 
   /** What `bunmark status` needs to find this node: written to DATA/node.json while it runs. */
   running(): RunningNode {
-    const p = this.proofer;
+    const { endpoints, httpsEndpoints, fingerprint } = this.rpc;
     return {
       pid: process.pid,
       chain: this.config.chain,
       publicKey: Buffer.from(this.keys.publicKey).toString("hex"),
       listen: [...this.listener.endpoints],
-      ...(p ? { proof: { publicKey: Buffer.from(p.publicKey).toString("hex"), publish: p.publishEndpoints, submit: p.submitEndpoints } } : {}),
+      ...(fingerprint ? { rpc: { listen: endpoints, fingerprint: Buffer.from(fingerprint).toString("hex"), https: httpsEndpoints } } : {}),
+      ...(this.proofer ? { proof: { publicKey: Buffer.from(this.proofer.publicKey).toString("hex"), publish: this.proofer.publishEndpoints, submit: this.proofer.submitEndpoints } } : {}),
     };
   }
 
@@ -276,11 +274,20 @@ export class Node {
       listeners: [...this.listener.endpoints],
       peersIn: this.listener.connections,
       peersOut: this.connector.status().registered,
-      knownPeers: this.announce.peers().length,
+      knownPeers: this.announce.peers().filter((p) => !Buffer.from(p.publicKey).equals(this.keys.publicKey)).length,
+      peers: this.connector.status().upstreams.filter((u) => u.key !== undefined).map((u) => ({
+        direction: "outgoing" as const,
+        key: u.key,
+        address: u.address,
+        registered: u.registered,
+        height: u.height,
+        lastReply: u.lastReply === 0 ? null : new Date(u.lastReply).toISOString(),
+      })),
       blocksPerSecond: this.progress.figures(0).rate,
       digestBackend: activeBackendName(),
       reservoir: this.reservoir.reservoir.sizes(),
       uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
+      rpc: this.rpc.stats.snapshot(),
       ...(this.payments ? { payment: this.payments.status() } : {}),
     };
   }
@@ -291,6 +298,7 @@ export class Node {
       log.info("stopping");
       this.mode.set("Stopped");
       for (const h of this.http) h.stop();
+      this.rpc.stop();
       rmSync(join(this.config.data_directory, RUNNING_FILE), { force: true });
       this.proofer?.stop();
       await this.connector.stop();

@@ -1,6 +1,7 @@
 /**
  * The `proofing` configuration section (bitmarkd 8.2 proof/setup.go `Configuration`, docs/proof.md §5): pure
- * validation with 8.2's field names, relative file names resolved against the data directory.
+ * validation with 8.2's field names; `proofingOnChain` then resolves the key files against the data directory and
+ * checks the payment addresses on the chain's network.
  *
  *   { "publish": ["127.0.0.1:2140"], "submit": ["127.0.0.1:2141"],
  *     "public_key": "proof.public", "private_key": "proof.private", "signing_key": "proof.sign",
@@ -10,14 +11,14 @@
  * payment addresses are required and checked here (8.2 starts without one and panics at the first job);
  * unknown keys are refused with their path.
  */
-import { isAbsolute, join } from "node:path";
+import { didYouMean } from "../base/closest.ts";
 import { Fault } from "../base/fault.ts";
 import { CURRENCY_BITCOIN, CURRENCY_LITECOIN, currencyFromText, validateAddress, type Currency, type CurrencyMap } from "../chain/types/currency.ts";
 
 export interface ProofingConfig {
   publish: string[];
   submit: string[];
-  /** absolute paths */
+  /** as written in the section; absolute after `proofingOnChain` */
   public_key: string;
   private_key: string;
   signing_key: string;
@@ -31,21 +32,8 @@ export class ProofingConfigError extends Error {
 
 const FIELDS = ["publish", "submit", "public_key", "private_key", "signing_key", "payment_address"] as const;
 
-/** Edit distance, for "did you mean" on a misspelt key. */
-function distance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    row = next;
-  }
-  return row[b.length]!;
-}
-
 function unknownKey(path: string, key: string, known: readonly string[]): ProofingConfigError {
-  const best = known.map((k) => ({ k, d: distance(key, k) })).sort((x, y) => x.d - y.d)[0];
-  const hint = best !== undefined && best.d <= 3 ? ` (did you mean ${best.k}?)` : "";
-  return new ProofingConfigError(`${path}.${key}: unknown key${hint}`);
+  return new ProofingConfigError(`${path}.${key}: unknown key${didYouMean(key, known)}`);
 }
 
 function addresses(v: unknown, field: string): string[] {
@@ -55,13 +43,14 @@ function addresses(v: unknown, field: string): string[] {
   return list.filter((x) => x !== "");
 }
 
-function file(v: unknown, field: string, def: string, dataDir: string): string {
+function file(v: unknown, field: string, def: string): string {
   const name = v === undefined ? def : v;
   if (typeof name !== "string" || name === "") throw new ProofingConfigError(`proofing.${field} must be a file name`);
-  return isAbsolute(name) ? name : join(dataDir, name);
+  return name;
 }
 
-function payments(v: unknown, testnet: boolean): CurrencyMap {
+/** BTC and LTC addresses by currency name; their network is checked by `proofingOnChain`. */
+function payments(v: unknown): CurrencyMap {
   if (typeof v !== "object" || v === null || Array.isArray(v)) {
     throw new ProofingConfigError("proofing.payment_address must be an object naming a bitcoin and a litecoin address");
   }
@@ -75,11 +64,6 @@ function payments(v: unknown, testnet: boolean): CurrencyMap {
     }
     if (c !== CURRENCY_BITCOIN && c !== CURRENCY_LITECOIN) throw new ProofingConfigError(`proofing.payment_address.${name}: currency is not supported by proofer`);
     if (typeof address !== "string") throw new ProofingConfigError(`proofing.payment_address.${name} must be an address`);
-    try {
-      validateAddress(c, address, testnet);
-    } catch (e) {
-      throw new ProofingConfigError(`proofing.payment_address.${name}: ${e instanceof Fault ? e.text : String(e)}`);
-    }
     out.set(c, address);
   }
   for (const [c, name] of [[CURRENCY_BITCOIN, "bitcoin"], [CURRENCY_LITECOIN, "litecoin"]] as const) {
@@ -88,8 +72,11 @@ function payments(v: unknown, testnet: boolean): CurrencyMap {
   return out;
 }
 
-/** The section, or undefined when absent (no proofer). Throws ProofingConfigError naming the field. */
-export function parseProofing(v: unknown, dataDir: string, testnet: boolean): ProofingConfig | undefined {
+/**
+ * The section as written, or undefined when absent (no proofer): every field checked but the payment addresses'
+ * network, which depends on the chain (see `proofingOnChain`). Throws ProofingConfigError naming the field.
+ */
+export function parseProofing(v: unknown): ProofingConfig | undefined {
   if (v === undefined) return undefined;
   if (typeof v !== "object" || v === null || Array.isArray(v)) throw new ProofingConfigError("proofing must be an object");
   for (const key of Object.keys(v)) if (!(FIELDS as readonly string[]).includes(key)) throw unknownKey("proofing", key, FIELDS);
@@ -100,9 +87,22 @@ export function parseProofing(v: unknown, dataDir: string, testnet: boolean): Pr
   return {
     publish,
     submit,
-    public_key: file(f.public_key, "public_key", "proof.public", dataDir),
-    private_key: file(f.private_key, "private_key", "proof.private", dataDir),
-    signing_key: file(f.signing_key, "signing_key", "proof.sign", dataDir),
-    payment_address: payments(f.payment_address, testnet),
+    public_key: file(f.public_key, "public_key", "proof.public"),
+    private_key: file(f.private_key, "private_key", "proof.private"),
+    signing_key: file(f.signing_key, "signing_key", "proof.sign"),
+    payment_address: payments(f.payment_address),
   };
+}
+
+/** The section for `chain`: key files resolved with `resolveFile`, payment addresses checked on the chain's network. */
+export function proofingOnChain(c: ProofingConfig, resolveFile: (name: string) => string, testnet: boolean): ProofingConfig {
+  for (const [currency, address] of c.payment_address) {
+    try {
+      validateAddress(currency, address, testnet);
+    } catch (e) {
+      const name = currency === CURRENCY_BITCOIN ? "bitcoin" : "litecoin";
+      throw new ProofingConfigError(`proofing.payment_address.${name}: ${e instanceof Fault ? e.text : String(e)}`);
+    }
+  }
+  return { ...c, public_key: resolveFile(c.public_key), private_key: resolveFile(c.private_key), signing_key: resolveFile(c.signing_key) };
 }

@@ -37,9 +37,6 @@ export interface ProoferOptions {
   timing?: Partial<PublishTiming>;
 }
 
-/** `timing` keys of a node configuration that the proofer reads. */
-export const PROOF_TIMING = { proof_interval: "intervalMs", proof_pause: "pauseMs" } as const satisfies Record<string, keyof PublishTiming>;
-
 /** Runs `fn`; an error it throws is re-thrown with `what` in front, so a start-up failure names its setting. */
 function about<T>(what: string, fn: () => T): T {
   try {

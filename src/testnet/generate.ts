@@ -305,7 +305,81 @@ function isSeedBlockTwo(seed: string, genesis: Uint8Array, packed: Uint8Array): 
   return [Number.POSITIVE_INFINITY, 1].some((forkAt) => bytesEqual(assemble(2, genesis, new Generator(seed, forkAt).body(2)), packed));
 }
 
-async function storeGenerated(store: Store, block: { packed: Uint8Array; digest: Uint8Array }, o: GenerateOptions): Promise<void> {
+async function storeGenerated(store: Store, block: { packed: Uint8Array; digest: Uint8Array }, o: Pick<GenerateOptions, "onBlock">): Promise<void> {
   const stored = await store.storeIncoming(block.packed, { digest: block.digest });
   o.onBlock?.(stored.number);
+}
+
+export interface OwnershipChainOptions {
+  seed: string;
+  /** bitmarks issued to one owner */
+  bitmarks: number;
+  /** transfers of one other bitmark, one per block (a transfer links to a confirmed transaction) */
+  steps: number;
+  onBlock?: (number: number) => void;
+}
+
+export interface OwnershipChain {
+  /** the account holding `bitmarks` bitmarks */
+  holder: Account;
+  /** txid of the last transfer of the moving bitmark (provenance of `steps` transfers, then its issue) */
+  lastTransfer: Uint8Array;
+  blocks: number;
+  seconds: number;
+}
+
+/**
+ * A `local` chain for the ownership queries (Owner.Bitmarks, Bitmark.Provenance): `bitmarks` issues to one
+ * holder and one bitmark moved `steps` times between two other keys. The moving bitmark needs one block per
+ * step, so the holder's issues are spread over those blocks (at most 10,000 records per block); every block
+ * costs one Argon2 digest, overlapped with signing the next block. Needs an empty store.
+ */
+export async function generateOwnershipChain(store: Store, o: OwnershipChainOptions): Promise<OwnershipChain> {
+  if (checksDigestDifficulty(store.chain)) throw new GenerateError("not local", `the ownership chain needs the local chain (not ${store.chain})`);
+  if (store.height() !== 1) throw new GenerateError("other seed", "the ownership chain is generated into an empty store only");
+  const started = performance.now();
+  const derive = (what: string) => txIdOf(utf8Bytes(`bunmark ownership ${o.seed} ${what}`));
+  const [holder, a, b, node] = ["holder", "a", "b", "node"].map((name) => {
+    const key = ed25519PrivateKey(derive(name), true);
+    return { key, account: privateKeyAccount(key)! };
+  }) as [Key, Key, Key, Key];
+  const sign = (rec: TxRecord, by: Key) => packRecord(signRecord(rec, by.key), by.account);
+  const btc = encodeCoinAddress(TESTNET_P2PKH, derive("address").subarray(0, 20));
+  const payments: CurrencyMap = new Map([[CURRENCY_BITCOIN, btc], [CURRENCY_LITECOIN, litecoinFromBitcoin(btc)]]);
+  const fingerprint = `bunmark-ownership:${o.seed}`;
+  const assetId = assetIdOf(fingerprint);
+  const blocks = o.steps + 1;
+  const perBlock = Math.ceil(o.bitmarks / blocks);
+  if (perBlock > 10_000 - 4) throw new RangeError("too many bitmarks for the number of steps (at most 9,996 per block)");
+
+  let moving: Uint8Array = new Uint8Array(0);
+  let issued = 0;
+  const body = (number: number): { records: Uint8Array[]; timestamp: number; nonce: bigint } => {
+    const records = [sign(newBlockFoundation(payments, node.account, BigInt(number)), node)];
+    if (number === 2) {
+      records.push(sign(newAssetData("ownership bench", fingerprint, "", holder.account), holder));
+      records.push(sign(newBitmarkIssue(assetId, a.account, 0n), a));
+      moving = txIdOf(records[2]!);
+    } else {
+      const [from, to] = number % 2 === 1 ? [a, b] : [b, a];
+      records.push(sign(newTransferUnratified(moving, to.account), from));
+      moving = txIdOf(records[1]!);
+    }
+    for (const end = Math.min(o.bitmarks, issued + perBlock); issued < end; ) records.push(sign(newBitmarkIssue(assetId, holder.account, BigInt(++issued)), holder));
+    return { records, timestamp: 1_600_000_000 + 60 * number, nonce: BigInt(number) };
+  };
+
+  let previous = store.digestForBlock(1);
+  let pending: { packed: Uint8Array; digest: Uint8Array } | undefined;
+  let next = body(2);
+  for (let n = 2; n <= blocks + 1; n++) {
+    const packed = assemble(n, previous, next);
+    const digest = digestsFor(store, [packed]);
+    if (pending) await storeGenerated(store, pending, o);
+    if (n <= blocks) next = body(n + 1);
+    previous = (await digest)[0]!;
+    pending = { packed, digest: previous };
+  }
+  if (pending) await storeGenerated(store, pending, o);
+  return { holder: holder.account, lastTransfer: moving, blocks, seconds: (performance.now() - started) / 1000 };
 }

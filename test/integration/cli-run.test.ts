@@ -69,6 +69,8 @@ test("embedded default: keys in ./data, loopback IPv4 + IPv6 on one port ≥ 213
     expect(performance.now() - t0).toBeLessThan(5000);
     expect(existsSync(join(n.cwd, "data", "node.json"))).toBe(false);
   }
+  // the move is logged (issue 12 item 10): which port was wanted and which one is used
+  expect(await new Response(b.proc.stdout).text()).toContain(`WARN  run: default peer port busy, using the next free one wanted=2136 port=${pb}`);
 }, 60_000);
 
 test("a SIGTERM during start-up (keys just generated) stops the node cleanly once it has started", async () => {
@@ -115,11 +117,11 @@ test.skipIf(!canSimulate)("embedded default on a host without IPv6 loopback: 127
 
 test("a second node on the same data directory is refused with one line", async () => {
   const a = await startDefault();
-  const second = Bun.spawnSync([process.execPath, CLI, "run", "--listen", "127.0.0.1:0"], { cwd: a.cwd });
+  const second = Bun.spawnSync([process.execPath, CLI, "run", "--listen", "127.0.0.1:2"], { cwd: a.cwd }); // refused before any port is tried
   expect(second.exitCode).toBe(1);
   const err = second.stderr.toString().trim();
   expect(err.split("\n")).toHaveLength(1);
-  expect(err).toContain(`another node (pid ${a.proc.pid}) is running with data directory`);
+  expect(err).toBe(`bunmark run: data directory ${join(a.cwd, "data")}: another node (pid ${a.proc.pid}) is running there`);
   a.proc.kill("SIGTERM");
   expect(await a.proc.exited).toBe(0);
 }, 60_000);
@@ -130,7 +132,7 @@ test("dynamic_connections false without any connect entry is refused at start, a
   writeFileSync(config, JSON.stringify({ peering: { dynamic_connections: false } }));
   const run = Bun.spawnSync([process.execPath, CLI, "run", "--config", config], { cwd, timeout: 15_000 });
   expect(run.exitCode).toBe(1);
-  expect(run.stderr.toString().trim()).toBe("bunmark run: no connections available");
+  expect(run.stderr.toString().trim()).toBe("bunmark run: peering.dynamic_connections is false and peering.connect is empty: no connections available");
   expect(existsSync(join(cwd, "data", "node.json"))).toBe(false);
 }, 20_000);
 

@@ -14,7 +14,7 @@ import { bitsToTarget, targetBytes } from "../../src/chain/rules/difficulty.ts";
 import { openStore } from "../../src/chain/store/store.ts";
 import { unpackRecord } from "../../src/chain/types/records/unpack.ts";
 import { hash } from "../../src/crypto/index.ts";
-import { parseProofing } from "../../src/proof/config.ts";
+import { parseProofing, proofingOnChain } from "../../src/proof/config.ts";
 import { Proofer } from "../../src/proof/index.ts";
 import { parseJobMessage } from "../../src/proof/job-message.ts";
 import { writeProofIdentity } from "../../src/proof/identity.ts";
@@ -39,7 +39,7 @@ afterAll(async () => {
 
 test.skipIf(skip !== undefined)("digest above the target and not-Normal submissions: 8.2's replies, nothing stored", { timeout: 120_000 }, async () => {
   const publicKey = writeProofIdentity({ publicPath: join(dir, "proof.public"), privatePath: join(dir, "proof.private"), signingPath: join(dir, "proof.sign"), testnet: true });
-  const config = parseProofing({ publish: "127.0.0.1:0", submit: "127.0.0.1:0", payment_address: { bitcoin: BTC, litecoin: LTC } }, dir, true)!;
+  const config = proofingOnChain(parseProofing({ publish: "127.0.0.1:0", submit: "127.0.0.1:0", payment_address: { bitcoin: BTC, litecoin: LTC } })!, (n) => join(dir, n), true);
   const store = openStore(dir, "testing");
   closing.push(() => store.close());
   const mode = new ModeState();
@@ -101,7 +101,7 @@ test.skipIf(skip !== undefined)("a found block is stored, broadcast as `block`, 
   const local = join(dir, "local");
   mkdirSync(local);
   const publicKey = writeProofIdentity({ publicPath: join(local, "proof.public"), privatePath: join(local, "proof.private"), signingPath: join(local, "proof.sign"), testnet: true });
-  const config = parseProofing({ publish: "127.0.0.1:0", submit: "127.0.0.1:0", payment_address: { bitcoin: BTC, litecoin: LTC } }, local, true)!;
+  const config = proofingOnChain(parseProofing({ publish: "127.0.0.1:0", submit: "127.0.0.1:0", payment_address: { bitcoin: BTC, litecoin: LTC } })!, (n) => join(local, n), true);
   const store = openStore(local, "local");
   closing.push(() => store.close());
   const mode = new ModeState();

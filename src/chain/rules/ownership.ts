@@ -9,8 +9,8 @@
  *
  * See docs/records.md §12.
  */
-import { blockNumberKey, readBlockNumberKey } from "../types/header.ts";
-import { concatBytes } from "../../encoding/hex.ts";
+import { blockNumberKey, readBe64, readBlockNumberKey } from "../types/header.ts";
+import { bytesEqual, concatBytes } from "../../encoding/hex.ts";
 
 /** Synchronous key-value access to one table (inside a write transaction when writing). */
 export interface KV {
@@ -109,6 +109,29 @@ export function transferOwnership(
 /** Whether `owner` currently holds the item last moved by `txId` (8.2 CurrentlyOwns). */
 export function currentlyOwns(t: Pick<OwnershipTables, "ownerDigest">, owner: Uint8Array, txId: Uint8Array): boolean {
   return t.ownerDigest.get(concatBytes(owner, txId)) !== undefined;
+}
+
+/** An ownership entry with its index in the owner's list. */
+export interface IndexedOwnership extends OwnershipEntry {
+  n: bigint;
+}
+
+/**
+ * 8.2 ListBitmarksFor: reads `count` entries of K from `owner ‖ BE64(start)` on and keeps those of `owner` (the
+ * scan stops at the first other owner's key, so fewer may come back).
+ */
+export function listOwnership(
+  ownership: { from(start: Uint8Array, limit: number): Iterable<{ key: Uint8Array; value: Uint8Array }> },
+  owner: Uint8Array,
+  start: bigint,
+  count: number,
+): IndexedOwnership[] {
+  const out: IndexedOwnership[] = [];
+  for (const { key, value } of ownership.from(concatBytes(owner, blockNumberKey(start)), count)) {
+    if (key.length !== owner.length + 8 || !bytesEqual(key.subarray(0, owner.length), owner)) break;
+    out.push({ n: readBe64(key.subarray(owner.length)), ...decodeOwnership(value) });
+  }
+  return out;
 }
 
 /** The entry `owner` holds under `txId`, if any. */

@@ -25,7 +25,7 @@ import { isTestnet, type ChainName } from "../types/chains.ts";
 import { crc64, crcBytes } from "../../encoding/crc64.ts";
 import { genesisFor, GENESIS_NUMBER, type Genesis } from "../types/genesis.ts";
 import { blockNumberKey, HEADER_SIZE, readBlockNumberKey, unpackHeader } from "../types/header.ts";
-import { ownershipEntry, type KV, type OwnershipEntry, type OwnershipTables } from "../rules/ownership.ts";
+import { listOwnership, ownershipEntry, type IndexedOwnership, type KV, type OwnershipEntry, type OwnershipTables } from "../rules/ownership.ts";
 import { deleteDownToBlock } from "./delete-down.ts";
 import { digestsFor, storeIncoming, type StoreIncomingOptions } from "./store-incoming.ts";
 import type { BlockEvent } from "../types/block.ts";
@@ -39,6 +39,8 @@ export interface Table extends KV {
   entries(): Iterable<{ key: Uint8Array; value: Uint8Array }>;
   /** the entry with the greatest key */
   last(): { key: Uint8Array; value: Uint8Array } | undefined;
+  /** up to `limit` entries with key ≥ `start`, in key order */
+  from(start: Uint8Array, limit: number): Iterable<{ key: Uint8Array; value: Uint8Array }>;
 }
 
 class LmdbTable implements Table {
@@ -62,6 +64,9 @@ class LmdbTable implements Table {
   last(): { key: Uint8Array; value: Uint8Array } | undefined {
     for (const { key, value } of this.db.getRange({ reverse: true, limit: 1 })) return { key: new Uint8Array(key), value: new Uint8Array(value) };
     return undefined;
+  }
+  *from(start: Uint8Array, limit: number): Iterable<{ key: Uint8Array; value: Uint8Array }> {
+    for (const { key, value } of this.db.getRange({ start: Buffer.from(start), limit })) yield { key: new Uint8Array(key), value: new Uint8Array(value) };
   }
 }
 
@@ -239,6 +244,11 @@ export class Store {
   /** The ownership entry `owner` (account bytes) holds under `txId`, if it currently owns it. */
   ownership(owner: Uint8Array, txId: Uint8Array): OwnershipEntry | undefined {
     return ownershipEntry(this.tables, owner, txId);
+  }
+
+  /** Up to `count` of `owner`'s ownership entries with index ≥ `start`, in index order (a range read of K). */
+  ownedItems(owner: Uint8Array, start: bigint, count: number): IndexedOwnership[] {
+    return listOwnership(this.tables.ownership, owner, start, count);
   }
 
   close(): Promise<void> {

@@ -94,6 +94,8 @@ export interface UpstreamStatus {
   readonly address?: string;
   readonly registered: boolean;
   readonly height: number;
+  /** clock time of the upstream's last reply, 0 before the first */
+  readonly lastReply: number;
 }
 
 export interface ConnectorStatus {
@@ -231,6 +233,7 @@ export class Connector {
       ...(u.address ? { address: u.address } : {}),
       registered: u.registered,
       height: u.height,
+      lastReply: u.lastReply,
     }));
     return {
       state: this.#state.name,

@@ -3,8 +3,6 @@
  * peer/upstream/setup.go, docs/wire.md §8.1) in one object, plus bunmark's own tuning values.
  * Production uses CONNECTOR_DEFAULTS; tests and test networks override single values.
  */
-import { timingFields } from "../../node/config.ts";
-
 export interface ConnectorConfig {
   /** Quiet period before each state-machine run (8.2: 15 s). */
   readonly cycleMs: number;
@@ -67,24 +65,4 @@ export function connectorConfig(overrides: Partial<ConnectorConfig> = {}): Conne
     if (!Number.isSafeInteger(v) || v < 1) throw new RangeError(`connector config ${k} must be a positive integer, got ${v}`);
   }
   return Object.freeze(c);
-}
-
-/**
- * Names accepted in a node configuration's `timing` object: millisecond values, plus two counts that small
- * test networks need to change (a 3-node network cannot reach 3 distinct upstreams; a fork-protection test
- * should not need 60 Argon2 blocks).
- */
-const TIMING_KEYS = {
-  connector_cycle: "cycleMs",
-  upstream_timeout: "timeoutMs",
-  upstream_poll: "upstreamPollMs",
-  bad_peer_cooldown: "badPeerCooldownMs",
-  minimum_clients: "minimumClients",
-  fork_protection: "forkProtection",
-} as const satisfies Record<string, keyof ConnectorConfig>;
-
-/** The connector's share of a configuration `timing` object (other keys belong to other subsystems). */
-export function connectorConfigFromTiming(timing: Readonly<Record<string, number>>): ConnectorConfig {
-  const fields = Object.entries(timingFields(timing, TIMING_KEYS)).map(([field, v]) => [field, Math.round(v!)]);
-  return connectorConfig(Object.fromEntries(fields) as Partial<ConnectorConfig>);
 }

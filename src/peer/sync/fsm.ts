@@ -220,7 +220,7 @@ function connecting(cfg: ConnectorConfig, state: ConnectorState, obs: Observatio
     log(out, "info", "connections", { count });
     return enter(state, "HighestBlock", { mode: "Resynchronise" });
   }
-  log(out, "warn", "connections below minimum client count", { count, minimum: cfg.minimumClients });
+  log(out, "debug", "connections below minimum client count", { count, minimum: cfg.minimumClients });
   out.push({ type: "reconnect" });
   return { ...state, mode: "Resynchronise" };
 }

@@ -100,6 +100,8 @@ export class Upstream {
   #key: Uint8Array | undefined;
   #registered = false;
   #height = 0;
+  /** clock time of the last reply (0: none yet), for `status --peers` */
+  #lastReply = 0;
   #digest: Uint8Array | undefined;
   /** Bumped by connect/close: work of an older connection must not touch the new one's state. */
   #generation = 0;
@@ -133,6 +135,10 @@ export class Upstream {
   }
 
   /** Last polled remote height (0 = unknown). */
+  get lastReply(): number {
+    return this.#lastReply;
+  }
+
   get height(): number {
     return this.#height;
   }
@@ -246,8 +252,10 @@ export class Upstream {
     return undefined;
   }
 
-  #request(command: string, parameters: readonly Uint8Array[]): Promise<Uint8Array[]> {
-    return this.#o.transport.request([this.#chain, encoder.encode(command), ...parameters], this.#o.config.timeoutMs);
+  async #request(command: string, parameters: readonly Uint8Array[]): Promise<Uint8Array[]> {
+    const reply = await this.#o.transport.request([this.#chain, encoder.encode(command), ...parameters], this.#o.config.timeoutMs);
+    this.#lastReply = this.#clock.now();
+    return reply;
   }
 
   /** Registration when needed, then the height poll (8.2's 30 s tick). */

@@ -1,17 +1,18 @@
 /**
- * Smoke test of `bunmark bench wire`: the command runs in its tiny mode (--quick: genesis only, one short run)
- * against a real node and the node + zeromq baseline, and prints every figure the report promises; without
- * node + zeromq it drives the load with bunmark's own client and skips the baseline. Timings are not judged
- * here (benchmarks are commands, not timed tests); correctness is: identical replies from both servers, and a
- * node alive and answering after the signal run.
+ * Smoke test of `bunmark bench wire` (the user's tool: bunmark's own load generator, a report and no goals) and
+ * of the development harness bench/wire.ts (node + npm zeromq load, the node + zeromq baseline, the goals), both
+ * in their tiny mode (--quick: genesis only, one short run). Timings are not judged here (benchmarks are
+ * commands, not timed tests); correctness is: identical replies from both servers, and a node alive and
+ * answering after the signal run.
  */
 import { describe, expect, test } from "bun:test";
-import { loadGenerator } from "../../../src/bench/wire-procs.ts";
+import { nodeGenerator } from "../../../bench/wire.ts";
 import { ROOT } from "../../support/paths.ts";
 
 
-async function bench(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const proc = Bun.spawn([process.execPath, "src/main.ts", "bench", "wire", ...args], { cwd: ROOT, stdout: "pipe", stderr: "pipe", env: { ...process.env, ...env } });
+async function bench(args: string[], env: Record<string, string> = {}, harness = false): Promise<{ code: number; stdout: string; stderr: string }> {
+  const command = harness ? ["bench/wire.ts"] : ["src/main.ts", "bench", "wire"];
+  const proc = Bun.spawn([process.execPath, ...command, ...args], { cwd: ROOT, stdout: "pipe", stderr: "pipe", env: { ...process.env, ...env } });
   const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   return { code, stdout, stderr };
 }
@@ -36,13 +37,13 @@ function expectFigures(s: ServerReport): void {
 
 const GOAL_NAMES = ["p50 latency ≤ 1.3 × baseline", "1 client ≥ 3,400 req/s", "8 clients ≥ 8,800 req/s", "node alive and answering after signals"];
 
-const nodeAvailable = Bun.spawnSync(["node", "--input-type=module", "-e", "await import('zeromq')"], { cwd: `${ROOT}/src/cli`, stderr: "ignore" }).exitCode === 0;
+const nodeAvailable = Bun.spawnSync(["node", "--input-type=module", "-e", "await import('zeromq')"], { cwd: `${ROOT}/bench`, stderr: "ignore" }).exitCode === 0;
 
 describe("bench wire", () => {
   test.skipIf(!nodeAvailable)(
-    "--quick --json reports both servers, the signal run and the goals",
+    "harness --quick --json reports both servers, the signal run and the goals",
     async () => {
-      const r = await bench(["--quick", "--json"]);
+      const r = await bench(["--quick", "--json"], {}, true);
       expect([0, 1]).toContain(r.code); // 1 = a goal missed, which a loaded test machine may well do
       const report = JSON.parse(r.stdout);
       expect(report.bench).toBe("wire");
@@ -53,7 +54,7 @@ describe("bench wire", () => {
       for (const name of ["bunmark", "baseline"]) expectFigures(report.servers[name]);
       expect(report.signals).toMatchObject({ signal: "SIGWINCH", caught: true, alive: true, answering: true, cleanStop: true });
       expect(report.signals.sent).toBeGreaterThan(0);
-      expect(report.goals.map((g: { name: string }) => g.name)).toEqual(GOAL_NAMES);
+      expect(report.goals.map((g: { goal: string }) => g.goal)).toEqual(GOAL_NAMES);
       expect(report.goals[3].status).toBe("pass");
     },
     120_000,
@@ -62,13 +63,12 @@ describe("bench wire", () => {
   test.each([
     { name: "node is Bun's own executable", node: process.execPath, reason: /is Bun, not node/ },
     { name: "node cannot run", node: "/nonexistent/node", reason: /node cannot load|ENOENT|not found/ },
-  ])("bunmark's own generator, with the reason, when $name", ({ node, reason }) => {
+  ])("harness: bunmark's own generator, with the reason, when $name", ({ node, reason }) => {
     const saved = process.env.BUNMARK_NODE;
     process.env.BUNMARK_NODE = node;
     try {
-      const gen = loadGenerator();
-      expect(gen.kind).toBe("bunmark");
-      expect(gen.kind === "bunmark" && gen.whyNotNode).toMatch(reason);
+      const found = nodeGenerator();
+      expect("whyNot" in found && found.whyNot).toMatch(reason);
     } finally {
       if (saved === undefined) delete process.env.BUNMARK_NODE;
       else process.env.BUNMARK_NODE = saved;
@@ -76,18 +76,32 @@ describe("bench wire", () => {
   });
 
   test(
-    "--quick --json without node + zeromq: bunmark's own generator, no baseline, the goals and the signal run",
+    "bunmark bench wire --quick --json: bunmark's own generator, no baseline, no goals (it reports), the signal run",
     async () => {
-      const r = await bench(["--quick", "--json"], { BUNMARK_NODE: "/nonexistent/node" });
-      expect([0, 1]).toContain(r.code);
+      const r = await bench(["--quick", "--json"]);
+      expect(r.code).toBe(0);
       const report = JSON.parse(r.stdout);
       expect(report.generator).toBe("bunmark's own CURVE REQ clients (RequestClient)");
       expect(report.machine.node).toBeUndefined();
       expect(report.servers.baseline).toBeUndefined();
-      expect(report.baselineSkipped).toMatch(/^baseline needs node \+ npm zeromq: run from a source checkout; here node cannot run: .*ENOENT/);
+      expect(report.baselineSkipped).toBeUndefined();
+      expect(report.goals).toBeUndefined();
+      expect(report.load.cores).toBeGreaterThan(0);
+      expect(r.stderr).toStartWith("bench wire: load average ");
       expectFigures(report.servers.bunmark);
       expect(report.signals).toMatchObject({ signal: "SIGWINCH", caught: true, alive: true, answering: true, cleanStop: true });
-      expect(report.goals.map((g: { name: string; status: string }) => [g.name, g.status === "skipped"])).toEqual(GOAL_NAMES.map((n, i) => [n, i === 0]));
+    },
+    120_000,
+  );
+
+  test(
+    "harness without node + zeromq: bunmark's own generator, the baseline skipped with the reason, the goals",
+    async () => {
+      const r = await bench(["--quick", "--json"], { BUNMARK_NODE: "/nonexistent/node" }, true);
+      expect([0, 1]).toContain(r.code);
+      const report = JSON.parse(r.stdout);
+      expect(report.baselineSkipped).toMatch(/^baseline needs node \+ npm zeromq; here node cannot run: .*ENOENT/);
+      expect(report.goals.map((g: { goal: string; status: string }) => [g.goal, g.status === "skip"])).toEqual(GOAL_NAMES.map((n, i) => [n, i === 0]));
       expect(report.goals[3].status).toBe("pass");
     },
     120_000,

@@ -3,7 +3,7 @@ import { describe, expect, test } from "bun:test";
 import fixture from "../../fixtures/blocks-testing-chain.json";
 import { describeBlock } from "../../../src/cli/block.ts";
 import { openStore } from "../../../src/chain/store/store.ts";
-import { faultOf } from "../../support/fault.ts";
+import { isFault } from "../../../src/base/fault.ts";
 import { fromHex } from "../../support/hex.ts";
 import { tempDirs } from "../../support/temp-dirs.ts";
 import { CLI } from "../../support/paths.ts";
@@ -12,6 +12,12 @@ const block2 = fixture.cases.find((c) => c.id === "testing-chain-block-2")!;
 const block2Hex = (block2.input as { block_hex: string }).block_hex;
 
 const tempDir = tempDirs("bunmark-cli-gen-");
+
+/** Byte length of block 2's last record (the fixture lists each record's packed hex). */
+function lastRecordBytes(): number {
+  const records = (block2.expected as { records: { packed_hex?: string }[] }).records;
+  return (records.at(-1)!.packed_hex ?? "").length / 2;
+}
 
 async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const p = Bun.spawn([process.execPath, CLI, ...args], { stdout: "pipe", stderr: "pipe" });
@@ -24,7 +30,8 @@ describe("block decode", () => {
     "testing block 2: header JSON, digest, merkle root, foundation txid, CRC, records",
     () => {
       const e = block2.expected as any;
-      const d = describeBlock(fromHex(block2Hex), "testing") as any;
+      const { json: d, problems } = describeBlock(fromHex(block2Hex), "testing") as any;
+      expect(problems).toEqual([]);
       expect(d.header).toEqual({
         version: 2,
         transactionCount: 3,
@@ -47,26 +54,45 @@ describe("block decode", () => {
     60_000,
   );
 
+  const size = block2Hex.length / 2;
   const errors: { name: string; input: string; text: string }[] = [
-    { name: "shorter than a header", input: block2Hex.slice(0, 198), text: "invalid block header size" },
-    { name: "one byte after the last record", input: block2Hex + "00", text: "transaction count out of range" },
-    { name: "a record cut short", input: block2Hex.slice(0, -2), text: "not transaction pack" },
+    { name: "shorter than a header", input: block2Hex.slice(0, 198), text: "invalid block header size: truncated at byte 99 (a header has 100)" },
+    { name: "one byte after the last record", input: block2Hex + "00", text: `transaction count out of range: 1 bytes after the last record (from byte ${size})` },
+    { name: "a record cut short", input: block2Hex.slice(0, -2), text: `not transaction pack: record 3 of 3 at byte ${size - lastRecordBytes()}, the input has ${size - 1} bytes` },
     { name: "count 1 outside the genesis form", input: block2Hex.slice(0, 4) + "0100" + block2Hex.slice(8), text: "transaction count out of range" },
   ];
   for (const c of errors) {
     test(`${c.name}: ${c.text}`, () => {
-      expect(faultOf(() => describeBlock(fromHex(c.input), "testing"))).toBe(c.text);
+      let message: string | undefined;
+      try {
+        describeBlock(fromHex(c.input), "testing");
+      } catch (e) {
+        message = isFault(e) ? e.text : (e as Error).message;
+      }
+      expect(message).toStartWith(c.text);
     });
   }
+
+  test("rules checkable alone: a wrong merkle root is a problem, printed after the JSON; --lenient exits 0", async () => {
+    // the merkle root is header bytes 44…75 (after version 2, count 2, number 8, previous block 32): flip its first byte
+    const bad = block2Hex.slice(0, 88) + (block2Hex.slice(88, 90) === "00" ? "01" : "00") + block2Hex.slice(90);
+    expect(describeBlock(fromHex(bad), "testing").problems).toEqual(["invalid block header difficulty", "Merkle Root Does Not Match"]);
+    const strict = await run("block", "decode", bad, "--chain", "testing");
+    expect(strict.code).toBe(1);
+    expect(JSON.parse(strict.out).merkleRootMatches).toBe(false);
+    expect(strict.err.trim().split("\n")).toEqual(["bunmark block: invalid block header difficulty", "bunmark block: Merkle Root Does Not Match"]);
+    const lenient = await run("block", "decode", bad, "--chain", "testing", "--lenient");
+    expect(lenient.code).toBe(0);
+  }, 60_000);
 
   test("invalid input as a command: exit 1, bitmarkd's text on stderr, no stack trace", async () => {
     const r = await run("block", "decode", block2Hex + "00");
     expect(r.code).toBe(1);
     expect(r.out).toBe("");
-    expect(r.err.trim()).toBe("bunmark block: transaction count out of range");
+    expect(r.err.trim()).toBe(`bunmark block: transaction count out of range: 1 bytes after the last record (from byte ${block2Hex.length / 2})`);
     const notHex = await run("block", "decode", "zz");
     expect(notHex.code).toBe(1);
-    expect(notHex.err).not.toContain(" at ");
+    expect(notHex.err.trim().split("\n")).toEqual([`bunmark block: invalid block header size (input is not hex): character "z" at position 1 is not a hex digit`]); // one line, no stack
   });
 });
 
@@ -87,8 +113,10 @@ describe("chain generate", () => {
     },
     60_000,
   );
-  test("usage errors exit 2", async () => {
-    expect((await run("chain", "generate")).code).toBe(2);
-    expect((await run("block", "decode")).code).toBe(2);
+  test("usage errors exit 1 naming what is missing", async () => {
+    const gen = await run("chain", "generate");
+    expect([gen.code, gen.err.trim()]).toEqual([1, "bunmark chain: --blocks N is required (see bunmark chain --help)"]);
+    const dec = await run("block", "decode");
+    expect([dec.code, dec.err.trim()]).toEqual([1, "bunmark block: missing HEX (see bunmark block --help)"]);
   });
 });

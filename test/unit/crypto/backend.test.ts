@@ -43,13 +43,13 @@ describe("bunmark digest", () => {
   const hello = vectors.block_digest.find((v) => v.id === "argon2d-hello-world")!;
 
   test("prints the storage-order digest as one line of lowercase hex (--impl js)", () => {
-    const r = run(["src/main.ts", "digest", hello.input_hex, "--impl", "js"]);
+    const r = run(["src/main.ts", "digest", hello.input_hex, "--raw", "--impl", "js"]);
     expect(r.code).toBe(0);
     expect(r.out).toBe(hello.digest_storage_hex + "\n");
   }, 120_000);
 
   test(hasNative ? "--impl native gives the same digest" : "--impl native without the addon: exit 1, one line", () => {
-    const r = run(["src/main.ts", "digest", hello.input_hex, "--impl", "native"]);
+    const r = run(["src/main.ts", "digest", hello.input_hex, "--raw", "--impl", "native"]);
     if (hasNative) {
       expect(r.code).toBe(0);
       expect(r.out).toBe(hello.digest_storage_hex + "\n");
@@ -63,9 +63,17 @@ describe("bunmark digest", () => {
   const errors: { name: string; args: string[]; code: number }[] = [
     { name: "odd number of digits", args: ["abc"], code: 1 },
     { name: "not hex", args: ["zz"], code: 1 },
-    { name: "unknown --impl", args: ["00", "--impl", "wasm"], code: 2 },
-    { name: "no argument", args: [], code: 2 },
+    { name: "unknown --impl", args: ["00", "--impl", "wasm"], code: 1 },
+    { name: "no argument", args: [], code: 1 },
+    { name: "not a 100-byte header without --raw", args: [hello.input_hex], code: 1 },
   ];
+  test("--time names the implementation and its time on stderr", () => {
+    const r = run(["src/main.ts", "digest", hello.input_hex, "--raw", "--impl", "js", "--time"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(hello.digest_storage_hex + "\n");
+    expect(r.err).toMatch(/^js: \d+\.\d ms\n$/);
+  }, 120_000);
+
   test.each(errors)("$name → exit $code with a one-line message", (c) => {
     const r = run(["src/main.ts", "digest", ...c.args]);
     expect(r.code).toBe(c.code);

@@ -18,6 +18,7 @@ const SNAPSHOT: StatusSnapshot = {
   peersIn: 4,
   peersOut: 3,
   knownPeers: 7,
+  peers: [{ direction: "outgoing", key: "aa".repeat(32), address: "127.0.0.1:2136", registered: true, height: 301, lastReply: "2026-12-06T04:00:00.000Z" }],
   blocksPerSecond: 8.5,
   digestBackend: "native",
   reservoir: { unverified: 2, assets: 1 },
@@ -46,6 +47,20 @@ describe("renderMetrics", () => {
     }
   });
 
+  test("build info, resident memory, uptime", () => {
+    expect(renderMetrics(SNAPSHOT, 12345)).toMatch(/^bunmark_build_info\{version="[^"]+",commit="[^"]+",date="[^"]+",protocol="8\.2"\} 1$/m);
+    expect(renderMetrics(SNAPSHOT, 12345)).toContain("\nprocess_resident_memory_bytes 12345\n");
+    expect(renderMetrics(SNAPSHOT)).toContain("\nbunmark_uptime_seconds 42\n");
+  });
+
+  test("byte totals are not reservoir items", () => {
+    const text = renderMetrics({ ...SNAPSHOT, reservoir: { assets: 1, assetBytes: 900, pooledBytes: 50 } });
+    expect(text).toContain('bunmark_reservoir_items{pool="assets"} 1\n');
+    expect(text).not.toMatch(/bunmark_reservoir_items\{pool="\w*Bytes"\}/);
+    expect(text).toContain('bunmark_reservoir_bytes{pool="asset"} 900\n');
+    expect(text).toContain('bunmark_reservoir_bytes{pool="pooled"} 50\n');
+  });
+
   test("resynchronising reports 0", () => expect(renderMetrics({ ...SNAPSHOT, mode: "Resynchronise" })).toContain("bunmark_mode_normal 0\n"));
 });
 
@@ -56,8 +71,19 @@ describe("servers", () => {
     expect(await (await fetch(new URL("/status", s.url))).json()).toEqual(SNAPSHOT);
     const metrics = await fetch(new URL("/metrics", s.url));
     expect(metrics.headers.get("content-type")).toStartWith("text/plain");
-    expect(await metrics.text()).toBe(renderMetrics(SNAPSHOT));
+    const withoutRss = (t: string) => t.replace(/^process_resident_memory_bytes \d+$/m, "");
+    expect(withoutRss(await metrics.text())).toBe(withoutRss(renderMetrics(SNAPSHOT)));
     expect((await fetch(new URL("/other", s.url))).status).toBe(404);
+  });
+
+  test("/health: 200 while serving, 503 once stopping", async () => {
+    let mode = "Resynchronise";
+    const s = startStatusServer("127.0.0.1:0", () => ({ ...SNAPSHOT, mode }));
+    servers.push(s);
+    expect((await fetch(new URL("/health", s.url))).status).toBe(200);
+    mode = "Stopped";
+    const r = await fetch(new URL("/health", s.url));
+    expect([r.status, await r.text()]).toEqual([503, "stopped\n"]);
   });
 
   test("unix socket in the data directory", async () => {
@@ -68,6 +94,6 @@ describe("servers", () => {
   });
 
   test("a malformed address is a one-line error", () => {
-    expect(() => startStatusServer("nonsense", () => SNAPSHOT)).toThrow("--http expects HOST:PORT");
+    expect(() => startStatusServer("nonsense", () => SNAPSHOT)).toThrow('http "nonsense": expected HOST:PORT');
   });
 });

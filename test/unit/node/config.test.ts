@@ -1,6 +1,7 @@
 /** Node configuration: embedded default, bitmarkd field names, flags over the file, one-line errors. */
 import { describe, expect, test } from "bun:test";
-import { buildConfig, ConfigError, DEFAULT_PEER_PORT, parseConnectFlag, type ConfigFlags } from "../../../src/node/config.ts";
+import { buildConfig, ConfigError, DEFAULT_PEER_PORT, parseConnectFlag, SECTIONS, type ConfigFlags } from "../../../src/node/config.ts";
+import { announceTiming, connectorTiming, parseTiming, reservoirTiming, TIMING_TABLE, timingHelp, timingMarkdown } from "../../../src/node/timing.ts";
 
 const KEY = "590604e941c335032318e1eddd3d264403335e5d4cadb29fb3809dedf077cb76";
 const noFlags: ConfigFlags = { listen: [], connect: [], announce: [] };
@@ -87,20 +88,25 @@ describe("file and flags", () => {
 
 describe("errors are ConfigError with one line", () => {
   const cases: [string, unknown, Partial<ConfigFlags>, string][] = [
-    ["not an object", [1], {}, "configuration must be a JSON object"],
-    ["unknown chain", { chain: "mainnet" }, {}, 'invalid chain: "mainnet"'],
-    ["listen not strings", { peering: { listen: [1] } }, {}, "peering.listen must be a string or a list of strings"],
-    ["connect key too short", { peering: { connect: [{ public_key: "abcd", address: "1.2.3.4:5" }] } }, {}, "peering.connect[0].public_key must be 64 hex digits"],
-    ["connect without address", { peering: { connect: [{ public_key: KEY }] } }, {}, "peering.connect[0].address must be host:port"],
-    ["key file not a name", { peering: { public_key: 5 } }, {}, "peering.public_key must be a file name"],
-    ["blank key file", { peering: { private_key: "" } }, {}, "peering.private_key must be a file name"],
-    ["dynamic_connections not boolean", { peering: { dynamic_connections: "yes" } }, {}, "peering.dynamic_connections must be true or false"],
-    ["blank nodes", { nodes: "" }, {}, "nodes cannot be blank choose from: none, chain or sub.domain.tld"],
-    ["nodes not a string", { nodes: ["a.example"] }, {}, "nodes cannot be blank choose from: none, chain or sub.domain.tld"],
-    ["bad log level", {}, { logLevel: "loud" }, 'invalid log level: "loud"'],
-    ["timing not positive", { timing: { connector_cycle: 0 } }, {}, "timing.connector_cycle must be a positive number of milliseconds"],
-    ["bad fingerprint", { client_rpc: { fingerprint: "xyz" } }, {}, "client_rpc.fingerprint must be 64 hex digits"],
-    ["bad --connect", {}, { connect: ["127.0.0.1:2136"] }, "--connect expects PUBKEYHEX@HOST:PORT"],
+    ["not an object", [1], {}, "the configuration must be a JSON object"],
+    ["unknown chain", { chain: "mainnet" }, {}, 'chain: "mainnet" is not one of bitmark, testing, local'],
+    ["listen not strings", { peering: { listen: [1] } }, {}, "peering.listen[0]: must be a string, got 1"],
+    ["connect key too short", { peering: { connect: [{ public_key: "abcd", address: "1.2.3.4:5" }] } }, {}, 'peering.connect[0].public_key: must be 64 hex digits, got "abcd"'],
+    ["connect without address", { peering: { connect: [{ public_key: KEY }] } }, {}, "peering.connect[0].address: missing (HOST:PORT)"],
+    ["key file not a name", { peering: { public_key: 5 } }, {}, "peering.public_key: must be a non-empty string, got 5"],
+    ["blank key file", { peering: { private_key: "" } }, {}, 'peering.private_key: must be a non-empty string, got ""'],
+    ["dynamic_connections not boolean", { peering: { dynamic_connections: "yes" } }, {}, 'peering.dynamic_connections: must be true or false, got "yes"'],
+    ["blank nodes", { nodes: "" }, {}, "nodes: nodes cannot be blank choose from: none, chain or sub.domain.tld"],
+    ["nodes not a string", { nodes: ["a.example"] }, {}, "nodes: nodes cannot be blank choose from: none, chain or sub.domain.tld"],
+    ["bad log level", {}, { logLevel: "loud" }, '--log-level: "loud" is not one of trace, debug, info, warn, error'],
+    ["timing not positive", { timing: { connector_cycle: 0 } }, {}, "timing.connector_cycle: must be a positive whole number (milliseconds), got 0"],
+    ["count as milliseconds", { timing: { minimum_clients: 0.5 } }, {}, "timing.minimum_clients: must be a positive whole number (a count), got 0.5"],
+    ["unknown timing key", { timing: { minimum_client: 1 } }, {}, "timing.minimum_client: unknown key (did you mean minimum_clients?)"],
+    ["unknown top-level key", { colour: "red" }, {}, "colour: unknown key"],
+    ["unknown peering key", { peering: { lisen: [] } }, {}, "peering.lisen: unknown key (did you mean listen?)"],
+    ["fingerprint is the certificate's", { client_rpc: { fingerprint: "xyz" } }, {}, "client_rpc.fingerprint: not a setting: the fingerprint is the SHA3-256 of client_rpc.certificate"],
+    ["bad --connect", {}, { connect: ["127.0.0.1:2136"] }, '--connect "127.0.0.1:2136": expected PUBLIC_KEY@HOST:PORT'],
+    ["file errors name the file", { colour: 1 }, { config: "/etc/b.json" }, "/etc/b.json: colour: unknown key"],
   ];
   for (const [name, file, flags, message] of cases) {
     test(name, () => {
@@ -111,7 +117,7 @@ describe("errors are ConfigError with one line", () => {
         error = e;
       }
       expect(error).toBeInstanceOf(ConfigError);
-      expect((error as Error).message).toContain(message);
+      expect((error as Error).message).toBe(message);
       expect((error as Error).message).not.toContain("\n");
     });
   }
@@ -119,4 +125,54 @@ describe("errors are ConfigError with one line", () => {
 
 test("parseConnectFlag lower-cases the key and keeps the address", () => {
   expect(parseConnectFlag(`${KEY.toUpperCase()}@[::1]:2136`)).toEqual({ public_key: KEY, address: "[::1]:2136" });
+});
+
+describe("paths", () => {
+  test("a relative data_directory is resolved against the configuration file's folder, --data against the working directory", () => {
+    expect(buildConfig({ data_directory: "state" }, { ...noFlags, config: "conf/b.json" }, "/srv").data_directory).toBe("/srv/conf/state");
+    expect(buildConfig({ data_directory: "state" }, { ...noFlags, config: "conf/b.json", data: "d" }, "/srv").data_directory).toBe("/srv/d");
+  });
+  test("log_file: against the file's folder; --log-file: against the working directory", () => {
+    expect(buildConfig({ log_file: "n.log" }, { ...noFlags, config: "/etc/bunmark/b.json" }, "/srv").log_file).toBe("/etc/bunmark/n.log");
+    expect(buildConfig(undefined, { ...noFlags, logFile: "n.log" }, "/srv").log_file).toBe("/srv/n.log");
+  });
+});
+
+describe("sections table", () => {
+  test("every top-level key has a parser and a help line", () => {
+    for (const [key, s] of Object.entries(SECTIONS)) {
+      expect(typeof s.parse).toBe("function");
+      expect(s.help.length).toBeGreaterThan(10);
+      expect(key).toMatch(/^[a-z_]+$/);
+    }
+  });
+  test("the effective configuration has every section, defaults filled in", () => {
+    const cfg = buildConfig({}, noFlags, "/x");
+    for (const key of Object.keys(SECTIONS)) expect(key in cfg).toBe(true);
+  });
+});
+
+describe("timing table", () => {
+  test("defaults are the subsystems' constants; counts are counts", () => {
+    const row = (k: string) => TIMING_TABLE.find((r) => r.key === k)!;
+    expect(row("connector_cycle")).toMatchObject({ unit: "ms", default: 15_000, subsystem: "connector" });
+    expect(row("minimum_clients")).toMatchObject({ unit: "count", default: 3 });
+    expect(row("fork_protection")).toMatchObject({ unit: "count", default: 60 });
+    expect(row("announce_interval")).toMatchObject({ unit: "ms", default: 11 * 60_000, subsystem: "announce" });
+    expect(row("reservoir_clean")).toMatchObject({ unit: "ms", default: 5 * 60_000, subsystem: "reservoir" });
+  });
+  test("keys are unique, and `run --help` and the README table list every one", () => {
+    const keys = TIMING_TABLE.map((r) => r.key);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const k of keys) {
+      expect(timingHelp()).toContain(`  ${k} `);
+      expect(timingMarkdown()).toContain(`| \`${k}\` |`);
+    }
+  });
+  test("each subsystem gets its own fields", () => {
+    const t = parseTiming({ connector_cycle: 500, minimum_clients: 1, announce_interval: 1000, reservoir_clean: 2000 }, "timing");
+    expect(connectorTiming(t)).toEqual({ cycleMs: 500, minimumClients: 1 });
+    expect(announceTiming(t)).toEqual({ intervalMs: 1000 });
+    expect(reservoirTiming(t)).toEqual({ cleanIntervalMs: 2000 });
+  });
 });

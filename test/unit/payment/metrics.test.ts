@@ -12,12 +12,13 @@ const BASE: StatusSnapshot = {
   peersIn: 0,
   peersOut: 0,
   knownPeers: 0,
+  peers: [],
   blocksPerSecond: 0,
   digestBackend: "native",
   reservoir: {},
   uptimeSeconds: 0,
 };
-const figures = { state: "running", paymentsSeen: 5, paymentsMatched: 3, orphansHeld: 2, malformed: 1 };
+const figures = { state: "running", lastError: null, lastBlockHash: null, paymentsSeen: 5, paymentsMatched: 3, orphansHeld: 2, malformed: 1 };
 
 test("per currency and source", () => {
   const lines = renderMetrics({

@@ -1,6 +1,7 @@
 /** The connector state machine without sockets: transitions of protocol.md §7.4, fork protection, vote, cool-down. */
 import { describe, expect, test } from "bun:test";
-import { connectorConfig, connectorConfigFromTiming, type ConnectorConfig } from "../../../src/peer/sync/constants.ts";
+import { connectorConfig, type ConnectorConfig } from "../../../src/peer/sync/constants.ts";
+import { connectorTiming } from "../../../src/node/timing.ts";
 import {
   type Action,
   type ConnectorState,
@@ -432,7 +433,7 @@ describe("configuration", () => {
   });
 
   test("timing keys of a node configuration; other subsystems' keys ignored", () => {
-    const c = connectorConfigFromTiming({ connector_cycle: 500, upstream_poll: 250.4, minimum_clients: 2, fork_protection: 3, announce_interval: 1 });
+    const c = connectorConfig(connectorTiming({ connector_cycle: 500, upstream_poll: 250, minimum_clients: 2, fork_protection: 3, announce_interval: 1 }));
     expect([c.cycleMs, c.upstreamPollMs, c.minimumClients, c.forkProtection, c.timeoutMs]).toEqual([500, 250, 2, 3, 60_000]);
   });
 

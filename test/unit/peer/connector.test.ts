@@ -65,6 +65,8 @@ async function connected(s: Setup): Promise<void> {
   await until(() => s.connector.status().upstreams.filter((u) => u.key && u.registered && u.height > 0).length === s.peers.length);
   await s.connector.runCycle();
   expect(s.connector.state.name).toBe("HighestBlock");
+  // every registered upstream has answered: its last reply is known (status --peers shows it)
+  for (const u of s.connector.status().upstreams.filter((x) => x.registered)) expect(u.lastReply).toBeGreaterThan(0);
 }
 
 const A = makeChain(40, 0xa);

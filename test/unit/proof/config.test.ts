@@ -1,15 +1,22 @@
 /** The `proofing` section (proof.md §9.1): defaults, paths, payment address checks, unknown keys. */
 import { expect, test } from "bun:test";
 import { CURRENCY_BITCOIN, CURRENCY_LITECOIN } from "../../../src/chain/types/currency.ts";
-import { parseProofing } from "../../../src/proof/config.ts";
+import { join } from "node:path";
+import { parseProofing, proofingOnChain } from "../../../src/proof/config.ts";
+
+/** The section as buildConfig takes it: parsed, then placed on a chain with the data directory /d. */
+const onChain = (section: unknown, testnet: boolean) => {
+  const c = parseProofing(section);
+  return c && proofingOnChain(c, (n) => (n.startsWith("/") ? n : join("/d", n)), testnet);
+};
 
 const BTC = "msxN7C7cRNgbgyUzt3EcvrpmWXc59sZVN4";
 const LTC = "mjPkDNakVA4w4hJZ6WF7p8yKUV2merhyCM";
 const ok = { publish: ["127.0.0.1:2140"], submit: "127.0.0.1:2141", payment_address: { bitcoin: BTC, LTC } };
 
 test("defaults and resolved paths", () => {
-  expect(parseProofing(undefined, "/d", true)).toBeUndefined();
-  const c = parseProofing({ ...ok, signing_key: "/abs/key.sign" }, "/d", true)!;
+  expect(onChain(undefined, true)).toBeUndefined();
+  const c = onChain({ ...ok, signing_key: "/abs/key.sign" }, true)!;
   expect(c).toEqual({
     publish: ["127.0.0.1:2140"],
     submit: ["127.0.0.1:2141"],
@@ -29,5 +36,5 @@ const rows: [string, unknown, boolean, RegExp][] = [
   ["not an object", [], true, /proofing must be an object/],
 ];
 for (const [name, section, testnet, error] of rows) {
-  test(name, () => expect(() => parseProofing(section, "/d", testnet)).toThrow(error));
+  test(name, () => expect(() => onChain(section, testnet)).toThrow(error));
 }

@@ -5,7 +5,7 @@
  *
  * See docs/rpc.md §4.
  */
-import { accountToString } from "../account.ts";
+import { accountToString, type Account } from "../account.ts";
 import { currencyText, type CurrencyMap } from "../currency.ts";
 import { toHex } from "../../../encoding/hex.ts";
 import { utf8Text } from "../../../encoding/utf8.ts";
@@ -24,14 +24,17 @@ function paymentsJSON(payments: CurrencyMap): JsonValue {
   return Object.fromEntries(entries);
 }
 
-/** The record's fields as bitmarkd's JSON object (the `data` of RPC and dump output). */
-export function recordJSON(rec: TxRecord): { [key: string]: JsonValue } {
+/**
+ * The record's fields as bitmarkd's JSON object (the `data` of RPC and dump output). `accountText` may be a
+ * memoised `accountToString` (RPC listings name few accounts many times).
+ */
+export function recordJSON(rec: TxRecord, accountText: (a: Account) => string = accountToString): { [key: string]: JsonValue } {
   switch (rec.tag) {
     case 1:
       return {
         currency: currencyText(rec.currency),
         paymentAddress: utf8Text(rec.paymentAddress),
-        owner: accountToString(rec.owner),
+        owner: accountText(rec.owner),
         nonce: rec.nonce.toString(),
         signature: toHex(rec.signature),
       };
@@ -40,18 +43,18 @@ export function recordJSON(rec: TxRecord): { [key: string]: JsonValue } {
         name: utf8Text(rec.name),
         fingerprint: utf8Text(rec.fingerprint),
         metadata: utf8Text(rec.metadata),
-        registrant: accountToString(rec.registrant),
+        registrant: accountText(rec.registrant),
         signature: toHex(rec.signature),
       };
     case 3:
-      return { assetId: toHex(rec.assetId), owner: accountToString(rec.owner), nonce: rec.nonce, signature: toHex(rec.signature) };
+      return { assetId: toHex(rec.assetId), owner: accountText(rec.owner), nonce: rec.nonce, signature: toHex(rec.signature) };
     case 4:
-      return { link: toHex(rec.link), escrow: escrowJSON(rec.escrow), owner: accountToString(rec.owner), signature: toHex(rec.signature) };
+      return { link: toHex(rec.link), escrow: escrowJSON(rec.escrow), owner: accountText(rec.owner), signature: toHex(rec.signature) };
     case 5:
       return {
         link: toHex(rec.link),
         escrow: escrowJSON(rec.escrow),
-        owner: accountToString(rec.owner),
+        owner: accountText(rec.owner),
         signature: toHex(rec.signature),
         countersignature: toHex(rec.countersignature),
       };
@@ -59,7 +62,7 @@ export function recordJSON(rec: TxRecord): { [key: string]: JsonValue } {
       return {
         version: rec.version,
         payments: paymentsJSON(rec.payments),
-        owner: accountToString(rec.owner),
+        owner: accountText(rec.owner),
         nonce: rec.nonce.toString(),
         signature: toHex(rec.signature),
       };
@@ -69,7 +72,7 @@ export function recordJSON(rec: TxRecord): { [key: string]: JsonValue } {
         escrow: escrowJSON(rec.escrow),
         version: rec.version,
         payments: paymentsJSON(rec.payments),
-        owner: accountToString(rec.owner),
+        owner: accountText(rec.owner),
         signature: toHex(rec.signature),
         countersignature: toHex(rec.countersignature),
       };

@@ -2,14 +2,14 @@
 /**
  * Load generator of `bunmark bench wire` under node with the npm `zeromq` package (v6), used from a source
  * checkout for both servers (the bunmark node and the node + zeromq baseline), so their figures compare.
- * Only the client is here; the config, the output lines and the measuring are wire-measure.mjs's.
+ * Only the client is here; the config, the output lines and the measuring are wire-measure.mjs (src/bench/)'s.
  *
- *   node wire-load.mjs '<LoadConfig json>'
+ *   node bench/wire-load.mjs '<LoadConfig json>'
  */
 import { Request, curveKeyPair } from "zeromq";
-import { runGenerator } from "./wire-measure.mjs";
+import { runGenerator } from "../src/bench/wire-measure.mjs";
 
-/** @type {import("./wire-measure.mjs").OpenClient} */
+/** @type {import("../src/bench/wire-measure.mjs").OpenClient} */
 function open(endpoint, serverKey, timeoutMs) {
   const keys = curveKeyPair();
   const s = new Request({

@@ -5,7 +5,7 @@
  * read from stdin), and anything else with `E`. It measures what node + the zeromq binding cost for the same
  * traffic, with no node logic behind it.
  *
- *   node bench-wire-baseline.mjs < {"table": [[[request hex frame, …], [reply hex frame, …]], …]}
+ *   node bench/wire-baseline.mjs < {"table": [[[request hex frame, …], [reply hex frame, …]], …]}
  *   stdout: "ready ENDPOINT SERVERKEY_Z85" once bound; serves until SIGTERM/SIGINT.
  */
 import { Reply, curveKeyPair } from "zeromq";

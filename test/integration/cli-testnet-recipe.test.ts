@@ -1,0 +1,83 @@
+/**
+ * Issue 12 item 5: the README's small-test-network recipe, run as written (bash, with `bunmark` being this
+ * checkout's CLI and the ports chosen free): three nodes on one machine, each connected to the other two,
+ * `timing.minimum_clients` 2 — the two followers reach node a's height and mode Normal.
+ */
+import { afterAll, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { CLI } from "../support/paths.ts";
+import { tempDirs } from "../support/temp-dirs.ts";
+import { freePort } from "../support/node-process.ts";
+
+const tempDir = tempDirs("bunmark-recipe-");
+const pids: number[] = [];
+afterAll(() => pids.forEach((p) => process.kill(p, "SIGKILL")));
+
+/** The recipe exactly as the README gives it (P1…P3 are 2201…2203 there). */
+const RECIPE = `
+mkdir -p net && cd net
+bunmark chain generate --blocks 10 --data a > /dev/null   # node a starts with an 11-block chain
+A=$(bunmark keygen --data a 2>/dev/null); B=$(bunmark keygen --data b 2>/dev/null); C=$(bunmark keygen --data c 2>/dev/null)
+node_config() {  # name port peer1-key peer1-port peer2-key peer2-port
+  cat > $1.json <<EOF
+{
+  "chain": "local",
+  "data_directory": "$1",
+  "peering": {
+    "listen": ["127.0.0.1:$2"],
+    "announce": ["127.0.0.1:$2"],
+    "connect": [
+      { "public_key": "$3", "address": "127.0.0.1:$4" },
+      { "public_key": "$5", "address": "127.0.0.1:$6" }
+    ]
+  },
+  "timing": { "minimum_clients": 2, "connector_cycle": 2000 }
+}
+EOF
+}
+node_config a P1 $B P2 $C P3
+node_config b P2 $A P1 $C P3
+node_config c P3 $A P1 $B P2
+for n in a b c; do bunmark run --config $n.json --log-file $n.log & done
+`;
+
+interface Status {
+  ok: boolean;
+  height?: number;
+  normal?: boolean;
+}
+
+test("three nodes on one machine with minimum_clients 2 sync to the same height", async () => {
+  const dir = tempDir();
+  const ports = [await freePort(), await freePort(), await freePort()];
+  const recipe = RECIPE.replaceAll("P1", String(ports[0])).replaceAll("P2", String(ports[1])).replaceAll("P3", String(ports[2]));
+  const script = `bunmark() { ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} "$@"; }\n${recipe}\nwait`;
+  const proc = Bun.spawn(["bash", "-c", script], { cwd: dir, stdout: "ignore", stderr: "pipe" });
+  const status = (n: string): Status => {
+    const r = Bun.spawnSync([process.execPath, CLI, "status", "--json", "--data", `${dir}/net/${n}`], { stdout: "pipe", stderr: "ignore" });
+    try {
+      return JSON.parse(r.stdout.toString()) as Status;
+    } catch {
+      return { ok: false };
+    }
+  };
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const s = ["a", "b", "c"].map(status);
+    if (s.every((x) => x.ok && x.height === 11 && x.normal)) break;
+    if (Date.now() > deadline) throw new Error(`not synced: ${JSON.stringify(s)}\n${readFileSync(`${dir}/net/b.log`, "utf8").slice(-3000)}`);
+    await Bun.sleep(1000);
+  }
+  // status --peers lists b's two upstreams (key, address, direction, registered, height); the peer count leaves b out
+  const peers = Bun.spawnSync([process.execPath, CLI, "status", "--peers", "--data", `${dir}/net/b`], { stdout: "pipe" }).stdout.toString();
+  const keyOf = (n: string) => readFileSync(`${dir}/net/${n}/peer.public`, "utf8").trim().replace(/^PUBLIC:/, "");
+  for (const [n, port] of [["a", ports[0]], ["c", ports[2]]] as const) {
+    expect(peers).toMatch(new RegExp(`^outgoing  true       \\d+ +\\d+ s ago +127\\.0\\.0\\.1:${port} +${keyOf(n)}$`, "m"));
+  }
+  expect(peers).not.toContain(keyOf("b"));
+  expect(peers).toMatch(/^peers +2 upstream registered, \d+ incoming, 2 other nodes known$/m);
+  for (const n of ["a", "b", "c"]) pids.push((JSON.parse(readFileSync(`${dir}/net/${n}/node.json`, "utf8")) as { pid: number }).pid);
+  for (const p of pids.splice(0)) process.kill(p, "SIGTERM");
+  expect(await proc.exited).toBe(0); // `wait` returns once the three nodes have stopped
+  expect(readFileSync(`${dir}/net/b.log`, "utf8")).toContain("node: stopped");
+}, 120_000);
