@@ -8,17 +8,6 @@ import type { CommandSpec, FlagSpec } from "../cli/args.ts";
 const JSON_FLAG: FlagSpec = { name: "json", help: "one JSON object on stdout instead of a table" };
 
 export const BENCH_SPECS: Record<string, CommandSpec> = {
-  mine: {
-    name: "bench mine",
-    summary: "mining speed: block digests per second for 1..N threads, native addon against the TypeScript twin",
-    flags: [
-      JSON_FLAG,
-      { name: "threads", value: "N", default: "every core", help: "largest thread count measured" },
-      { name: "seconds", value: "S", default: "10", help: "least time per row" },
-      { name: "quick", help: "3 s per row (a smoke test)" },
-    ],
-    example: "bunmark bench mine --seconds 5",
-  },
   crypto: {
     name: "bench crypto",
     summary: "Argon2d block digest (128 MiB, t=4): bunmark's Rust addon (single, batches of 2 and 4) against its TypeScript twin",
@@ -94,6 +83,17 @@ export const BENCH_SPECS: Record<string, CommandSpec> = {
       { name: "cache", value: "DIR", default: "$TMPDIR/bunmark-bench-rpc-ownership-N-S", help: "where the generated chain is kept between runs" },
     ],
     example: "bunmark bench rpc-ownership --runs 40",
+  },
+  mine: {
+    name: "bench mine",
+    summary: "mining speed: block digests per second for 1..N threads, native addon against the TypeScript twin",
+    flags: [
+      JSON_FLAG,
+      { name: "threads", value: "N", default: "every core", help: "largest thread count measured" },
+      { name: "seconds", value: "S", default: "10", help: "least time per row" },
+      { name: "quick", help: "3 s per row (a smoke test)" },
+    ],
+    example: "bunmark bench mine --seconds 5",
   },
 };
 
