@@ -22,8 +22,8 @@ export interface ProofingConfig {
   public_key: string;
   private_key: string;
   signing_key: string;
-  /** BTC and LTC, both present and valid on the chain's network */
-  payment_address: CurrencyMap;
+  /** both present; valid on the chain's network after `proofingOnChain` */
+  payment_address: { bitcoin: string; litecoin: string };
 }
 
 export class ProofingConfigError extends Error {
@@ -50,7 +50,7 @@ function file(v: unknown, field: string, def: string): string {
 }
 
 /** BTC and LTC addresses by currency name; their network is checked by `proofingOnChain`. */
-function payments(v: unknown): CurrencyMap {
+function payments(v: unknown): ProofingConfig["payment_address"] {
   if (typeof v !== "object" || v === null || Array.isArray(v)) {
     throw new ProofingConfigError("proofing.payment_address must be an object naming a bitcoin and a litecoin address");
   }
@@ -69,7 +69,12 @@ function payments(v: unknown): CurrencyMap {
   for (const [c, name] of [[CURRENCY_BITCOIN, "bitcoin"], [CURRENCY_LITECOIN, "litecoin"]] as const) {
     if (!out.has(c)) throw new ProofingConfigError(`proofing.payment_address.${name}: missing (a block foundation pays both currencies)`);
   }
-  return out;
+  return { bitcoin: out.get(CURRENCY_BITCOIN)!, litecoin: out.get(CURRENCY_LITECOIN)! };
+}
+
+/** The foundation record's payments: BTC and LTC. */
+export function paymentMap(c: ProofingConfig): CurrencyMap {
+  return new Map([[CURRENCY_BITCOIN, c.payment_address.bitcoin], [CURRENCY_LITECOIN, c.payment_address.litecoin]]);
 }
 
 /**
@@ -96,11 +101,10 @@ export function parseProofing(v: unknown): ProofingConfig | undefined {
 
 /** The section for `chain`: key files resolved with `resolveFile`, payment addresses checked on the chain's network. */
 export function proofingOnChain(c: ProofingConfig, resolveFile: (name: string) => string, testnet: boolean): ProofingConfig {
-  for (const [currency, address] of c.payment_address) {
+  for (const [currency, name] of [[CURRENCY_BITCOIN, "bitcoin"], [CURRENCY_LITECOIN, "litecoin"]] as const) {
     try {
-      validateAddress(currency, address, testnet);
+      validateAddress(currency, c.payment_address[name], testnet);
     } catch (e) {
-      const name = currency === CURRENCY_BITCOIN ? "bitcoin" : "litecoin";
       throw new ProofingConfigError(`proofing.payment_address.${name}: ${e instanceof Fault ? e.text : String(e)}`);
     }
   }

@@ -18,7 +18,7 @@ import type { CurveKeyPair } from "../transport/curve.ts";
 import { readKeyPair } from "../transport/keys.ts";
 import { PublishServer } from "../transport/publish-server.ts";
 import type { ReplyServer } from "../transport/reply-server.ts";
-import type { ProofingConfig } from "./config.ts";
+import { paymentMap, type ProofingConfig } from "./config.ts";
 import { readSigningKey } from "./identity.ts";
 import { buildJob, foundationRecord, MAXIMUM_TRANSACTIONS, type Job } from "./job.ts";
 import { JobPublisher, publishTiming, type PublishTiming } from "./publisher.ts";
@@ -72,7 +72,7 @@ export class Proofer {
     const signing = about(`proofing.signing_key ${o.config.signing_key}`, () => readSigningKey(o.config.signing_key));
     if (signing.account.testnet !== testnet) throw new Error(`proofing.signing_key ${o.config.signing_key}: key is for the wrong network`);
     const keys = about(`proofing.public_key/private_key ${o.config.public_key}, ${o.config.private_key}`, () => readKeyPair(o.config.public_key, o.config.private_key));
-    const txZero = foundationRecord(o.config.payment_address, signing);
+    const txZero = foundationRecord(paymentMap(o.config), signing);
     const queue = new JobQueue();
     const { store, reservoir } = o;
 

@@ -2,7 +2,7 @@
 import { expect, test } from "bun:test";
 import { CURRENCY_BITCOIN, CURRENCY_LITECOIN } from "../../../src/chain/types/currency.ts";
 import { join } from "node:path";
-import { parseProofing, proofingOnChain } from "../../../src/proof/config.ts";
+import { parseProofing, paymentMap, proofingOnChain } from "../../../src/proof/config.ts";
 
 /** The section as buildConfig takes it: parsed, then placed on a chain with the data directory /d. */
 const onChain = (section: unknown, testnet: boolean) => {
@@ -23,8 +23,9 @@ test("defaults and resolved paths", () => {
     public_key: "/d/proof.public",
     private_key: "/d/proof.private",
     signing_key: "/abs/key.sign",
-    payment_address: new Map([[CURRENCY_BITCOIN, BTC], [CURRENCY_LITECOIN, LTC]]),
+    payment_address: { bitcoin: BTC, litecoin: LTC },
   });
+  expect(paymentMap(c)).toEqual(new Map([[CURRENCY_BITCOIN, BTC], [CURRENCY_LITECOIN, LTC]]));
 });
 
 const rows: [string, unknown, boolean, RegExp][] = [
