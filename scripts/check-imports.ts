@@ -26,7 +26,8 @@ const LAYERS: readonly (readonly string[])[] = [
 /** Same-layer dependencies that are allowed: [from, to]. */
 const SIDEWAYS: readonly (readonly [string, string])[] = [
   ["peer", "reservoir"],
-  ["proof", "miner"],
+  ["miner", "proof"], // the miner reads the proofer's job and submission formats
+  ["proof", "rpc"], // Go-compatible JSON text (rpc/go-json.ts) for job messages and submission replies
   ["testnet", "proof"],
   ["cli", "bench"],
   ["bench", "cli"],

@@ -13,7 +13,8 @@ import { COMMANDS } from "./cli/commands.ts";
 
 function usage(): string {
   const lines = [versionLine(), "", "usage: bunmark COMMAND [flags]      (bunmark COMMAND --help: its flags, defaults and an example)", "", "commands:"];
-  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(12)} ${c.summary}`);
+  const width = Math.max(12, ...Object.keys(COMMANDS).map((n) => n.length));
+  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(width)} ${c.summary}`);
   lines.push("", "  --version    print the version, commit and build date", "  --help       this text");
   return lines.join("\n");
 }

@@ -90,6 +90,9 @@ export const FAULTS = [
   "invalid peer response",
   "invalid dns txt record",
   "invalid fingerprint",
+  // proofer (proof/setup.go)
+  "currency is not supported by proofer",
+  "invalid proof signing key",
   // client RPC certificate (sic: 8.2's spelling)
   "cerfificate file not found",
   "certificate file already exists",

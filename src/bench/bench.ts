@@ -1,5 +1,5 @@
 /**
- * `bunmark bench crypto|chain|wire|sync|rpc|rpc-ownership|all`: runs one benchmark module, or all of them in turn, on the user's own
+ * `bunmark bench crypto|chain|wire|sync|rpc|rpc-ownership|mine|all`: runs one benchmark module, or all of them in turn, on the user's own
  * machine. Benchmarks report; they do not pass or fail (the goals tuned for development machines live in the
  * top-level bench/ folder and are checked by `make bench`). Modules load lazily: a command only pays for the
  * benchmark it runs. Each prints the load average first (src/bench/load.ts).
@@ -17,6 +17,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   sync: () => import("./sync.ts"),
   rpc: () => import("./rpc.ts"),
   "rpc-ownership": () => import("./rpc-ownership.ts"),
+  mine: () => import("./mine.ts"),
 };
 
 export const specs = [BENCH_SPEC, ...Object.values(BENCH_SPECS)];

@@ -87,6 +87,17 @@ export const BENCH_SPECS: Record<string, CommandSpec> = {
     ],
     example: "bunmark bench rpc-ownership --runs 40",
   },
+  mine: {
+    name: "bench mine",
+    summary: "mining speed: block digests per second for 1..N threads, native addon against the TypeScript twin",
+    flags: [
+      JSON_FLAG,
+      { name: "threads", value: "N", default: "every core", help: "largest thread count measured" },
+      { name: "seconds", value: "S", default: "10", help: "least time per row" },
+      { name: "quick", help: "3 s per row (a smoke test)" },
+    ],
+    example: "bunmark bench mine --seconds 5",
+  },
 };
 
 export const BENCH_SPEC: CommandSpec = {

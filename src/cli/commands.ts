@@ -20,6 +20,9 @@ export const COMMANDS: Record<string, Command> = {
   run: { summary: "start the node", load: () => import("./run.ts") },
   status: { summary: "ask a running node for height, mode and peers", load: () => import("./status.ts") },
   keygen: { summary: "create peer.public / peer.private key files", load: () => import("./keygen.ts") },
+  "gen-proof-identity": { summary: "create the proofer's proof.public / proof.private / proof.sign", load: () => import("./gen-proof-identity.ts") },
+  mine: { summary: "mine --connect KEY@HOST:PUB,SUBMIT: the built-in miner", load: () => import("./mine.ts") },
+  testnet: { summary: "testnet --nodes N: a local network that makes blocks", load: () => import("./testnet.ts") },
   config: { summary: "config check FILE: print the effective configuration or the first error", load: () => import("./config.ts") },
   digest: { summary: "Argon2 block digest of a 100-byte header", load: () => import("./digest.ts") },
   tx: { summary: "tx decode HEX: decode transaction records", load: () => import("./tx.ts") },
@@ -27,6 +30,6 @@ export const COMMANDS: Record<string, Command> = {
   chain: { summary: "chain generate: make a chain of valid blocks for test networks", load: () => import("./chain.ts") },
   rpc: { summary: "rpc METHOD [JSON-ARGUMENT]: call a client RPC method of a node", load: () => import("./rpc.ts") },
   "gen-rpc-cert": { summary: "write the RPC certificate and key (self-signed ECDSA P-521)", load: () => import("./gen-rpc-cert.ts") },
-  bench: { summary: "bench crypto|chain|wire|sync|rpc|rpc-ownership|all: measure this machine", load: () => import("../bench/bench.ts") },
+  bench: { summary: "bench crypto|chain|wire|sync|rpc|rpc-ownership|mine|all: measure this machine", load: () => import("../bench/bench.ts") },
   completion: { summary: "completion bash: shell completion script", load: () => import("./completion.ts") },
 };

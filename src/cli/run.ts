@@ -14,7 +14,12 @@ import { openLogFile, type LogFile } from "../node/log-file.ts";
 import { documentationAddresses, preflight, tryListen } from "../node/preflight.ts";
 import { timingHelp } from "../node/timing.ts";
 import { jsonErrorOffset, lineColumn } from "../node/json-error.ts";
-import { flag, flagAll, noExtraArgs, parseOrHelp, type CommandSpec } from "./args.ts";
+import { flag, flagAll, noExtraArgs, parseOrHelp, UsageError, type CommandSpec } from "./args.ts";
+import { availableParallelism } from "node:os";
+import type { ChainName } from "../chain/types/chains.ts";
+import { localAddress } from "../miner/connect.ts";
+import { Miner } from "../miner/miner.ts";
+import type { Proofer } from "../proof/index.ts";
 
 const log = logger("run");
 
@@ -31,6 +36,7 @@ export const spec: CommandSpec = {
     { name: "http", value: "HOST:PORT", default: "off", help: "serve /health, /status and /metrics" },
     { name: "log-level", value: "LEVEL", default: "info", help: "trace, debug, info, warn or error" },
     { name: "log-file", value: "FILE", default: "stdout", help: "append log lines to FILE, reopened on SIGHUP" },
+    { name: "mine", value: "THREADS", default: "off; bare --mine: every core", help: "run the built-in miner on this node's proofer (needs a proofing section)" },
   ],
   example: "bunmark run --config /etc/bunmark/bunmark.json",
   notes: () =>
@@ -86,9 +92,30 @@ function jsonErrorWhere(text: string, e: Error): string {
   return `not valid JSON${where}: ${e.message.replace(/^JSON Parse error: /, "")}`;
 }
 
+/** `--mine` may come without a value (`--mine[=THREADS]`): the parser sees it as `--mine=all`. */
+const withMineValue = (args: readonly string[]) => args.map((a) => (a === "--mine" ? "--mine=all" : a));
+
+/** `--mine` threads, or undefined without the flag. */
+function mineThreads(args: readonly string[]): number | undefined {
+  const p = parseOrHelp(spec, withMineValue(args));
+  const value = p === 0 ? undefined : flag(p, "mine");
+  if (value === undefined) return undefined;
+  const threads = value === "all" ? availableParallelism() : Number(value);
+  if (!Number.isInteger(threads) || threads < 1) throw new UsageError(`--mine=THREADS expects a positive integer, got ${JSON.stringify(value)}`);
+  return threads;
+}
+
+/** The built-in miner on this node's own proofer, in this process. */
+function startOwnMiner(proofer: Proofer, threads: number, chain: ChainName): Miner {
+  const target = { serverKey: proofer.publicKey, publish: localAddress(proofer.publishEndpoints[0]!), submit: localAddress(proofer.submitEndpoints[0]!) };
+  const miner = new Miner({ target, threads, anyDigest: chain === "local" });
+  miner.start();
+  return miner;
+}
+
 /** The effective configuration of `run`'s flags (also what `config check` prints). */
 export function configFromArgs(args: readonly string[]): NodeConfig | 0 {
-  const p = parseOrHelp(spec, args);
+  const p = parseOrHelp(spec, withMineValue(args));
   if (p === 0) return 0;
   noExtraArgs(p);
   const configPath = flag(p, "config");
@@ -108,6 +135,8 @@ export function configFromArgs(args: readonly string[]): NodeConfig | 0 {
 export async function main(args: string[]): Promise<number> {
   let cfg = configFromArgs(args);
   if (cfg === 0) return 0;
+  const threads = mineThreads(args);
+  if (threads !== undefined && cfg.proofing === undefined) throw new ConfigError("--mine needs a proofing section in the configuration");
   setLogLevel(cfg.log_level);
   await preflight(cfg); // the embedded default's ports are chosen below, once the log file is open
   let logFile: LogFile | undefined;
@@ -145,6 +174,7 @@ export async function main(args: string[]): Promise<number> {
     logFile?.close();
     throw e;
   }
+  const miner = threads !== undefined && node.proofer ? startOwnMiner(node.proofer, threads, cfg.chain) : undefined;
   const { signal, error } = await stopped;
   if (signal) log.info("signal received, shutting down", { signal });
   else log.error("fatal error, stopping the node", { error: error instanceof Error ? error.message : String(error) });
@@ -155,6 +185,7 @@ export async function main(args: string[]): Promise<number> {
   }, 4500).unref();
   let code = signal ? 0 : 1;
   try {
+    await miner?.stop();
     await node.stop();
   } catch (e) {
     log.error("shutdown failed", { error: e });

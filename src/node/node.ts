@@ -9,7 +9,7 @@ import { activeBackendName, activeBackendReason, hash, shutdownDigestWorkers } f
 import { extendsTip, HEADER_SIZE, unpackHeader } from "../chain/types/header.ts";
 import { openStore, type Store } from "../chain/store/store.ts";
 import type { NodeConfig } from "./config.ts";
-import { announceTiming, connectorTiming, paymentTiming, reservoirTiming } from "./timing.ts";
+import { announceTiming, connectorTiming, paymentTiming, proofTiming, reservoirTiming } from "./timing.ts";
 import { logger } from "../base/log.ts";
 import { Announce } from "../peer/announce/announce.ts";
 import { lookupTxtPeers, nodesDomain } from "../peer/announce/dns.ts";
@@ -33,6 +33,7 @@ import { startRpc, type RunningRpc } from "../rpc/index.ts";
 import { METHODS } from "../rpc/methods/index.ts";
 import { nodeFacts } from "../rpc/node-facts.ts";
 import { PaymentWatcher } from "../payment/watcher.ts";
+import { Proofer } from "../proof/index.ts";
 import { systemClock } from "../base/clock.ts";
 import { LOCAL_STATUS_SOCKET, RUNNING_FILE } from "./preflight.ts";
 import { ConfigError } from "./config-values.ts";
@@ -50,6 +51,8 @@ export interface RunningNode {
   listen: string[];
   /** client RPC (TLS JSON-RPC) endpoints `host:port` and the certificate's SHA3-256 fingerprint, when on */
   rpc?: { listen: string[]; fingerprint: string; https: string[] };
+  /** the proofer's CURVE key and bound job (PUB) and submission (REP) endpoints, when it runs */
+  proof?: { publicKey: string; publish: string[]; submit: string[] };
 }
 
 /** Key files from the configuration: both absent → generated (first start); otherwise read and checked. */
@@ -77,6 +80,7 @@ export class Node {
     readonly http: StatusServer[],
     readonly rpc: RunningRpc,
     readonly payments: PaymentWatcher | undefined,
+    readonly proofer: Proofer | undefined,
   ) {}
 
   /**
@@ -200,6 +204,11 @@ export class Node {
       await announce.start();
       opened.push({ close: () => announce.stop() });
       connector.start();
+      const proofing = cfg.proofing;
+      const proofer = proofing
+        ? Proofer.start({ config: proofing, chain: cfg.chain, store, mode, reservoir: reservoir.reservoir, broadcast: (c, p) => broadcast.send(c, p), timing: proofTiming(cfg.timing) })
+        : undefined;
+      if (proofer) opened.push({ close: () => proofer.stop() });
       const minimum = connectorConfig(connectorTiming(cfg.timing)).minimumClients;
       let hint = HINT_START;
       const hintTimer = setInterval(() => {
@@ -215,7 +224,7 @@ export class Node {
       const http = [startLocalStatusSocket(join(cfg.data_directory, LOCAL_STATUS_SOCKET), () => node.status())];
       opened.push({ close: () => http.forEach((h) => h.stop()) });
       if (cfg.http) http.push(startStatusServer(cfg.http, () => node.status()));
-      node = new Node(cfg, keys, store, mode, announce, broadcast, reservoir, listener, connector, progress, http, rpc, payments);
+      node = new Node(cfg, keys, store, mode, announce, broadcast, reservoir, listener, connector, progress, http, rpc, payments, proofer);
       // temporary file + rename: `status` (and anything waiting for the node) may read it while it is written
       const running = join(cfg.data_directory, RUNNING_FILE);
       writeFileSync(`${running}.tmp`, JSON.stringify(node.running()) + "\n");
@@ -254,6 +263,7 @@ export class Node {
       publicKey: Buffer.from(this.keys.publicKey).toString("hex"),
       listen: [...this.listener.endpoints],
       ...(fingerprint ? { rpc: { listen: endpoints, fingerprint: Buffer.from(fingerprint).toString("hex"), https: httpsEndpoints } } : {}),
+      ...(this.proofer ? { proof: { publicKey: Buffer.from(this.proofer.publicKey).toString("hex"), publish: this.proofer.publishEndpoints, submit: this.proofer.submitEndpoints } } : {}),
     };
   }
 
@@ -294,6 +304,7 @@ export class Node {
       for (const h of this.http) h.stop();
       this.rpc.stop();
       rmSync(join(this.config.data_directory, RUNNING_FILE), { force: true });
+      this.proofer?.stop();
       await this.connector.stop();
       this.listener.close();
       await this.announce.stop();

@@ -11,6 +11,7 @@ import { ANNOUNCE_TIMING, type AnnounceTiming } from "../peer/announce/timing.ts
 import { CONNECTOR_DEFAULTS, type ConnectorConfig } from "../peer/sync/constants.ts";
 import { DEFAULT_LIMITS, type ReservoirLimits } from "../reservoir/limits.ts";
 import { DEFAULT_PAYMENT_TIMING, type PaymentTiming } from "../payment/watcher.ts";
+import { PUBLISH_TIMING, type PublishTiming } from "../proof/publisher.ts";
 import { ConfigError, objectOf } from "./config-values.ts";
 
 export type TimingUnit = "ms" | "count";
@@ -51,12 +52,19 @@ const PAYMENT = [
   { key: "payment_request_timeout", field: "requestTimeoutMs", unit: "ms", what: "timeout of one request to a payment source (REST or discovery)" },
 ] as const satisfies readonly Entry<keyof PaymentTiming>[];
 
+const PROOF = [
+  { key: "proof_interval", field: "intervalMs", unit: "ms", what: "how often the proofer looks for work to publish as a job (default on bitmark: 60000)" },
+  { key: "proof_pause", field: "pauseMs", unit: "ms", what: "extra wait after the proofer published a job" },
+] as const satisfies readonly Entry<keyof PublishTiming>[];
+
+const PROOF_DEFAULTS: PublishTiming = { intervalMs: PUBLISH_TIMING.testingIntervalMs, pauseMs: PUBLISH_TIMING.pauseMs };
+
 export interface TimingRow {
   readonly key: string;
   readonly unit: TimingUnit;
   readonly default: number;
   readonly what: string;
-  readonly subsystem: "connector" | "announce" | "reservoir" | "payment";
+  readonly subsystem: "connector" | "announce" | "reservoir" | "payment" | "proof";
 }
 
 /** Every `timing` key, in the order of the help and the README. */
@@ -65,6 +73,7 @@ export const TIMING_TABLE: readonly TimingRow[] = [
   ...ANNOUNCE.map((e) => ({ ...e, default: ANNOUNCE_TIMING[e.field], subsystem: "announce" as const })),
   ...RESERVOIR.map((e) => ({ ...e, default: DEFAULT_LIMITS[e.field], subsystem: "reservoir" as const })),
   ...PAYMENT.map((e) => ({ ...e, default: DEFAULT_PAYMENT_TIMING[e.field], subsystem: "payment" as const })),
+  ...PROOF.map((e) => ({ ...e, default: PROOF_DEFAULTS[e.field], subsystem: "proof" as const })),
 ];
 
 /** Validated `timing`: configured keys only, each a positive whole number in its unit. */
@@ -95,6 +104,7 @@ export const connectorTiming = (t: Timing): Partial<ConnectorConfig> => override
 export const announceTiming = (t: Timing): Partial<AnnounceTiming> => overrides(t, ANNOUNCE);
 export const reservoirTiming = (t: Timing): Partial<ReservoirLimits> => overrides(t, RESERVOIR);
 export const paymentTiming = (t: Timing): Partial<PaymentTiming> => overrides(t, PAYMENT);
+export const proofTiming = (t: Timing): Partial<PublishTiming> => overrides(t, PROOF);
 
 /** A default in its unit for people: `15000 ms (15 s)`, `3`. */
 function shown(r: TimingRow): string {

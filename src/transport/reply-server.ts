@@ -160,7 +160,7 @@ export class ReplyServer {
       for (const { endpoint, ipv6 } of parsed) {
         let e = families.get(ipv6);
         if (!e) {
-          const socket = serverSocket(publicKey, secretKey, ipv6, options.zapDomain ?? "listen");
+          const socket = serverSocket(SocketType.REP, publicKey, secretKey, ipv6, options.zapDomain ?? "listen");
           try {
             // The monitor goes on before the bind so no ACCEPTED event is missed.
             e = new Endpoint(socket, new ConnectionMonitor(socket), options.handler, fallback);
@@ -192,8 +192,9 @@ export class ReplyServer {
   }
 }
 
-function serverSocket(publicKey: Uint8Array, secretKey: Uint8Array, ipv6: boolean, zapDomain: string): Socket {
-  const s = new Socket(SocketType.REP);
+/** A CURVE server socket of `type` with bitmarkd's NewServerSocket options (also the proofer's PUB sockets). */
+export function serverSocket(type: number, publicKey: Uint8Array, secretKey: Uint8Array, ipv6: boolean, zapDomain: string): Socket {
+  const s = new Socket(type);
   try {
     s.setInt(Opt.CURVE_SERVER, 1);
     s.setBytes(Opt.CURVE_SECRETKEY, secretKey);

@@ -1,6 +1,8 @@
 /**
- * Plain (no CURVE) SUB client, as payment/background.go `newDiscoverer` opens towards the discovery proxy:
- * connected to one `host:port`, subscribed to everything, with a socket monitor reporting each (re)connection.
+ * SUB client connected to one `host:port`, subscribed to everything, with a socket monitor reporting each
+ * (re)connection: plain, as payment/background.go `newDiscoverer` opens towards the discovery proxy, or with
+ * `curve` as recorderd's job subscriber (command/recorderd/subscriber.go: CURVE client with its own key pair,
+ * identity = its public key).
  *
  *   const sub = Subscriber.open({ address: "127.0.0.1:5566", onMessage: (frames) => …, onConnected: () => … });
  *   sub.close();
@@ -14,6 +16,7 @@
 import { logger } from "../base/log.ts";
 import { track } from "./context.ts";
 import { tcpEndpoint } from "./endpoint.ts";
+import type { CurveKeyPair } from "./curve.ts";
 import { Opt, POLLIN, SocketType } from "./libzmq.ts";
 import { ConnectionMonitor } from "./monitor.ts";
 import type { Frames } from "./reply-server.ts";
@@ -28,6 +31,8 @@ export interface SubscriberOptions {
   address: string;
   onMessage(frames: Frames): void;
   onConnected(): void;
+  /** CURVE client keys and the server's public key (32 raw bytes each); absent: a plain socket */
+  curve?: { keys: CurveKeyPair; serverKey: Uint8Array };
 }
 
 export class Subscriber {
@@ -51,6 +56,13 @@ export class Subscriber {
     const s = new Socket(SocketType.SUB);
     let monitor: ConnectionMonitor | undefined;
     try {
+      if (o.curve) {
+        s.setInt(Opt.CURVE_SERVER, 0);
+        s.setBytes(Opt.CURVE_PUBLICKEY, o.curve.keys.publicKey);
+        s.setBytes(Opt.CURVE_SECRETKEY, o.curve.keys.secretKey);
+        s.setBytes(Opt.CURVE_SERVERKEY, o.curve.serverKey);
+        s.setBytes(Opt.IDENTITY, o.curve.keys.publicKey);
+      }
       s.setKeepAliveAndLimit();
       s.setInt(Opt.IPV6, ipv6 ? 1 : 0);
       s.setBytes(Opt.SUBSCRIBE, new Uint8Array(0));

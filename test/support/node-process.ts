@@ -42,6 +42,8 @@ export interface NodeOptions {
   /** parent directory (the suite's temporary directory) */
   readonly root: string;
   readonly name: string;
+  /** chain (default local) */
+  readonly chain?: "local" | "testing";
   /** a directory holding `local.lmdb` (a generated chain) copied in before the first start */
   readonly chainFrom?: string;
   readonly connect?: readonly Peer[];
@@ -55,7 +57,9 @@ export interface NodeOptions {
   /** `peering.dynamic_connections` (default: the node's) */
   readonly dynamicConnections?: boolean;
   readonly env?: Record<string, string>;
-  /** further top-level configuration sections (e.g. `payment`), written as given */
+  /** further `bunmark run` flags (e.g. `--mine=1`); `node.runArgs` changes them for the next start */
+  readonly runArgs?: readonly string[];
+  /** further top-level configuration sections (e.g. `payment`, `proofing`), written as given */
   readonly sections?: Record<string, unknown>;
 }
 
@@ -100,12 +104,15 @@ export class NodeProcess {
   /** number of times the process was started */
   starts = 0;
   readonly #options: NodeOptions;
+  /** further `bunmark run` flags for the next start */
+  runArgs: readonly string[];
   #client: RequestClient | undefined;
   #introduced: PeerListener | undefined;
   #drained: Promise<void> = Promise.resolve();
 
   private constructor(options: NodeOptions, port: number, httpPort: number | undefined) {
     this.#options = options;
+    this.runArgs = options.runArgs ?? [];
     this.name = options.name;
     this.dir = join(options.root, options.name);
     this.port = port;
@@ -121,6 +128,10 @@ export class NodeProcess {
     if (options.chainFrom) copyFileSync(join(options.chainFrom, "local.lmdb"), join(node.dir, "local.lmdb"));
     node.writeConfig(options.connect ?? []);
     return node;
+  }
+
+  get chain(): "local" | "testing" {
+    return this.#options.chain ?? "local";
   }
 
   get address(): string {
@@ -153,7 +164,7 @@ export class NodeProcess {
     const o = this.#options;
     const listen = [this.address, ...(o.ipv6 === false ? [] : [`[::1]:${this.port}`])];
     const config = {
-      chain: "local",
+      chain: this.chain,
       data_directory: this.dir,
       log_level: o.logLevel ?? "info",
       ...o.sections,
@@ -176,7 +187,7 @@ export class NodeProcess {
     this.starts++;
     const banner = `\n=== ${this.name}: start #${this.starts} at ${new Date().toISOString()}\n`;
     this.#append(banner);
-    const proc = Bun.spawn([process.execPath, CLI, "run", "--config", this.configPath], {
+    const proc = Bun.spawn([process.execPath, CLI, "run", "--config", this.configPath, ...this.runArgs], {
       stdin: "ignore",
       stdout: "pipe",
       stderr: "pipe",
@@ -289,7 +300,7 @@ export class NodeProcess {
       this.#client.connect(this.address, this.publicKey);
     }
     try {
-      return await this.#client.request([te.encode("local"), ...frames.map((f) => (typeof f === "string" ? te.encode(f) : f))], timeoutMs);
+      return await this.#client.request([te.encode(this.chain), ...frames.map((f) => (typeof f === "string" ? te.encode(f) : f))], timeoutMs);
     } catch {
       return undefined;
     }
@@ -337,7 +348,7 @@ export class NodeProcess {
       listen: [address],
       keys,
       context: {
-        chain: "local",
+        chain: this.chain,
         version: "8.2",
         isNormal: () => false,
         height: () => 1,
@@ -349,12 +360,12 @@ export class NodeProcess {
     });
     const listeners = packConnections([parseConnection(address)]);
     const now = () => blockNumberKey(Math.floor(Date.now() / 1000));
-    const reply = await this.request(["R", "local", keys.publicKey, listeners, now()], 5000);
+    const reply = await this.request(["R", this.chain, keys.publicKey, listeners, now()], 5000);
     if (!reply) throw new Error(`${this.name}: no reply to R`);
     const end = Date.now() + timeoutMs;
     const asker = curveKeyPair().publicKey; // one more made-up entry in the node's table, whatever the tries
     for (;;) {
-      const r = await this.request(["R", "local", asker, new Uint8Array(), now()], 2000);
+      const r = await this.request(["R", this.chain, asker, new Uint8Array(), now()], 2000);
       if (r && td.decode(r[0]) === "R") return;
       if (Date.now() > end) throw new Error(`${this.name}: R replies do not name the introduced peer within ${timeoutMs} ms\n${this.tail()}`);
       await Bun.sleep(50);

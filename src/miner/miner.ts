@@ -1,0 +1,174 @@
+/**
+ * The built-in miner, usable instead of recorderd (command/recorderd, docs/proof.md §3.5): a CURVE SUB for jobs and a
+ * CURVE REQ for submissions, with its own key pair; hashes with the process's digest backend, `threads` headers
+ * per batch (native: on the addon's threads; TypeScript twin: on worker threads), so the event loop stays free.
+ *
+ *   const miner = new Miner({ target, threads: 2, anyDigest: chain === "local" });
+ *   miner.start();  miner.stats();  await miner.stop();
+ *
+ * Differences from recorderd (docs/proof.md §3.5): the digest is compared with the job's full target (recorderd only
+ * tests the top byte); on `local` (`anyDigest`) the first nonce is submitted, as the node does not compare there.
+ * Nonces start at the published nonce + 1, as recorderd's. A job is hashed until a newer one arrives or its
+ * nonce was submitted (the node clears its queue on a block, so further nonces of that job would be refused).
+ * A submission waits at most 60 s for its reply.
+ */
+import { logger } from "../base/log.ts";
+import { bitsToTarget, targetBytes } from "../chain/rules/difficulty.ts";
+import { hash as defaultHash, type HashBackend } from "../crypto/index.ts";
+import { parseJobMessage } from "../proof/job-message.ts";
+import { submissionText } from "../proof/submission.ts";
+import { curveKeyPair } from "../transport/curve.ts";
+import { RequestClient } from "../transport/request-client.ts";
+import { Subscriber } from "../transport/subscriber.ts";
+import type { CurveKeyPair } from "../transport/curve.ts";
+import type { MinerTarget } from "./connect.ts";
+
+const log = logger("miner");
+const SUBMIT_TIMEOUT_MS = 60_000;
+const PROGRESS_MS = 5_000;
+const NONCE_OFFSET = 92;
+
+export interface MinerOptions {
+  target: MinerTarget;
+  threads: number;
+  /** submit the first nonce tried (chain `local`, where the node compares no digest) */
+  anyDigest: boolean;
+  hash?: HashBackend;
+  /** progress line interval; 0 = none */
+  progressMs?: number;
+}
+
+interface CurrentJob {
+  id: string;
+  header: Uint8Array;
+  target: Uint8Array;
+  nonce: bigint;
+}
+
+export interface MinerStats {
+  hashes: number;
+  jobs: number;
+  submitted: number;
+  blocks: number;
+}
+
+export class Miner {
+  readonly #o: MinerOptions;
+  readonly #hash: HashBackend;
+  readonly #keys: CurveKeyPair;
+  #sub: Subscriber | undefined;
+  readonly #req: RequestClient;
+  #job: CurrentJob | undefined;
+  #wake: (() => void) | undefined;
+  #running = false;
+  #loop: Promise<void> = Promise.resolve();
+  #progress: ReturnType<typeof setInterval> | undefined;
+  readonly #stats: MinerStats = { hashes: 0, jobs: 0, submitted: 0, blocks: 0 };
+
+  constructor(o: MinerOptions) {
+    if (!(o.threads >= 1)) throw new Error("miner: threads must be at least 1");
+    this.#o = o;
+    this.#hash = o.hash ?? defaultHash;
+    this.#keys = curveKeyPair();
+    this.#req = new RequestClient(this.#keys);
+  }
+
+  stats(): Readonly<MinerStats> {
+    return { ...this.#stats };
+  }
+
+  start(): void {
+    const t = this.#o.target;
+    this.#running = true;
+    this.#req.connect(t.submit, t.serverKey);
+    this.#sub = Subscriber.open({
+      address: t.publish,
+      curve: { keys: this.#keys, serverKey: t.serverKey },
+      onMessage: (frames) => this.#onJob(frames),
+      onConnected: () => log.info("connected to the proofer's job feed", { publish: t.publish }),
+    });
+    this.#loop = this.#run();
+    const every = this.#o.progressMs ?? PROGRESS_MS;
+    if (every > 0) {
+      let last = { at: Date.now(), hashes: 0 };
+      this.#progress = setInterval(() => {
+        const now = Date.now();
+        const s = this.#stats;
+        log.info("mining", { hashesPerSecond: Number((((s.hashes - last.hashes) * 1000) / (now - last.at)).toFixed(2)), jobs: s.jobs, blocks: s.blocks, threads: this.#o.threads, digest: this.#hash.name });
+        last = { at: now, hashes: s.hashes };
+      }, every);
+      this.#progress.unref?.();
+    }
+    log.info("miner started", { publish: t.publish, submit: t.submit, threads: this.#o.threads, digest: this.#hash.name });
+  }
+
+  /** Stops after the batch in flight; closes the sockets. */
+  async stop(): Promise<void> {
+    this.#running = false;
+    clearInterval(this.#progress);
+    this.#wake?.();
+    this.#sub?.close();
+    this.#req.close();
+    await this.#loop.catch(() => undefined);
+  }
+
+  #onJob(frames: Uint8Array[]): void {
+    try {
+      const { job, header } = parseJobMessage(new TextDecoder().decode(frames[0]));
+      const view = new DataView(header.buffer);
+      const target = targetBytes(bitsToTarget(view.getBigUint64(84, true)));
+      this.#job = { id: job, header, target, nonce: view.getBigUint64(NONCE_OFFSET, true) };
+      this.#stats.jobs++;
+      log.debug("job received", { job });
+      this.#wake?.();
+    } catch (e) {
+      log.warn("job ignored", { error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  async #run(): Promise<void> {
+    while (this.#running) {
+      const job = this.#job;
+      if (job === undefined) {
+        await new Promise<void>((resolve) => (this.#wake = resolve));
+        this.#wake = undefined;
+        continue;
+      }
+      const headers: Uint8Array[] = [];
+      const nonces: bigint[] = [];
+      for (let i = 0; i < this.#o.threads; i++) {
+        job.nonce = BigInt.asUintN(64, job.nonce + 1n);
+        const h = Uint8Array.from(job.header);
+        new DataView(h.buffer).setBigUint64(NONCE_OFFSET, job.nonce, true);
+        headers.push(h);
+        nonces.push(job.nonce);
+      }
+      let digests: Uint8Array[];
+      try {
+        digests = await this.#hash.blockDigestBatch(headers);
+      } catch (e) {
+        if (this.#running) log.error("digest batch failed", { error: e });
+        await new Promise((resolve) => setTimeout(resolve, 1000)); // not a busy loop if it keeps failing
+        continue;
+      }
+      this.#stats.hashes += digests.length;
+      const winner = digests.findIndex((d) => this.#o.anyDigest || this.#hash.meetsDifficulty(d, job.target));
+      if (winner < 0 || !this.#running) continue;
+      if (this.#job === job) this.#job = undefined;
+      await this.#submit(job, nonces[winner]!);
+    }
+  }
+
+  async #submit(job: CurrentJob, nonce: bigint): Promise<void> {
+    const request = submissionText(job.id, nonce);
+    this.#stats.submitted++;
+    try {
+      const [reply] = await this.#req.request([new TextEncoder().encode(request)], SUBMIT_TIMEOUT_MS);
+      const answer = JSON.parse(new TextDecoder().decode(reply)) as { ok?: boolean; error?: string };
+      if (answer.ok === true) this.#stats.blocks++;
+      log.info(answer.ok === true ? "block accepted" : "nonce refused", { job: job.id, nonce: nonce.toString(16), ...(answer.error ? { reason: answer.error } : {}) });
+    } catch (e) {
+      if (this.#running) log.warn("submission failed", { job: job.id, error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Pool items and proofer set-up for block production tests:
+ *
+ *   const item = provenIssue("local", "fingerprint-1");   // asset + issue + proof nonce valid on a young chain
+ *   await pushItem(node, item);                           // pushed through node's peer listener, as a peer would
+ *   const proof = proofSection(node.dir, "local", publishPort, submitPort);  // writes proof keys, returns `proofing`
+ *
+ * The proof nonce is found against the genesis CRC, which stays among the ring's 19 newest CRCs until block 20.
+ */
+import { join } from "node:path";
+import type { ChainName } from "../../src/chain/types/chains.ts";
+import { isTestnet } from "../../src/chain/types/chains.ts";
+import { genesisFor } from "../../src/chain/types/genesis.ts";
+import { scaledDifficulty, targetBytes } from "../../src/chain/rules/difficulty.ts";
+import { hash } from "../../src/crypto/index.ts";
+import { crcBytes } from "../../src/encoding/crc64.ts";
+import { concatBytes } from "../../src/encoding/hex.ts";
+import { writeProofIdentity } from "../../src/proof/identity.ts";
+import { payIdOf } from "../../src/reservoir/pay-id.ts";
+import { curveKeyPair } from "../../src/transport/curve.ts";
+import { RequestClient } from "../../src/transport/request-client.ts";
+import type { NodeProcess } from "./node-process.ts";
+import { asset, assetIdOf, BTC, issue, LTC, packed } from "./reservoir-fakes.ts";
+
+export interface ProvenIssue {
+  asset: Uint8Array;
+  issues: Uint8Array;
+  /** pay id ‖ nonce */
+  proof: Uint8Array;
+}
+
+let issueNonce = BigInt(Date.now());
+
+export function provenIssue(chain: ChainName, fingerprint: string): ProvenIssue {
+  const a = asset(fingerprint);
+  const issues = packed(issue(assetIdOf(a), ++issueNonce));
+  const payId = payIdOf(hash, [issues]);
+  const target = targetBytes(scaledDifficulty(1, chain).target);
+  const crcs = [crcBytes(genesisFor(chain).crc)];
+  const nonce = new Uint8Array(8);
+  const view = new DataView(nonce.buffer);
+  for (let i = 0n; ; i++) {
+    view.setBigUint64(0, i);
+    if (hash.proofCheck(payId, crcs, nonce, target) >= 0) break;
+  }
+  return { asset: packed(a), issues, proof: concatBytes(payId, nonce) };
+}
+
+/** Pushes the asset, the issue and its proof to `node` over CURVE; throws unless each is accepted ("A"). */
+export async function pushItem(node: Pick<NodeProcess, "name" | "address" | "publicKey">, item: ProvenIssue, chain: ChainName = "local"): Promise<void> {
+  const client = new RequestClient(curveKeyPair());
+  client.connect(node.address, node.publicKey);
+  const te = new TextEncoder();
+  try {
+    for (const [command, p0] of [["assets", item.asset], ["issues", item.issues], ["proof", item.proof]] as const) {
+      const reply = await client.request([te.encode(chain), te.encode(command), p0], 10_000);
+      const text = reply.map((f) => Buffer.from(f).toString());
+      if (text[0] !== command || text[1] !== "A") throw new Error(`${node.name}: ${command} push answered ${JSON.stringify(text)}`);
+    }
+  } finally {
+    client.close();
+  }
+}
+
+/** Writes proof.public/.private/.sign into `dir` and returns the `proofing` section using them; the CURVE public key too. */
+export function proofSection(dir: string, chain: ChainName, publishPort: number, submitPort: number): { section: Record<string, unknown>; publicKey: Uint8Array } {
+  const publicKey = writeProofIdentity({
+    publicPath: join(dir, "proof.public"),
+    privatePath: join(dir, "proof.private"),
+    signingPath: join(dir, "proof.sign"),
+    testnet: isTestnet(chain),
+  });
+  return {
+    publicKey,
+    section: {
+      publish: [`127.0.0.1:${publishPort}`],
+      submit: [`127.0.0.1:${submitPort}`],
+      payment_address: { bitcoin: BTC, litecoin: LTC },
+    },
+  };
+}
