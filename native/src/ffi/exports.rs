@@ -2,10 +2,11 @@
 //! HashBackend), with argument checks matching the TypeScript twin: a non-byte argument is a
 //! TypeError, a wrong length or out-of-range number a RangeError.
 
-use crate::argon2::{self, Params};
-use crate::blamka::Path;
-use crate::napi::{Env, Export, JsResult, Thrown, Value};
-use crate::{blake2b, difficulty, ed25519, pool, sha3};
+use super::napi::{Env, Export, JsResult, Thrown, Value};
+use crate::argon2::blamka::Isa;
+use crate::argon2::{self, pool, Params};
+use crate::hash::{blake2b, sha3};
+use crate::{difficulty, ed25519};
 
 pub const FUNCTIONS: &[Export] = &[
     (c"blake2b", blake2b),
@@ -127,7 +128,7 @@ fn ed25519_verify(env: Env, args: &[Value]) -> JsResult<Value> {
 
 /// simdPath() → "avx2" | "sse2" | "scalar": the BlaMka implementation in use
 fn simd_path(env: Env, _args: &[Value]) -> JsResult<Value> {
-    env.string(Path::detect().name())
+    env.string(Isa::current().name())
 }
 
 /// digestThreads() → the most worker threads blockDigestBatch uses

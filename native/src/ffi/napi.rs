@@ -369,7 +369,7 @@ unsafe extern "C" fn trampoline(raw_env: RawEnv, info: CallbackInfo) -> Value {
 }
 
 fn register(env: Env, exports: Value) -> JsResult<()> {
-    for &(name, handler) in crate::exports::FUNCTIONS {
+    for &(name, handler) in super::exports::FUNCTIONS {
         let f = env.out(null_mut(), |r| unsafe {
             napi_create_function(
                 env.0,

@@ -4,7 +4,7 @@
 //! reads then hit far fewer TLB misses. Elsewhere it comes from the global allocator. Arenas are
 //! meant to be kept and reused (one per worker thread), never allocated per digest.
 
-use crate::blamka::Block;
+use super::blamka::Block;
 
 pub struct Arena {
     blocks: *mut Block,
