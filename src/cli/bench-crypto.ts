@@ -9,6 +9,7 @@
 import { availableParallelism, cpus } from "node:os";
 import { toHex } from "../chain/hex.ts";
 import { backendByName } from "../crypto/index.ts";
+import { loadNativeAddon } from "../crypto/native.ts";
 import { has, intFlag, parseArgs } from "./args.ts";
 import { median, withDrift } from "./bench-shared.ts";
 
@@ -193,6 +194,9 @@ export async function main(args: string[]): Promise<number> {
   const drift = batchDrift.length ? Math.max(...batchDrift) : undefined;
   const results = goals(med, drift);
   const machine = { cpu: cpus()[0]?.model ?? "unknown", cores: availableParallelism(), bun: Bun.version, platform: `${process.platform}-${process.arch}` };
+  // Which Argon2 compression each backend ran (BUNMARK_HASHING_PATH forces the native one) and the CPU features behind it.
+  const addon = loadNativeAddon();
+  const hashing = { native: backendByName("native")?.hashingPath() ?? null, ts: backendByName("js")!.hashingPath(), cpuFeatures: addon?.cpuFeatures() ?? [] };
 
   if (json) {
     console.log(JSON.stringify({
@@ -200,6 +204,7 @@ export async function main(args: string[]): Promise<number> {
       machine,
       parameters: { memoryKiB: MEMORY_KIB, passes: PASSES, lanes: 1, tagLength: TAG, inputBytes: 100, runs },
       digest: [...digests][0],
+      hashing,
       medians_ms: med,
       max_timer_drift_ms: drift ?? null,
       skipped,
@@ -211,6 +216,7 @@ export async function main(args: string[]): Promise<number> {
     const x = (v: number, base: number | undefined) => (base === undefined ? "—" : `${(v / base).toFixed(2)}×`);
     console.log(`bench crypto: Argon2d m=${MEMORY_KIB} KiB t=${PASSES} p=1, 100-byte header; ${machine.cpu} (${machine.cores} cores), bun ${machine.bun}`);
     console.log(`median of ${runs} rounds after a warm-up; digest ${[...digests][0]}`);
+    console.log(`hashing path: native ${hashing.native ?? "—"} (CPU: ${hashing.cpuFeatures.join(" ") || "—"}), TypeScript ${hashing.ts}`);
     console.log("");
     console.log(`${"implementation".padEnd(40)}${"median ms".padStart(11)}${"vs C ref".padStart(11)}${"vs hash-wasm".padStart(14)}`);
     for (const impl of impls) {

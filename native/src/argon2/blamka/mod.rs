@@ -175,6 +175,26 @@ impl Isa {
     }
 }
 
+/// The CPU features the paths depend on that this CPU has (for reports).
+pub fn cpu_features() -> Vec<&'static str> {
+    let mut found = Vec::new();
+    #[cfg(target_arch = "x86_64")]
+    {
+        found.push("sse2");
+        let checks = [
+            ("avx2", is_x86_feature_detected!("avx2")),
+            ("avx512f", is_x86_feature_detected!("avx512f")),
+            ("avx512vl", is_x86_feature_detected!("avx512vl")),
+        ];
+        found.extend(checks.into_iter().filter(|&(_, has)| has).map(|(name, _)| name));
+    }
+    #[cfg(target_arch = "aarch64")]
+    if std::arch::is_aarch64_feature_detected!("neon") {
+        found.push("neon");
+    }
+    found
+}
+
 /// The BlaMka multiply-add: a + b + 2 · lo32(a) · lo32(b).
 #[inline(always)]
 fn mla(a: u64, b: u64) -> u64 {
