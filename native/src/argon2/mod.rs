@@ -181,8 +181,13 @@ fn fill(memory: &mut [Block], lanes: usize, passes: u32, compress: Compress) {
                 // The block (index into memory) referenced by the block at `index` of this segment,
                 // given the first word of the block before it.
                 let reference = |index: usize, pseudo_random: u64| {
-                    let ref_lane =
-                        if pass == 0 && slice == 0 { lane } else { ((pseudo_random >> 32) % lanes as u64) as usize };
+                    // (no division when there is one lane, as in block digests: this runs between the
+                    // new block's first word and the prefetch it allows, so it delays the prefetch)
+                    let ref_lane = if lanes == 1 || pass == 0 && slice == 0 {
+                        lane
+                    } else {
+                        ((pseudo_random >> 32) % lanes as u64) as usize
+                    };
                     let same_lane = ref_lane == lane;
                     let j1 = pseudo_random & 0xffff_ffff;
                     ref_lane * lane_len + reference_column(pass, slice, index, segment, lane_len, same_lane, j1)
@@ -231,7 +236,13 @@ fn reference_column(
     let y = (area * x) >> 32;
     let relative = (area - 1 - y) as usize;
     let start = if pass > 0 && slice < SYNC_POINTS - 1 { (slice + 1) * segment } else { 0 };
-    (start + relative) % lane_len
+    // start and relative are both below lane_len: a subtraction instead of a division.
+    let column = start + relative;
+    if column >= lane_len {
+        column - lane_len
+    } else {
+        column
+    }
 }
 
 #[cfg(test)]
