@@ -179,7 +179,7 @@ fn every_path_equals_scalar_on_random_blocks() {
     let (mut rng, seed) = Rng::new();
     let paths = Isa::available();
     eprintln!("paths {:?}, seed {seed}", paths.iter().map(|p| p.name()).collect::<Vec<_>>());
-    for round in 0..2000 {
+    for round in 0..10_000 {
         let (prev, refb, old) = (rng.block(), rng.block(), rng.block());
         for xor_out in [false, true] {
             let mut expected = old;
