@@ -15,12 +15,12 @@
 //!   also undo the turn. Per block: 16 shuffles to form tiles, 16 for the column phase, 16 to write
 //!   rows back and 24 diagonal turns — 72 where AVX2 needs about 250, and two fewer shuffles on each
 //!   permutation's dependency chain (compression alone, L1-resident: 137 ns per block against
-//!   AVX2's 271 ns on the development machine).
+//!   AVX2's 271 ns on the shared 2-core development machine).
+//! * `vpternlogq` merges the final `q ^ r ^ out` of later passes into one instruction.
 //!
 //! A block digest is now mostly memory latency: each block's reference is known only once the
 //! previous block's first word is (midway through its compression), so the prefetch has about
 //! half a compression to hide a cache miss in a 128 MiB arena.
-//! * `vpternlogq` merges the final `q ^ r ^ out` of later passes into one instruction.
 
 use super::{first_word, Block};
 use std::arch::x86_64::*;
