@@ -50,8 +50,8 @@ native-test: | rust-version
 	@if cargo fmt --version >/dev/null 2>&1; then cd native && cargo fmt --check; \
 	  else echo "native-test: rustfmt check skipped (not installed: rustup component add rustfmt)"; fi
 
-## The Rust tests cross-built for aarch64 and run under qemu (NEON path vs scalar); skipped with a reason when
-## this machine lacks the cross toolchain or qemu.
+## native/tests/kat.rs cross-built for aarch64 and run under qemu (NEON vs scalar, genesis digests on both); skipped
+## with a one-line reason when this machine lacks the cross toolchain or qemu.
 test-native-arm64: install
 	$(BUN) scripts/native-arm64.ts test
 
