@@ -1,11 +1,22 @@
 # bunmark — build, run, test, bench. Every target installs what it needs first.
 BUN    := node_modules/.bin/bun
 NATIVE := native/bunmark.node
-RUST_SRC := $(wildcard native/src/*.rs native/src/**/*.rs) native/Cargo.toml
+RUST_SRC := $(shell find native/src -name '*.rs') native/Cargo.toml
+RUSTC  ?= rustc
+## The oldest rustc that builds the addon (native/Cargo.toml's rust-version).
+RUST_VERSION := $(shell sed -n 's/^rust-version *= *"\(.*\)"/\1/p' native/Cargo.toml)
 
-.PHONY: all deps native check run test test-long bench dist test-dist install clean
+.PHONY: all deps native rust-version check run test native-test test-native-arm64 test-long bench dist test-dist install clean
 
-all: deps native
+all: rust-version deps native
+
+## One line and a failure, before anything is built, when rustc is missing or older than rust-version.
+rust-version:
+	@found=$$($(RUSTC) --version 2>/dev/null | cut -d' ' -f2); \
+	how="get one with rustup (https://rustup.rs, then: rustup update stable) or, on Debian 12, apt-get install rustc-web cargo-web"; \
+	if [ -z "$$found" ]; then echo "make: no rustc found (the addon needs Rust >= $(RUST_VERSION)): $$how" >&2; exit 1; fi; \
+	if [ "$$(printf '%s\n' "$(RUST_VERSION)" "$$found" | sort -V | head -n1)" != "$(RUST_VERSION)" ]; then \
+	  echo "make: rustc $$found ($$(command -v $(RUSTC))) is older than the addon's minimum $(RUST_VERSION): $$how" >&2; exit 1; fi
 
 ## npm packages of the checkout (development; the executable needs none of them).
 deps: node_modules/.installed
@@ -16,7 +27,7 @@ node_modules/.installed: package.json package-lock.json
 
 native: $(NATIVE)
 
-$(NATIVE): $(RUST_SRC)
+$(NATIVE): $(RUST_SRC) | rust-version
 	cd native && cargo build --release --offline
 	cp native/target/release/libbunmark_native.so $(NATIVE:.node=.new.node) && mv -f $(NATIVE:.node=.new.node) $(NATIVE)
 
@@ -28,9 +39,22 @@ run: deps native
 check: deps
 	node_modules/.bin/tsc --noEmit -p .
 
-## The whole test suite (short profiles of the long-running suites), after the type check.
-test: deps native check
+## The whole test suite (short profiles of the long-running suites), after the type check and the Rust tests.
+test: deps native check native-test
 	BUNMARK_REQUIRE_NATIVE=1 $(BUN) test --timeout 60000
+
+## The addon's Rust tests (unit tests and native/tests/), then clippy and rustfmt where installed.
+native-test: | rust-version
+	cd native && cargo test --release --offline
+	@if cargo clippy --version >/dev/null 2>&1; then cd native && cargo clippy --offline --all-targets -- -D warnings; \
+	  else echo "native-test: clippy skipped (not installed: rustup component add clippy)"; fi
+	@if cargo fmt --version >/dev/null 2>&1; then cd native && cargo fmt --check; \
+	  else echo "native-test: rustfmt check skipped (not installed: rustup component add rustfmt)"; fi
+
+## native/tests/kat.rs cross-built for aarch64 and run under qemu (NEON vs scalar, genesis digests on both); skipped
+## with a one-line reason when this machine lacks the cross toolchain or qemu.
+test-native-arm64: deps
+	$(BUN) scripts/native-arm64.ts test
 
 ## Long profiles of the reliability suites.
 test-long: deps native
@@ -48,7 +72,7 @@ dist: deps native
 	$(BUN) scripts/build.ts
 
 ## The executables as an operator gets them: empty directory, empty environment, arm64 under qemu.
-test-dist: dist
+test-dist: dist test-native-arm64
 	BUNMARK_TEST_DIST=1 $(BUN) test test/dist/
 
 ## Server install: the executable as PREFIX/bin/bunmark, the systemd unit, and the sample configuration (kept when

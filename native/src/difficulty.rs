@@ -1,6 +1,6 @@
 //! Difficulty comparisons: block digest vs target, and the reservoir's issue proof check.
 
-use crate::sha3::sha3_256;
+use crate::hash::sha3::sha3_256;
 
 /// `digest` read as a little-endian 256-bit number is <= `target` read big-endian.
 pub fn meets_difficulty(digest: &[u8; 32], target: &[u8; 32]) -> bool {
@@ -32,7 +32,7 @@ mod tests {
         target[1..8].fill(0xff); // difficulty 1: 00ffffffffffffff00…
         let mut digest = [0xffu8; 32];
         digest[31] = 0x00; // most significant byte of the little-endian number
-        assert!(meets_difficulty(&digest, &target) == false);
+        assert!(!meets_difficulty(&digest, &target));
         digest[..24].fill(0);
         assert!(meets_difficulty(&digest, &target));
         let equal: [u8; 32] = std::array::from_fn(|i| target[31 - i]);

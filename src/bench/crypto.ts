@@ -9,6 +9,7 @@
 import { availableParallelism, cpus } from "node:os";
 import { toHex } from "../encoding/hex.ts";
 import { backendByName } from "../crypto/index.ts";
+import { loadNativeAddon } from "../crypto/native.ts";
 import { has, intFlag, noExtraArgs, parseOrHelp } from "../cli/args.ts";
 import { reportLoad, type Load } from "./load.ts";
 import { median, withDrift } from "./shared.ts";
@@ -123,6 +124,8 @@ export async function main(args: string[]): Promise<number> {
 export function print(o: { impls: Impl[]; m: Measured; runs: number; skipped: Skipped[]; load: Load; json: boolean; goals?: unknown[]; base?: { key: string; label: string } }): void {
   const { impls, m, runs, skipped, load, json } = o;
   const mach = machine();
+  // Which Argon2 compression each backend ran (BUNMARK_HASHING_PATH forces the native one) and the CPU features behind it.
+  const hashing = { native: backendByName("native")?.hashingPath() ?? null, ts: backendByName("js")!.hashingPath(), cpuFeatures: loadNativeAddon()?.cpuFeatures() ?? [] };
   if (json) {
     console.log(JSON.stringify({
       bench: "crypto",
@@ -130,6 +133,7 @@ export function print(o: { impls: Impl[]; m: Measured; runs: number; skipped: Sk
       load,
       parameters: { memoryKiB: MEMORY_KIB, passes: PASSES, lanes: 1, tagLength: TAG, inputBytes: 100, runs },
       digest: m.digest,
+      hashing,
       medians_ms: m.medians,
       max_timer_drift_ms: m.drift ?? null,
       skipped,
@@ -142,6 +146,7 @@ export function print(o: { impls: Impl[]; m: Measured; runs: number; skipped: Sk
   const x = (v: number, b: number | undefined) => (b === undefined ? "—" : `${(v / b).toFixed(2)}×`);
   console.log(`bench crypto: Argon2d m=${MEMORY_KIB} KiB t=${PASSES} p=1, 100-byte header; ${mach.cpu} (${mach.cores} cores), bun ${mach.bun}`);
   console.log(`median of ${runs} round${runs > 1 ? "s" : ""} after a warm-up; digest ${m.digest}`);
+  console.log(`hashing path: native ${hashing.native ?? "—"} (CPU: ${hashing.cpuFeatures.join(" ") || "—"}), TypeScript ${hashing.ts}`);
   console.log("");
   console.log(`${"implementation".padEnd(40)}${"median ms".padStart(11)}${"vs TypeScript".padStart(15)}${o.base ? `vs ${o.base.label}`.padStart(18) : ""}`);
   for (const impl of impls) {

@@ -66,4 +66,7 @@ export interface HashBackend {
    * cofactorless check of encode([S]B - [h]A) == R. `publicKey` must be 32 bytes.
    */
   ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
+
+  /** The block digest's compression path: the addon's "avx512" | "avx2" | "sse2" | "neon" | "scalar", or "typescript". */
+  hashingPath(): string;
 }

@@ -36,8 +36,16 @@ export interface NativeAddon {
   meetsDifficulty(digest: Uint8Array, target: Uint8Array): boolean;
   proofCheck(payId: Uint8Array, crcs: Uint8Array[], nonce: Uint8Array, target: Uint8Array): number;
   ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
-  /** The Argon2 compression in use: "avx2" | "sse2" | "scalar". */
+  /** The Argon2 compression in use: "avx512" | "avx2" | "sse2" | "neon" | "scalar" (same as hashingPath). */
   simdPath(): string;
+  /** The Argon2 compression block digests use now (BUNMARK_HASHING_PATH or setHashingPath can force one). */
+  hashingPath(): string;
+  /** The compression paths this CPU can run, fastest first, ending with "scalar". */
+  hashingPaths(): string[];
+  /** Forces a path for every later digest (null: the fastest again); returns the path in use. RangeError if unavailable. */
+  setHashingPath(name: string | null): string;
+  /** The CPU features the paths depend on that this CPU has, e.g. ["sse2", "avx2", "avx512f", "avx512vl"]. */
+  cpuFeatures(): string[];
   /** The most worker threads blockDigestBatch uses (available parallelism). */
   digestThreads(): number;
 }
@@ -54,6 +62,10 @@ const FUNCTIONS = [
   "proofCheck",
   "ed25519Verify",
   "simdPath",
+  "hashingPath",
+  "hashingPaths",
+  "setHashingPath",
+  "cpuFeatures",
   "digestThreads",
 ] as const satisfies readonly (keyof NativeAddon)[];
 
@@ -105,5 +117,6 @@ export function loadNativeBackend(): HashBackend | undefined {
     meetsDifficulty: addon.meetsDifficulty,
     proofCheck: addon.proofCheck,
     ed25519Verify: addon.ed25519Verify,
+    hashingPath: addon.hashingPath,
   };
 }

@@ -51,7 +51,7 @@ impl Fe {
     }
 
     /// The canonical 32-byte little-endian encoding (fully reduced below p).
-    pub fn to_bytes(&self) -> [u8; 32] {
+    pub fn to_bytes(self) -> [u8; 32] {
         let mut l = Fe::carry(self.0).0;
         // l < 2^255 + small; subtract p once if l >= p, i.e. if l + 19 >= 2^255.
         let mut q = (l[0] + 19) >> 51;

@@ -6,7 +6,7 @@
 mod field;
 mod point;
 
-use crate::sha512::sha512;
+use crate::hash::sha512::sha512;
 use point::Point;
 
 /// The group order L = 2^252 + 27742317777372353535851937790883648493, as little-endian u64s.
@@ -66,7 +66,7 @@ pub fn verify(public_key: &[u8; 32], message: &[u8], signature: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::blake2b::hex;
+    use crate::hash::blake2b::hex;
 
     fn bytes(s: &str) -> Vec<u8> {
         (0..s.len() / 2).map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap()).collect()

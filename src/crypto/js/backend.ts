@@ -33,4 +33,5 @@ export const jsBackend: HashBackend = {
   meetsDifficulty,
   proofCheck,
   ed25519Verify,
+  hashingPath: () => "typescript",
 };

@@ -21,8 +21,9 @@ describeNative("native addon: loader", () => {
     for (const fn of ["blake2b", "sha3_256", "sha3_384", "sha3_512", "argon2d", "blockDigest", "blockDigestBatch", "meetsDifficulty", "proofCheck", "ed25519Verify"] as const) {
       expect(typeof backend[fn]).toBe("function");
     }
-    expect(["avx2", "sse2", "scalar"]).toContain(addon.simdPath());
+    expect(["avx512", "avx2", "sse2", "neon", "scalar"]).toContain(addon.simdPath());
     if (process.arch === "x64") expect(addon.simdPath()).not.toBe("scalar");
+    expect(backend.hashingPath()).toBe(addon.hashingPath());
     expect(addon.digestThreads()).toBeGreaterThanOrEqual(1);
   });
 

@@ -100,7 +100,7 @@ pub fn sha512(parts: &[&[u8]]) -> [u8; 64] {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::blake2b::hex;
+    use crate::hash::blake2b::hex;
 
     #[test]
     fn fips180_examples() {

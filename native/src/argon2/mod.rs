@@ -3,9 +3,13 @@
 //! Lanes are filled one after another within each slice (the result does not depend on the
 //! order: a block never references a block of another lane in the slice being filled).
 
-use crate::arena::Arena;
-use crate::blake2b::Blake2b;
-use crate::blamka::{Block, Compress, Path};
+pub mod arena;
+pub mod blamka;
+pub mod pool;
+
+use crate::hash::blake2b::Blake2b;
+use arena::Arena;
+use blamka::{Block, Compress, Isa};
 
 const VERSION: u32 = 0x13;
 const TYPE_D: u32 = 0;
@@ -58,6 +62,11 @@ impl Params<'_> {
 /// General Argon2d with its own memory (for known-answer tests and benches; the block digest
 /// uses a reused arena instead).
 pub fn argon2d(params: &Params) -> Result<Vec<u8>, &'static str> {
+    argon2d_on(Isa::current(), params)
+}
+
+/// [`argon2d`] through a given compression path.
+pub fn argon2d_on(isa: Isa, params: &Params) -> Result<Vec<u8>, &'static str> {
     params.check()?;
     let mut memory: Vec<Block> = Vec::new();
     memory.try_reserve_exact(params.blocks()).map_err(|_| "cannot allocate Argon2 memory")?;
@@ -65,12 +74,17 @@ pub fn argon2d(params: &Params) -> Result<Vec<u8>, &'static str> {
     let mut tag = Vec::new();
     tag.try_reserve_exact(params.tag_len as usize).map_err(|_| "cannot allocate the Argon2 tag")?;
     tag.resize(params.tag_len as usize, 0);
-    hash_into(params, &mut memory, Path::detect().compress(), &mut tag);
+    hash_into(params, &mut memory, isa.compress_fn(), &mut tag);
     Ok(tag)
 }
 
 /// The Bitmark block digest of `header`, computed in `arena` (which must hold 131072 blocks).
 pub fn block_digest(header: &[u8], arena: &mut Arena) -> [u8; 32] {
+    block_digest_on(Isa::current(), header, arena)
+}
+
+/// [`block_digest`] through a given compression path.
+pub fn block_digest_on(isa: Isa, header: &[u8], arena: &mut Arena) -> [u8; 32] {
     let params = Params {
         password: header,
         salt: header,
@@ -82,7 +96,7 @@ pub fn block_digest(header: &[u8], arena: &mut Arena) -> [u8; 32] {
         tag_len: 32,
     };
     let mut tag = [0u8; 32];
-    hash_into(&params, arena.blocks(params.blocks()), Path::detect().compress(), &mut tag);
+    hash_into(&params, arena.blocks(params.blocks()), isa.compress_fn(), &mut tag);
     tag
 }
 
@@ -167,8 +181,13 @@ fn fill(memory: &mut [Block], lanes: usize, passes: u32, compress: Compress) {
                 // The block (index into memory) referenced by the block at `index` of this segment,
                 // given the first word of the block before it.
                 let reference = |index: usize, pseudo_random: u64| {
-                    let ref_lane =
-                        if pass == 0 && slice == 0 { lane } else { ((pseudo_random >> 32) % lanes as u64) as usize };
+                    // (no division when there is one lane, as in block digests: this runs between the
+                    // new block's first word and the prefetch it allows, so it delays the prefetch)
+                    let ref_lane = if lanes == 1 || pass == 0 && slice == 0 {
+                        lane
+                    } else {
+                        ((pseudo_random >> 32) % lanes as u64) as usize
+                    };
                     let same_lane = ref_lane == lane;
                     let j1 = pseudo_random & 0xffff_ffff;
                     ref_lane * lane_len + reference_column(pass, slice, index, segment, lane_len, same_lane, j1)
@@ -186,7 +205,7 @@ fn fill(memory: &mut [Block], lanes: usize, passes: u32, compress: Compress) {
                         let refb = mem.add(reference(index, (*mem.add(previous)).0[0]));
                         let mut prefetch_next = |word: u64| {
                             if index + 1 < segment {
-                                crate::blamka::prefetch(mem.add(reference(index + 1, word)));
+                                blamka::prefetch(mem.add(reference(index + 1, word)));
                             }
                         };
                         compress(mem.add(previous), refb, mem.add(current), pass > 0, &mut prefetch_next);
@@ -217,13 +236,19 @@ fn reference_column(
     let y = (area * x) >> 32;
     let relative = (area - 1 - y) as usize;
     let start = if pass > 0 && slice < SYNC_POINTS - 1 { (slice + 1) * segment } else { 0 };
-    (start + relative) % lane_len
+    // start and relative are both below lane_len: a subtraction instead of a division.
+    let column = start + relative;
+    if column >= lane_len {
+        column - lane_len
+    } else {
+        column
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::blake2b::hex;
+    use crate::hash::blake2b::hex;
 
     fn rfc9106_params<'a>(password: &'a [u8], salt: &'a [u8], secret: &'a [u8], ad: &'a [u8]) -> Params<'a> {
         Params { password, salt, secret, associated_data: ad, memory_kib: 32, passes: 3, lanes: 4, tag_len: 32 }
@@ -233,10 +258,10 @@ mod tests {
     fn rfc9106_argon2d_vector() {
         let (password, salt, secret, ad) = ([1u8; 32], [2u8; 16], [3u8; 8], [4u8; 12]);
         let params = rfc9106_params(&password, &salt, &secret, &ad);
-        for path in Path::available() {
+        for path in Isa::available() {
             let mut memory = vec![Block::ZERO; params.blocks()];
             let mut tag = [0u8; 32];
-            hash_into(&params, &mut memory, path.compress(), &mut tag);
+            hash_into(&params, &mut memory, path.compress_fn(), &mut tag);
             assert_eq!(hex(&tag), "512b391b6f1162975371d30919734294f868e3be3984f3c1a13a4db9fabe4acb", "{path:?}");
         }
     }

@@ -1,10 +1,13 @@
 //! Block arenas: large, zero-initialised, 2 MiB-aligned memory for Argon2.
 //!
 //! On Linux an arena is an anonymous mapping advised with MADV_HUGEPAGE: Argon2d's random reference
-//! reads then hit far fewer TLB misses. Elsewhere it comes from the global allocator. Arenas are
-//! meant to be kept and reused (one per worker thread), never allocated per digest.
+//! reads then hit far fewer TLB misses (`BUNMARK_HUGEPAGES=0` advises MADV_NOHUGEPAGE instead, to
+//! measure the difference). Elsewhere it comes from the global allocator. Arenas are meant to be kept
+//! and reused (one per worker thread), never allocated per digest; they are zero only when fresh
+//! (the kernel's zero pages) and never cleared again, since Argon2 writes every block before
+//! reading it.
 
-use crate::blamka::Block;
+use super::blamka::Block;
 
 pub struct Arena {
     blocks: *mut Block,
@@ -53,6 +56,16 @@ mod os {
     pub const PROT_READ_WRITE: c_int = 0x1 | 0x2;
     pub const MAP_PRIVATE_ANONYMOUS: c_int = 0x02 | 0x20;
     pub const MADV_HUGEPAGE: c_int = 14;
+    pub const MADV_NOHUGEPAGE: c_int = 15;
+}
+
+/// Environment variable: `0` keeps arenas on small pages (for comparisons); anything else or unset
+/// asks for transparent huge pages.
+pub const HUGEPAGES_ENV: &str = "BUNMARK_HUGEPAGES";
+
+#[cfg(target_os = "linux")]
+fn huge_pages_wanted() -> bool {
+    std::env::var_os(HUGEPAGES_ENV).is_none_or(|v| v != "0")
 }
 
 /// Where an arena's memory came from, for releasing it.
@@ -76,7 +89,8 @@ impl Mapping {
             let base = base as *mut u8;
             let start = base.add((HUGE_PAGE - base as usize % HUGE_PAGE) % HUGE_PAGE);
             // Advisory only: failure (e.g. no THP support) just means small pages.
-            os::madvise(start as *mut _, bytes, os::MADV_HUGEPAGE);
+            let advice = if huge_pages_wanted() { os::MADV_HUGEPAGE } else { os::MADV_NOHUGEPAGE };
+            os::madvise(start as *mut _, bytes, advice);
             Some((start, Mapping { base, len }))
         }
     }

@@ -105,7 +105,7 @@ pub fn sha3_256(parts: &[&[u8]]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::blake2b::hex;
+    use crate::hash::blake2b::hex;
 
     #[test]
     fn fips202_abc_and_empty() {

@@ -21,6 +21,7 @@ const OK: Status = 0;
 const TYPEOF_UNDEFINED: i32 = 0;
 const TYPEOF_NULL: i32 = 1;
 const TYPEOF_NUMBER: i32 = 3;
+const TYPEOF_STRING: i32 = 4;
 const TYPED_ARRAY_UINT8: i32 = 1;
 const TSFN_NONBLOCKING: i32 = 0;
 const TSFN_RELEASE: i32 = 0;
@@ -59,6 +60,13 @@ extern "C" {
     fn napi_get_array_length(env: RawEnv, value: Value, result: *mut u32) -> Status;
     fn napi_get_element(env: RawEnv, object: Value, index: u32, result: *mut Value) -> Status;
     fn napi_get_value_double(env: RawEnv, value: Value, result: *mut f64) -> Status;
+    fn napi_get_value_string_utf8(
+        env: RawEnv,
+        value: Value,
+        buf: *mut c_char,
+        size: usize,
+        result: *mut usize,
+    ) -> Status;
     fn napi_create_buffer_copy(
         env: RawEnv,
         len: usize,
@@ -172,6 +180,24 @@ impl Env {
         }
     }
 
+    /// A string argument; `null`/`undefined` give None.
+    pub fn optional_string(self, v: Value, what: &str) -> JsResult<Option<String>> {
+        match self.type_of(v)? {
+            TYPEOF_NULL | TYPEOF_UNDEFINED => return Ok(None),
+            TYPEOF_STRING => {}
+            _ => return Err(Thrown::Type(format!("{what} must be a string or null"))),
+        }
+        // SAFETY: valid env and string value; a null buffer asks for the length in bytes.
+        let len = self.out(0usize, |r| unsafe { napi_get_value_string_utf8(self.0, v, null_mut(), 0, r) })?;
+        let mut buf = vec![0u8; len + 1];
+        // SAFETY: `buf` has room for the string and its terminating NUL.
+        let written = self.out(0usize, |r| unsafe {
+            napi_get_value_string_utf8(self.0, v, buf.as_mut_ptr() as *mut c_char, buf.len(), r)
+        })?;
+        buf.truncate(written);
+        Ok(Some(String::from_utf8_lossy(&buf).into_owned()))
+    }
+
     /// An integer number in `min..=max`.
     pub fn integer(self, v: Value, what: &str, min: u32, max: u32) -> JsResult<u32> {
         if self.type_of(v)? != TYPEOF_NUMBER {
@@ -213,13 +239,22 @@ impl Env {
         self.out(null_mut(), |r| unsafe { napi_create_string_utf8(self.0, s.as_ptr() as *const c_char, s.len(), r) })
     }
 
-    fn array_of_buffers(self, items: &[Vec<u8>]) -> JsResult<Value> {
+    /// A JavaScript array of `items` made into values by `make`.
+    fn array<T>(self, items: &[T], make: impl Fn(&T) -> JsResult<Value>) -> JsResult<Value> {
         let array = self.out(null_mut(), |r| unsafe { napi_create_array_with_length(self.0, items.len(), r) })?;
         for (i, item) in items.iter().enumerate() {
-            let buffer = self.buffer(item)?;
-            self.check(unsafe { napi_set_element(self.0, array, i as u32, buffer) })?;
+            let value = make(item)?;
+            self.check(unsafe { napi_set_element(self.0, array, i as u32, value) })?;
         }
         Ok(array)
+    }
+
+    fn array_of_buffers(self, items: &[Vec<u8>]) -> JsResult<Value> {
+        self.array(items, |item| self.buffer(item))
+    }
+
+    pub fn array_of_strings(self, items: &[&str]) -> JsResult<Value> {
+        self.array(items, |item| self.string(item))
     }
 
     fn error(self, message: &str) -> JsResult<Value> {
@@ -369,7 +404,7 @@ unsafe extern "C" fn trampoline(raw_env: RawEnv, info: CallbackInfo) -> Value {
 }
 
 fn register(env: Env, exports: Value) -> JsResult<()> {
-    for &(name, handler) in crate::exports::FUNCTIONS {
+    for &(name, handler) in super::exports::FUNCTIONS {
         let f = env.out(null_mut(), |r| unsafe {
             napi_create_function(
                 env.0,

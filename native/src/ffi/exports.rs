@@ -2,10 +2,11 @@
 //! HashBackend), with argument checks matching the TypeScript twin: a non-byte argument is a
 //! TypeError, a wrong length or out-of-range number a RangeError.
 
-use crate::argon2::{self, Params};
-use crate::blamka::Path;
-use crate::napi::{Env, Export, JsResult, Thrown, Value};
-use crate::{blake2b, difficulty, ed25519, pool, sha3};
+use super::napi::{Env, Export, JsResult, Thrown, Value};
+use crate::argon2::blamka::{self, Isa};
+use crate::argon2::{self, pool, Params};
+use crate::hash::{blake2b, sha3};
+use crate::{difficulty, ed25519};
 
 pub const FUNCTIONS: &[Export] = &[
     (c"blake2b", blake2b),
@@ -18,7 +19,11 @@ pub const FUNCTIONS: &[Export] = &[
     (c"meetsDifficulty", meets_difficulty),
     (c"proofCheck", proof_check),
     (c"ed25519Verify", ed25519_verify),
-    (c"simdPath", simd_path),
+    (c"simdPath", hashing_path),
+    (c"hashingPath", hashing_path),
+    (c"hashingPaths", hashing_paths),
+    (c"setHashingPath", set_hashing_path),
+    (c"cpuFeatures", cpu_features),
     (c"digestThreads", digest_threads),
 ];
 
@@ -125,9 +130,34 @@ fn ed25519_verify(env: Env, args: &[Value]) -> JsResult<Value> {
     env.boolean(valid)
 }
 
-/// simdPath() → "avx2" | "sse2" | "scalar": the BlaMka implementation in use
-fn simd_path(env: Env, _args: &[Value]) -> JsResult<Value> {
-    env.string(Path::detect().name())
+/// hashingPath() (also simdPath()) → "avx512" | "avx2" | "sse2" | "neon" | "scalar": the Argon2 compression
+/// block digests use now
+fn hashing_path(env: Env, _args: &[Value]) -> JsResult<Value> {
+    env.string(Isa::current().name())
+}
+
+/// hashingPaths() → the compression paths this CPU can run, fastest first (always ending in "scalar")
+fn hashing_paths(env: Env, _args: &[Value]) -> JsResult<Value> {
+    env.array_of_strings(&Isa::available().iter().map(|isa| isa.name()).collect::<Vec<_>>())
+}
+
+/// setHashingPath(name | null) → the path in use afterwards: forces one path for every later digest (tests,
+/// benchmarks; null goes back to the fastest). A name this CPU cannot run is a RangeError.
+fn set_hashing_path(env: Env, args: &[Value]) -> JsResult<Value> {
+    let isa = match env.optional_string(args[0], "name")? {
+        None => None,
+        Some(name) => Some(Isa::by_name(&name).ok_or_else(|| {
+            let available: Vec<_> = Isa::available().iter().map(|isa| isa.name()).collect();
+            Thrown::Range(format!("hashing path {name:?} is not available here (available: {})", available.join(", ")))
+        })?),
+    };
+    Isa::force(isa);
+    env.string(Isa::current().name())
+}
+
+/// cpuFeatures() → the CPU features the compression paths depend on that this CPU has
+fn cpu_features(env: Env, _args: &[Value]) -> JsResult<Value> {
+    env.array_of_strings(&blamka::cpu_features())
 }
 
 /// digestThreads() → the most worker threads blockDigestBatch uses

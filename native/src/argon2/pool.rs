@@ -7,8 +7,8 @@
 //!   number of batches in flight (extra work simply queues). The worker that finishes a batch's
 //!   last header reports the whole batch; no other thread ever waits for it.
 
-use crate::arena::Arena;
-use crate::argon2::{self, DIGEST_MEMORY_KIB};
+use super::arena::Arena;
+use super::{block_digest, DIGEST_MEMORY_KIB};
 use std::collections::VecDeque;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
@@ -110,7 +110,7 @@ fn digest_in(arena: &mut Option<Arena>, header: &[u8]) -> Result<Digest, &'stati
         *arena = Some(Arena::new(DIGEST_MEMORY_KIB as usize).ok_or("cannot allocate the 128 MiB Argon2 arena")?);
     }
     let arena = arena.as_mut().expect("arena created above");
-    catch_unwind(AssertUnwindSafe(|| argon2::block_digest(header, arena))).map_err(|_| "block digest failed")
+    catch_unwind(AssertUnwindSafe(|| block_digest(header, arena))).map_err(|_| "block digest failed")
 }
 
 /// One block digest on the calling thread, in the process-wide synchronous arena.
@@ -175,7 +175,7 @@ pub fn digest_batch(headers: Vec<Vec<u8>>, done: BatchDone) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::blake2b::hex;
+    use crate::hash::blake2b::hex;
     use std::sync::mpsc;
 
     /// `digest_batch`, waited for.
