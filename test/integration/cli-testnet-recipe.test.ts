@@ -1,11 +1,12 @@
 /**
- * Issue 12 item 5: the README's small-test-network recipe, run as written (bash, with `bunmark` being this
+ * Issue 12 item 5: the README's small-test-network recipe, read from README.md and run as written (bash, with `bunmark` being this
  * checkout's CLI and the ports chosen free): three nodes on one machine, each connected to the other two,
  * `timing.minimum_clients` 2 — the two followers reach node a's height and mode Normal.
  */
 import { afterAll, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
-import { CLI } from "../support/paths.ts";
+import { join } from "node:path";
+import { CLI, ROOT } from "../support/paths.ts";
 import { tempDirs } from "../support/temp-dirs.ts";
 import { freePort } from "../support/node-process.ts";
 
@@ -13,33 +14,17 @@ const tempDir = tempDirs("bunmark-recipe-");
 const pids: number[] = [];
 afterAll(() => pids.forEach((p) => process.kill(p, "SIGKILL")));
 
-/** The recipe exactly as the README gives it (P1…P3 are 2201…2203 there). */
-const RECIPE = `
-mkdir -p net && cd net
-bunmark chain generate --blocks 10 --data a > /dev/null   # node a starts with an 11-block chain
-A=$(bunmark keygen --data a 2>/dev/null); B=$(bunmark keygen --data b 2>/dev/null); C=$(bunmark keygen --data c 2>/dev/null)
-node_config() {  # name port peer1-key peer1-port peer2-key peer2-port
-  cat > $1.json <<EOF
-{
-  "chain": "local",
-  "data_directory": "$1",
-  "peering": {
-    "listen": ["127.0.0.1:$2"],
-    "announce": ["127.0.0.1:$2"],
-    "connect": [
-      { "public_key": "$3", "address": "127.0.0.1:$4" },
-      { "public_key": "$5", "address": "127.0.0.1:$6" }
-    ]
-  },
-  "timing": { "minimum_clients": 2, "connector_cycle": 2000 }
+/**
+ * The recipe as README.md gives it: the `sh` block of its section "A small test network", up to the line that
+ * starts the nodes (the `status` line after it is what this test checks). Ports 2201…2203 become free ones.
+ */
+function readmeRecipe(): string {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("### A small test network"));
+  const block = section.slice(section.indexOf("```sh\n") + 6, section.indexOf("\n```", section.indexOf("```sh\n")));
+  const lines = block.split("\n");
+  return lines.slice(0, lines.findIndex((l) => l.startsWith("for n in a b c; do bunmark run")) + 1).join("\n");
 }
-EOF
-}
-node_config a P1 $B P2 $C P3
-node_config b P2 $A P1 $C P3
-node_config c P3 $A P1 $B P2
-for n in a b c; do bunmark run --config $n.json --log-file $n.log & done
-`;
 
 interface Status {
   ok: boolean;
@@ -50,7 +35,8 @@ interface Status {
 test("three nodes on one machine with minimum_clients 2 sync to the same height", async () => {
   const dir = tempDir();
   const ports = [await freePort(), await freePort(), await freePort()];
-  const recipe = RECIPE.replaceAll("P1", String(ports[0])).replaceAll("P2", String(ports[1])).replaceAll("P3", String(ports[2]));
+  const recipe = readmeRecipe().replaceAll("2201", String(ports[0])).replaceAll("2202", String(ports[1])).replaceAll("2203", String(ports[2]));
+  expect(recipe).toContain("minimum_clients");
   const script = `bunmark() { ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} "$@"; }\n${recipe}\nwait`;
   const proc = Bun.spawn(["bash", "-c", script], { cwd: dir, stdout: "ignore", stderr: "pipe" });
   const status = (n: string): Status => {
