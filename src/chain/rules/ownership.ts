@@ -107,7 +107,7 @@ export function transferOwnership(
 }
 
 /** Whether `owner` currently holds the item last moved by `txId` (8.2 CurrentlyOwns). */
-export function currentlyOwns(t: Pick<OwnershipTables, "ownerDigest">, owner: Uint8Array, txId: Uint8Array): boolean {
+export function currentlyOwns(t: { readonly ownerDigest: Pick<KV, "get"> }, owner: Uint8Array, txId: Uint8Array): boolean {
   return t.ownerDigest.get(concatBytes(owner, txId)) !== undefined;
 }
 
