@@ -18,10 +18,6 @@ export function setLogLevel(level: Level): void {
   threshold = LEVELS.indexOf(level);
 }
 
-export function isLogLevel(s: string): s is Level {
-  return (LEVELS as readonly string[]).includes(s);
-}
-
 /** Redirects output (tests capture lines; the CLI may send logs to stderr); returns what puts the previous sink back. */
 export function setLogSink(fn: (line: string) => void, asJson = json): () => void {
   const [previousSink, previousJson] = [sink, json];

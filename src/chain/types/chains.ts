@@ -3,10 +3,6 @@
 export const CHAINS = ["bitmark", "testing", "local"] as const;
 export type ChainName = (typeof CHAINS)[number];
 
-export function isChainName(s: string): s is ChainName {
-  return (CHAINS as readonly string[]).includes(s);
-}
-
 /** Test-network flag: account variant bit 1 and BTC/LTC address networks. */
 export function isTestnet(chain: ChainName): boolean {
   return chain !== "bitmark";
