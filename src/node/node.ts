@@ -35,7 +35,7 @@ import { nodeFacts } from "../rpc/node-facts.ts";
 import { PaymentWatcher } from "../payment/watcher.ts";
 import { systemClock } from "../base/clock.ts";
 import { LOCAL_STATUS_SOCKET, RUNNING_FILE } from "./preflight.ts";
-import { ConfigError } from "./config-values.ts";
+import { ConfigError } from "../base/config-values.ts";
 import { HINT_START, upstreamHint } from "./upstream-hint.ts";
 
 const log = logger("node");

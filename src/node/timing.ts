@@ -11,7 +11,7 @@ import { ANNOUNCE_TIMING, type AnnounceTiming } from "../peer/announce/timing.ts
 import { CONNECTOR_DEFAULTS, type ConnectorConfig } from "../peer/sync/constants.ts";
 import { DEFAULT_LIMITS, type ReservoirLimits } from "../reservoir/limits.ts";
 import { DEFAULT_PAYMENT_TIMING, type PaymentTiming } from "../payment/watcher.ts";
-import { ConfigError, objectOf } from "./config-values.ts";
+import { ConfigError, objectOf } from "../base/config-values.ts";
 
 export type TimingUnit = "ms" | "count";
 
