@@ -10,7 +10,18 @@ import type { Currency, CurrencyMap } from "../currency.ts";
 import { PAYMENT_VERSION } from "../currency.ts";
 import { utf8Bytes } from "../../../encoding/utf8.ts";
 import { countersignedPart, isCountersigned, signedPart } from "./pack.ts";
-import { Tag, type AssetData, type BaseData, type BitmarkIssue, type BitmarkTransferCountersigned, type BitmarkTransferUnratified, type BlockFoundation, type BlockOwnerTransfer, type Escrow, type TxRecord } from "./types.ts";
+import {
+  Tag,
+  type AssetData,
+  type BaseData,
+  type BitmarkIssue,
+  type BitmarkTransferCountersigned,
+  type BitmarkTransferUnratified,
+  type BlockFoundation,
+  type BlockOwnerTransfer,
+  type Escrow,
+  type TxRecord,
+} from "./types.ts";
 
 type Text = string | Uint8Array;
 const bytes = (t: Text): Uint8Array => (typeof t === "string" ? utf8Bytes(t) : t);
