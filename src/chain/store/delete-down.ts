@@ -20,7 +20,7 @@ import { Tag } from "../types/records/types.ts";
 import { blockNumberKey, HEADER_SIZE, unpackHeader } from "../types/header.ts";
 import { transferOwnership } from "../rules/ownership.ts";
 import { linkOwner } from "../rules/validate-block.ts";
-import { storedDigest, type ChainTables } from "./tables.ts";
+import { storedDigest, StoreError, type ChainTables } from "./tables.ts";
 
 /** What a delete-down needs of the Store (which passes itself). */
 interface DeletingStore {
@@ -31,7 +31,7 @@ interface DeletingStore {
 
 function linkOwnerOf(store: DeletingStore, link: Uint8Array): Uint8Array {
   const owner = linkOwner(store, link);
-  if (!owner) throw new Error("delete: Transactions table corrupt (link of a stored transfer is missing)");
+  if (!owner) throw new StoreError({ code: "STORE_CORRUPT", table: "Transactions", key: link, detail: "the link of a stored transfer is missing" });
   return accountToBytes(owner);
 }
 

@@ -29,7 +29,7 @@ import { listOwnership, ownershipEntry, type IndexedOwnership, type OwnershipEnt
 import type { ChainTip } from "../rules/validate-block.ts";
 import { deleteDownToBlock } from "./delete-down.ts";
 import { storeIncoming, type StoreIncomingOptions } from "./store-incoming.ts";
-import { CHAIN_TABLES, openChainTables, storedDigest, type ChainTables } from "./tables.ts";
+import { CHAIN_TABLES, openChainTables, storedDigest, StoreError, type ChainTables } from "./tables.ts";
 import type { BlockEvent } from "../types/block.ts";
 
 const log = logger("store");
@@ -81,7 +81,7 @@ export class Store {
     name: string,
     options: { encoding?: TableEncoding; keyEncoding?: "binary" | "ordered-binary" | "uint32" } = {},
   ): Database<V, K> {
-    if ((Object.values(CHAIN_TABLES) as string[]).includes(name)) throw new Error(`table name ${name} is reserved by the chain store`);
+    if ((Object.values(CHAIN_TABLES) as string[]).includes(name)) throw new StoreError({ code: "TABLE_RESERVED", name }, `table name ${name} is reserved by the chain store`);
     return this.root.openDB<V, K>({ name, encoding: options.encoding ?? "binary", keyEncoding: options.keyEncoding ?? "binary" });
   }
 

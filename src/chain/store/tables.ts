@@ -7,6 +7,7 @@
  */
 import type { Database, RootDatabase } from "lmdb";
 import type { HashBackend } from "../../crypto/api.ts";
+import { BunmarkError } from "../../base/errors.ts";
 import { logger } from "../../base/log.ts";
 import { blockNumberKey, HEADER_SIZE } from "../types/header.ts";
 import type { KV, OwnershipTables } from "../rules/ownership.ts";
@@ -65,6 +66,11 @@ export const CHAIN_TABLES = {
 } as const;
 
 export type ChainTables = { readonly [K in keyof typeof CHAIN_TABLES]: Table } & OwnershipTables;
+
+/** TABLE_RESERVED: another subsystem asked for a chain table's name. STORE_CORRUPT: the tables contradict each other. */
+export class StoreError extends BunmarkError<
+  { code: "TABLE_RESERVED"; name: string } | { code: "STORE_CORRUPT"; table: string; key: Uint8Array; detail: string }
+> {}
 
 /** Opens (creating if needed) the chain's tables in `root`. */
 export function openChainTables(root: RootDatabase): ChainTables {

@@ -16,7 +16,7 @@ import { packCurrencyMap } from "../types/currency.ts";
 import { blockNumberKey } from "../types/header.ts";
 import { foundationTxId } from "../types/records/ids.ts";
 import { Tag } from "../types/records/types.ts";
-import { createAssetOwnership, createBlockOwnership, NotCurrentlyOwned, transferOwnership } from "../rules/ownership.ts";
+import { createAssetOwnership, createBlockOwnership, OwnershipError, transferOwnership } from "../rules/ownership.ts";
 import type { ValidBlock } from "../rules/validate-block.ts";
 import type { ChainTables } from "./tables.ts";
 
@@ -29,7 +29,7 @@ export function writeBlock(t: ChainTables, testnet: boolean, block: ValidBlock):
     try {
       transferOwnership(t, link, txId, number, accountToBytes(from), accountToBytes(to));
     } catch (e) {
-      if (e instanceof NotCurrentlyOwned) fail("double transfer attempt"); // quirk #9
+      if (e instanceof OwnershipError && e.code === "NOT_CURRENTLY_OWNED") fail("double transfer attempt"); // quirk #9
       throw e;
     }
   };
