@@ -7,6 +7,9 @@
  *   class StoreError extends BunmarkError<StoreErrorType> {}
  *   throw new StoreError({ code: "TABLE_RESERVED", name });      // message: "TABLE_RESERVED name=Blocks"
  *   if (e instanceof StoreError && e.type.code === "STORE_CORRUPT") …
+ *
+ * The code lives in `type`, not in `error.code`: Node's system errors use `code` for errno names, and code that
+ * reads `(e as ErrnoException).code` must not mistake one of these for one of those.
  */
 export class BunmarkError<T extends { code: string }> extends Error {
   constructor(
@@ -15,10 +18,6 @@ export class BunmarkError<T extends { code: string }> extends Error {
   ) {
     super(message ?? describe(type));
     this.name = new.target.name;
-  }
-
-  get code(): T["code"] {
-    return this.type.code;
   }
 }
 

@@ -29,7 +29,7 @@ export function writeBlock(t: ChainTables, testnet: boolean, block: ValidBlock):
     try {
       transferOwnership(t, link, txId, number, accountToBytes(from), accountToBytes(to));
     } catch (e) {
-      if (e instanceof OwnershipError && e.code === "NOT_CURRENTLY_OWNED") fail("double transfer attempt"); // quirk #9
+      if (e instanceof OwnershipError && e.type.code === "NOT_CURRENTLY_OWNED") fail("double transfer attempt"); // quirk #9
       throw e;
     }
   };
