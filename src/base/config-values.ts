@@ -6,9 +6,13 @@
  * In base/ so that the section parsers of every room (rpc/, payment/, node/) can use them and throw the one ConfigError.
  */
 import { didYouMean } from "./closest.ts";
+import { BunmarkError } from "./errors.ts";
 
-export class ConfigError extends Error {
-  override readonly name = "ConfigError";
+/** A configuration value or flag that cannot be used; the message is the one line an operator reads. */
+export class ConfigError extends BunmarkError<{ code: "CONFIG_INVALID" }> {
+  constructor(message: string) {
+    super({ code: "CONFIG_INVALID" }, message);
+  }
 }
 
 type Json = Record<string, unknown>;

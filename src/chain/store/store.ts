@@ -11,6 +11,12 @@
  * block is one write transaction, and so is each delete-down (all of its blocks), so after a crash the store
  * holds whole blocks only.
  *
+ * The room's files: tables.ts (the tables and their LMDB binding), store-incoming.ts (8.2's StoreIncoming step
+ * order: checks from ../rules/validate-block.ts, writes from write-block.ts), delete-down.ts (fork recovery's
+ * deletes), block-ring.ts. Only this class moves the tip and the ring and tells listeners, after the write
+ * transaction of a stored block or a delete-down committed; the other files take the Store as a narrow
+ * read/write handle and import nothing from here, so the room has no import cycle.
+ *
  * See docs/records.md §11–§12; deviations: docs/deviations.md §2.
  */
 import { mkdirSync } from "node:fs";
@@ -51,7 +57,7 @@ export class Store {
   readonly testnet: boolean;
   readonly genesis: Genesis;
   readonly tables: ChainTables;
-  readonly ring: BlockRing;
+  private readonly ring: BlockRing;
   readonly hash: HashBackend;
   readonly nowSeconds: () => number;
   private tipState!: Tip;
