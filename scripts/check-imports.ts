@@ -3,13 +3,14 @@
  * and rooms (the folders directly under src/) depend on each other only downwards in LAYERS — so a reader can
  * take the rooms in that order and never meet a name from a room not yet read.
  *
- *   bun scripts/check-imports.ts        exit 1 with one line per violation
+ *   bun scripts/check-imports.ts [DIR]   exit 1 with one line per violation
  */
 import { Glob } from "bun";
 import { readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 
-const ROOT = join(import.meta.dir, "..");
+/** The checkout (or the directory given, for the script's own tests). */
+const ROOT = process.argv[2] ? resolve(process.argv[2]) : join(import.meta.dir, "..");
 
 /** Rooms by layer: a room may import from its own layer's rooms only where listed in SIDEWAYS, else from lower layers. */
 const LAYERS: readonly (readonly string[])[] = [
