@@ -7,6 +7,8 @@ import { BunmarkError } from "../../../src/base/errors.ts";
 import { OwnershipError, transferOwnership } from "../../../src/chain/rules/ownership.ts";
 import { StoreError } from "../../../src/chain/store/tables.ts";
 import { ReservoirError } from "../../../src/reservoir/errors.ts";
+import { TransportError } from "../../../src/transport/errors.ts";
+import { z85Decode } from "../../../src/transport/z85.ts";
 
 describe("BunmarkError", () => {
   const cases: { name: string; error: BunmarkError<{ code: string }>; code: string; message: string; cls: Function }[] = [
@@ -32,6 +34,18 @@ describe("BunmarkError", () => {
       expect(c.error.name).toBe(c.cls.name);
     });
   }
+
+  test("a bad Z85 text: TransportError Z85_INVALID, its text unchanged", () => {
+    let caught: unknown;
+    try {
+      z85Decode("abc");
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(TransportError);
+    expect((caught as TransportError).type.code).toBe("Z85_INVALID");
+    expect((caught as TransportError).message).toBe("z85: length must be a multiple of 5");
+  });
 
   test("a transfer of an item the owner does not hold: OwnershipError NOT_CURRENTLY_OWNED with owner and txid", () => {
     const empty = () => ({ get: () => undefined, put: () => {}, remove: () => {} });
