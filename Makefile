@@ -35,9 +35,12 @@ $(NATIVE): $(RUST_SRC) | rust-version
 run: deps native
 	$(BUN) src/main.ts run
 
-## Strict type check of src/, test/ and scripts/.
+## Strict type check of src/, test/ and scripts/, then the layout guards: no import cycle, rooms depend only
+## downwards (scripts/check-imports.ts), no export without a product caller (scripts/check-exports.ts).
 check: deps
 	node_modules/.bin/tsc --noEmit -p .
+	$(BUN) scripts/check-imports.ts
+	$(BUN) scripts/check-exports.ts
 
 ## The whole test suite (short profiles of the long-running suites), after the type check and the Rust tests.
 test: deps native check native-test

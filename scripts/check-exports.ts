@@ -4,16 +4,33 @@
  * its declaration. Types are not checked (they cost nothing at run time). Exceptions live in ALLOWED, each with
  * its reason.
  *
- *   bun scripts/check-exports.ts        exit 1 listing every unused export
+ *   bun scripts/check-exports.ts [DIR]   exit 1 listing every unused export
  */
 import { Glob } from "bun";
 import { readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 
-const ROOT = join(import.meta.dir, "..");
+/** The checkout (or the directory given, for the script's own tests). */
+const ROOT = process.argv[2] ? resolve(process.argv[2]) : join(import.meta.dir, "..");
 
 /** "file:name" → why it is exported without a product caller. Keep it short. */
-const ALLOWED: Readonly<Record<string, string>> = {};
+const ALLOWED: Readonly<Record<string, string>> = {
+  "src/chain/types/account.ts:privateKeyFromSeed": "proof signing key (proof branch)",
+  "src/chain/types/account.ts:seedToString": "proof signing key (proof branch)",
+  "src/node/timing.ts:timingMarkdown": "README generation check: the timing table in README.md is generated from it",
+  "src/peer/address.ts:parseConnections": "src/peer/ is being reworked on the sync branch; its owner decides",
+  // Checked against bitmarkd 8.2's own test vectors in test/unit/chain/, which this layout change keeps as they are; decide
+  // with the RPC/proof work whether they gain a caller or go with their vector tests.
+  "src/chain/rules/difficulty.ts:reciprocalOfBits": "8.2 difficulty.Reciprocal vectors (test/unit/chain)",
+  "src/chain/rules/merkle.ts:digestFromDisplayHex": "8.2 display-form digest vectors (test/unit/chain)",
+  "src/chain/types/account.ts:privateKeyFromBytes": "8.2 private-key vectors (test/unit/chain)",
+  "src/chain/types/account.ts:privateKeyFromString": "8.2 private-key vectors (test/unit/chain)",
+  "src/chain/types/account.ts:privateKeyToString": "8.2 private-key vectors (test/unit/chain)",
+  "src/chain/types/records/ids.ts:assetIdFromHex": "8.2 asset-id text vectors (test/unit/chain)",
+  "src/chain/types/records/roles.ts:linkOf": "8.2 record vectors (test/unit/chain)",
+  "src/chain/types/records/sign.ts:newBaseData": "builds the BaseData cases of test/unit/chain/records-edge",
+  "src/chain/types/block.ts:decodeBlock": "the block decoder the reliability fuzz suites drive",
+};
 
 const files = [...new Glob("{src,scripts}/**/*.{ts,mjs}").scanSync({ cwd: ROOT })].map((p) => join(ROOT, p));
 const transpiler = new Bun.Transpiler({ loader: "ts" });
@@ -46,6 +63,8 @@ for (const [file, src] of text) {
   }
   // Dynamic imports of command modules: `import("./cli/x.ts")` then `.main(…)`.
   for (const m of src.matchAll(/import\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)/g)) mark(resolve(dirname(file), m[1]!), "main");
+  // …and `(await import("./x.ts")).name(…)`.
+  for (const m of src.matchAll(/import\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)\s*\)\s*\.(\w+)/g)) mark(resolve(dirname(file), m[1]!), m[2]!);
   for (const m of src.matchAll(/export\s+\*\s+from\s*["'](\.{1,2}\/[^"']+)["']/g)) {
     const target = resolve(dirname(file), m[1]!);
     for (const name of valueExports(target)) if (used.has(`${file}:${name}`)) mark(target, name);

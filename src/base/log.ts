@@ -5,6 +5,10 @@
  */
 
 export const LEVELS = ["trace", "debug", "info", "warn", "error"] as const;
+
+export function isLogLevel(s: string): s is Level {
+  return (LEVELS as readonly string[]).includes(s);
+}
 export type Level = (typeof LEVELS)[number];
 
 type Fields = Record<string, unknown>;
@@ -16,10 +20,6 @@ let sink: (line: string) => void = (line) => process.stdout.write(line + "\n");
 
 export function setLogLevel(level: Level): void {
   threshold = LEVELS.indexOf(level);
-}
-
-export function isLogLevel(s: string): s is Level {
-  return (LEVELS as readonly string[]).includes(s);
 }
 
 /** Redirects output (tests capture lines; the CLI may send logs to stderr); returns what puts the previous sink back. */

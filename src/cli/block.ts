@@ -20,6 +20,7 @@ import { targetBytes, withinHeaderWindow } from "../chain/rules/difficulty.ts";
 import { isFault } from "../base/fault.ts";
 import type { CommandSpec } from "./args.ts";
 import { decodeRecords } from "./tx.ts";
+import { Tag } from "../chain/types/records/types.ts";
 
 /** The records one by one, so that a failure names the record and the byte where it starts. */
 function records(packed: Uint8Array, count: number, chain: ChainName): BlockRecord[] {
@@ -50,7 +51,7 @@ export function describeBlock(packed: Uint8Array, chain: ChainName): { json: { [
     problems.push("invalid block header difficulty");
   }
   if (!bytesEqual(root, header.merkleRoot)) problems.push("Merkle Root Does Not Match");
-  if (list[0] !== undefined && list[0].record.tag !== 1 && list[0].record.tag !== 6) problems.push("missing block owner"); // BaseData or BlockFoundation
+  if (list[0] !== undefined && list[0].record.tag !== Tag.BaseData && list[0].record.tag !== Tag.BlockFoundation) problems.push("missing block owner"); // BaseData or BlockFoundation
   const json = {
     header: headerJSON(header) as { [key: string]: JsonValue },
     digest: toHex(digest),

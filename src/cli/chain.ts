@@ -7,7 +7,7 @@
  * holding another seed's chain is refused and left as it is.
  */
 import { CHAINS } from "../chain/types/chains.ts";
-import { oneOf } from "../node/config-values.ts";
+import { oneOf } from "../base/config-values.ts";
 import { GenerateError, generateChain } from "../testnet/generate.ts";
 import { openStore } from "../chain/store/store.ts";
 import { RECORD_NAMES, type RecordTag } from "../chain/types/records/types.ts";

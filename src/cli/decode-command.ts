@@ -8,7 +8,7 @@
 import { CHAINS, type ChainName } from "../chain/types/chains.ts";
 import { fromHex } from "../encoding/hex.ts";
 import { stringifyJSON, type JsonValue } from "../chain/types/records/index.ts";
-import { oneOf } from "../node/config-values.ts";
+import { oneOf } from "../base/config-values.ts";
 import { flag, has, parseOrHelp, UsageError, type CommandSpec, type FlagSpec } from "./args.ts";
 
 export interface DecodeCommand {

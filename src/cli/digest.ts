@@ -6,7 +6,7 @@
 import { fromHex, toHex } from "../encoding/hex.ts";
 import { activeBackendName, backendByName, hash } from "../crypto/index.ts";
 import { HEADER_SIZE } from "../chain/types/header.ts";
-import { oneOf } from "../node/config-values.ts";
+import { oneOf } from "../base/config-values.ts";
 import { flag, has, parseOrHelp, UsageError, type CommandSpec } from "./args.ts";
 
 export const spec: CommandSpec = {

@@ -24,6 +24,7 @@ import {
 import { isFault } from "../base/fault.ts";
 import { CHAIN_FLAG, runDecodeCommand } from "./decode-command.ts";
 import type { CommandSpec } from "./args.ts";
+import { Tag } from "../chain/types/records/types.ts";
 
 function faultText(e: unknown): string {
   if (isFault(e)) return e.text;
@@ -70,7 +71,7 @@ function describe(raw: Uint8Array, rec: TxRecord): { [key: string]: JsonValue } 
     // false when the record used non-minimal varints or key variants: its txid differs from the canonical twin's
     canonical: bytesEqual(raw, encodeRecord(rec)),
   };
-  if (rec.tag === 2) out.assetId = toHex(assetIdOf(rec.fingerprint));
+  if (rec.tag === Tag.AssetData) out.assetId = toHex(assetIdOf(rec.fingerprint));
   out.signature = signatureReport(rec);
   if (isCountersigned(rec)) out.countersignature = countersignatureReport(rec, rec.owner);
   out.data = recordJSON(rec);

@@ -14,13 +14,13 @@
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { CHAINS, isTestnet, type ChainName } from "../chain/types/chains.ts";
 import { LEVELS, type Level } from "../base/log.ts";
-import { boolean, ConfigError, connectText, hex64, hostPort, nonEmptyString, objectOf, oneOf, stringList } from "./config-values.ts";
+import { boolean, ConfigError, connectText, hex64, hostPort, nonEmptyString, objectOf, oneOf, stringList } from "../base/config-values.ts";
 import { parseTiming } from "./timing.ts";
 import { parseClientRpc, parseHttpsRpc } from "../rpc/config.ts";
 import { parsePaymentConfig } from "../payment/config.ts";
 import { parseProofing, proofingOnChain } from "../proof/config.ts";
 
-export { ConfigError } from "./config-values.ts";
+export { ConfigError } from "../base/config-values.ts";
 
 /** bitmarkd's default peer listener port (bitmarkd.conf.sample). */
 export const DEFAULT_PEER_PORT = 2136;
@@ -72,15 +72,6 @@ function parsePeering(raw: unknown, path: string): Peering {
   };
 }
 
-/** A section parsed in its own room (rpc/, payment/, proof/): its error, which names the key path, as a ConfigError. */
-function fromRoom<T>(parse: () => T): T {
-  try {
-    return parse();
-  } catch (e) {
-    throw e instanceof ConfigError || !(e instanceof Error) || e.name === "TypeError" ? e : new ConfigError(e.message);
-  }
-}
-
 /** Key files of a section stay as written here; buildConfig resolves them against the data directory. */
 const asWritten = (name: string): string => name;
 
@@ -105,10 +96,10 @@ export const SECTIONS = {
   }),
   http: section("HOST:PORT of /health, /status and /metrics (default: off)", (raw, path) => (raw === undefined ? undefined : (hostPort(raw, path, true), raw as string))),
   peering: section("listen, announce, connect, dynamic_connections, prefer_ipv6, public_key, private_key", parsePeering),
-  client_rpc: section("client JSON-RPC over TLS: listen, announce, certificate, private_key, maximum_connections and limits (default: off)", (raw) => fromRoom(() => parseClientRpc(raw, asWritten))),
-  https_rpc: section("HTTPS: listen, certificate, private_key, maximum_connections, allow (default: off)", (raw) => fromRoom(() => parseHttpsRpc(raw, asWritten))),
-  payment: section("Bitcoin/Litecoin payment watching: use_discovery, discovery, bitcoin, litecoin (default: none)", (raw) => fromRoom(() => parsePaymentConfig(raw))),
-  proofing: section("block production for miners: publish, submit, public_key, private_key, signing_key, payment_address (default: none)", (raw) => fromRoom(() => parseProofing(raw))),
+  client_rpc: section("client JSON-RPC over TLS: listen, announce, certificate, private_key, maximum_connections and limits (default: off)", (raw) => parseClientRpc(raw, asWritten)),
+  https_rpc: section("HTTPS: listen, certificate, private_key, maximum_connections, allow (default: off)", (raw) => parseHttpsRpc(raw, asWritten)),
+  payment: section("Bitcoin/Litecoin payment watching: use_discovery, discovery, bitcoin, litecoin (default: none)", (raw) => parsePaymentConfig(raw)),
+  proofing: section("block production for miners: publish, submit, public_key, private_key, signing_key, payment_address (default: none)", (raw) => parseProofing(raw)),
   timing: section("interval and count overrides for test networks (see the timing table)", parseTiming),
 } as const satisfies Record<string, Section<unknown>>;
 
@@ -184,7 +175,7 @@ export function buildConfig(file: unknown, flags: ConfigFlags, cwd: string): Nod
     },
     client_rpc: { ...s.client_rpc, certificate: inData(s.client_rpc.certificate), private_key: inData(s.client_rpc.private_key) },
     https_rpc: { ...s.https_rpc, certificate: inData(s.https_rpc.certificate), private_key: inData(s.https_rpc.private_key) },
-    proofing: s.proofing && fromRoom(() => proofingOnChain(s.proofing!, inData, isTestnet(s.chain))),
+    proofing: s.proofing && proofingOnChain(s.proofing, inData, isTestnet(s.chain)),
     listen_is_default: listenIsDefault,
   };
 }

@@ -36,7 +36,7 @@ import { PaymentWatcher } from "../payment/watcher.ts";
 import { Proofer } from "../proof/index.ts";
 import { systemClock } from "../base/clock.ts";
 import { LOCAL_STATUS_SOCKET, RUNNING_FILE } from "./preflight.ts";
-import { ConfigError } from "./config-values.ts";
+import { ConfigError } from "../base/config-values.ts";
 import { HINT_START, upstreamHint } from "./upstream-hint.ts";
 
 const log = logger("node");

@@ -13,7 +13,7 @@ import { dirname, join } from "node:path";
 import { isFault } from "../base/fault.ts";
 import { readPrivateKeyFile, readPublicKeyFile } from "../transport/keys.ts";
 import { curvePublicKey } from "../transport/curve.ts";
-import { ConfigError, hostPort } from "./config-values.ts";
+import { ConfigError, hostPort } from "../base/config-values.ts";
 import type { NodeConfig } from "./config.ts";
 
 /** Files a running node keeps in its data directory. */

@@ -12,7 +12,7 @@ import { CONNECTOR_DEFAULTS, type ConnectorConfig } from "../peer/sync/constants
 import { DEFAULT_LIMITS, type ReservoirLimits } from "../reservoir/limits.ts";
 import { DEFAULT_PAYMENT_TIMING, type PaymentTiming } from "../payment/watcher.ts";
 import { PUBLISH_TIMING, type PublishTiming } from "../proof/publisher.ts";
-import { ConfigError, objectOf } from "./config-values.ts";
+import { ConfigError, objectOf } from "../base/config-values.ts";
 
 export type TimingUnit = "ms" | "count";
 

@@ -13,6 +13,7 @@
  * anything else at start too); URLs must be http or https.
  */
 import { tcpEndpoint } from "../transport/endpoint.ts";
+import { ConfigError } from "../base/config-values.ts";
 
 export interface PaymentConfig {
   use_discovery: boolean;
@@ -21,10 +22,6 @@ export interface PaymentConfig {
   /** REST base URLs; both present when use_discovery is false. */
   bitcoin?: { url: string };
   litecoin?: { url: string };
-}
-
-export class PaymentConfigError extends Error {
-  override readonly name = "PaymentConfigError";
 }
 
 type Obj = Record<string, unknown>;
@@ -42,21 +39,21 @@ function distance(a: string, b: string): number {
 
 /** `path` must be an object with only `keys`. */
 function object(v: unknown, path: string, keys: readonly string[]): Obj {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new PaymentConfigError(`${path}: must be an object`);
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new ConfigError(`${path}: must be an object`);
   for (const k of Object.keys(v)) {
     if (keys.includes(k)) continue;
     const near = keys.filter((n) => distance(k, n) <= 2).sort((x, y) => distance(k, x) - distance(k, y))[0];
-    throw new PaymentConfigError(`${path}.${k}: unknown key${near ? ` (did you mean ${near}?)` : ""}`);
+    throw new ConfigError(`${path}.${k}: unknown key${near ? ` (did you mean ${near}?)` : ""}`);
   }
   return v as Obj;
 }
 
 function endpoint(v: unknown, path: string): string {
-  if (typeof v !== "string" || v === "") throw new PaymentConfigError(`${path}: must be IP:port`);
+  if (typeof v !== "string" || v === "") throw new ConfigError(`${path}: must be IP:port`);
   try {
     tcpEndpoint(v);
   } catch (e) {
-    throw new PaymentConfigError(`${path}: ${(e as Error).message}: ${JSON.stringify(v)} (expect IP4:port or [IP6]:port)`);
+    throw new ConfigError(`${path}: ${(e as Error).message}: ${JSON.stringify(v)} (expect IP4:port or [IP6]:port)`);
   }
   return v;
 }
@@ -69,7 +66,7 @@ function url(v: unknown, path: string): string {
     // reported below
   }
   if (parsed === undefined || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) {
-    throw new PaymentConfigError(`${path}: must be an http(s) URL of the node's REST interface, e.g. http://127.0.0.1:18332/rest`);
+    throw new ConfigError(`${path}: must be an http(s) URL of the node's REST interface, e.g. http://127.0.0.1:18332/rest`);
   }
   return v as string;
 }
@@ -80,11 +77,11 @@ function currency(v: unknown, path: string): { url: string } | undefined {
   return { url: url(o.url, `${path}.url`) };
 }
 
-/** The `payment` section, or undefined when the configuration has none. Throws PaymentConfigError. */
+/** The `payment` section, or undefined when the configuration has none. Throws ConfigError. */
 export function parsePaymentConfig(v: unknown): PaymentConfig | undefined {
   if (v === undefined) return undefined;
   const o = object(v, "payment", ["use_discovery", "discovery", "bitcoin", "litecoin"]);
-  if (o.use_discovery !== undefined && typeof o.use_discovery !== "boolean") throw new PaymentConfigError("payment.use_discovery: must be true or false");
+  if (o.use_discovery !== undefined && typeof o.use_discovery !== "boolean") throw new ConfigError("payment.use_discovery: must be true or false");
   const config: PaymentConfig = { use_discovery: o.use_discovery === true };
   if (o.discovery !== undefined) {
     const d = object(o.discovery, "payment.discovery", ["sub_endpoint", "req_endpoint"]);
@@ -97,10 +94,10 @@ export function parsePaymentConfig(v: unknown): PaymentConfig | undefined {
   const litecoin = currency(o.litecoin, "payment.litecoin");
   if (bitcoin) config.bitcoin = bitcoin;
   if (litecoin) config.litecoin = litecoin;
-  if (config.use_discovery && !config.discovery) throw new PaymentConfigError("payment.discovery: required when use_discovery is true");
+  if (config.use_discovery && !config.discovery) throw new ConfigError("payment.discovery: required when use_discovery is true");
   if (!config.use_discovery) {
-    if (!bitcoin) throw new PaymentConfigError("payment.bitcoin.url: required when use_discovery is false");
-    if (!litecoin) throw new PaymentConfigError("payment.litecoin.url: required when use_discovery is false");
+    if (!bitcoin) throw new ConfigError("payment.bitcoin.url: required when use_discovery is false");
+    if (!litecoin) throw new ConfigError("payment.litecoin.url: required when use_discovery is false");
   }
   return config;
 }

@@ -13,6 +13,7 @@
  */
 import { didYouMean } from "../base/closest.ts";
 import { Fault } from "../base/fault.ts";
+import { ConfigError } from "../base/config-values.ts";
 import { CURRENCY_BITCOIN, CURRENCY_LITECOIN, currencyFromText, validateAddress, type Currency, type CurrencyMap } from "../chain/types/currency.ts";
 
 export interface ProofingConfig {
@@ -26,33 +27,29 @@ export interface ProofingConfig {
   payment_address: { bitcoin: string; litecoin: string };
 }
 
-export class ProofingConfigError extends Error {
-  override readonly name = "ProofingConfigError";
-}
-
 const FIELDS = ["publish", "submit", "public_key", "private_key", "signing_key", "payment_address"] as const;
 
-function unknownKey(path: string, key: string, known: readonly string[]): ProofingConfigError {
-  return new ProofingConfigError(`${path}.${key}: unknown key${didYouMean(key, known)}`);
+function unknownKey(path: string, key: string, known: readonly string[]): ConfigError {
+  return new ConfigError(`${path}.${key}: unknown key${didYouMean(key, known)}`);
 }
 
 function addresses(v: unknown, field: string): string[] {
   if (v === undefined) return [];
   const list = typeof v === "string" ? [v] : v;
-  if (!Array.isArray(list) || !list.every((x) => typeof x === "string")) throw new ProofingConfigError(`proofing.${field} must be a string or a list of IP:port strings`);
+  if (!Array.isArray(list) || !list.every((x) => typeof x === "string")) throw new ConfigError(`proofing.${field} must be a string or a list of IP:port strings`);
   return list.filter((x) => x !== "");
 }
 
 function file(v: unknown, field: string, def: string): string {
   const name = v === undefined ? def : v;
-  if (typeof name !== "string" || name === "") throw new ProofingConfigError(`proofing.${field} must be a file name`);
+  if (typeof name !== "string" || name === "") throw new ConfigError(`proofing.${field} must be a file name`);
   return name;
 }
 
 /** BTC and LTC addresses by currency name; their network is checked by `proofingOnChain`. */
 function payments(v: unknown): ProofingConfig["payment_address"] {
   if (typeof v !== "object" || v === null || Array.isArray(v)) {
-    throw new ProofingConfigError("proofing.payment_address must be an object naming a bitcoin and a litecoin address");
+    throw new ConfigError("proofing.payment_address must be an object naming a bitcoin and a litecoin address");
   }
   const out: CurrencyMap = new Map();
   for (const [name, address] of Object.entries(v)) {
@@ -60,14 +57,14 @@ function payments(v: unknown): ProofingConfig["payment_address"] {
     try {
       c = currencyFromText(name);
     } catch {
-      throw new ProofingConfigError(`proofing.payment_address.${name}: currency is not supported by proofer`);
+      throw new ConfigError(`proofing.payment_address.${name}: currency is not supported by proofer`);
     }
-    if (c !== CURRENCY_BITCOIN && c !== CURRENCY_LITECOIN) throw new ProofingConfigError(`proofing.payment_address.${name}: currency is not supported by proofer`);
-    if (typeof address !== "string") throw new ProofingConfigError(`proofing.payment_address.${name} must be an address`);
+    if (c !== CURRENCY_BITCOIN && c !== CURRENCY_LITECOIN) throw new ConfigError(`proofing.payment_address.${name}: currency is not supported by proofer`);
+    if (typeof address !== "string") throw new ConfigError(`proofing.payment_address.${name} must be an address`);
     out.set(c, address);
   }
   for (const [c, name] of [[CURRENCY_BITCOIN, "bitcoin"], [CURRENCY_LITECOIN, "litecoin"]] as const) {
-    if (!out.has(c)) throw new ProofingConfigError(`proofing.payment_address.${name}: missing (a block foundation pays both currencies)`);
+    if (!out.has(c)) throw new ConfigError(`proofing.payment_address.${name}: missing (a block foundation pays both currencies)`);
   }
   return { bitcoin: out.get(CURRENCY_BITCOIN)!, litecoin: out.get(CURRENCY_LITECOIN)! };
 }
@@ -79,16 +76,16 @@ export function paymentMap(c: ProofingConfig): CurrencyMap {
 
 /**
  * The section as written, or undefined when absent (no proofer): every field checked but the payment addresses'
- * network, which depends on the chain (see `proofingOnChain`). Throws ProofingConfigError naming the field.
+ * network, which depends on the chain (see `proofingOnChain`). Throws ConfigError naming the field.
  */
 export function parseProofing(v: unknown): ProofingConfig | undefined {
   if (v === undefined) return undefined;
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new ProofingConfigError("proofing must be an object");
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new ConfigError("proofing must be an object");
   for (const key of Object.keys(v)) if (!(FIELDS as readonly string[]).includes(key)) throw unknownKey("proofing", key, FIELDS);
   const f = v as Record<string, unknown>;
   const publish = addresses(f.publish, "publish");
   const submit = addresses(f.submit, "submit");
-  if (publish.length === 0 || submit.length === 0) throw new ProofingConfigError("proofing.publish and proofing.submit need at least one IP:port each");
+  if (publish.length === 0 || submit.length === 0) throw new ConfigError("proofing.publish and proofing.submit need at least one IP:port each");
   return {
     publish,
     submit,
@@ -105,7 +102,7 @@ export function proofingOnChain(c: ProofingConfig, resolveFile: (name: string) =
     try {
       validateAddress(currency, c.payment_address[name], testnet);
     } catch (e) {
-      throw new ProofingConfigError(`proofing.payment_address.${name}: ${e instanceof Fault ? e.text : String(e)}`);
+      throw new ConfigError(`proofing.payment_address.${name}: ${e instanceof Fault ? e.text : String(e)}`);
     }
   }
   return { ...c, public_key: resolveFile(c.public_key), private_key: resolveFile(c.private_key), signing_key: resolveFile(c.signing_key) };

@@ -11,7 +11,7 @@ import { accountsEqual } from "../chain/types/account.ts";
 import { bytesEqual, toHex } from "../encoding/hex.ts";
 import { assetIdOf } from "../chain/types/records/ids.ts";
 import { packRecord } from "../chain/types/records/pack.ts";
-import type { AssetData } from "../chain/types/records/types.ts";
+import { Tag, type AssetData } from "../chain/types/records/types.ts";
 import { unpackRecord } from "../chain/types/records/unpack.ts";
 import { fail } from "../base/fault.ts";
 import { logger } from "../base/log.ts";
@@ -78,7 +78,7 @@ export class AssetCache {
     const deadline = d.clock() + d.limits.assetTimeoutMs;
     if (existing !== undefined) {
       const cached = unpackRecord(existing.packed, d.testnet).record;
-      if (cached.tag !== 2 || !sameContent(cached, asset)) fail("assets already registered");
+      if (cached.tag !== Tag.AssetData || !sameContent(cached, asset)) fail("assets already registered");
       this.#put({ ...existing, state: "pending", deadline });
       return { assetId, packed: null };
     }

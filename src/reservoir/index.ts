@@ -104,7 +104,5 @@ export function startReservoir(o: StartReservoirOptions): RunningReservoir {
 export { Reservoir } from "./reservoir.ts";
 export type { IssueInfo, TransferInfo, Stored, RebroadcastItem } from "./reservoir.ts";
 export type { ReservoirProcessors, PushedItem } from "./process.ts";
-export { backupEntries, decodeBackup, encodeBackup, restoreBackup } from "./backup-file.ts";
-export { TrackingStatus, TransactionState, trackingText, stateText } from "./status.ts";
 export type { PaymentDetail } from "./payments.ts";
-export { DEFAULT_LIMITS, type ReservoirLimits } from "./limits.ts";
+export type { ReservoirLimits } from "./limits.ts";

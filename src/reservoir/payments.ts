@@ -10,6 +10,7 @@ import type { Escrow } from "../chain/types/records/types.ts";
 import { utf8Text } from "../encoding/utf8.ts";
 import { fail } from "../base/fault.ts";
 import type { ChainView, Payment, PaymentAlternative } from "./ports.ts";
+import { ReservoirError } from "./errors.ts";
 
 /** A payment observed on a currency chain for a pay id (amount received per address). */
 export interface PaymentDetail {
@@ -25,7 +26,7 @@ export interface PaymentDetail {
 function blockFees(view: ChainView, testnet: boolean, n: number): Payment[] | undefined {
   if (n === 0) return undefined;
   const packed = view.blockOwnerPayment(n);
-  if (packed === undefined) throw new Error(`reservoir: no block owner payment for block ${n}`);
+  if (packed === undefined) throw new ReservoirError({ code: "NO_BLOCK_OWNER_PAYMENT", block: n });
   return [...unpackCurrencyMap(packed, testnet).map]
     .sort(([a], [b]) => a - b)
     .map(([currency, address]) => ({ currency, address, amount: currencyFee(currency) }));

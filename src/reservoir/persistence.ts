@@ -12,6 +12,7 @@ import { fromHex, toHex } from "../encoding/hex.ts";
 import { logger } from "../base/log.ts";
 import type { PaymentDetail } from "./payments.ts";
 import type { Bytes, Payment, PaymentAlternative } from "./ports.ts";
+import { ReservoirError } from "./errors.ts";
 
 const log = logger("reservoir");
 
@@ -92,7 +93,7 @@ export type OpenTable = (name: string) => Database<Buffer, Buffer>;
 
 const unhex = (s: string): Bytes => {
   const b = fromHex(s);
-  if (b === undefined) throw new Error("reservoir: bad hex in stored item");
+  if (b === undefined) throw new ReservoirError({ code: "STORED_ENTRY_INVALID", detail: "bad hex" });
   return b;
 };
 const key = (b: Bytes) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
@@ -107,7 +108,7 @@ const FORMAT = 1;
 /** A stored JSON value written in this format; anything else throws (the entry is then dropped on load). */
 function parseStored(value: Buffer) {
   const o = JSON.parse(value.toString());
-  if (o?.v !== FORMAT) throw new Error(`reservoir: unknown format ${o?.v}`);
+  if (o?.v !== FORMAT) throw new ReservoirError({ code: "STORED_ENTRY_INVALID", detail: `unknown format ${o?.v}` });
   return o;
 }
 

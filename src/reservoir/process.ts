@@ -4,7 +4,7 @@
  * logged and reported as "do not relay". An item is relayed (p0 as received) only when it was accepted as
  * new, so duplicates die at the first node that already has them (docs/wire.md §5).
  */
-import type { TxRecord } from "../chain/types/records/types.ts";
+import { Tag, type TxRecord } from "../chain/types/records/types.ts";
 import { isTransfer } from "../chain/types/records/roles.ts";
 import { unpackRecord, unpackRecords } from "../chain/types/records/unpack.ts";
 import { fail, isFault } from "../base/fault.ts";
@@ -40,7 +40,7 @@ export function applyAssets(r: Reservoir, mode: ModeState, p0: Bytes): void {
   // one commit for the whole item (the assets cached before a refused record stay cached, as in 8.2)
   r.inOneWrite(() => {
     for (const record of unpackRecords(p0, r.testnet)) {
-      if (record.tag !== 2) fail("transaction is not an asset");
+      if (record.tag !== Tag.AssetData) fail("transaction is not an asset");
       if (r.assets.cache(record).packed !== null) anyNew = true;
     }
   });
@@ -51,7 +51,7 @@ export function applyIssues(r: Reservoir, mode: ModeState, p0: Bytes): void {
   admit(p0, mode);
   const issues: TxRecord[] = [];
   for (const record of unpackRecords(p0, r.testnet)) {
-    if (record.tag !== 3) fail("transaction is not an issue");
+    if (record.tag !== Tag.BitmarkIssue) fail("transaction is not an issue");
     issues.push(record);
   }
   if (r.storeIssues(issues).duplicate) fail("transaction already exists");

@@ -14,7 +14,7 @@ import { concatBytes, toHex } from "../encoding/hex.ts";
 import { assetIdOf } from "../chain/types/records/ids.ts";
 import { packRecord } from "../chain/types/records/pack.ts";
 import { isTransfer } from "../chain/types/records/roles.ts";
-import type { BitmarkIssue, Escrow, TransferRecord, TxRecord } from "../chain/types/records/types.ts";
+import { Tag, type BitmarkIssue, type Escrow, type TransferRecord, type TxRecord } from "../chain/types/records/types.ts";
 import { unpackRecord } from "../chain/types/records/unpack.ts";
 import type { HashBackend } from "../crypto/api.ts";
 import { fail } from "../base/fault.ts";
@@ -78,12 +78,12 @@ interface TxRef {
  * followed by transfers (4/5), block-owner records by block-owner transfers; anything else is refused.
  */
 function predecessor(prev: TxRecord, successor: TransferRecord): { owner: Account; escrow: Escrow | null } {
-  if (successor.tag !== 7) {
-    if (prev.tag === 3) return { owner: prev.owner, escrow: null };
-    if (prev.tag === 4 || prev.tag === 5) return { owner: prev.owner, escrow: prev.escrow };
+  if (successor.tag !== Tag.BlockOwnerTransfer) {
+    if (prev.tag === Tag.BitmarkIssue) return { owner: prev.owner, escrow: null };
+    if (prev.tag === Tag.BitmarkTransferUnratified || prev.tag === Tag.BitmarkTransferCountersigned) return { owner: prev.owner, escrow: prev.escrow };
   } else {
-    if (prev.tag === 1 || prev.tag === 6) return { owner: prev.owner, escrow: null };
-    if (prev.tag === 7) return { owner: prev.owner, escrow: prev.escrow };
+    if (prev.tag === Tag.BaseData || prev.tag === Tag.BlockFoundation) return { owner: prev.owner, escrow: null };
+    if (prev.tag === Tag.BlockOwnerTransfer) return { owner: prev.owner, escrow: prev.escrow };
   }
   fail("link to invalid or unconfirmed transaction");
 }
@@ -138,7 +138,7 @@ export class Reservoir {
     const txIds: Bytes[] = [];
     let duplicate = false;
     for (const issue of issues) {
-      if (issue.tag !== 3) fail("invalid item");
+      if (issue.tag !== Tag.BitmarkIssue) fail("invalid item");
       if (issue.owner.testnet !== this.testnet) fail("wrong network for public key");
       const p = packRecord(issue, issue.owner);
       if (!this.assets.exists(issue.assetId)) fail("asset not found");
@@ -361,8 +361,8 @@ export class Reservoir {
   blockStored(records: readonly { record: TxRecord; txId: Bytes }[]): void {
     this.#persist.write(() => {
       for (const { record, txId } of records) {
-        if (record.tag === 2) this.assets.delete(assetIdOf(record.fingerprint));
-        else if (record.tag === 3) this.deleteByTxId(txId);
+        if (record.tag === Tag.AssetData) this.assets.delete(assetIdOf(record.fingerprint));
+        else if (record.tag === Tag.BitmarkIssue) this.deleteByTxId(txId);
         else if (isTransfer(record)) {
           this.deleteByTxId(txId);
           this.deleteByLink(record.link);
@@ -375,8 +375,8 @@ export class Reservoir {
   blockDeleted(records: readonly { record: TxRecord; txId: Bytes }[]): void {
     this.#persist.write(() => {
       for (const { record, txId } of records) {
-        if (record.tag === 2) this.assets.delete(assetIdOf(record.fingerprint));
-        else if (record.tag !== 1 && record.tag !== 6) this.deleteByTxId(txId);
+        if (record.tag === Tag.AssetData) this.assets.delete(assetIdOf(record.fingerprint));
+        else if (record.tag !== Tag.BaseData && record.tag !== Tag.BlockFoundation) this.deleteByTxId(txId);
       }
     });
   }
@@ -595,7 +595,7 @@ export class Reservoir {
       if (kind === "issues") {
         for (const r of records) {
           const rec = unpackRecord(r, testnet).record;
-          if (rec.tag === 3) assetIds.set(toHex(rec.assetId), rec.assetId);
+          if (rec.tag === Tag.BitmarkIssue) assetIds.set(toHex(rec.assetId), rec.assetId);
         }
       }
       return { payId: payIdOf(hash, records), txIds: records.map((r) => hash.sha3_256(r)), assetIds: [...assetIds.values()] };

@@ -14,12 +14,6 @@ export function trackingText(s: TrackingStatus): string {
   return TRACKING_TEXT[s];
 }
 
-/** JSON text → status; an unknown text decodes as Invalid, as in 8.2. */
-export function parseTracking(text: string): TrackingStatus {
-  const i = (TRACKING_TEXT as readonly string[]).indexOf(text);
-  return i < 0 ? TrackingStatus.Invalid : (i as TrackingStatus);
-}
-
 export const TransactionState = { Unknown: 0, Pending: 1, Verified: 2, Confirmed: 3 } as const;
 export type TransactionState = (typeof TransactionState)[keyof typeof TransactionState];
 

@@ -16,10 +16,7 @@
  * - Port 0 in a listen address binds a free port (reported in node.json).
  */
 import { isIP } from "node:net";
-
-export class RpcConfigError extends Error {
-  override readonly name = "RpcConfigError";
-}
+import { ConfigError } from "../base/config-values.ts";
 
 export interface ClientRpcConfig {
   maximum_connections: number;
@@ -82,39 +79,39 @@ function editDistance(a: string, b: string): number {
 
 function section(v: unknown, path: string, keys: readonly string[], refused: Record<string, string> = {}): Record<string, unknown> {
   if (v === undefined) return {};
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new RpcConfigError(`${path}: must be an object`);
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new ConfigError(`${path}: must be an object`);
   for (const key of Object.keys(v)) {
     if (keys.includes(key)) continue;
-    if (refused[key]) throw new RpcConfigError(`${path}.${key}: ${refused[key]}`);
+    if (refused[key]) throw new ConfigError(`${path}.${key}: ${refused[key]}`);
     const near = keys.map((k) => [k, editDistance(key, k)] as const).sort((x, y) => x[1] - y[1])[0];
     const hint = near && near[1] <= 3 ? ` (did you mean ${near[0]}?)` : "";
-    throw new RpcConfigError(`${path}.${key}: unknown key${hint}`);
+    throw new ConfigError(`${path}.${key}: unknown key${hint}`);
   }
   return v as Record<string, unknown>;
 }
 
 function positiveInt(v: unknown, path: string, def: number): number {
   if (v === undefined) return def;
-  if (typeof v !== "number" || !Number.isInteger(v) || v <= 0) throw new RpcConfigError(`${path}: must be a positive integer`);
+  if (typeof v !== "number" || !Number.isInteger(v) || v <= 0) throw new ConfigError(`${path}: must be a positive integer`);
   return v;
 }
 
 function seconds(v: unknown, path: string, def: number): number {
   if (v === undefined) return def;
-  if (typeof v !== "number" || !(v > 0) || !Number.isFinite(v)) throw new RpcConfigError(`${path}: must be a positive number of seconds`);
+  if (typeof v !== "number" || !(v > 0) || !Number.isFinite(v)) throw new ConfigError(`${path}: must be a positive number of seconds`);
   return v;
 }
 
 function strings(v: unknown, path: string): string[] {
   if (v === undefined) return [];
   const list = typeof v === "string" ? [v] : v;
-  if (!Array.isArray(list) || !list.every((x) => typeof x === "string")) throw new RpcConfigError(`${path}: must be a string or a list of strings`);
+  if (!Array.isArray(list) || !list.every((x) => typeof x === "string")) throw new ConfigError(`${path}: must be a string or a list of strings`);
   return list.filter((x) => x !== ""); // 8.2 skips empty entries (unset macros)
 }
 
 function fileName(v: unknown, path: string, def: string): string {
   if (v === undefined) return def;
-  if (typeof v !== "string" || v === "") throw new RpcConfigError(`${path}: must be a file name`);
+  if (typeof v !== "string" || v === "") throw new ConfigError(`${path}: must be a file name`);
   return v;
 }
 
@@ -132,7 +129,7 @@ export function splitListen(entry: string): { host: string; port: number } | und
 function listenList(v: unknown, path: string): string[] {
   const list = strings(v, path);
   list.forEach((entry, i) => {
-    if (!splitListen(entry)) throw new RpcConfigError(`${path}[${i}]: invalid listen address ${JSON.stringify(entry)} (IP:port or [IPv6]:port)`);
+    if (!splitListen(entry)) throw new ConfigError(`${path}[${i}]: invalid listen address ${JSON.stringify(entry)} (IP:port or [IPv6]:port)`);
   });
   return list;
 }
@@ -142,7 +139,7 @@ export function parseClientRpc(v: unknown, inData: (name: string) => string): Cl
   const d = CLIENT_RPC_DEFAULTS;
   const listen = listenList(s.listen, "client_rpc.listen");
   const announce = strings(s.announce, "client_rpc.announce");
-  if (announce.length > 0 && listen.length === 0) throw new RpcConfigError("client_rpc.announce: needs client_rpc.listen (the announced fingerprint is the certificate's)");
+  if (announce.length > 0 && listen.length === 0) throw new ConfigError("client_rpc.announce: needs client_rpc.listen (the announced fingerprint is the certificate's)");
   return {
     maximum_connections: positiveInt(s.maximum_connections, "client_rpc.maximum_connections", d.maximum_connections),
     maximum_connections_per_ip: positiveInt(s.maximum_connections_per_ip, "client_rpc.maximum_connections_per_ip", d.maximum_connections_per_ip),
@@ -174,7 +171,7 @@ export function parseHttpsRpc(v: unknown, inData: (name: string) => string): Htt
   for (const name of ALLOW_KEYS) {
     allow[name] = strings(a[name], `https_rpc.allow.${name}`).map((entry, i) => {
       const ip = allowEntry(entry);
-      if (ip === undefined) throw new RpcConfigError(`https_rpc.allow.${name}[${i}]: not an IP address: ${JSON.stringify(entry)}`);
+      if (ip === undefined) throw new ConfigError(`https_rpc.allow.${name}[${i}]: not an IP address: ${JSON.stringify(entry)}`);
       return ip;
     });
   }

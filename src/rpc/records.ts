@@ -10,7 +10,7 @@
 import { accountFromString, accountToString, makeAccount, type Account } from "../chain/types/account.ts";
 import { CURRENCY_NOTHING, currencyFromText, currencyText, type Currency, type CurrencyMap } from "../chain/types/currency.ts";
 import { recordJSON, type JsonValue } from "../chain/types/records/json.ts";
-import type { AssetData, BitmarkIssue, BitmarkTransferCountersigned, BitmarkTransferUnratified, BlockOwnerTransfer, Escrow } from "../chain/types/records/types.ts";
+import { Tag, type AssetData, type BitmarkIssue, type BitmarkTransferCountersigned, type BitmarkTransferUnratified, type BlockOwnerTransfer, type Escrow } from "../chain/types/records/types.ts";
 import type { TxRecord } from "../chain/types/records/types.ts";
 import { utf8Bytes } from "../encoding/utf8.ts";
 import type { PaymentAlternative } from "../reservoir/ports.ts";
@@ -87,7 +87,7 @@ function escrowOf(p: PaymentArg | null): Escrow | null {
 
 export function assetRecord(a: AssetArg, testnet: boolean): AssetData {
   return {
-    tag: 2,
+    tag: Tag.AssetData,
     name: utf8Bytes(a.name),
     fingerprint: utf8Bytes(a.fingerprint),
     metadata: utf8Bytes(a.metadata),
@@ -97,18 +97,18 @@ export function assetRecord(a: AssetArg, testnet: boolean): AssetData {
 }
 
 export function issueRecord(i: IssueArg & { owner: Account }): BitmarkIssue {
-  return { tag: 3, assetId: i.assetId, owner: i.owner, nonce: i.nonce, signature: i.signature };
+  return { tag: Tag.BitmarkIssue, assetId: i.assetId, owner: i.owner, nonce: i.nonce, signature: i.signature };
 }
 
 /** Bitmark.Transfer: unratified (tag 4) when the countersignature is empty, else countersigned (tag 5). */
 export function transferRecord(t: TransferArg & { owner: Account }): BitmarkTransferUnratified | BitmarkTransferCountersigned {
   const base = { link: t.link, escrow: escrowOf(t.escrow), owner: t.owner, signature: t.signature };
-  return t.countersignature.length === 0 ? { tag: 4, ...base } : { tag: 5, ...base, countersignature: t.countersignature };
+  return t.countersignature.length === 0 ? { tag: Tag.BitmarkTransferUnratified, ...base } : { tag: Tag.BitmarkTransferCountersigned, ...base, countersignature: t.countersignature };
 }
 
 export function blockOwnerTransferRecord(t: BlockOwnerTransferArg & { owner: Account }): BlockOwnerTransfer {
   return {
-    tag: 7,
+    tag: Tag.BlockOwnerTransfer,
     link: t.link,
     escrow: escrowOf(t.escrow),
     version: t.version,

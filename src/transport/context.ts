@@ -14,6 +14,7 @@ import type { Pointer } from "bun:ffi";
 import { logger } from "../base/log.ts";
 import { CtxOpt, Errno, check, hasCapability, newContext, version, zmq } from "./libzmq.ts";
 import { Poller } from "./poller.ts";
+import { TransportError } from "./errors.ts";
 
 const log = logger("wire");
 
@@ -28,10 +29,10 @@ const tracked = new Set<Closable>();
 
 export function zmqContext(): Pointer {
   // A socket opened now would keep zmq_ctx_term waiting for ever.
-  if (closing) throw new Error("wire: shutting down");
+  if (closing) throw new TransportError({ code: "SHUTTING_DOWN" }, "wire: shutting down");
   if (ctx === null) {
     // A BUNMARK_LIBZMQ build without CURVE would only fail at the first handshake; refuse it up front.
-    if (!hasCapability("curve")) throw new Error(`libzmq ${version()} has no CURVE support`);
+    if (!hasCapability("curve")) throw new TransportError({ code: "CURVE_UNSUPPORTED", version: version() }, `libzmq ${version()} has no CURVE support`);
     ctx = newContext();
     // Sockets that do not set LINGER themselves must not hold up zmq_ctx_term.
     check(zmq.zmq_ctx_set(ctx, CtxOpt.BLOCKY, 0), "zmq_ctx_set(BLOCKY)");

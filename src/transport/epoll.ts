@@ -10,6 +10,7 @@
  * acknowledgement from the owner (the level-triggered zmq_poll needed one per wake-up).
  */
 import { dlopen, FFIType, read, type Pointer } from "bun:ffi";
+import { TransportError } from "./errors.ts";
 
 const EPOLLIN = 0x001;
 const EPOLLET = 0x80000000;
@@ -41,7 +42,7 @@ function libc() {
       // next name
     }
   }
-  throw new Error(`epoll: cannot load the C library (${names.join(", ")})`);
+  throw new TransportError({ code: "EPOLL", call: "dlopen", errno: 0 }, `epoll: cannot load the C library (${names.join(", ")})`);
 }
 
 const c = libc();
@@ -56,7 +57,10 @@ export class Epoll {
 
   static open(): Epoll {
     const fd = c.epoll_create1(EPOLL_CLOEXEC);
-    if (fd < 0) throw new Error(`epoll_create1: errno ${errno()}`);
+    if (fd < 0) {
+      const e = errno();
+      throw new TransportError({ code: "EPOLL", call: "epoll_create1", errno: e }, `epoll_create1: errno ${e}`);
+    }
     return new Epoll(fd);
   }
 
@@ -71,7 +75,7 @@ export class Epoll {
     if (c.epoll_ctl(this.fd, EPOLL_CTL_ADD, fd, this.#one) === 0) return true;
     const e = errno();
     if (e === EBADF) return false;
-    throw new Error(`epoll_ctl(ADD ${fd}): errno ${e}`);
+    throw new TransportError({ code: "EPOLL", call: "epoll_ctl", errno: e }, `epoll_ctl(ADD ${fd}): errno ${e}`);
   }
 
   /** Stops watching `fd`; an fd already closed (so already dropped by the kernel) is fine. */
@@ -85,7 +89,7 @@ export class Epoll {
     if (n < 0) {
       const e = errno();
       if (e === EINTR) return [];
-      throw new Error(`epoll_wait: errno ${e}`);
+      throw new TransportError({ code: "EPOLL", call: "epoll_wait", errno: e }, `epoll_wait: errno ${e}`);
     }
     const fds: number[] = [];
     for (let i = 0; i < n; i++) fds.push(this.#view.getInt32(EVENT_SIZE * i + DATA_OFFSET, true));

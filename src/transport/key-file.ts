@@ -4,6 +4,7 @@
  * either hex case, and reports bad hex with Go's encoding/hex texts.
  */
 import { Fault } from "../base/fault.ts";
+import { BunmarkError } from "../base/errors.ts";
 
 const PUBLIC_TAG = "PUBLIC:";
 const PRIVATE_TAG = "PRIVATE:";
@@ -14,9 +15,11 @@ export interface TaggedKey {
   private: boolean;
 }
 
-/** Bad hex in a key file; the message is Go's encoding/hex text. */
-export class HexDecodeError extends Error {
-  override readonly name = "HexDecodeError";
+/** Bad hex in a key file; the message is Go's encoding/hex text, as bitmarkd logs it. */
+export class HexDecodeError extends BunmarkError<{ code: "KEY_FILE_HEX" }> {
+  constructor(goText: string) {
+    super({ code: "KEY_FILE_HEX" }, goText);
+  }
 }
 
 export function formatPublicKeyFile(key: Uint8Array): string {

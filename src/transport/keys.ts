@@ -16,6 +16,7 @@ import { Fault } from "../base/fault.ts";
 import { logger } from "../base/log.ts";
 import { curveKeyPair, curvePublicKey, type CurveKeyPair } from "./curve.ts";
 import { formatPrivateKeyFile, formatPublicKeyFile, parsePrivateKeyFile, parsePublicKeyFile } from "./key-file.ts";
+import { BunmarkError } from "../base/errors.ts";
 
 const log = logger("keys");
 
@@ -23,10 +24,9 @@ export const PUBLIC_KEY_FILE = "peer.public";
 export const PRIVATE_KEY_FILE = "peer.private";
 
 /** The files' keys do not belong together (bitmarkd would start and silently break CURVE). */
-export class KeyMismatchError extends Error {
-  override readonly name = "KeyMismatchError";
+export class KeyMismatchError extends BunmarkError<{ code: "KEY_MISMATCH"; publicPath: string; privatePath: string }> {
   constructor(publicPath: string, privatePath: string) {
-    super(`public key file ${publicPath} does not match private key file ${privatePath}`);
+    super({ code: "KEY_MISMATCH", publicPath, privatePath }, `public key file ${publicPath} does not match private key file ${privatePath}`);
   }
 }
 

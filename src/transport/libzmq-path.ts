@@ -10,12 +10,13 @@
  * and lists src/transport/poller-worker.ts as an extra entrypoint.
  */
 import { dirname, join } from "node:path";
+import { TransportError } from "./errors.ts";
 
 export type Libc = "glibc" | "musl";
 
 /** The prebuilt libzmq for a Linux target, inside node_modules/zeromq. */
 function prebuiltLibzmq(arch: string, libc: Libc): string {
-  if (arch !== "x64" && arch !== "arm64") throw new Error(`libzmq: no prebuilt libzmq for ${arch}`);
+  if (arch !== "x64" && arch !== "arm64") throw new TransportError({ code: "LIBZMQ_UNAVAILABLE", target: arch }, `libzmq: no prebuilt libzmq for ${arch}`);
   const pkg = dirname(require.resolve("zeromq/package.json"));
   // The "127" builds need only glibc 2.25; the other x64 glibc builds need 2.38.
   return join(pkg, "build", "linux", arch, "node", `${libc}-127-Release`, "addon.node");
@@ -25,7 +26,7 @@ function prebuiltLibzmq(arch: string, libc: Libc): string {
 export function libzmqPath(): string {
   const override = process.env.BUNMARK_LIBZMQ;
   if (override) return override;
-  if (process.platform !== "linux") throw new Error(`libzmq: no prebuilt libzmq for ${process.platform}`);
+  if (process.platform !== "linux") throw new TransportError({ code: "LIBZMQ_UNAVAILABLE", target: process.platform }, `libzmq: no prebuilt libzmq for ${process.platform}`);
   const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
   return prebuiltLibzmq(process.arch, report?.header?.glibcVersionRuntime ? "glibc" : "musl");
 }

@@ -10,6 +10,7 @@
  */
 import { dlopen, FFIType, toArrayBuffer, type Pointer } from "bun:ffi";
 import { libzmqPath } from "./libzmq-path.ts";
+import { BunmarkError } from "../base/errors.ts";
 
 // size_t is u64: only 64-bit targets are supported (x64, arm64).
 const P = FFIType.ptr;
@@ -90,13 +91,12 @@ export const Errno = {
 export const MonitorEvent = { CONNECTED: 0x0001, ACCEPTED: 0x0020, DISCONNECTED: 0x0200 } as const;
 
 /** A failed libzmq call: `errno` is libzmq's (POSIX or ZMQ_HAUSNUMERO-based), the message its strerror text. */
-export class ZmqError extends Error {
-  override readonly name = "ZmqError";
+export class ZmqError extends BunmarkError<{ code: "ZMQ"; op: string; errno: number }> {
   constructor(
     readonly op: string,
     readonly errno: number,
   ) {
-    super(`${op}: ${String(zmq.zmq_strerror(errno))}`);
+    super({ code: "ZMQ", op, errno }, `${op}: ${String(zmq.zmq_strerror(errno))}`);
   }
 }
 

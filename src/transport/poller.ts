@@ -17,6 +17,7 @@ import { logger } from "../base/log.ts";
 import { workerUrl } from "../base/worker-url.ts";
 import { Opt, SocketType, check, cstr, newSocket, sendFrame, setInt, zmq } from "./libzmq.ts";
 import type { WorkerMessage } from "./poller-worker.ts";
+import { TransportError } from "./errors.ts";
 
 const log = logger("wire");
 
@@ -68,7 +69,7 @@ export class Poller {
 
   /** Calls `onReadable` (on the main thread) whenever `fd` (a socket's ZMQ_FD) becomes readable. */
   watch(fd: number, onReadable: () => void): () => void {
-    if (this.#stopping) throw new Error("poller: stopped");
+    if (this.#stopping) throw new TransportError({ code: "POLLER_STOPPED" }, "poller: stopped");
     const id = this.#nextId++;
     this.#watched.set(id, { fd, onReadable });
     if (this.#watched.size === 1) this.#worker.ref();

@@ -26,17 +26,17 @@ import { tcpEndpoint } from "./endpoint.ts";
 import { Opt, POLLIN, POLLOUT, SocketType } from "./libzmq.ts";
 import type { Frames } from "./reply-server.ts";
 import { Socket } from "./socket.ts";
+import { BunmarkError } from "../base/errors.ts";
 
 const log = logger("wire");
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 const IDENTITY_LENGTH = 32;
 
-/** A request that got no connected server or no reply in time. */
-export class RequestTimeoutError extends Error {
-  override readonly name = "RequestTimeoutError";
+/** A request that got no connected server or no reply in time; the message is bitmarkd's (libzmq EAGAIN) text. */
+export class RequestTimeoutError extends BunmarkError<{ code: "REQUEST_TIMEOUT"; phase: "send" | "receive" }> {
   constructor(readonly phase: "send" | "receive") {
-    super("resource temporarily unavailable");
+    super({ code: "REQUEST_TIMEOUT", phase }, "resource temporarily unavailable");
   }
 }
 

@@ -12,6 +12,7 @@ import type { Pointer } from "bun:ffi";
 import { logger } from "../base/log.ts";
 import { poller, track, zmqContext } from "./context.ts";
 import { Opt, check, cstr, events, getInt, newSocket, recvFrame, sendFrame, setBytes, setInt, setInt64, zmq } from "./libzmq.ts";
+import { TransportError } from "./errors.ts";
 
 const log = logger("wire");
 
@@ -91,7 +92,7 @@ export class Socket {
     // libzmq delivers multipart messages atomically: once the first frame is here, the rest is too.
     for (let more = first.more; more; ) {
       const next = recvFrame(this.handle);
-      if (next === null) throw new Error("recv: multipart message cut short");
+      if (next === null) throw new TransportError({ code: "MULTIPART_CUT_SHORT", direction: "recv" }, "recv: multipart message cut short");
       frames.push(next.data);
       more = next.more;
     }
@@ -105,7 +106,7 @@ export class Socket {
       if (!sendFrame(this.handle, frames[i]!, i < last)) {
         // After the first frame libzmq always accepts the rest of the message (HWM counts whole messages).
         if (i === 0) return false;
-        throw new Error("send: multipart message cut short");
+        throw new TransportError({ code: "MULTIPART_CUT_SHORT", direction: "send" }, "send: multipart message cut short");
       }
     }
     return true;

@@ -4,6 +4,7 @@
  *
  * See docs/wire.md §2.1.
  */
+import { TransportError } from "./errors.ts";
 
 const ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#";
 const DIGIT = new Int8Array(128).fill(-1);
@@ -11,7 +12,7 @@ for (let i = 0; i < ALPHABET.length; i++) DIGIT[ALPHABET.charCodeAt(i)] = i;
 
 /** Encodes bytes whose length is a multiple of 4. */
 export function z85Encode(bytes: Uint8Array): string {
-  if (bytes.length % 4 !== 0) throw new Error("z85: length must be a multiple of 4");
+  if (bytes.length % 4 !== 0) throw new TransportError({ code: "Z85_INVALID" }, "z85: length must be a multiple of 4");
   let out = "";
   for (let i = 0; i < bytes.length; i += 4) {
     let v = ((bytes[i]! << 24) | (bytes[i + 1]! << 16) | (bytes[i + 2]! << 8) | bytes[i + 3]!) >>> 0;
@@ -27,17 +28,17 @@ export function z85Encode(bytes: Uint8Array): string {
 
 /** Decodes text whose length is a multiple of 5; throws on a foreign character or a group above 2^32-1. */
 export function z85Decode(text: string): Uint8Array {
-  if (text.length % 5 !== 0) throw new Error("z85: length must be a multiple of 5");
+  if (text.length % 5 !== 0) throw new TransportError({ code: "Z85_INVALID" }, "z85: length must be a multiple of 5");
   const out = new Uint8Array((text.length / 5) * 4);
   for (let i = 0, o = 0; i < text.length; i += 5, o += 4) {
     let v = 0;
     for (let j = 0; j < 5; j++) {
       const c = text.charCodeAt(i + j);
       const d = c < 128 ? DIGIT[c]! : -1;
-      if (d < 0) throw new Error(`z85: invalid character at ${i + j}`);
+      if (d < 0) throw new TransportError({ code: "Z85_INVALID" }, `z85: invalid character at ${i + j}`);
       v = v * 85 + d;
     }
-    if (v > 0xffffffff) throw new Error(`z85: group at ${i} out of range`);
+    if (v > 0xffffffff) throw new TransportError({ code: "Z85_INVALID" }, `z85: group at ${i} out of range`);
     out[o] = v >>> 24;
     out[o + 1] = (v >>> 16) & 0xff;
     out[o + 2] = (v >>> 8) & 0xff;

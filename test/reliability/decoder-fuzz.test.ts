@@ -2,7 +2,7 @@
  * In-process decoder fuzzing: every decoder that reads bytes or text from outside (peers, files, the command
  * line) gets random inputs and mutations of valid ones (fixtures, blocks of a generated chain). Nothing may
  * escape but the decoder's documented error: a Fault (bitmarkd's texts), or the typed errors named in the
- * table (PortSyntaxError, HexDecodeError, ConfigError, the `z85:` / `reservoir backup:` errors).
+ * table (PortSyntaxError, HexDecodeError, ConfigError, the `z85:` errors).
  */
 import { beforeAll, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
@@ -20,7 +20,6 @@ import { isFault } from "../../src/base/fault.ts";
 import { parseConnection, PortSyntaxError, isSafeFor82, unpack46, unpackAll } from "../../src/peer/address.ts";
 import { parseTxtRecord } from "../../src/peer/announce/dns.ts";
 import { JsonPeerFile } from "../../src/peer/announce/store.ts";
-import { decodeBackup, encodeBackup } from "../../src/reservoir/backup-file.ts";
 import { HexDecodeError, parseKeyFile, parsePrivateKeyFile, parsePublicKeyFile } from "../../src/transport/key-file.ts";
 import { z85Decode } from "../../src/transport/z85.ts";
 import configFixture from "../fixtures/reliability-configs.json";
@@ -159,13 +158,6 @@ beforeAll(async () => {
       allowed: (e) => e instanceof Error && e.message.startsWith("z85: "),
     },
     { name: "parseTxtRecord", seeds: dnsFixture.cases.map((c) => c.txt), kind: "text", decode: (s: string) => void parseTxtRecord(s), allowed: onlyFaults },
-    {
-      name: "decodeBackup",
-      seeds: [encodeBackup(records.slice(0, 4).map((data, i) => ({ tag: (["A", "I", "T", "P"] as const)[i]!, data })))],
-      kind: "bytes",
-      decode: (b: Uint8Array) => void decodeBackup(b),
-      allowed: (e) => e instanceof Error && e.message.startsWith("reservoir backup: "),
-    },
     {
       name: "peer file",
       seeds: [await Bun.file(peerFile).text()],

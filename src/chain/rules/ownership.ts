@@ -11,6 +11,7 @@
  */
 import { blockNumberKey, readBe64, readBlockNumberKey } from "../types/header.ts";
 import { bytesEqual, concatBytes } from "../../encoding/hex.ts";
+import { BunmarkError } from "../../base/errors.ts";
 
 /** Synchronous key-value access to one table (inside a write transaction when writing). */
 export interface KV {
@@ -40,10 +41,12 @@ export interface OwnershipEntry {
   ownedBlock?: number;
 }
 
-/** A transfer found no D entry for (current owner, previous txid): the item is not owned by that account. */
-export class NotCurrentlyOwned extends Error {
-  override readonly name = "NotCurrentlyOwned";
-}
+/**
+ * NOT_CURRENTLY_OWNED: a transfer found no D entry for (current owner, previous txid), so that account does not
+ * own the item (StoreIncoming turns it into "double transfer attempt"). OWNERSHIP_CORRUPT: a D entry without
+ * its K entry.
+ */
+export class OwnershipError extends BunmarkError<{ code: "NOT_CURRENTLY_OWNED" | "OWNERSHIP_CORRUPT"; owner: Uint8Array; txId: Uint8Array }> {}
 
 function decodeOwnership(v: Uint8Array): OwnershipEntry {
   const item = v[0] === OWNED_BLOCK ? OWNED_BLOCK : OWNED_ASSET;
@@ -81,7 +84,7 @@ export function createBlockOwnership(t: OwnershipTables, foundationTxId: Uint8Ar
 /**
  * Moves the entry held by `currentOwner` under `previousTxId` to `newOwner` under `transferTxId` (a new index
  * for the new owner; last transfer txid/block updated). `newOwner` null only deletes the entry.
- * Throws NotCurrentlyOwned when there is no such entry (8.2 panics there: "OwnerDigest database corrupt").
+ * Throws OwnershipError NOT_CURRENTLY_OWNED when there is no such entry (8.2 panics there: "OwnerDigest database corrupt").
  */
 export function transferOwnership(
   t: OwnershipTables,
@@ -93,10 +96,10 @@ export function transferOwnership(
 ): void {
   const dKey = concatBytes(currentOwner, previousTxId);
   const index = t.ownerDigest.get(dKey);
-  if (!index) throw new NotCurrentlyOwned("ownership: no entry for owner and txid");
+  if (!index) throw new OwnershipError({ code: "NOT_CURRENTLY_OWNED", owner: currentOwner, txId: previousTxId });
   const kKey = concatBytes(currentOwner, index);
   const data = t.ownership.get(kKey);
-  if (!data) throw new Error("ownership: Ownership table corrupt (OwnerDigest entry without its Ownership entry)");
+  if (!data) throw new OwnershipError({ code: "OWNERSHIP_CORRUPT", owner: currentOwner, txId: previousTxId });
   t.ownership.remove(kKey);
   t.ownerDigest.remove(dKey);
   if (!newOwner) return;
@@ -107,7 +110,7 @@ export function transferOwnership(
 }
 
 /** Whether `owner` currently holds the item last moved by `txId` (8.2 CurrentlyOwns). */
-export function currentlyOwns(t: Pick<OwnershipTables, "ownerDigest">, owner: Uint8Array, txId: Uint8Array): boolean {
+export function currentlyOwns(t: { readonly ownerDigest: Pick<KV, "get"> }, owner: Uint8Array, txId: Uint8Array): boolean {
   return t.ownerDigest.get(concatBytes(owner, txId)) !== undefined;
 }
 

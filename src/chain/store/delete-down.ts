@@ -12,45 +12,54 @@
  * Quirk #11: when no block is left the tip and ring are reset to the genesis state.
  * Digests come from the digest table (quirk #14), so no Argon2 runs.
  */
+import type { HashBackend } from "../../crypto/api.ts";
 import { accountToBytes, type Account } from "../types/account.ts";
 import { blockRecords, type BlockEvent } from "../types/block.ts";
 import { assetIdOf, foundationTxId } from "../types/records/ids.ts";
+import { Tag } from "../types/records/types.ts";
 import { blockNumberKey, HEADER_SIZE, unpackHeader } from "../types/header.ts";
 import { transferOwnership } from "../rules/ownership.ts";
-import { linkOwner } from "./store-incoming.ts";
-import type { Store } from "./store.ts";
+import { linkOwner } from "../rules/validate-block.ts";
+import { storedDigest, StoreError, type ChainTables } from "./tables.ts";
 
-function linkOwnerOf(store: Store, link: Uint8Array): Uint8Array {
+/** What a delete-down needs of the Store (which passes itself). */
+interface DeletingStore {
+  readonly testnet: boolean;
+  readonly tables: ChainTables;
+  readonly hash: Pick<HashBackend, "blockDigest">;
+}
+
+function linkOwnerOf(store: DeletingStore, link: Uint8Array): Uint8Array {
   const owner = linkOwner(store, link);
-  if (!owner) throw new Error("delete: Transactions table corrupt (link of a stored transfer is missing)");
+  if (!owner) throw new StoreError({ code: "STORE_CORRUPT", table: "Transactions", key: link, detail: "the link of a stored transfer is missing" });
   return accountToBytes(owner);
 }
 
 /** Removes one stored block's entries (inside the delete transaction); returns what was removed. */
-function deleteBlock(store: Store, number: number, packed: Uint8Array): BlockEvent {
+function deleteBlock(store: DeletingStore, number: number, packed: Uint8Array): BlockEvent {
   const t = store.tables;
   const header = unpackHeader(packed);
-  const digest = store.storedDigest(number, packed);
+  const digest = storedDigest(store, number, packed);
   const records = [...blockRecords(packed.subarray(HEADER_SIZE), header.transactionCount, store.testnet)];
   let blockOwner: Account | undefined;
   for (const { record: tx, txId } of records) {
     switch (tx.tag) {
-      case 1:
-      case 6:
+      case Tag.BaseData:
+      case Tag.BlockFoundation:
         blockOwner ??= tx.owner;
         break;
-      case 2:
+      case Tag.AssetData:
         t.assets.remove(assetIdOf(tx.fingerprint));
         break;
-      case 3:
+      case Tag.BitmarkIssue:
         if (t.transactions.has(txId)) {
           t.transactions.remove(txId);
           transferOwnership(t, txId, txId, 0, accountToBytes(tx.owner), null);
         }
         break;
-      case 4:
-      case 5:
-      case 7:
+      case Tag.BitmarkTransferUnratified:
+      case Tag.BitmarkTransferCountersigned:
+      case Tag.BlockOwnerTransfer:
         t.transactions.remove(txId);
         transferOwnership(t, txId, tx.link, 0, accountToBytes(tx.owner), linkOwnerOf(store, tx.link));
         break;
@@ -66,21 +75,18 @@ function deleteBlock(store: Store, number: number, packed: Uint8Array): BlockEve
   return { number, digest, header, records };
 }
 
-/** Deletes blocks ≥ n (use through `Store.deleteDownToBlock`); then reloads the tip and ring. */
-export function deleteDownToBlock(store: Store, n: number): void {
-  const last = store.tables.blocks.last();
-  if (!last) return;
-  const deleted = store.write(() => {
-    const events: BlockEvent[] = [];
-    let packed: Uint8Array | undefined = last.value;
-    while (packed) {
-      const number = unpackHeader(packed).number;
-      if (number < n) break;
-      events.push(deleteBlock(store, number, packed));
-      packed = store.tables.blocks.get(blockNumberKey(number - 1));
-    }
-    return events;
-  });
-  store.reload();
-  for (const e of deleted) store.emitDeleted(e);
+/**
+ * Deletes the stored blocks numbered ≥ n, highest first; call inside one write transaction (`Store.deleteDownToBlock`
+ * does, then reloads its tip and ring). Returns the deleted blocks in deletion order.
+ */
+export function deleteDownToBlock(store: DeletingStore, n: number): BlockEvent[] {
+  const events: BlockEvent[] = [];
+  let packed: Uint8Array | undefined = store.tables.blocks.last()?.value;
+  while (packed) {
+    const number = unpackHeader(packed).number;
+    if (number < n) break;
+    events.push(deleteBlock(store, number, packed));
+    packed = store.tables.blocks.get(blockNumberKey(number - 1));
+  }
+  return events;
 }

@@ -11,6 +11,12 @@
  * block is one write transaction, and so is each delete-down (all of its blocks), so after a crash the store
  * holds whole blocks only.
  *
+ * The room's files: tables.ts (the tables and their LMDB binding), store-incoming.ts (8.2's StoreIncoming step
+ * order: checks from ../rules/validate-block.ts, writes from write-block.ts), delete-down.ts (fork recovery's
+ * deletes), block-ring.ts. Only this class moves the tip and the ring and tells listeners, after the write
+ * transaction of a stored block or a delete-down committed; the other files take the Store as a narrow
+ * read/write handle and import nothing from here, so the room has no import cycle.
+ *
  * See docs/records.md §11–§12; deviations: docs/deviations.md §2.
  */
 import { mkdirSync } from "node:fs";
@@ -24,74 +30,19 @@ import { BlockRing, RING_SIZE } from "./block-ring.ts";
 import { isTestnet, type ChainName } from "../types/chains.ts";
 import { crc64, crcBytes } from "../../encoding/crc64.ts";
 import { genesisFor, GENESIS_NUMBER, type Genesis } from "../types/genesis.ts";
-import { blockNumberKey, HEADER_SIZE, readBlockNumberKey, unpackHeader } from "../types/header.ts";
-import { listOwnership, ownershipEntry, type IndexedOwnership, type KV, type OwnershipEntry, type OwnershipTables } from "../rules/ownership.ts";
+import { blockNumberKey, readBlockNumberKey, unpackHeader } from "../types/header.ts";
+import { listOwnership, ownershipEntry, type IndexedOwnership, type OwnershipEntry } from "../rules/ownership.ts";
+import type { ChainTip } from "../rules/validate-block.ts";
 import { deleteDownToBlock } from "./delete-down.ts";
-import { digestsFor, storeIncoming, type StoreIncomingOptions } from "./store-incoming.ts";
+import { storeIncoming, type StoreIncomingOptions } from "./store-incoming.ts";
+import { CHAIN_TABLES, openChainTables, storedDigest, StoreError, type ChainTables } from "./tables.ts";
 import type { BlockEvent } from "../types/block.ts";
 
 const log = logger("store");
 
-/** One table with byte keys and byte values. Writes must run inside `Store.write`. */
-export interface Table extends KV {
-  has(key: Uint8Array): boolean;
-  /** all entries in key order */
-  entries(): Iterable<{ key: Uint8Array; value: Uint8Array }>;
-  /** the entry with the greatest key */
-  last(): { key: Uint8Array; value: Uint8Array } | undefined;
-  /** up to `limit` entries with key ≥ `start`, in key order */
-  from(start: Uint8Array, limit: number): Iterable<{ key: Uint8Array; value: Uint8Array }>;
-}
+export { CHAIN_TABLES, type ChainTables, type Table } from "./tables.ts";
 
-class LmdbTable implements Table {
-  constructor(readonly db: Database<Buffer, Buffer>) {}
-  get(key: Uint8Array): Uint8Array | undefined {
-    const v = this.db.get(Buffer.from(key.buffer, key.byteOffset, key.byteLength));
-    return v === undefined ? undefined : new Uint8Array(v);
-  }
-  has(key: Uint8Array): boolean {
-    return this.db.doesExist(Buffer.from(key.buffer, key.byteOffset, key.byteLength));
-  }
-  put(key: Uint8Array, value: Uint8Array): void {
-    this.db.putSync(Buffer.from(key), Buffer.from(value));
-  }
-  remove(key: Uint8Array): void {
-    this.db.removeSync(Buffer.from(key));
-  }
-  *entries(): Iterable<{ key: Uint8Array; value: Uint8Array }> {
-    for (const { key, value } of this.db.getRange({})) yield { key: new Uint8Array(key), value: new Uint8Array(value) };
-  }
-  last(): { key: Uint8Array; value: Uint8Array } | undefined {
-    for (const { key, value } of this.db.getRange({ reverse: true, limit: 1 })) return { key: new Uint8Array(key), value: new Uint8Array(value) };
-    return undefined;
-  }
-  *from(start: Uint8Array, limit: number): Iterable<{ key: Uint8Array; value: Uint8Array }> {
-    for (const { key, value } of this.db.getRange({ start: Buffer.from(start), limit })) yield { key: new Uint8Array(key), value: new Uint8Array(value) };
-  }
-}
-
-/** Table names (LMDB sub-database names) of the chain; bitmarkd's one-letter pool prefix in comments. */
-export const CHAIN_TABLES = {
-  blocks: "Blocks", // B
-  blockOwnerPayment: "BlockOwnerPayment", // H
-  blockOwnerTxIndex: "BlockOwnerTxIndex", // I
-  assets: "Assets", // A
-  transactions: "Transactions", // T
-  ownerCount: "OwnerCount", // N
-  ownership: "Ownership", // K
-  ownerDigest: "OwnerDigest", // D
-  blockDigest: "BlockDigest", // bunmark only: cached block digests
-} as const;
-
-export type ChainTables = { readonly [K in keyof typeof CHAIN_TABLES]: Table } & OwnershipTables;
-
-export interface Tip {
-  height: number;
-  /** digest of the highest block (the genesis digest when none is stored) */
-  digest: Uint8Array;
-  version: number;
-  timestamp: number;
-}
+export type Tip = ChainTip;
 
 export interface StoreOptions {
   /** hashing backend (default: the process's choice in src/crypto/index.ts) */
@@ -106,7 +57,7 @@ export class Store {
   readonly testnet: boolean;
   readonly genesis: Genesis;
   readonly tables: ChainTables;
-  readonly ring: BlockRing;
+  private readonly ring: BlockRing;
   readonly hash: HashBackend;
   readonly nowSeconds: () => number;
   private tipState!: Tip;
@@ -123,11 +74,7 @@ export class Store {
     this.genesis = genesisFor(chain);
     this.hash = options.hash ?? defaultHash;
     this.nowSeconds = options.nowSeconds ?? (() => Date.now() / 1000);
-    const tables = {} as { -readonly [K in keyof typeof CHAIN_TABLES]: Table };
-    for (const k of Object.keys(CHAIN_TABLES) as (keyof typeof CHAIN_TABLES)[]) {
-      tables[k] = new LmdbTable(root.openDB<Buffer, Buffer>({ name: CHAIN_TABLES[k], encoding: "binary", keyEncoding: "binary" }));
-    }
-    this.tables = tables;
+    this.tables = openChainTables(root);
     this.ring = new BlockRing(this.genesisSlot());
     this.reload();
   }
@@ -140,7 +87,7 @@ export class Store {
     name: string,
     options: { encoding?: TableEncoding; keyEncoding?: "binary" | "ordered-binary" | "uint32" } = {},
   ): Database<V, K> {
-    if ((Object.values(CHAIN_TABLES) as string[]).includes(name)) throw new Error(`table name ${name} is reserved by the chain store`);
+    if ((Object.values(CHAIN_TABLES) as string[]).includes(name)) throw new StoreError({ code: "TABLE_RESERVED", name }, `table name ${name} is reserved by the chain store`);
     return this.root.openDB<V, K>({ name, encoding: options.encoding ?? "binary", keyEncoding: options.keyEncoding ?? "binary" });
   }
 
@@ -170,7 +117,7 @@ export class Store {
     }
     const packed = n <= this.tipState.height ? this.tables.blocks.get(blockNumberKey(n)) : undefined;
     if (!packed) fail("block not found");
-    return this.storedDigest(n, packed);
+    return storedDigest(this, n, packed);
   }
 
   /** Packed block n as stored (served by `B`); the genesis block is never stored: "block not found". */
@@ -190,22 +137,32 @@ export class Store {
     return this.ring.proofCRCs().map(crcBytes);
   }
 
-  /** Validates and stores one block (8.2 StoreIncoming); see store-incoming.ts. Calls run in order. */
+  /**
+   * Validates and stores one block (8.2 StoreIncoming; see store-incoming.ts), then moves the tip and the ring
+   * and tells the listeners. Rejects with a Fault when the block is refused (nothing written). Calls run in order.
+   */
   storeIncoming(packed: Uint8Array, options: StoreIncomingOptions = {}): Promise<BlockEvent> {
-    return this.serial(() => storeIncoming(this, packed, options));
+    return this.serial(async () => {
+      const { header, digest, records } = await storeIncoming(this, packed, options);
+      this.tipState = { height: header.number, digest, version: header.version, timestamp: header.timestamp };
+      this.ring.put({ number: header.number, digest, crc: crc64(header.number, packed) });
+      const event: BlockEvent = { number: header.number, digest, header, records };
+      emit(this.storedListeners, event);
+      return event;
+    });
   }
 
   /**
-   * Argon2 digests of several packed blocks' headers, in parallel off the JS thread (native worker threads):
-   * verify a fetched batch first, then store each block in order with `{ digest }`.
+   * Deletes every block numbered ≥ n, highest first, in one write transaction (8.2 DeleteDownToBlock; see
+   * delete-down.ts), then reloads the tip and ring and tells the listeners.
    */
-  digestsFor(packedBlocks: Uint8Array[]): Promise<Uint8Array[]> {
-    return digestsFor(this, packedBlocks);
-  }
-
-  /** Deletes every block numbered ≥ n, highest first (8.2 DeleteDownToBlock); see delete-down.ts. */
   deleteDownToBlock(n: number): Promise<void> {
-    return this.serial(async () => deleteDownToBlock(this, n));
+    return this.serial(async () => {
+      if (!this.tables.blocks.last()) return;
+      const deleted = this.write(() => deleteDownToBlock(this, n));
+      this.reload();
+      for (const e of deleted) emit(this.deletedListeners, e);
+    });
   }
 
   /** Called after a block's transaction committed; returns an unsubscribe function. */
@@ -255,31 +212,6 @@ export class Store {
     return this.queue.then(() => this.root.close());
   }
 
-  // ---- used by store-incoming.ts and delete-down.ts ----
-
-  /**
-   * Digest of a stored block from the digest table; a block without one (a store written by something else)
-   * costs one Argon2 here, not cached so that this never writes.
-   */
-  storedDigest(n: number, packed: Uint8Array): Uint8Array {
-    const cached = this.tables.blockDigest.get(blockNumberKey(n));
-    if (cached) return cached;
-    log.warn("block digest missing from the digest table, computing it", { block: n });
-    return this.hash.blockDigest(packed.subarray(0, HEADER_SIZE));
-  }
-
-  setTip(tip: Tip): void {
-    this.tipState = tip;
-  }
-
-  emitStored(e: BlockEvent): void {
-    emit(this.storedListeners, e);
-  }
-
-  emitDeleted(e: BlockEvent): void {
-    emit(this.deletedListeners, e);
-  }
-
   /**
    * Tip and ring from the tables (8.2 fillRingBuffer): the highest stored block, and the ring filled with
    * blocks max(2, height − 19) … height, which must be consecutive ("initialisation failed").
@@ -292,12 +224,12 @@ export class Store {
       return;
     }
     const top = unpackHeader(last.value);
-    this.tipState = { height: top.number, digest: this.storedDigest(top.number, last.value), version: top.version, timestamp: top.timestamp };
+    this.tipState = { height: top.number, digest: storedDigest(this, top.number, last.value), version: top.version, timestamp: top.timestamp };
     const first = Math.max(GENESIS_NUMBER + 1, top.number - RING_SIZE + 1);
     for (let n = first; n <= top.number; n++) {
       const packed = this.tables.blocks.get(blockNumberKey(n));
       if (!packed || unpackHeader(packed).number !== n) fail("initialisation failed");
-      this.ring.put({ number: n, digest: this.storedDigest(n, packed), crc: crc64(n, packed) });
+      this.ring.put({ number: n, digest: storedDigest(this, n, packed), crc: crc64(n, packed) });
     }
   }
 

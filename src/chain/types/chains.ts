@@ -1,11 +1,11 @@
 /** The three chains of bitmarkd 8.2 (chain/chains.go) and what differs between them. */
 
 export const CHAINS = ["bitmark", "testing", "local"] as const;
-export type ChainName = (typeof CHAINS)[number];
 
 export function isChainName(s: string): s is ChainName {
   return (CHAINS as readonly string[]).includes(s);
 }
+export type ChainName = (typeof CHAINS)[number];
 
 /** Test-network flag: account variant bit 1 and BTC/LTC address networks. */
 export function isTestnet(chain: ChainName): boolean {

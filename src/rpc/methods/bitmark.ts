@@ -6,7 +6,7 @@
  */
 import { fail } from "../../base/fault.ts";
 import { accountToBytes } from "../../chain/types/account.ts";
-import { RECORD_NAMES, type TxRecord } from "../../chain/types/records/types.ts";
+import { Tag, RECORD_NAMES, type TxRecord } from "../../chain/types/records/types.ts";
 import { unpackRecord } from "../../chain/types/records/unpack.ts";
 import { toHex } from "../../encoding/hex.ts";
 import { decodeArgument, go } from "../go-decode.ts";
@@ -44,15 +44,15 @@ export function provenance(arg: unknown, deps: MethodDeps): unknown {
     const tx = deps.store.transaction(id);
     if (tx === undefined) break;
     const rec = unpack(deps, tx.packed);
-    if (rec === undefined || rec.tag === 2) break;
+    if (rec === undefined || rec.tag === Tag.AssetData) break;
     const isOwner = i === 0 && deps.store.ownership(accountToBytes(rec.owner), id) !== undefined;
     data.push({ record: RECORD_NAMES[rec.tag], isOwner, txId: toHex(id), inBlock: tx.block, data: recordData(rec) });
-    if (rec.tag === 3) {
+    if (rec.tag === Tag.BitmarkIssue) {
       const asset = deps.store.asset(rec.assetId);
       const assetRec = asset && unpack(deps, asset.packed);
       if (assetRec) data.push({ record: RECORD_NAMES[assetRec.tag], isOwner: false, inBlock: 0, assetId: toHex(rec.assetId), data: recordData(assetRec) });
     }
-    if (rec.tag !== 4 && rec.tag !== 5 && rec.tag !== 7) break;
+    if (rec.tag !== Tag.BitmarkTransferUnratified && rec.tag !== Tag.BitmarkTransferCountersigned && rec.tag !== Tag.BlockOwnerTransfer) break;
     id = rec.link;
   }
   return { data };

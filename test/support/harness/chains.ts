@@ -29,6 +29,8 @@ const SRC = join(ROOT, "src");
 const KEY_SOURCES = [
   "testnet/generate.ts",
   "chain/store/store-incoming.ts",
+  "chain/store/write-block.ts",
+  "chain/rules/validate-block.ts",
   "chain/types/header.ts",
   "chain/types/block.ts",
   "chain/types/records/pack.ts",

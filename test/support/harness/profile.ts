@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll } from "bun:test";
 import { randomBytes } from "node:crypto";
-import { isLogLevel, type Level, setLogLevel } from "../../../src/base/log.ts";
+import { LEVELS, type Level, setLogLevel } from "../../../src/base/log.ts";
 
 const LONG = process.env.BUNMARK_TEST_PROFILE === "long";
 
@@ -86,7 +86,7 @@ export function figures(suite: string, values: Record<string, string | number>):
 export function quietLogs(level: Level = "warn"): () => void {
   setLogLevel(level);
   const initial = process.env.BUNMARK_LOG_LEVEL ?? "";
-  return () => setLogLevel(isLogLevel(initial) ? initial : "info");
+  return () => setLogLevel((LEVELS as readonly string[]).includes(initial) ? (initial as Level) : "info");
 }
 
 /** `quietLogs(level)` from the first test of the current scope (the file, or the describe it is called in) to after its last. */

@@ -9,7 +9,7 @@ import { accountToString, type Account } from "../account.ts";
 import { currencyText, type CurrencyMap } from "../currency.ts";
 import { toHex } from "../../../encoding/hex.ts";
 import { utf8Text } from "../../../encoding/utf8.ts";
-import type { Escrow, TxRecord } from "./types.ts";
+import { Tag, type Escrow, type TxRecord } from "./types.ts";
 
 export type JsonValue = null | boolean | number | bigint | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -30,7 +30,7 @@ function paymentsJSON(payments: CurrencyMap): JsonValue {
  */
 export function recordJSON(rec: TxRecord, accountText: (a: Account) => string = accountToString): { [key: string]: JsonValue } {
   switch (rec.tag) {
-    case 1:
+    case Tag.BaseData:
       return {
         currency: currencyText(rec.currency),
         paymentAddress: utf8Text(rec.paymentAddress),
@@ -38,7 +38,7 @@ export function recordJSON(rec: TxRecord, accountText: (a: Account) => string = 
         nonce: rec.nonce.toString(),
         signature: toHex(rec.signature),
       };
-    case 2:
+    case Tag.AssetData:
       return {
         name: utf8Text(rec.name),
         fingerprint: utf8Text(rec.fingerprint),
@@ -46,11 +46,11 @@ export function recordJSON(rec: TxRecord, accountText: (a: Account) => string = 
         registrant: accountText(rec.registrant),
         signature: toHex(rec.signature),
       };
-    case 3:
+    case Tag.BitmarkIssue:
       return { assetId: toHex(rec.assetId), owner: accountText(rec.owner), nonce: rec.nonce, signature: toHex(rec.signature) };
-    case 4:
+    case Tag.BitmarkTransferUnratified:
       return { link: toHex(rec.link), escrow: escrowJSON(rec.escrow), owner: accountText(rec.owner), signature: toHex(rec.signature) };
-    case 5:
+    case Tag.BitmarkTransferCountersigned:
       return {
         link: toHex(rec.link),
         escrow: escrowJSON(rec.escrow),
@@ -58,7 +58,7 @@ export function recordJSON(rec: TxRecord, accountText: (a: Account) => string = 
         signature: toHex(rec.signature),
         countersignature: toHex(rec.countersignature),
       };
-    case 6:
+    case Tag.BlockFoundation:
       return {
         version: rec.version,
         payments: paymentsJSON(rec.payments),
@@ -66,7 +66,7 @@ export function recordJSON(rec: TxRecord, accountText: (a: Account) => string = 
         nonce: rec.nonce.toString(),
         signature: toHex(rec.signature),
       };
-    case 7:
+    case Tag.BlockOwnerTransfer:
       return {
         link: toHex(rec.link),
         escrow: escrowJSON(rec.escrow),

@@ -9,7 +9,7 @@ import { fail } from "../../../base/fault.ts";
 import { concatBytes } from "../../../encoding/hex.ts";
 import { codePointCount } from "../../../encoding/utf8.ts";
 import { encodeVarint } from "../../../encoding/varint.ts";
-import type { CountersignedRecord, Escrow, TxRecord } from "./types.ts";
+import { Tag, type CountersignedRecord, type Escrow, type TxRecord } from "./types.ts";
 
 const MAX_SIGNATURE = 1024;
 const MIN_NAME = 1;
@@ -40,18 +40,18 @@ function escrowField(escrow: Escrow | null): Uint8Array {
 function encodeSignedPart(rec: TxRecord): Uint8Array {
   const tag = encodeVarint(rec.tag);
   switch (rec.tag) {
-    case 1:
+    case Tag.BaseData:
       return concatBytes(tag, encodeVarint(rec.currency), lengthPrefixed(rec.paymentAddress), accountField(rec.owner), encodeVarint(rec.nonce));
-    case 2:
+    case Tag.AssetData:
       return concatBytes(tag, lengthPrefixed(rec.name), lengthPrefixed(rec.fingerprint), lengthPrefixed(rec.metadata), accountField(rec.registrant));
-    case 3:
+    case Tag.BitmarkIssue:
       return concatBytes(tag, lengthPrefixed(rec.assetId), accountField(rec.owner), encodeVarint(rec.nonce));
-    case 4:
-    case 5:
+    case Tag.BitmarkTransferUnratified:
+    case Tag.BitmarkTransferCountersigned:
       return concatBytes(tag, lengthPrefixed(rec.link), escrowField(rec.escrow), accountField(rec.owner));
-    case 6:
+    case Tag.BlockFoundation:
       return concatBytes(tag, encodeVarint(rec.version), lengthPrefixed(encodeCurrencyMap(rec.payments)), accountField(rec.owner), encodeVarint(rec.nonce));
-    case 7:
+    case Tag.BlockOwnerTransfer:
       return concatBytes(
         tag,
         lengthPrefixed(rec.link),
@@ -64,7 +64,7 @@ function encodeSignedPart(rec: TxRecord): Uint8Array {
 }
 
 export function isCountersigned(rec: TxRecord): rec is CountersignedRecord {
-  return rec.tag === 5 || rec.tag === 7;
+  return rec.tag === Tag.BitmarkTransferCountersigned || rec.tag === Tag.BlockOwnerTransfer;
 }
 
 /** What the countersignature covers, without checks: the signed part ‖ lp(signature). */
@@ -114,11 +114,11 @@ function checkMetadataMap(metadata: Uint8Array): void {
 export function checkRecord(rec: TxRecord, signer: Account | undefined): asserts signer is Account {
   if (rec.signature.length > MAX_SIGNATURE) fail("signature too long");
   switch (rec.tag) {
-    case 1:
+    case Tag.BaseData:
       requireKeys(rec.owner, signer);
       validateAddress(rec.currency, rec.paymentAddress, signer.testnet);
       return;
-    case 2: {
+    case Tag.AssetData: {
       requireKeys(rec.registrant, signer);
       const name = codePointCount(rec.name);
       if (name < MIN_NAME) fail("name too short");
@@ -130,24 +130,24 @@ export function checkRecord(rec: TxRecord, signer: Account | undefined): asserts
       checkMetadataMap(rec.metadata);
       return;
     }
-    case 3:
+    case Tag.BitmarkIssue:
       requireKeys(rec.owner, signer);
       return;
-    case 4:
+    case Tag.BitmarkTransferUnratified:
       requireKeys(rec.owner, signer, true);
       checkEscrow(rec.escrow, signer.testnet);
       return;
-    case 5:
+    case Tag.BitmarkTransferCountersigned:
       if (rec.countersignature.length > MAX_SIGNATURE) fail("signature too long");
       requireKeys(rec.owner, signer);
       checkEscrow(rec.escrow, signer.testnet);
       return;
-    case 6:
-    case 7:
+    case Tag.BlockFoundation:
+    case Tag.BlockOwnerTransfer:
       requireKeys(rec.owner, signer);
       checkPayments(rec.version, signer.testnet, rec.payments);
       packCurrencyMap(rec.payments, signer.testnet);
-      if (rec.tag === 7) checkEscrow(rec.escrow, signer.testnet);
+      if (rec.tag === Tag.BlockOwnerTransfer) checkEscrow(rec.escrow, signer.testnet);
       return;
   }
 }

@@ -3,11 +3,11 @@
  * block validator or the reservoir asks of a decoded record.
  */
 import type { Account } from "../account.ts";
-import type { TransferRecord, TxRecord } from "./types.ts";
+import { Tag, type TransferRecord, type TxRecord } from "./types.ts";
 
 /** Transfers (tags 4, 5, 7) continue the transaction named by their `link`. */
 export function isTransfer(rec: TxRecord): rec is TransferRecord {
-  return rec.tag === 4 || rec.tag === 5 || rec.tag === 7;
+  return rec.tag === Tag.BitmarkTransferUnratified || rec.tag === Tag.BitmarkTransferCountersigned || rec.tag === Tag.BlockOwnerTransfer;
 }
 
 /** The txid (storage order) a transfer continues; undefined for other records. */
@@ -23,11 +23,11 @@ export function linkOf(rec: TxRecord): Uint8Array | undefined {
  */
 export function selfSigner(rec: TxRecord): Account | undefined {
   switch (rec.tag) {
-    case 1:
-    case 3:
-    case 6:
+    case Tag.BaseData:
+    case Tag.BitmarkIssue:
+    case Tag.BlockFoundation:
       return rec.owner;
-    case 2:
+    case Tag.AssetData:
       return rec.registrant;
     default:
       return undefined;
@@ -40,5 +40,5 @@ export function selfSigner(rec: TxRecord): Account | undefined {
  * those, so a transfer linking to one must be rejected).
  */
 export function ownerOf(rec: TxRecord): Account | undefined {
-  return rec.tag === 1 || rec.tag === 2 ? undefined : rec.owner;
+  return rec.tag === Tag.BaseData || rec.tag === Tag.AssetData ? undefined : rec.owner;
 }

@@ -10,16 +10,17 @@ import type { Currency, CurrencyMap } from "../currency.ts";
 import { PAYMENT_VERSION } from "../currency.ts";
 import { utf8Bytes } from "../../../encoding/utf8.ts";
 import { countersignedPart, isCountersigned, signedPart } from "./pack.ts";
-import type {
-  AssetData,
-  BaseData,
-  BitmarkIssue,
-  BitmarkTransferCountersigned,
-  BitmarkTransferUnratified,
-  BlockFoundation,
-  BlockOwnerTransfer,
-  Escrow,
-  TxRecord,
+import {
+  Tag,
+  type AssetData,
+  type BaseData,
+  type BitmarkIssue,
+  type BitmarkTransferCountersigned,
+  type BitmarkTransferUnratified,
+  type BlockFoundation,
+  type BlockOwnerTransfer,
+  type Escrow,
+  type TxRecord,
 } from "./types.ts";
 
 type Text = string | Uint8Array;
@@ -32,27 +33,27 @@ export function escrow(currency: Currency, address: Text, amount: bigint): Escro
 }
 
 export function newBaseData(currency: Currency, paymentAddress: Text, owner: Account, nonce: bigint): BaseData {
-  return { tag: 1, currency, paymentAddress: bytes(paymentAddress), owner, nonce, signature: NONE };
+  return { tag: Tag.BaseData, currency, paymentAddress: bytes(paymentAddress), owner, nonce, signature: NONE };
 }
 
 export function newAssetData(name: Text, fingerprint: Text, metadata: Text, registrant: Account): AssetData {
-  return { tag: 2, name: bytes(name), fingerprint: bytes(fingerprint), metadata: bytes(metadata), registrant, signature: NONE };
+  return { tag: Tag.AssetData, name: bytes(name), fingerprint: bytes(fingerprint), metadata: bytes(metadata), registrant, signature: NONE };
 }
 
 export function newBitmarkIssue(assetId: Uint8Array, owner: Account, nonce: bigint): BitmarkIssue {
-  return { tag: 3, assetId, owner, nonce, signature: NONE };
+  return { tag: Tag.BitmarkIssue, assetId, owner, nonce, signature: NONE };
 }
 
 export function newTransferUnratified(link: Uint8Array, owner: Account, escrow: Escrow | null = null): BitmarkTransferUnratified {
-  return { tag: 4, link, escrow, owner, signature: NONE };
+  return { tag: Tag.BitmarkTransferUnratified, link, escrow, owner, signature: NONE };
 }
 
 export function newTransferCountersigned(link: Uint8Array, owner: Account, escrow: Escrow | null = null): BitmarkTransferCountersigned {
-  return { tag: 5, link, escrow, owner, signature: NONE, countersignature: NONE };
+  return { tag: Tag.BitmarkTransferCountersigned, link, escrow, owner, signature: NONE, countersignature: NONE };
 }
 
 export function newBlockFoundation(payments: CurrencyMap, owner: Account, nonce: bigint, version = BigInt(PAYMENT_VERSION)): BlockFoundation {
-  return { tag: 6, version, payments, owner, nonce, signature: NONE };
+  return { tag: Tag.BlockFoundation, version, payments, owner, nonce, signature: NONE };
 }
 
 export function newBlockOwnerTransfer(
@@ -62,7 +63,7 @@ export function newBlockOwnerTransfer(
   escrow: Escrow | null = null,
   version = BigInt(PAYMENT_VERSION),
 ): BlockOwnerTransfer {
-  return { tag: 7, link, escrow, version, payments, owner, signature: NONE, countersignature: NONE };
+  return { tag: Tag.BlockOwnerTransfer, link, escrow, version, payments, owner, signature: NONE, countersignature: NONE };
 }
 
 function signerAccount(key: PrivateKey): Account {
@@ -83,7 +84,7 @@ export function signRecord<T extends TxRecord>(rec: T, signer: PrivateKey, count
   const signature = sign(signer, signedPart({ ...rec, signature: NONE }, signerAccount(signer)));
   const signed = { ...rec, signature };
   if (!isCountersigned(signed)) return signed;
-  if (countersigner === undefined) throw new Error(`a ${rec.tag === 5 ? "countersigned transfer" : "block owner transfer"} needs a countersigner`);
+  if (countersigner === undefined) throw new Error(`a ${rec.tag === Tag.BitmarkTransferCountersigned ? "countersigned transfer" : "block owner transfer"} needs a countersigner`);
   const countersignature = sign(countersigner, countersignedPart(signed, signerAccount(signer)));
   return { ...signed, countersignature };
 }

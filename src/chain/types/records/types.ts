@@ -10,17 +10,31 @@
 import type { Account } from "../account.ts";
 import type { Currency, CurrencyMap } from "../currency.ts";
 
-export type RecordTag = 1 | 2 | 3 | 4 | 5 | 6 | 7;
+/**
+ * Record tags: the leading varint of a packed record (8.2 transactionrecord.go's TagType constants). 8.2
+ * defines 7 tags here; bitmarkd's later share records (8–10) do not exist in 8.2 and are not accepted.
+ */
+export const Tag = {
+  BaseData: 1,
+  AssetData: 2,
+  BitmarkIssue: 3,
+  BitmarkTransferUnratified: 4,
+  BitmarkTransferCountersigned: 5,
+  BlockFoundation: 6,
+  BlockOwnerTransfer: 7,
+} as const;
+
+export type RecordTag = (typeof Tag)[keyof typeof Tag];
 
 /** Record type names as bitmarkd's RPC and dump commands print them (transactionrecord.RecordName). */
 export const RECORD_NAMES: Record<RecordTag, string> = {
-  1: "BaseData",
-  2: "AssetData",
-  3: "BitmarkIssue",
-  4: "BitmarkTransferUnratified",
-  5: "BitmarkTransferCountersigned",
-  6: "BlockFoundation",
-  7: "BlockOwnerTransfer",
+  [Tag.BaseData]: "BaseData",
+  [Tag.AssetData]: "AssetData",
+  [Tag.BitmarkIssue]: "BitmarkIssue",
+  [Tag.BitmarkTransferUnratified]: "BitmarkTransferUnratified",
+  [Tag.BitmarkTransferCountersigned]: "BitmarkTransferCountersigned",
+  [Tag.BlockFoundation]: "BlockFoundation",
+  [Tag.BlockOwnerTransfer]: "BlockOwnerTransfer",
 };
 
 export const LINK_LENGTH = 32;
@@ -35,7 +49,7 @@ export interface Escrow {
 
 /** Obsolete block-owner record (genesis and version-1 blocks). */
 export interface BaseData {
-  tag: 1;
+  tag: typeof Tag.BaseData;
   currency: Currency;
   paymentAddress: Uint8Array;
   owner: Account;
@@ -44,7 +58,7 @@ export interface BaseData {
 }
 
 export interface AssetData {
-  tag: 2;
+  tag: typeof Tag.AssetData;
   name: Uint8Array;
   fingerprint: Uint8Array;
   /** `key NUL value NUL …` or empty. */
@@ -54,7 +68,7 @@ export interface AssetData {
 }
 
 export interface BitmarkIssue {
-  tag: 3;
+  tag: typeof Tag.BitmarkIssue;
   assetId: Uint8Array;
   owner: Account;
   nonce: bigint;
@@ -62,7 +76,7 @@ export interface BitmarkIssue {
 }
 
 export interface BitmarkTransferUnratified {
-  tag: 4;
+  tag: typeof Tag.BitmarkTransferUnratified;
   link: Uint8Array;
   escrow: Escrow | null;
   /** The new owner (may be the zero key: that destroys the bitmark). */
@@ -71,7 +85,7 @@ export interface BitmarkTransferUnratified {
 }
 
 export interface BitmarkTransferCountersigned {
-  tag: 5;
+  tag: typeof Tag.BitmarkTransferCountersigned;
   link: Uint8Array;
   escrow: Escrow | null;
   owner: Account;
@@ -81,7 +95,7 @@ export interface BitmarkTransferCountersigned {
 
 /** First record of every version-2 block: block owner and payment addresses. */
 export interface BlockFoundation {
-  tag: 6;
+  tag: typeof Tag.BlockFoundation;
   version: bigint;
   payments: CurrencyMap;
   owner: Account;
@@ -90,7 +104,7 @@ export interface BlockFoundation {
 }
 
 export interface BlockOwnerTransfer {
-  tag: 7;
+  tag: typeof Tag.BlockOwnerTransfer;
   link: Uint8Array;
   escrow: Escrow | null;
   version: bigint;

@@ -7,7 +7,7 @@ import { type Account, accountFromBytes } from "../account.ts";
 import { type CurrencyMap, currencyFromCode, isPaymentVersionSet, PAYMENT_VERSION, unpackCurrencyMap } from "../currency.ts";
 import { fail } from "../../../base/fault.ts";
 import { clippedVarint, decodeVarint } from "../../../encoding/varint.ts";
-import { ASSET_ID_LENGTH, type Escrow, LINK_LENGTH, type TxRecord } from "./types.ts";
+import { Tag, ASSET_ID_LENGTH, type Escrow, LINK_LENGTH, type TxRecord } from "./types.ts";
 
 /** Largest tag and field length the decoder accepts. */
 const MAX_FIELD = 8192;
@@ -98,7 +98,7 @@ export function unpackRecord(buf: Uint8Array, testnet: boolean): Unpacked {
   return { record, consumed: r.n };
 }
 
-/** Decodes every record of a concatenation (a pushed `assets` or `issues` item, a backup entry); the first failure aborts. */
+/** Decodes every record of a concatenation (a pushed `assets` or `issues` item); the first failure aborts. */
 export function* unpackRecords(buf: Uint8Array, testnet: boolean): Generator<TxRecord> {
   for (let rest = buf; rest.length > 0; ) {
     const { record, consumed } = unpackRecord(rest, testnet);
@@ -109,46 +109,46 @@ export function* unpackRecords(buf: Uint8Array, testnet: boolean): Generator<TxR
 
 function readFields(r: Reader, tag: number): TxRecord {
   switch (tag) {
-    case 1: {
+    case Tag.BaseData: {
       const currency = currencyFromCode(r.uint());
       const paymentAddress = r.bytes();
       const owner = r.account();
       const nonce = r.uint();
       return { tag, currency, paymentAddress, owner, nonce, signature: r.bytes() };
     }
-    case 2: {
+    case Tag.AssetData: {
       const name = r.bytes();
       const fingerprint = r.bytes();
       const metadata = r.bytes(0);
       const registrant = r.account();
       return { tag, name, fingerprint, metadata, registrant, signature: r.bytes() };
     }
-    case 3: {
+    case Tag.BitmarkIssue: {
       const assetId = r.assetId();
       const owner = r.account();
       const nonce = r.uint();
       return { tag, assetId, owner, nonce, signature: r.bytes() };
     }
-    case 4: {
+    case Tag.BitmarkTransferUnratified: {
       const link = r.link();
       const escrow = r.escrow();
       const owner = r.account();
       return { tag, link, escrow, owner, signature: r.bytes() };
     }
-    case 5: {
+    case Tag.BitmarkTransferCountersigned: {
       const link = r.link();
       const escrow = r.escrow();
       const owner = r.account();
       const signature = r.bytes();
       return { tag, link, escrow, owner, signature, countersignature: r.bytes() };
     }
-    case 6: {
+    case Tag.BlockFoundation: {
       const { version, payments } = r.payments();
       const owner = r.account();
       const nonce = r.uint();
       return { tag, version, payments, owner, nonce, signature: r.bytes() };
     }
-    case 7: {
+    case Tag.BlockOwnerTransfer: {
       const link = r.link();
       const escrow = r.escrow();
       const { version, payments } = r.payments();

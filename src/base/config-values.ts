@@ -1,14 +1,18 @@
 /**
- * Validators every configuration section uses (peering here; client_rpc, proofing, payment … in their own rooms):
+ * Validators every configuration section uses (peering in node/config.ts; client_rpc, payment … in their own rooms):
  * each takes the raw JSON value and its key path (`peering.listen[0]`) or flag (`--listen`) and either returns the
  * checked value or throws a ConfigError whose one line names that path and what is wrong.
  *
- * Kept apart from config.ts so that section parsers in other rooms can use them without an import cycle.
+ * In base/ so that the section parsers of every room (rpc/, payment/, node/) can use them and throw the one ConfigError.
  */
-import { didYouMean } from "../base/closest.ts";
+import { didYouMean } from "./closest.ts";
+import { BunmarkError } from "./errors.ts";
 
-export class ConfigError extends Error {
-  override readonly name = "ConfigError";
+/** A configuration value or flag that cannot be used; the message is the one line an operator reads. */
+export class ConfigError extends BunmarkError<{ code: "CONFIG_INVALID" }> {
+  constructor(message: string) {
+    super({ code: "CONFIG_INVALID" }, message);
+  }
 }
 
 type Json = Record<string, unknown>;
