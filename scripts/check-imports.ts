@@ -17,7 +17,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["crypto", "transport"],
   ["chain"],
   ["reservoir", "peer"],
-  ["rpc", "proof", "payment", "miner", "testnet"],
+  ["rpc", "proof", "payment", "miner", "testnet", "wallet"],
   ["http"],
   ["node"],
   ["cli", "bench"],
@@ -29,6 +29,7 @@ const SIDEWAYS: readonly (readonly [string, string])[] = [
   ["miner", "proof"], // the miner reads the proofer's job and submission formats
   ["proof", "rpc"], // Go-compatible JSON text (rpc/go-json.ts) for job messages and submission replies
   ["testnet", "proof"],
+  ["wallet", "rpc"], // the wallet calls nodes through the RPC client
   ["cli", "bench"],
   ["bench", "cli"],
 ];
