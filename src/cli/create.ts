@@ -30,13 +30,13 @@ export const spec: CommandSpec = {
     { name: "chain", value: "NAME", default: "local", help: "with --new-identity: network of the key, bitmark (live) or testing/local (test)" },
     { name: "name", value: "NAME", help: "asset name (up to 64 bytes)" },
     { name: "fingerprint", value: "F", help: "asset fingerprint (1..1024 bytes); the asset id is its SHA3-512" },
-    { name: "metadata", value: "TEXT", default: "", help: "asset metadata: key\\u0000value\\u0000… (the six characters \\u0000 separate, as in bitmark-cli)" },
+    { name: "metadata", value: "TEXT", help: "asset metadata: key\\u0000value\\u0000… (the six characters \\u0000 separate, as in bitmark-cli)" },
     { name: "quantity", value: "N", default: "1", help: "number of bitmarks to issue (1..100)" },
     { name: "data", value: "DIR", default: "./data", help: "a node on this machine: its RPC address and certificate fingerprint from DIR/node.json" },
     { name: "connect", value: "HOST:PORT", help: "the node's client_rpc address instead" },
     { name: "fingerprint-rpc", value: "HEX", help: "with --connect: SHA3-256 of the node's certificate (64 hex); refused on a mismatch" },
   ],
-  example: `bunmark create --new-identity me.sign && bunmark create --identity me.sign --name "first asset" --fingerprint fp-0001 --metadata 'owner\\u0000me' --quantity 3 --data testnet/node1`,
+  example: `bunmark create --new-identity me.sign && bunmark create --identity me.sign --name "first asset" --fingerprint fp-0001 --metadata 'owner\\u0000me' --quantity 3 --data testnet/node-1`,
 };
 
 function need(value: string | undefined, name: string): string {
