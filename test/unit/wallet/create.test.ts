@@ -6,6 +6,10 @@ import { hash } from "../../../src/crypto/index.ts";
 import { Reservoir } from "../../../src/reservoir/reservoir.ts";
 import { TrackingStatus } from "../../../src/reservoir/status.ts";
 import { buildCreate, findProofNonce, unescapeMetadata } from "../../../src/wallet/create.ts";
+import { join } from "node:path";
+import { toHex } from "../../../src/encoding/hex.ts";
+import { txIdOf } from "../../../src/chain/types/records/ids.ts";
+import { packRecord } from "../../../src/chain/types/records/pack.ts";
 import { faultOf } from "../../support/fault.ts";
 import { FakeChain, testKey } from "../../support/reservoir-fakes.ts";
 
@@ -36,6 +40,15 @@ describe("buildCreate", () => {
     expect(Object.keys(arg.assets[0])).toEqual(["name", "fingerprint", "metadata", "registrant", "signature"]);
     expect(Object.keys(arg.issues[0])).toEqual(["assetId", "owner", "nonce", "signature"]);
     expect(arg.assets[0].registrant).toBe(accountToString(signer.account));
+  });
+
+  test("an independent verifier (python3 + nacl) accepts the signatures and finds the same ids", () => {
+    const req = buildCreate(signer, { name: "indep", fingerprint: "indep-fp", metadata: "k\u0000v", quantity: 3 }, () => 2n ** 63n + next++);
+    const py = Bun.spawnSync(["/usr/bin/python3", join(import.meta.dir, "../../support/wallet-verify.py"), req.argument]);
+    expect(py.stderr.toString()).toBe("");
+    const out = JSON.parse(py.stdout.toString());
+    expect(out.assetIds).toEqual([toHex(req.assetId)]);
+    expect(out.txIds).toEqual(req.issues.map((i) => toHex(txIdOf(packRecord(i, signer.account)))));
   });
 
   test("equal random nonces are drawn again (one transaction per issue)", () => {
