@@ -30,7 +30,6 @@ const SIDEWAYS: readonly (readonly [string, string])[] = [
   ["proof", "rpc"], // Go-compatible JSON text (rpc/go-json.ts) for job messages and submission replies
   ["testnet", "proof"],
   ["testnet", "rpc"], // node 1's client RPC certificate
-  ["wallet", "rpc"], // the wallet calls nodes through the RPC client
   ["cli", "bench"],
   ["bench", "cli"],
 ];
