@@ -18,7 +18,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["crypto", "transport"],
   ["chain"],
   ["reservoir", "peer"],
-  ["rpc", "proof", "payment", "miner", "testnet"],
+  ["rpc", "proof", "payment", "miner", "testnet", "wallet"],
   ["http"],
   ["node"],
   ["cli", "bench"],
@@ -30,6 +30,7 @@ const SIDEWAYS: readonly (readonly [string, string])[] = [
   ["miner", "proof"], // the miner reads the proofer's job and submission formats
   ["proof", "rpc"], // Go-compatible JSON text (rpc/go-json.ts) for job messages and submission replies
   ["testnet", "proof"],
+  ["testnet", "rpc"], // node 1's client RPC certificate
   ["cli", "bench"],
   ["bench", "cli"],
 ];

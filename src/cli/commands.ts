@@ -29,6 +29,7 @@ export const COMMANDS: Record<string, Command> = {
   block: { summary: "block decode HEX: decode and check a packed block", load: () => import("./block.ts") },
   chain: { summary: "chain generate: make a chain of valid blocks for test networks", load: () => import("./chain.ts") },
   rpc: { summary: "rpc METHOD [JSON-ARGUMENT]: call a client RPC method of a node", load: () => import("./rpc.ts") },
+  create: { summary: "create --identity FILE --name NAME --fingerprint F: register an asset and issue bitmarks", load: () => import("./create.ts") },
   "gen-rpc-cert": { summary: "write the RPC certificate and key (self-signed ECDSA P-521)", load: () => import("./gen-rpc-cert.ts") },
   bench: { summary: "bench crypto|chain|wire|sync|rpc|rpc-ownership|mine|all: measure this machine", load: () => import("../bench/bench.ts") },
   completion: { summary: "completion bash: shell completion script", load: () => import("./completion.ts") },

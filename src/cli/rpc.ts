@@ -9,22 +9,11 @@
  * does the same: the certificates are self-signed).
  */
 import { readFileSync } from "node:fs";
-import { connect, type TLSSocket } from "node:tls";
 import { join, resolve } from "node:path";
 import { RUNNING_FILE, type RunningNode } from "../node/node.ts";
-import { certificateFingerprint } from "../rpc/certificate.ts";
+import { rpcCall, rpcTarget, type RpcEndpoint } from "../rpc/client.ts";
 import { setLogLevel } from "../base/log.ts";
-import { flag, parseOrHelp, UsageError, type CommandSpec } from "./args.ts";
-
-const TIMEOUT_MS = 30_000;
-
-/** `host:port` / `[v6]:port`; a wildcard host is reached on loopback. */
-function target(address: string): { host: string; port: number } {
-  const m = /^(?:\[([^\]]*)\]|([^:]*)):(\d+)$/.exec(address);
-  if (!m) throw new Error(`--connect expects HOST:PORT, got ${JSON.stringify(address)}`);
-  const host = m[1] ?? m[2]!;
-  return { host: host === "" || host === "0.0.0.0" ? "127.0.0.1" : host === "::" ? "::1" : host, port: Number(m[3]) };
-}
+import { flag, parseOrHelp, UsageError, type CommandSpec, type ParsedArgs } from "./args.ts";
 
 function localNode(dataDir: string): { address: string; fingerprint: string } {
   let running: RunningNode;
@@ -37,33 +26,13 @@ function localNode(dataDir: string): { address: string; fingerprint: string } {
   return { address: running.rpc.listen[0]!, fingerprint: running.rpc.fingerprint };
 }
 
-/** Sends one request line and resolves with the first reply line. */
-function call(host: string, port: number, fingerprint: string | undefined, line: string): Promise<string> {
-  return new Promise((resolvePromise, reject) => {
-    const socket: TLSSocket = connect({ host, port, rejectUnauthorized: false, servername: undefined }, () => {
-      const der = socket.getPeerCertificate(true)?.raw;
-      const actual = der ? Buffer.from(certificateFingerprint(new Uint8Array(der))).toString("hex") : "";
-      if (fingerprint && actual !== fingerprint.toLowerCase()) {
-        socket.destroy();
-        reject(new Error(`certificate fingerprint ${actual || "(none)"} does not match ${fingerprint}`));
-        return;
-      }
-      socket.write(line);
-    });
-    let received = "";
-    socket.setEncoding("utf8");
-    socket.setTimeout(TIMEOUT_MS, () => socket.destroy(new Error("no reply")));
-    socket.on("data", (chunk: string) => {
-      received += chunk;
-      const nl = received.indexOf("\n");
-      if (nl >= 0) {
-        socket.end();
-        resolvePromise(received.slice(0, nl));
-      }
-    });
-    socket.on("error", reject);
-    socket.on("close", () => reject(new Error("connection closed without a reply")));
-  });
+/** The node to call: --connect and the fingerprint flag, or the node running with --data (its node.json). */
+export function endpointOf(p: ParsedArgs, fingerprintFlag = "fingerprint"): RpcEndpoint {
+  const connectFlag = flag(p, "connect");
+  const local = connectFlag ? undefined : localNode(resolve(flag(p, "data") ?? "data"));
+  const fingerprint = flag(p, fingerprintFlag) ?? local?.fingerprint;
+  if (fingerprint !== undefined && !/^[0-9a-fA-F]{64}$/.test(fingerprint)) throw new Error(`--${fingerprintFlag} expects 64 hex digits`);
+  return { ...rpcTarget(connectFlag ?? local!.address), fingerprint };
 }
 
 export const spec: CommandSpec = {
@@ -93,12 +62,7 @@ export async function main(args: string[]): Promise<number> {
       throw new Error(`JSON-ARGUMENT is not JSON: ${(e as Error).message}`);
     }
   }
-  const connectFlag = flag(p, "connect");
-  const local = connectFlag ? undefined : localNode(resolve(flag(p, "data") ?? "data"));
-  const fingerprint = flag(p, "fingerprint") ?? local?.fingerprint;
-  if (fingerprint !== undefined && !/^[0-9a-fA-F]{64}$/.test(fingerprint)) throw new Error("--fingerprint expects 64 hex digits");
-  const { host, port } = target(connectFlag ?? local!.address);
-  const reply = JSON.parse(await call(host, port, fingerprint, JSON.stringify({ method, params: [arg], id: 1 }) + "\n")) as { result: unknown; error: string | null };
+  const reply = await rpcCall(endpointOf(p), method, JSON.stringify(arg));
   if (reply.error !== null) {
     console.error(reply.error);
     return 1;

@@ -60,6 +60,7 @@ export async function main(args: string[]): Promise<number> {
       const [host, submitPort] = n.proof.submit.split(":");
       console.log(`${n.name}  proofer (mining with run --mine): bunmark mine --chain local --connect ${hex(n.proof.publicKey)}@${host}:${publishPort},${submitPort}`);
     }
+    if (n.rpc) console.log(`${n.name}  client RPC ${n.rpc}: bunmark rpc Node.Info --data ${n.dir}   (bunmark create --data ${n.dir} … feeds it)`);
   }
   const timer = setInterval(async () => {
     if (stopped) return;

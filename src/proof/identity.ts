@@ -6,6 +6,7 @@
  *   readSigningKey(path)  file text trimmed: `SEED:` + Base58 wallet seed, or `PRIVATE:` + hex of the
  *                         private key bytes (variant ‖ 64-byte key); anything else → "invalid proof signing key"
  *   writeProofIdentity({ publicPath, privatePath, signingPath, testnet })  new CURVE pair + `SEED:` file, 0600
+ *   writeSigningKey(path, testnet)        a new `SEED:` file alone, 0600
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync, unlinkSync, writeFileSync } from "node:fs";
@@ -59,12 +60,23 @@ export interface ProofIdentityFiles {
 export function writeProofIdentity(f: ProofIdentityFiles): Uint8Array {
   const { publicKey } = writeKeyPair(f.publicPath, f.privatePath);
   try {
-    writeFileSync(f.signingPath, `${SEED_TAG}${seedToString(randomBytes(32), f.testnet)}\n`, { mode: 0o600, flag: "wx" });
+    writeSigningKey(f.signingPath, f.testnet);
   } catch (e) {
     unlinkSync(f.publicPath);
     unlinkSync(f.privatePath);
-    if ((e as NodeJS.ErrnoException).code === "EEXIST") throw new Fault("key file already exists");
     throw e;
   }
   return publicKey;
+}
+
+/** Writes a new `SEED:` signing key file (mode 0600; also `bunmark create --new-identity`); never overwrites. */
+export function writeSigningKey(path: string, testnet: boolean): SigningKey {
+  const text = `${SEED_TAG}${seedToString(randomBytes(32), testnet)}\n`;
+  try {
+    writeFileSync(path, text, { mode: 0o600, flag: "wx" });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "EEXIST") throw new Fault("key file already exists");
+    throw e;
+  }
+  return parseSigningKey(text);
 }

@@ -1,7 +1,8 @@
 /**
  * A local network a newcomer can watch (issue 15): N `bunmark run` child processes on loopback, chain `local`,
  * each connected to all the others (dynamic connections off, `minimum_clients` N−1, short connector timings so
- * they reach Normal in seconds). Node 1 runs the proofer and the built-in miner (`run --mine=1`); on `local` the
+ * they reach Normal in seconds). Node 1 runs the proofer and the built-in miner (`run --mine=1`) and serves client
+ * RPC on loopback (self-signed rpc.crt made on first start) so `bunmark create --data DIR/node-1` can feed it; on `local` the
  * first nonce wins, so a block is made whenever the verified pool has items (8.2 makes no empty blocks).
  *
  *   const net = await Testnet.start({ nodes: 3, dir: "testnet" });   // resolves once every node serves `I`
@@ -19,6 +20,7 @@ import type { Subprocess } from "bun";
 import { blockNumberKey } from "../chain/types/header.ts";
 import { toDisplayHex } from "../encoding/hex.ts";
 import { writeProofIdentity } from "../proof/identity.ts";
+import { makeSelfSignedCertificate, subjectNames, writeCertificateFiles } from "../rpc/certificate.ts";
 import { curveKeyPair } from "../transport/curve.ts";
 import { ensureKeyPair, readPublicKeyFile } from "../transport/keys.ts";
 import { RequestClient } from "../transport/request-client.ts";
@@ -45,6 +47,8 @@ export interface TestnetNode {
   publicKey: Uint8Array;
   /** node 1 only: the proofer's key and endpoints, for `bunmark mine --connect` */
   proof?: { publicKey: Uint8Array; publish: string; submit: string };
+  /** node 1 only: client_rpc `127.0.0.1:port` (certificate DIR/rpc.crt) */
+  rpc?: string;
 }
 
 export interface NodeStatus {
@@ -83,6 +87,7 @@ export function nodeConfig(node: TestnetNode, others: readonly TestnetNode[], co
       prefer_ipv6: false,
     },
     timing: { ...TIMING, minimum_clients: count - 1 },
+    ...(node.rpc ? { client_rpc: { listen: [node.rpc] } } : {}),
     ...(node.proof ? { proofing: { publish: [node.proof.publish], submit: [node.proof.submit], payment_address: PAYMENT_ADDRESS } } : {}),
   };
 }
@@ -113,6 +118,9 @@ export class Testnet {
         const files = { publicPath: join(dir, "proof.public"), privatePath: join(dir, "proof.private"), signingPath: join(dir, "proof.sign"), testnet: true };
         const proofKey = existsSync(files.publicPath) ? readPublicKeyFile(files.publicPath) : writeProofIdentity(files);
         node.proof = { publicKey: proofKey, publish: `127.0.0.1:${await freePort()}`, submit: `127.0.0.1:${await freePort()}` };
+        const [certificate, privateKey] = [join(dir, "rpc.crt"), join(dir, "rpc.key")];
+        if (!existsSync(certificate)) writeCertificateFiles(certificate, privateKey, makeSelfSignedCertificate(subjectNames("localhost", ["127.0.0.1"], [])));
+        node.rpc = `127.0.0.1:${await freePort()}`;
       }
       nodes.push(node);
     }
