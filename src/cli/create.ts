@@ -16,7 +16,6 @@ import { hash } from "../crypto/index.ts";
 import { setLogLevel } from "../base/log.ts";
 import { readSigningKey, writeSigningKey } from "../proof/identity.ts";
 import { rpcCall } from "../rpc/client.ts";
-import { parsePayId, parsePayNonce } from "../reservoir/pay-id.ts";
 import { buildCreate, findProofNonce, unescapeMetadata } from "../wallet/create.ts";
 import { flag, intFlag, noExtraArgs, parseOrHelp, UsageError, type CommandSpec } from "./args.ts";
 import { endpointOf } from "./rpc.ts";
@@ -42,6 +41,13 @@ export const spec: CommandSpec = {
 function need(value: string | undefined, name: string): string {
   if (value === undefined) throw new UsageError(`--${name} missing`);
   return value;
+}
+
+/** A fixed-length hex field of the node's reply; anything else means the node is not speaking 8.2's RPC. */
+function replyBytes(hex: string, length: number, what: string): Uint8Array {
+  const bytes = /^[0-9a-f]*$/i.test(hex) ? new Uint8Array(Buffer.from(hex, "hex")) : new Uint8Array();
+  if (bytes.length !== length) throw new Error(`the node replied a malformed ${what}: ${JSON.stringify(hex)}`);
+  return bytes;
 }
 
 export async function main(args: string[]): Promise<number> {
@@ -74,7 +80,7 @@ export async function main(args: string[]): Promise<number> {
   }
   const r = created.result as { assets: { id: string; duplicate: boolean }[]; issues: { txId: string }[]; payId: string; payNonce: string; difficulty: string };
   const target = Buffer.from(r.difficulty, "hex");
-  const nonce = findProofNonce(parsePayId(r.payId), parsePayNonce(r.payNonce), new Uint8Array(target), hash.proofCheck);
+  const nonce = findProofNonce(replyBytes(r.payId, 48, "pay id"), replyBytes(r.payNonce, 8, "pay nonce"), new Uint8Array(target), hash.proofCheck);
   const proved = await rpcCall(endpoint, "Bitmarks.Proof", JSON.stringify({ payId: r.payId, nonce: toHex(nonce) }), 2);
   if (proved.error !== null) {
     console.error(proved.error);
