@@ -99,7 +99,7 @@ const MISTAKES: Mistake[] = [
   { name: "chain of the wrong type", ...cfg({ chain: 5 }), first: `${F}chain: 5 is not one of bitmark, testing, local` },
   { name: "unknown log level in the file", ...cfg({ log_level: "loud" }), first: `${F}log_level: "loud" is not one of trace, debug, info, warn, error` },
   { name: "data_directory not a string", ...cfg({ data_directory: 5 }), first: `${F}data_directory: must be a non-empty string, got 5` },
-  { name: "client_rpc fingerprint", ...cfg({ client_rpc: { fingerprint: "x" } }), first: `${F}client_rpc.fingerprint: must be 64 hex digits, got "x"` },
+  { name: "client_rpc fingerprint", ...cfg({ client_rpc: { fingerprint: "x" } }), first: `${F}client_rpc.fingerprint: not a setting: the fingerprint is the SHA3-256 of client_rpc.certificate` },
   {
     name: "no connections possible",
     ...cfg({ peering: { dynamic_connections: false } }),

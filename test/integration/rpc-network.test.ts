@@ -65,7 +65,7 @@ beforeAll(async () => {
         name,
         chainFrom: chain.dir,
         dynamicConnections: false,
-        timing: { minimum_clients: 2, connector_cycle: 300, announce_initial: 300 },
+        timing: { minimum_clients: 2, connector_cycle: 300, announce_initial: 2000 }, // the first announcement after the upstreams registered: it is pushed only to registered upstreams
         sections: { client_rpc: { listen: ["127.0.0.1:0"], announce: [`127.0.0.1:${ANNOUNCED + i}`] } },
       }),
     ),
