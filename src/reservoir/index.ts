@@ -1,10 +1,10 @@
 /**
  * The reservoir as the node assembles it: one call opens it on the chain store (its tables in the store's
- * LMDB environment, block events wired), hands out the peer push processors, and runs the cleaner (5 min)
+ * LMDB environment, block events wired), hands out its push handler table, and runs the cleaner (5 min)
  * and the re-broadcaster (15 min) until `stop()`.
  *
- *   const rsv = startReservoir({ store, chain, mode, broadcast: (c, p) => queue.send(c, p) });
- *   rsv.register(pushDispatcher);            // assets/issues/transfer/proof → true = relay p0
+ *   const rsv = startReservoir({ store, chain, broadcast: (c, p) => queue.send(c, p) });
+ *   pushDispatcher.install(rsv.handlers);    // assets/issues/transfer/proof → true = relay p0, Fault = refused
  *   RPC: rsv.reservoir.storeIssues(…), .tryProof(…), .assets.cache(…), .transactionStatus(…)
  */
 import type { Database } from "lmdb";
@@ -14,11 +14,10 @@ import { isTestnet } from "../chain/types/chains.ts";
 import { hash as defaultHash } from "../crypto/index.ts";
 import type { HashBackend } from "../crypto/api.ts";
 import { logger } from "../base/log.ts";
-import type { ModeState } from "../base/mode.ts";
 import type { ReservoirLimits } from "./limits.ts";
 import { lmdbPersistence } from "./persistence.ts";
 import type { Broadcast, Bytes, ChainView, Clock } from "./ports.ts";
-import { type PushedItem, type ReservoirProcessors, reservoirProcessors } from "./process.ts";
+import { type ItemHandler, type PushedItem, reservoirHandlers } from "./process.ts";
 import { Reservoir } from "./reservoir.ts";
 
 const log = logger("reservoir");
@@ -37,7 +36,6 @@ export interface ReservoirHost extends ChainView {
 export interface StartReservoirOptions {
   store: ReservoirHost;
   chain: ChainName;
-  mode: ModeState;
   broadcast: Broadcast;
   hash?: HashBackend;
   clock?: Clock;
@@ -46,9 +44,8 @@ export interface StartReservoirOptions {
 
 export interface RunningReservoir {
   readonly reservoir: Reservoir;
-  readonly processors: ReservoirProcessors;
-  /** Installs the four processors on the listener's push dispatcher (src/peer/listener/push.ts). */
-  register(dispatcher: { register(command: PushedItem, processor: (item: Bytes) => boolean): void }): void;
+  /** The handlers of the four pushed items, for the listener's push dispatcher (src/peer/listener/push.ts). */
+  readonly handlers: Record<PushedItem, ItemHandler>;
   /** Sends every pending item again now (what the 15-minute timer does). */
   rebroadcast(): void;
   /** Stops the timers and block events; everything is already on disk. */
@@ -83,16 +80,9 @@ export function startReservoir(o: StartReservoirOptions): RunningReservoir {
     setInterval(guard("re-broadcast", () => rebroadcast(reservoir, o.broadcast)), reservoir.limits.rebroadcastIntervalMs),
   ];
   for (const t of timers) t.unref?.();
-  const processors = reservoirProcessors(reservoir, o.mode);
   return {
     reservoir,
-    processors,
-    register(dispatcher) {
-      dispatcher.register("assets", processors.processAssets);
-      dispatcher.register("issues", processors.processIssues);
-      dispatcher.register("transfer", processors.processTransfer);
-      dispatcher.register("proof", processors.processProof);
-    },
+    handlers: reservoirHandlers(reservoir),
     rebroadcast: () => void rebroadcast(reservoir, o.broadcast),
     stop() {
       for (const t of timers) clearInterval(t);
@@ -103,7 +93,7 @@ export function startReservoir(o: StartReservoirOptions): RunningReservoir {
 
 export { Reservoir } from "./reservoir.ts";
 export type { IssueInfo, TransferInfo, Stored, RebroadcastItem } from "./reservoir.ts";
-export type { ReservoirProcessors, PushedItem } from "./process.ts";
+export type { ItemHandler, PushedItem } from "./process.ts";
 export { backupEntries, decodeBackup, encodeBackup, restoreBackup } from "./backup-file.ts";
 export { TrackingStatus, TransactionState, trackingText, stateText } from "./status.ts";
 export type { PaymentDetail } from "./payments.ts";

@@ -10,7 +10,6 @@ import { join } from "node:path";
 import { open, type RootDatabase } from "lmdb";
 import { unpackRecord } from "../../../src/chain/types/records/unpack.ts";
 import { hash } from "../../../src/crypto/index.ts";
-import { ModeState } from "../../../src/base/mode.ts";
 import { lmdbPersistence, type ReservoirPersistence } from "../../../src/reservoir/persistence.ts";
 import { Reservoir } from "../../../src/reservoir/reservoir.ts";
 import { TrackingStatus, TransactionState } from "../../../src/reservoir/status.ts";
@@ -294,7 +293,7 @@ describe("persistence", () => {
     await env.close();
   });
 
-  test("startReservoir wires a store: tables, block events, processors, timers stop", async () => {
+  test("startReservoir wires a store: tables, block events, handlers, timers stop", async () => {
     dir = mkdtempSync(join(tmpdir(), "reservoir-"));
     const w = world();
     const env = openEnv();
@@ -304,15 +303,11 @@ describe("persistence", () => {
       onBlockStored: (fn: (typeof stored)[number]) => (stored.push(fn), () => void stored.splice(stored.indexOf(fn), 1)),
       onBlockDeleted: () => () => {},
     });
-    const mode = new ModeState();
-    mode.set("Normal");
     const sent: string[] = [];
-    const rsv = startReservoir({ store: host, chain: "testing", mode, broadcast: (c) => sent.push(c), limits: { rebroadcastIntervalMs: 25 } });
-    const registered = new Map<string, (item: Uint8Array) => boolean>();
-    rsv.register({ register: (command, fn) => registered.set(command, fn) });
-    expect([...registered.keys()]).toEqual(["assets", "issues", "transfer", "proof"]);
-    expect(registered.get("assets")!(packed(w.a))).toBe(true);
-    expect(rsv.processors.processIssues(packed(issue(w.id, 1n)))).toBe(true);
+    const rsv = startReservoir({ store: host, chain: "testing", broadcast: (c) => sent.push(c), limits: { rebroadcastIntervalMs: 25 } });
+    expect(Object.keys(rsv.handlers)).toEqual(["assets", "issues", "transfer", "proof"]);
+    expect(rsv.handlers.assets(packed(w.a))).toBe(true);
+    expect(rsv.handlers.issues(packed(issue(w.id, 1n)))).toBe(true);
     rsv.rebroadcast();
     expect(sent).toEqual(["assets", "issues"]);
     await Bun.sleep(60); // the timer re-broadcasts too
