@@ -1,7 +1,8 @@
 /**
  * The reservoir as the node assembles it: one call opens it on the chain store (its tables in the store's
  * LMDB environment, block events wired), hands out its push handler table, and runs the cleaner (5 min)
- * and the re-broadcaster (15 min) until `stop()`.
+ * and the re-broadcaster (15 min) until `stop()`. Every time it reads or waits for comes from one injected
+ * `Clock` (src/base/clock.ts), so its state changes are tested by advancing a ManualClock.
  *
  *   const rsv = startReservoir({ store, chain, broadcast: (c, p) => queue.send(c, p) });
  *   pushDispatcher.install(rsv.handlers);    // assets/issues/transfer/proof → true = relay p0, Fault = refused
@@ -16,7 +17,8 @@ import type { HashBackend } from "../crypto/api.ts";
 import { logger } from "../base/log.ts";
 import type { ReservoirLimits } from "./limits.ts";
 import { lmdbPersistence } from "./persistence.ts";
-import type { Broadcast, Bytes, ChainView, Clock } from "./ports.ts";
+import { type Clock, systemClock } from "../base/clock.ts";
+import type { Broadcast, Bytes, ChainView } from "./ports.ts";
 import { type ItemHandler, type PushedItem, reservoirHandlers } from "./process.ts";
 import { Reservoir } from "./reservoir.ts";
 
@@ -38,6 +40,7 @@ export interface StartReservoirOptions {
   chain: ChainName;
   broadcast: Broadcast;
   hash?: HashBackend;
+  /** Time for expiries and for the cleaner and re-broadcast timers (a ManualClock in tests). */
   clock?: Clock;
   limits?: Partial<ReservoirLimits>;
 }
@@ -60,10 +63,24 @@ export function rebroadcast(reservoir: Reservoir, broadcast: Broadcast): number 
   return items.length;
 }
 
+/** Runs `fn` every `ms` on `clock` until the returned function is called. */
+function every(clock: Clock, ms: number, fn: () => void): () => void {
+  let cancel = () => {};
+  const arm = () => {
+    cancel = clock.setTimer(ms, () => {
+      arm();
+      fn();
+    });
+  };
+  arm();
+  return () => cancel();
+}
+
 export function startReservoir(o: StartReservoirOptions): RunningReservoir {
   const hash = o.hash ?? defaultHash;
   const persistence = lmdbPersistence((name) => o.store.openTable(name), Reservoir.deriveIds(hash, isTestnet(o.chain)));
-  const reservoir = new Reservoir({ chain: o.chain, view: o.store, hash, clock: o.clock, limits: o.limits, persistence });
+  const clock = o.clock ?? systemClock;
+  const reservoir = new Reservoir({ chain: o.chain, view: o.store, hash, clock, limits: o.limits, persistence });
   const guard = (what: string, fn: () => void) => () => {
     try {
       fn();
@@ -76,16 +93,15 @@ export function startReservoir(o: StartReservoirOptions): RunningReservoir {
     o.store.onBlockDeleted((e) => reservoir.blockDeleted(e.records)),
   ];
   const timers = [
-    setInterval(guard("cleaner", () => reservoir.expire()), reservoir.limits.cleanIntervalMs),
-    setInterval(guard("re-broadcast", () => rebroadcast(reservoir, o.broadcast)), reservoir.limits.rebroadcastIntervalMs),
+    every(clock, reservoir.limits.cleanIntervalMs, guard("cleaner", () => reservoir.expire())),
+    every(clock, reservoir.limits.rebroadcastIntervalMs, guard("re-broadcast", () => rebroadcast(reservoir, o.broadcast))),
   ];
-  for (const t of timers) t.unref?.();
   return {
     reservoir,
     handlers: reservoirHandlers(reservoir),
     rebroadcast: () => void rebroadcast(reservoir, o.broadcast),
     stop() {
-      for (const t of timers) clearInterval(t);
+      for (const cancel of timers) cancel();
       for (const u of unsubscribe) u();
     },
   };
