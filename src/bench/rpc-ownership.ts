@@ -71,7 +71,7 @@ export async function main(args: string[]): Promise<number> {
   const store = openStore(dir, "local");
   const mode = new ModeState();
   mode.set("Normal");
-  const rsv = startReservoir({ store, chain: "local", mode, broadcast: () => {} });
+  const rsv = startReservoir({ store, chain: "local", broadcast: () => {} });
   try {
     let chain: { holder: string; lastTransfer: string; generateSeconds?: number };
     if (store.height() === 1) {

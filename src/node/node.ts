@@ -6,7 +6,7 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { activeBackendName, activeBackendReason, hash, shutdownDigestWorkers } from "../crypto/index.ts";
-import { extendsTip, HEADER_SIZE, unpackHeader } from "../chain/types/header.ts";
+import { blockHandlers } from "../chain/pushed-block.ts";
 import { openStore, type Store } from "../chain/store/store.ts";
 import type { NodeConfig } from "./config.ts";
 import { announceTiming, connectorTiming, paymentTiming, proofTiming, reservoirTiming } from "./timing.ts";
@@ -122,16 +122,13 @@ export class Node {
         onTarget: (target) => connector.connectTarget(target),
       });
 
-      const push = new PushDispatcher({ isNormal: () => mode.isNormal(), announce, broadcast });
       const reservoir = startReservoir({
         store,
         chain: cfg.chain,
-        mode,
         broadcast: (command, parameters) => broadcast.send(command, parameters),
         limits: reservoirTiming(cfg.timing),
       });
       opened.push({ close: () => reservoir.stop() });
-      reservoir.register(push);
 
       const payments = cfg.payment
         ? PaymentWatcher.start({ config: cfg.payment, chain: cfg.chain, reservoir: reservoir.reservoir, clock: systemClock, timing: paymentTiming(cfg.timing) })
@@ -156,19 +153,9 @@ export class Node {
         statics: cfg.peering.connect.map((c) => ({ publicKey: new Uint8Array(Buffer.from(c.public_key, "hex")), address: canonical(parseConnection(c.address)) })),
       });
       opened.push({ close: () => connector.stop() });
-      // The dispatcher hands blocks over only in Normal mode and relays them once stored.
-      push.register("block", async (packed) => {
-        // 8.2 digests a pushed block before finding it does not extend the tip; push errors never travel back,
-        // so such blocks (stale, duplicate, forked, hostile) are dropped before the 128 MiB Argon2 run.
-        if (!extendsTip(packed, store.tip())) {
-          log.debug("pushed block does not extend the tip", { bytes: packed.length });
-          // A block ahead of the local chain: the connector asks the upstreams' heights now.
-          if (packed.length >= HEADER_SIZE) connector.blockPushed(unpackHeader(packed).number);
-          return false;
-        }
-        await store.storeIncoming(packed);
-        return true;
-      });
+      const push = new PushDispatcher({ isNormal: () => mode.isNormal(), announce, broadcast });
+      push.install(reservoir.handlers);
+      push.install(blockHandlers({ store, blockAhead: (n) => connector.blockPushed(n) }));
 
       const context: ListenerContext = {
         chain: cfg.chain,

@@ -4,8 +4,10 @@
  * 8.2: 60 s on bitmark, 15 s on testing/local, 10 s pause.
  *
  * Deviation (issue 15): `kick()` — called on every new tip — publishes at once and restarts the timer, so miners
- * never hash a job the node can no longer store for up to a minute.
+ * never hash a job the node can no longer store for up to a minute. The schedule runs on an injected `Clock`
+ * (src/base/clock.ts; the system clock by default) so that it is tested without sleeping.
  */
+import { type Clock, systemClock } from "../base/clock.ts";
 import { logger } from "../base/log.ts";
 import type { ChainName } from "../chain/types/chains.ts";
 import type { PublishServer } from "../transport/publish-server.ts";
@@ -35,7 +37,7 @@ export function publishTiming(chain: ChainName, overrides: Partial<PublishTiming
 }
 
 export class JobPublisher {
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #cancelTimer = () => {};
   #stopped = false;
   /** jobs published so far */
   published = 0;
@@ -45,6 +47,7 @@ export class JobPublisher {
     readonly queue: JobQueue,
     readonly makeJob: () => Job | undefined,
     readonly timing: PublishTiming,
+    readonly clock: Clock = systemClock,
   ) {}
 
   start(): void {
@@ -54,19 +57,18 @@ export class JobPublisher {
   /** Publishes now if there is work, then continues on the schedule. */
   kick(): void {
     if (this.#stopped) return;
-    clearTimeout(this.#timer);
+    this.#cancelTimer();
     this.#tick();
   }
 
   stop(): void {
     this.#stopped = true;
-    clearTimeout(this.#timer);
+    this.#cancelTimer();
   }
 
   #schedule(ms: number): void {
     if (this.#stopped) return;
-    this.#timer = setTimeout(() => this.#tick(), ms);
-    this.#timer.unref?.();
+    this.#cancelTimer = this.clock.setTimer(ms, () => this.#tick());
   }
 
   #tick(): void {

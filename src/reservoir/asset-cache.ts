@@ -17,7 +17,8 @@ import { fail } from "../base/fault.ts";
 import { logger } from "../base/log.ts";
 import type { ReservoirLimits } from "./limits.ts";
 import type { ReservoirPersistence, StoredAsset } from "./persistence.ts";
-import type { Bytes, ChainView, Clock } from "./ports.ts";
+import type { Clock } from "../base/clock.ts";
+import type { Bytes, ChainView } from "./ports.ts";
 
 const log = logger("asset");
 
@@ -75,7 +76,7 @@ export class AssetCache {
     if (d.view.asset(assetId) !== undefined) return { assetId, packed: null };
 
     const existing = this.#entries.get(toHex(assetId));
-    const deadline = d.clock() + d.limits.assetTimeoutMs;
+    const deadline = d.clock.now() + d.limits.assetTimeoutMs;
     if (existing !== undefined) {
       const cached = unpackRecord(existing.packed, d.testnet).record;
       if (cached.tag !== Tag.AssetData || !sameContent(cached, asset)) fail("assets already registered");
@@ -111,7 +112,7 @@ export class AssetCache {
   /** Steps every entry whose deadline passed; returns how many were deleted. */
   expire(): number {
     const d = this.#d;
-    const now = d.clock();
+    const now = d.clock.now();
     let deleted = 0;
     for (const [id, e] of this.#entries) {
       if (e.deadline > now) continue;

@@ -1,10 +1,11 @@
 /**
  * The reservoir as the node assembles it: one call opens it on the chain store (its tables in the store's
- * LMDB environment, block events wired), hands out the peer push processors, and runs the cleaner (5 min)
- * and the re-broadcaster (15 min) until `stop()`.
+ * LMDB environment, block events wired), hands out its push handler table, and runs the cleaner (5 min)
+ * and the re-broadcaster (15 min) until `stop()`. Every time it reads or waits for comes from one injected
+ * `Clock` (src/base/clock.ts), so its state changes are tested by advancing a ManualClock.
  *
- *   const rsv = startReservoir({ store, chain, mode, broadcast: (c, p) => queue.send(c, p) });
- *   rsv.register(pushDispatcher);            // assets/issues/transfer/proof → true = relay p0
+ *   const rsv = startReservoir({ store, chain, broadcast: (c, p) => queue.send(c, p) });
+ *   pushDispatcher.install(rsv.handlers);    // assets/issues/transfer/proof → true = relay p0, Fault = refused
  *   RPC: rsv.reservoir.storeIssues(…), .tryProof(…), .assets.cache(…), .transactionStatus(…)
  */
 import type { Database } from "lmdb";
@@ -14,11 +15,11 @@ import { isTestnet } from "../chain/types/chains.ts";
 import { hash as defaultHash } from "../crypto/index.ts";
 import type { HashBackend } from "../crypto/api.ts";
 import { logger } from "../base/log.ts";
-import type { ModeState } from "../base/mode.ts";
 import type { ReservoirLimits } from "./limits.ts";
 import { lmdbPersistence } from "./persistence.ts";
-import type { Broadcast, Bytes, ChainView, Clock } from "./ports.ts";
-import { type PushedItem, type ReservoirProcessors, reservoirProcessors } from "./process.ts";
+import { type Clock, systemClock } from "../base/clock.ts";
+import type { Broadcast, Bytes, ChainView } from "./ports.ts";
+import { type ItemHandler, type PushedItem, reservoirHandlers } from "./process.ts";
 import { Reservoir } from "./reservoir.ts";
 
 const log = logger("reservoir");
@@ -37,18 +38,17 @@ export interface ReservoirHost extends ChainView {
 export interface StartReservoirOptions {
   store: ReservoirHost;
   chain: ChainName;
-  mode: ModeState;
   broadcast: Broadcast;
   hash?: HashBackend;
+  /** Time for expiries and for the cleaner and re-broadcast timers (a ManualClock in tests). */
   clock?: Clock;
   limits?: Partial<ReservoirLimits>;
 }
 
 export interface RunningReservoir {
   readonly reservoir: Reservoir;
-  readonly processors: ReservoirProcessors;
-  /** Installs the four processors on the listener's push dispatcher (src/peer/listener/push.ts). */
-  register(dispatcher: { register(command: PushedItem, processor: (item: Bytes) => boolean): void }): void;
+  /** The handlers of the four pushed items, for the listener's push dispatcher (src/peer/listener/push.ts). */
+  readonly handlers: Record<PushedItem, ItemHandler>;
   /** Sends every pending item again now (what the 15-minute timer does). */
   rebroadcast(): void;
   /** Stops the timers and block events; everything is already on disk. */
@@ -63,10 +63,24 @@ export function rebroadcast(reservoir: Reservoir, broadcast: Broadcast): number 
   return items.length;
 }
 
+/** Runs `fn` every `ms` on `clock` until the returned function is called. */
+function every(clock: Clock, ms: number, fn: () => void): () => void {
+  let cancel = () => {};
+  const arm = () => {
+    cancel = clock.setTimer(ms, () => {
+      arm();
+      fn();
+    });
+  };
+  arm();
+  return () => cancel();
+}
+
 export function startReservoir(o: StartReservoirOptions): RunningReservoir {
   const hash = o.hash ?? defaultHash;
   const persistence = lmdbPersistence((name) => o.store.openTable(name), Reservoir.deriveIds(hash, isTestnet(o.chain)));
-  const reservoir = new Reservoir({ chain: o.chain, view: o.store, hash, clock: o.clock, limits: o.limits, persistence });
+  const clock = o.clock ?? systemClock;
+  const reservoir = new Reservoir({ chain: o.chain, view: o.store, hash, clock, limits: o.limits, persistence });
   const guard = (what: string, fn: () => void) => () => {
     try {
       fn();
@@ -79,23 +93,15 @@ export function startReservoir(o: StartReservoirOptions): RunningReservoir {
     o.store.onBlockDeleted((e) => reservoir.blockDeleted(e.records)),
   ];
   const timers = [
-    setInterval(guard("cleaner", () => reservoir.expire()), reservoir.limits.cleanIntervalMs),
-    setInterval(guard("re-broadcast", () => rebroadcast(reservoir, o.broadcast)), reservoir.limits.rebroadcastIntervalMs),
+    every(clock, reservoir.limits.cleanIntervalMs, guard("cleaner", () => reservoir.expire())),
+    every(clock, reservoir.limits.rebroadcastIntervalMs, guard("re-broadcast", () => rebroadcast(reservoir, o.broadcast))),
   ];
-  for (const t of timers) t.unref?.();
-  const processors = reservoirProcessors(reservoir, o.mode);
   return {
     reservoir,
-    processors,
-    register(dispatcher) {
-      dispatcher.register("assets", processors.processAssets);
-      dispatcher.register("issues", processors.processIssues);
-      dispatcher.register("transfer", processors.processTransfer);
-      dispatcher.register("proof", processors.processProof);
-    },
+    handlers: reservoirHandlers(reservoir),
     rebroadcast: () => void rebroadcast(reservoir, o.broadcast),
     stop() {
-      for (const t of timers) clearInterval(t);
+      for (const cancel of timers) cancel();
       for (const u of unsubscribe) u();
     },
   };
@@ -103,6 +109,6 @@ export function startReservoir(o: StartReservoirOptions): RunningReservoir {
 
 export { Reservoir } from "./reservoir.ts";
 export type { IssueInfo, TransferInfo, Stored, RebroadcastItem } from "./reservoir.ts";
-export type { ReservoirProcessors, PushedItem } from "./process.ts";
+export type { ItemHandler, PushedItem } from "./process.ts";
 export type { PaymentDetail } from "./payments.ts";
 export type { ReservoirLimits } from "./limits.ts";

@@ -36,6 +36,3 @@ export interface ChainView {
 
 /** Sends an item to every upstream (the node's broadcast queue). */
 export type Broadcast = (command: string, params: Bytes[]) => void;
-
-/** Wall clock in milliseconds (injectable for expiry tests). */
-export type Clock = () => number;

@@ -24,7 +24,8 @@ import { DEFAULT_LIMITS, MAXIMUM_ISSUES, MAXIMUM_NONCE_LENGTH, MINIMUM_NONCE_LEN
 import { payIdOf } from "./pay-id.ts";
 import { acceptablePayment, issuePayments, type PaymentDetail, transferPayments } from "./payments.ts";
 import { memoryPersistence, type PoolItem, type ReservoirPersistence, type StoredOrphan } from "./persistence.ts";
-import type { Bytes, ChainView, Clock, PaymentAlternative } from "./ports.ts";
+import { type Clock, systemClock } from "../base/clock.ts";
+import type { Bytes, ChainView, PaymentAlternative } from "./ports.ts";
 import { TrackingStatus, TransactionState } from "./status.ts";
 
 const log = logger("reservoir");
@@ -112,7 +113,7 @@ export class Reservoir {
   constructor(deps: ReservoirDeps) {
     this.#d = deps;
     this.testnet = isTestnet(deps.chain);
-    this.#clock = deps.clock ?? Date.now;
+    this.#clock = deps.clock ?? systemClock;
     this.limits = { ...DEFAULT_LIMITS, ...deps.limits };
     this.#persist = deps.persistence ?? memoryPersistence;
     this.assets = new AssetCache({
@@ -176,7 +177,7 @@ export class Reservoir {
       txIds,
       links: null,
       assetIds: [...assetIds.values()],
-      createdAt: this.#clock(),
+      createdAt: this.#clock.now(),
       seq: this.#seq++,
       verified: false,
       difficulty: targetBytes(difficulty.target),
@@ -247,7 +248,7 @@ export class Reservoir {
       txIds: [txId],
       links: [link],
       assetIds: [],
-      createdAt: this.#clock(),
+      createdAt: this.#clock.now(),
       seq: this.#seq++,
       verified: false,
       difficulty: null,
@@ -273,7 +274,7 @@ export class Reservoir {
       log.warn("orphan payments full", { payId });
       return "dropped";
     }
-    const orphan: StoredOrphan = { detail, expiresAt: this.#clock() + this.limits.reservoirTimeoutMs };
+    const orphan: StoredOrphan = { detail, expiresAt: this.#clock.now() + this.limits.reservoirTimeoutMs };
     this.#orphans.set(toHex(payId), orphan);
     this.#persist.write(() => this.#persist.putOrphan(payId, orphan));
     log.debug("orphan payment", { payId, txId: detail.txId });
@@ -404,7 +405,7 @@ export class Reservoir {
 
   /** The 5-minute cleaner: drops expired unverified items, pending links, orphan payments and assets. */
   expire(): void {
-    const now = this.#clock();
+    const now = this.#clock.now();
     const deadline = now - this.limits.reservoirTimeoutMs;
     this.#persist.write(() => {
       for (const item of this.#items.values()) {
@@ -542,7 +543,7 @@ export class Reservoir {
     }
     const expiresAt = item.createdAt + this.limits.reservoirTimeoutMs;
     item.links?.forEach((link, index) => {
-      if (!item.confirmed.has(index) && expiresAt > this.#clock()) this.#pending.set(toHex(link), { txId: toHex(item.txIds[index]!), expiresAt });
+      if (!item.confirmed.has(index) && expiresAt > this.#clock.now()) this.#pending.set(toHex(link), { txId: toHex(item.txIds[index]!), expiresAt });
     });
   }
 

@@ -43,7 +43,7 @@ test.skipIf(skip !== undefined)("digest above the target and not-Normal submissi
   const store = openStore(dir, "testing");
   closing.push(() => store.close());
   const mode = new ModeState();
-  const rsv = startReservoir({ store, chain: "testing", mode, broadcast: () => {} });
+  const rsv = startReservoir({ store, chain: "testing", broadcast: () => {} });
   closing.push(() => rsv.stop());
   const broadcasts: string[] = [];
   const proofer = Proofer.start({ config, chain: "testing", store, mode, reservoir: rsv.reservoir, broadcast: (c) => broadcasts.push(c), timing: { intervalMs: 200, pauseMs: 100 } });
@@ -106,7 +106,7 @@ test.skipIf(skip !== undefined)("a found block is stored, broadcast as `block`, 
   closing.push(() => store.close());
   const mode = new ModeState();
   mode.set("Normal");
-  const rsv = startReservoir({ store, chain: "local", mode, broadcast: () => {} });
+  const rsv = startReservoir({ store, chain: "local", broadcast: () => {} });
   closing.push(() => rsv.stop());
   const broadcasts: { command: string; block: Uint8Array }[] = [];
   // first job from the timer after 300 ms; the next timer firing would come a minute later

@@ -10,6 +10,7 @@ import { packRecord } from "../../src/chain/types/records/pack.ts";
 import { newAssetData, newBitmarkIssue, newTransferUnratified, signRecord } from "../../src/chain/types/records/sign.ts";
 import type { AssetData, BitmarkIssue, BitmarkTransferUnratified, Escrow, TxRecord } from "../../src/chain/types/records/types.ts";
 import type { ChainView } from "../../src/reservoir/ports.ts";
+import { ManualClock } from "../../src/base/clock.ts";
 import vectors from "../fixtures/reservoir-vectors.json";
 import { fromHex, toHex } from "./hex.ts";
 
@@ -127,13 +128,8 @@ export class FakeChain implements ChainView {
 }
 
 /** A settable clock. */
-export function fakeClock(start = 1_700_000_000_000) {
-  let now = start;
-  const clock = () => now;
-  clock.advance = (ms: number) => {
-    now += ms;
-  };
-  return clock;
+export function fakeClock(start = 1_700_000_000_000): ManualClock {
+  return new ManualClock(start);
 }
 
 export const HOUR = 3_600_000;

@@ -1,19 +1,24 @@
 /**
  * Processing of the broadcast-type commands a peer pushes to the listener (peer/process.go, docs/wire.md
- * §5). The listener acknowledges every push with `A` at once; this dispatcher does the work:
+ * §5). The listener acknowledges every push with `A` at once and hands it here; this dispatcher is the one
+ * place that checks the mode, queues, and catches (as Lodestar's gossip handlers do). The work itself is
+ * done by the owning subsystem's handler table, installed with `install`:
  *
  * - `peer` / `rpc`: announce table update, relayed (same three frames) only when the update was new;
- * - `block`: only in Normal mode, queued for the block store processor (serially, like 8.2's Blockstore queue);
- * - `assets` / `issues` / `transfer` / `proof`: only in Normal mode, queued for the processors registered by
- *   the reservoir, run one at a time in arrival order; relayed (first frame only) when the processor reports
- *   the item as new and valid;
+ * - `block`: only in Normal mode, queued for the chain's handler (src/chain/pushed-block.ts; serially, like
+ *   8.2's Blockstore queue);
+ * - `assets` / `issues` / `transfer` / `proof`: only in Normal mode, queued for the reservoir's handlers
+ *   (src/reservoir/process.ts), run one at a time in arrival order; relayed (first frame only) when the handler
+ *   reports the item as new and valid;
  * - `heart` and unknown commands: logged.
  *
- * Bad input is logged (the logger cuts long byte fields, so a peer cannot flood the log) and dropped;
- * nothing here throws into the listener. `peer`/`rpc` pushes whose
+ * Bad input is logged (the logger cuts long byte fields, so a peer cannot flood the log) and dropped: a
+ * handler's Fault as a warning with bitmarkd's text, anything else as an error. Nothing here throws into the
+ * listener. `peer`/`rpc` pushes whose
  * timestamp frame is shorter than 8 bytes (which crash 8.2) are ignored, as later bitmarkd versions do.
  */
 import { readBe64 } from "../../chain/types/header.ts";
+import { isFault } from "../../base/fault.ts";
 import { logger } from "../../base/log.ts";
 
 const log = logger("push");
@@ -23,10 +28,12 @@ export type QueuedCommand = (typeof QUEUED_COMMANDS)[number];
 
 /**
  * Handles the first parameter of a queued push (the remaining frames are passed for information; 8.2 ignores
- * them). Resolves true when the item was accepted as new: it is then relayed as `[command][item]`. A thrown
- * error counts as refused and is logged.
+ * them). Resolves true when the item was accepted as new: it is then relayed as `[command][item]`; false when
+ * it is dropped quietly. A thrown error (a Fault naming the refusal) counts as refused and is logged here.
  */
-export type PushProcessor = (item: Uint8Array, parameters: readonly Uint8Array[]) => boolean | Promise<boolean>;
+export type PushHandler = (item: Uint8Array, parameters: readonly Uint8Array[]) => boolean | Promise<boolean>;
+/** A subsystem's handlers, one per queued command it owns. */
+export type PushHandlers = Partial<Record<QueuedCommand, PushHandler>>;
 
 export interface PushContext {
   isNormal(): boolean;
@@ -80,23 +87,35 @@ class SerialQueue {
 }
 
 export class PushDispatcher {
-  readonly #processors = new Map<QueuedCommand, PushProcessor>();
+  readonly #handlers = new Map<QueuedCommand, PushHandler>();
   readonly #blocks = new SerialQueue("block", BLOCK_QUEUE_CAPACITY);
   readonly #reservoir = new SerialQueue("reservoir", RESERVOIR_QUEUE_CAPACITY, RESERVOIR_QUEUE_BYTES);
 
   constructor(private readonly ctx: PushContext) {}
 
-  /** Installs the processor for a queued command (replacing any earlier one). */
-  register(command: QueuedCommand, processor: PushProcessor): void {
-    this.#processors.set(command, processor);
+  /** Installs a subsystem's handler table. */
+  install(handlers: PushHandlers): void {
+    for (const [command, handler] of Object.entries(handlers) as [QueuedCommand, PushHandler][]) this.register(command, handler);
+  }
+
+  /** Installs the handler for a queued command (replacing any earlier one). */
+  register(command: QueuedCommand, handler: PushHandler): void {
+    this.#handlers.set(command, handler);
   }
 
   /** Takes one push; returns at once (queued work runs later). Never throws. */
   push(command: string, parameters: readonly Uint8Array[]): void {
+    void this.#guarded(command, () => this.#dispatch(command, parameters));
+  }
+
+  /** The error boundary of every push, whether handled at once or from a queue; resolves what `fn` returned. */
+  async #guarded<T>(command: string, fn: () => T | Promise<T>): Promise<T | undefined> {
     try {
-      this.#dispatch(command, parameters);
+      return await fn();
     } catch (e) {
-      log.error("push processing failed", { command, error: e as Error });
+      if (isFault(e)) log.warn(`failed ${command}`, { error: e.text });
+      else log.error(`failed ${command}`, { error: e as Error });
+      return undefined;
     }
   }
 
@@ -148,28 +167,23 @@ export class PushDispatcher {
       return;
     }
     const item = p[0]!;
+    // The node's only mode check for pushed items: the handlers rely on it.
     if (!this.ctx.isNormal()) {
       log.warn(`${command} refused: not available during synchronise`, { item });
       return;
     }
-    const processor = this.#processors.get(command);
-    if (processor === undefined) {
-      log.warn(`${command} dropped: no processor`, { item });
+    const handler = this.#handlers.get(command);
+    if (handler === undefined) {
+      log.warn(`${command} dropped: no handler`, { item });
       return;
     }
     const queue = command === "block" ? this.#blocks : this.#reservoir;
     const run = async () => {
       // Normal can only be left for Stopped: what is still queued at shutdown is dropped, as 8.2's queues are.
       if (!this.ctx.isNormal()) return;
-      let accepted = false;
-      try {
-        accepted = await processor(item, p);
-      } catch (e) {
-        log.warn(`failed ${command}`, { error: e as Error });
-      }
-      if (accepted) this.ctx.broadcast.send(command, [item]);
+      if ((await this.#guarded(command, () => handler(item, p))) === true) this.ctx.broadcast.send(command, [item]);
     };
-    // Every frame is held until the processor runs (it gets them all).
+    // Every frame is held until the handler runs (it gets them all).
     const bytes = p.reduce((n, f) => n + f.length, 0);
     if (queue.enqueue(run, bytes)) log.info(`received ${command}`, { item });
     else log.warn(`${command} dropped: ${queue.name} queue full`, { item });

@@ -10,7 +10,6 @@ import { join } from "node:path";
 import { open, type RootDatabase } from "lmdb";
 import { unpackRecord } from "../../../src/chain/types/records/unpack.ts";
 import { hash } from "../../../src/crypto/index.ts";
-import { ModeState } from "../../../src/base/mode.ts";
 import { lmdbPersistence, type ReservoirPersistence } from "../../../src/reservoir/persistence.ts";
 import { Reservoir } from "../../../src/reservoir/reservoir.ts";
 import { TrackingStatus, TransactionState } from "../../../src/reservoir/status.ts";
@@ -294,7 +293,7 @@ describe("persistence", () => {
     await env.close();
   });
 
-  test("startReservoir wires a store: tables, block events, processors, timers stop", async () => {
+  test("startReservoir wires a store: tables, block events, handlers, timers stop", async () => {
     dir = mkdtempSync(join(tmpdir(), "reservoir-"));
     const w = world();
     const env = openEnv();
@@ -304,27 +303,49 @@ describe("persistence", () => {
       onBlockStored: (fn: (typeof stored)[number]) => (stored.push(fn), () => void stored.splice(stored.indexOf(fn), 1)),
       onBlockDeleted: () => () => {},
     });
-    const mode = new ModeState();
-    mode.set("Normal");
     const sent: string[] = [];
-    const rsv = startReservoir({ store: host, chain: "testing", mode, broadcast: (c) => sent.push(c), limits: { rebroadcastIntervalMs: 25 } });
-    const registered = new Map<string, (item: Uint8Array) => boolean>();
-    rsv.register({ register: (command, fn) => registered.set(command, fn) });
-    expect([...registered.keys()]).toEqual(["assets", "issues", "transfer", "proof"]);
-    expect(registered.get("assets")!(packed(w.a))).toBe(true);
-    expect(rsv.processors.processIssues(packed(issue(w.id, 1n)))).toBe(true);
+    const clock = fakeClock();
+    const rsv = startReservoir({ store: host, chain: "testing", broadcast: (c) => sent.push(c), clock, limits: { rebroadcastIntervalMs: 25 } });
+    expect(Object.keys(rsv.handlers)).toEqual(["assets", "issues", "transfer", "proof"]);
+    expect(rsv.handlers.assets(packed(w.a))).toBe(true);
+    expect(rsv.handlers.issues(packed(issue(w.id, 1n)))).toBe(true);
     rsv.rebroadcast();
     expect(sent).toEqual(["assets", "issues"]);
-    await Bun.sleep(60); // the timer re-broadcasts too
-    expect(sent.length).toBeGreaterThanOrEqual(4);
+    clock.advance(50); // the timer re-broadcasts twice
+    expect(sent).toEqual(["assets", "issues", "assets", "issues", "assets", "issues"]);
     stored[0]!({ records: [{ record: w.a, txId: hash.sha3_256(packed(w.a)) }] });
     expect(rsv.reservoir.assets.get(w.id)).toBeUndefined();
     rsv.stop();
     expect(stored).toEqual([]);
     const after = sent.length;
-    await Bun.sleep(60);
+    clock.advance(60 * HOUR);
     expect(sent.length).toBe(after);
+    expect(clock.pending).toBe(0);
+    await env.close();
+  });
+
+  test("the cleaner timer expires an asset after 2 × 73 h with no call but the clock's", async () => {
+    dir = mkdtempSync(join(tmpdir(), "reservoir-"));
+    const w = world();
+    const env = openEnv();
+    const host = Object.assign(w.chain, {
+      openTable: (name: string) => env.openDB<Buffer, Buffer>({ name, encoding: "binary", keyEncoding: "binary" }),
+      onBlockStored: () => () => {},
+      onBlockDeleted: () => () => {},
+    });
+    const clock = fakeClock();
+    const rsv = startReservoir({ store: host, chain: "testing", broadcast: () => {}, clock });
+    const a = asset("fp-cleaner");
+    expect(rsv.handlers.assets(packed(a))).toBe(true);
+    const clean = rsv.reservoir.limits.cleanIntervalMs;
+    clock.advance(73 * HOUR + clean); // the first sweep after 73 h: expiring, still served
+    expect(rsv.reservoir.assets.exists(assetIdOf(a))).toBe(true);
+    clock.advance(73 * HOUR - clean - 1);
+    expect(rsv.reservoir.assets.exists(assetIdOf(a))).toBe(true);
+    clock.advance(2 * clean); // the next sweep after the second 73 h: gone
+    expect(rsv.reservoir.assets.exists(assetIdOf(a))).toBe(false);
+    rsv.stop();
+    expect(clock.pending).toBe(0);
     await env.close();
   });
 });
-

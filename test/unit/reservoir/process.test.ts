@@ -1,25 +1,20 @@
 /** Peer push items (`assets`, `issues`, `transfer`, `proof`): §10.8 errors, relay decisions, logging. */
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { hash } from "../../../src/crypto/index.ts";
-import { setLogSink } from "../../../src/base/log.ts";
-import { ModeState } from "../../../src/base/mode.ts";
-import { applyAssets, applyIssues, applyProof, applyTransfer, reservoirProcessors } from "../../../src/reservoir/process.ts";
+import { applyAssets, applyIssues, applyProof, applyTransfer, reservoirHandlers } from "../../../src/reservoir/process.ts";
 import { memoryPersistence, type ReservoirPersistence } from "../../../src/reservoir/persistence.ts";
 import { Reservoir } from "../../../src/reservoir/reservoir.ts";
-import { quietLogsWhileRunning } from "../../support/harness/profile.ts";
 import { faultOf } from "../../support/fault.ts";
 import { fromHex } from "../../support/hex.ts";
 import { accountOf, asset, assetIdOf, FakeChain, issue, issuer, packed, transferTo, vectors } from "../../support/reservoir-fakes.ts";
 
-function setup(normal = true) {
+function setup() {
   const chain = new FakeChain();
   const r = new Reservoir({ chain: "testing", view: chain, hash });
-  const mode = new ModeState();
-  if (normal) mode.set("Normal");
   const a = asset("0123456789abcdef");
   const id = assetIdOf(a);
   const issueTxId = chain.confirmIssue(issue(id, 1n), 10);
-  return { chain, r, mode, a, id, issueTxId };
+  return { chain, r, a, id, issueTxId };
 }
 
 type S = ReturnType<typeof setup>;
@@ -36,18 +31,15 @@ const proofP0 = (nonce: string) => cat(fromHex(vectors.try_proof.pay_id_hex), fr
 
 function withProofIssue(s: S): void {
   s.r.assets.cache(s.a);
-  applyIssues(s.r, s.mode, proofIssueP0());
+  applyIssues(s.r, proofIssueP0());
 }
 
 const RULES = { assets: applyAssets, issues: applyIssues, transfer: applyTransfer, proof: applyProof } as const;
 
 describe("push item rules", () => {
-  const cases: { name: string; item: keyof typeof RULES; p0: (s: S) => Uint8Array; prepare?: (s: S) => void; normal?: boolean; error?: string }[] = [
-    // every item: empty first, then the mode
-    ...(["assets", "issues", "transfer", "proof"] as const).flatMap((item) => [
-      { name: `${item}: empty`, item, p0: () => new Uint8Array(0), normal: false, error: "missing parameters" },
-      { name: `${item}: not in Normal mode`, item, p0: () => new Uint8Array(60).fill(3), normal: false, error: "not available during synchronise" },
-    ]),
+  // (the Normal-mode check belongs to the push dispatcher: test/unit/peer/listener-push.test.ts)
+  const cases: { name: string; item: keyof typeof RULES; p0: (s: S) => Uint8Array; prepare?: (s: S) => void; error?: string }[] = [
+    ...(["assets", "issues", "transfer", "proof"] as const).map((item) => ({ name: `${item}: empty`, item, p0: () => new Uint8Array(0), error: "missing parameters" })),
     { name: "assets: new", item: "assets", p0: (s) => packed(s.a) },
     { name: "assets: two, one new", item: "assets", p0: (s) => cat(packed(s.a), packed(asset("second"))), prepare: (s) => void s.r.assets.cache(s.a) },
     { name: "assets: none new", item: "assets", p0: (s) => packed(s.a), prepare: (s) => void s.r.assets.cache(s.a), error: "no new transactions" },
@@ -73,7 +65,7 @@ describe("push item rules", () => {
     { name: "transfer: new", item: "transfer", p0: transferP0 },
     { name: "transfer: trailing bytes are ignored", item: "transfer", p0: (s) => cat(transferP0(s), Uint8Array.of(9, 9, 9)) },
     { name: "transfer: an issue", item: "transfer", p0: (s) => packed(issue(s.id, 2n)), error: "transaction is not a transfer" },
-    { name: "transfer: the same again", item: "transfer", p0: transferP0, prepare: (s) => void applyTransfer(s.r, s.mode, transferP0(s)), error: "transaction already exists" },
+    { name: "transfer: the same again", item: "transfer", p0: transferP0, prepare: (s) => void applyTransfer(s.r, transferP0(s)), error: "transaction already exists" },
     { name: "proof: accepted", item: "proof", p0: () => proofP0(vectors.try_proof.client_nonce_ok_hex), prepare: withProofIssue },
     { name: "proof: wrong nonce", item: "proof", p0: () => proofP0(vectors.try_proof.client_nonce_bad_hex), prepare: withProofIssue, error: "payId already used" },
     { name: "proof: unknown pay id", item: "proof", p0: () => proofP0(vectors.try_proof.client_nonce_ok_hex), error: "payId already used" },
@@ -83,7 +75,7 @@ describe("push item rules", () => {
       p0: () => proofP0(vectors.try_proof.client_nonce_ok_hex),
       prepare: (s) => {
         withProofIssue(s);
-        applyProof(s.r, s.mode, proofP0(vectors.try_proof.client_nonce_ok_hex));
+        applyProof(s.r, proofP0(vectors.try_proof.client_nonce_ok_hex));
       },
       error: "payId already used",
     },
@@ -93,9 +85,9 @@ describe("push item rules", () => {
   ];
   for (const c of cases) {
     test(c.name, () => {
-      const s = setup(c.normal ?? true);
+      const s = setup();
       c.prepare?.(s);
-      expect(faultOf(() => RULES[c.item](s.r, s.mode, c.p0(s)))).toBe(c.error);
+      expect(faultOf(() => RULES[c.item](s.r, c.p0(s)))).toBe(c.error);
     });
   }
 });
@@ -133,47 +125,25 @@ describe("persistence of a pushed assets item", () => {
     const { log, persistence } = recording();
     const r = new Reservoir({ chain: "testing", view: new FakeChain(), hash, persistence });
     log.length = 0; // the start-up restore
-    const mode = new ModeState();
-    mode.set("Normal");
-    expect(faultOf(() => applyAssets(r, mode, p0()))).toBe(error);
+    expect(faultOf(() => applyAssets(r, p0()))).toBe(error);
     expect(r.assets.size).toBe(cached);
     expect(log).toEqual(["begin", ...Array(cached).fill("put"), "commit"]);
   });
 });
 
-describe("processors", () => {
-  const lines: string[] = [];
-  // the refusals asserted on are warnings; a file run earlier in the same process may have left the level at error
-  quietLogsWhileRunning("warn");
-  let restoreSink = () => undefined as void;
-  beforeEach(() => {
-    restoreSink = setLogSink((l) => lines.push(l), false);
-  });
-  afterEach(() => restoreSink());
-
-  test("return whether to relay, log refusals, never throw", () => {
+describe("handler table", () => {
+  test("a new item returns true (relay); a refusal throws its Fault", () => {
     const s = setup();
-    const p = reservoirProcessors(s.r, s.mode);
-    expect(p.processAssets(packed(s.a))).toBe(true);
-    expect(p.processAssets(packed(s.a))).toBe(false);
-    expect(lines.some((l) => l.includes("failed assets") && l.includes("no new transactions"))).toBe(true);
-    s.r.assets.cache(s.a);
-    expect(p.processIssues(proofIssueP0())).toBe(true);
-    expect(p.processIssues(proofIssueP0())).toBe(false);
-    expect(p.processProof(proofP0(vectors.try_proof.client_nonce_ok_hex))).toBe(true);
-    expect(p.processProof(proofP0(vectors.try_proof.client_nonce_ok_hex))).toBe(false);
-    expect(p.processTransfer(transferP0(s))).toBe(true);
-    expect(p.processTransfer(transferP0(s))).toBe(false);
-    expect(p.processTransfer(Uint8Array.of(0xff, 0xff, 0xff))).toBe(false);
-    expect(lines.some((l) => l.includes("failed transfer") && l.includes("not transaction pack"))).toBe(true);
-  });
-
-  test("an unexpected error is logged as an error, not thrown", () => {
-    const s = setup();
-    s.chain.asset = () => {
-      throw new Error("disk on fire");
-    };
-    expect(reservoirProcessors(s.r, s.mode).processAssets(packed(s.a))).toBe(false);
-    expect(lines.some((l) => l.includes("ERROR") && l.includes("disk on fire"))).toBe(true);
+    const h = reservoirHandlers(s.r);
+    expect(Object.keys(h)).toEqual(["assets", "issues", "transfer", "proof"]);
+    expect(h.assets(packed(s.a))).toBe(true);
+    expect(faultOf(() => h.assets(packed(s.a)))).toBe("no new transactions");
+    expect(h.issues(proofIssueP0())).toBe(true);
+    expect(faultOf(() => h.issues(proofIssueP0()))).toBe("transaction already exists");
+    expect(h.proof(proofP0(vectors.try_proof.client_nonce_ok_hex))).toBe(true);
+    expect(faultOf(() => h.proof(proofP0(vectors.try_proof.client_nonce_ok_hex)))).toBe("payId already used");
+    expect(h.transfer(transferP0(s))).toBe(true);
+    expect(faultOf(() => h.transfer(transferP0(s)))).toBe("transaction already exists");
+    expect(faultOf(() => h.transfer(Uint8Array.of(0xff, 0xff, 0xff)))).toBe("not transaction pack");
   });
 });

@@ -14,7 +14,6 @@ import { merkleRoot } from "../../../src/chain/rules/merkle.ts";
 import { newBlockFoundation, signRecord } from "../../../src/chain/types/records/sign.ts";
 import { openStore, type Store } from "../../../src/chain/store/store.ts";
 import { hash } from "../../../src/crypto/index.ts";
-import { ModeState } from "../../../src/base/mode.ts";
 import { startReservoir } from "../../../src/reservoir/index.ts";
 import { TransactionState } from "../../../src/reservoir/status.ts";
 import { accountOf, asset, assetIdOf, BTC, issue, issuer, LTC, ownerTwo, packed, transferTo } from "../../support/reservoir-fakes.ts";
@@ -42,18 +41,16 @@ async function storeBlock(store: Store, records: Uint8Array[]): Promise<void> {
 
 test("pooled items reach a block, leave the pools, and their successors are priced from the store", async () => {
   dir = mkdtempSync(join(tmpdir(), "reservoir-store-"));
-  const mode = new ModeState();
-  mode.set("Normal");
   const sent: string[] = [];
   let store = openStore(dir, "local");
-  let rsv = startReservoir({ store, chain: "local", mode, broadcast: (c) => sent.push(c) });
+  let rsv = startReservoir({ store, chain: "local", broadcast: (c) => sent.push(c) });
   const r = () => rsv.reservoir;
 
   const a = asset("fp-store");
   const id = assetIdOf(a);
   const iss = issue(id, 1n);
-  expect(rsv.processors.processAssets(packed(a))).toBe(true);
-  expect(rsv.processors.processIssues(packed(iss))).toBe(true);
+  expect(rsv.handlers.assets(packed(a))).toBe(true);
+  expect(rsv.handlers.issues(packed(iss))).toBe(true);
   const issueTxId = hash.sha3_256(packed(iss));
   r().setTransferVerified(hash.sha3_384(packed(iss)), { currency: 1, txId: "paid", amounts: new Map() });
   expect(r().transactionStatus(issueTxId)).toBe(TransactionState.Verified);
@@ -62,7 +59,7 @@ test("pooled items reach a block, leave the pools, and their successors are pric
   rsv.stop();
   await store.close();
   store = openStore(dir, "local");
-  rsv = startReservoir({ store, chain: "local", mode, broadcast: (c) => sent.push(c) });
+  rsv = startReservoir({ store, chain: "local", broadcast: (c) => sent.push(c) });
   expect(r().transactionStatus(issueTxId)).toBe(TransactionState.Verified);
   expect(r().assets.get(id)).toBeDefined();
 

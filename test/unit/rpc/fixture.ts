@@ -66,7 +66,7 @@ export function rpcFixture(o: FixtureOptions = {}): RpcFixture {
   mode.set("Normal");
   const sent: Sent[] = [];
   const broadcast = (command: string, params: readonly Uint8Array[]) => void sent.push({ command, params: params.map((p) => Buffer.from(p).toString("hex")) });
-  const rsv = startReservoir({ store, chain, mode, broadcast });
+  const rsv = startReservoir({ store, chain, broadcast });
   const announce = new Announce();
   afterAll(async () => {
     rsv.stop();
