@@ -8,7 +8,7 @@
  * Errors: a failing call throws `ZmqError` (errno + libzmq's text); EAGAIN/EINTR are reported to callers that
  * handle them (`sendFrame`, `recvFrame` return `false`/`null` on EAGAIN and retry EINTR themselves).
  */
-import { dlopen, FFIType, toArrayBuffer, type Pointer } from "bun:ffi";
+import { dlopen, FFIType, read, toArrayBuffer, type Pointer } from "bun:ffi";
 import { libzmqPath } from "./libzmq-path.ts";
 
 // size_t is u64: only 64-bit targets are supported (x64, arm64).
@@ -173,6 +173,17 @@ const msg = new Uint8Array(64);
 zmq.zmq_msg_init(msg);
 const KEEP_MAX = 65_536;
 
+// Below this size a byte loop over `read.u8` (inlined by Bun) beats wrapping the buffer in an external
+// ArrayBuffer and slicing it: 0.03–0.13 µs against 0.33–0.44 µs for 1–8 bytes; at 32 bytes the loop is slower.
+const SMALL_FRAME = 16;
+
+function copyOut(p: Pointer, n: number): Uint8Array {
+  if (n > SMALL_FRAME) return new Uint8Array(toArrayBuffer(p, 0, n).slice(0));
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = read.u8(p, i);
+  return out;
+}
+
 /**
  * Receives one frame without blocking: the bytes and whether more frames follow, or null when nothing is
  * queued (EAGAIN). EINTR is retried; anything else throws.
@@ -182,7 +193,7 @@ export function recvFrame(socket: Pointer): { data: Uint8Array; more: boolean } 
     const n = zmq.zmq_msg_recv(msg, socket, DONTWAIT);
     if (n >= 0) {
       // Copy out: the next receive reuses the buffer. Empty frames may carry a null pointer.
-      const data = n === 0 ? new Uint8Array(0) : new Uint8Array(toArrayBuffer(zmq.zmq_msg_data(msg) as Pointer, 0, n).slice(0));
+      const data = n === 0 ? new Uint8Array(0) : copyOut(zmq.zmq_msg_data(msg) as Pointer, n);
       const more = zmq.zmq_msg_more(msg) === 1;
       if (n > KEEP_MAX) {
         zmq.zmq_msg_close(msg);
