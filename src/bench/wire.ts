@@ -20,6 +20,8 @@ import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:f
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { flag, has, intFlag, noExtraArgs, parseOrHelp, type ParsedArgs } from "../cli/args.ts";
+import { backendByName } from "../crypto/index.ts";
+import { loadNativeAddon } from "../crypto/native.ts";
 import { machineLoad, reportLoad } from "./load.ts";
 import { BENCH_SPECS } from "./specs.ts";
 import { cliCommand, median } from "./shared.ts";
@@ -187,6 +189,7 @@ export function printTable(o: Report): void {
   console.log(`bench wire: I/N/H over CURVE on loopback, ${config.requests} requests rotating (chain ${CHAIN}, height ${config.height})`);
   console.log(`load: ${o.generator} in a separate process; warm-up ${config.warmupMs} ms, ${config.runs} × ${config.measureMs} ms per figure, medians`);
   console.log(`machine: ${machine.cpu} (${machine.cores} cores), bun ${machine.bun}${machine.node ? `, ${machine.node}` : ""}; load average ${num(o.load.start, 2)} at start, ${num(o.load.end, 2)} at end`);
+  console.log(`hashing path: native ${o.hashing.native ?? "—"} (CPU: ${o.hashing.cpuFeatures.join(" ") || "—"})`);
   console.log("");
   const head = ["server", "1c req/s", "p50 µs", "p99 µs", "cpu µs/req", `${CLIENTS}c req/s`, "cpu µs/req"];
   const w = [26, 10, 9, 9, 11, 10, 11];
@@ -228,6 +231,8 @@ export interface Report {
   load: { start: number; end: number; cores: number };
   config: { runs: number; warmupMs: number; measureMs: number; clients: number; height: number; requests: number };
   generator: string;
+  /** The node's Argon2 compression (it runs with this process's environment and addon) and the CPU features behind it. */
+  hashing: { native: string | null; cpuFeatures: string[] };
   servers: { bunmark: ServerFigures; baseline?: ServerFigures };
   baselineSkipped?: string;
   signals: SignalRun;
@@ -300,6 +305,7 @@ export async function runWire(o: WireOptions): Promise<Report> {
       load: { start: load.oneMinute, end: loadavg()[0]!, cores: load.cores },
       config: { runs, warmupMs: plan.warmupMs, measureMs, clients: CLIENTS, height, requests: requests.length },
       generator: gen.name,
+      hashing: { native: backendByName("native")?.hashingPath() ?? null, cpuFeatures: loadNativeAddon()?.cpuFeatures() ?? [] },
       servers: { bunmark: summarise(results.get(node)!), ...(baselineFigures ? { baseline: baselineFigures } : {}) },
       ...(baselineSkipped ? { baselineSkipped } : {}),
       signals: { ...signals, cleanStop },

@@ -66,8 +66,12 @@ function blockNumber(frame: Uint8Array): number | null {
 /** Text sent when a context call fails with something other than a Fault (no such case exists in 8.2). */
 const FALLBACK: Record<string, string> = { B: "block not found", H: "block not found", R: "invalid public key" };
 
-/** Answers one request. Never throws. */
-export async function handleRequest(ctx: ListenerContext, frames: Frames): Promise<Uint8Array[]> {
+/**
+ * Answers one request. Never throws (nor rejects). I, N, R and pushes are answered synchronously, so the wire
+ * layer can serve a queue of them in one turn; only B and H, whose store reads may be asynchronous, return a
+ * promise.
+ */
+export function handleRequest(ctx: ListenerContext, frames: Frames): MaybePromise<Uint8Array[]> {
   if (frames.length < 2) return errorReply("packet too short");
   if (!equalsText(frames[0]!, ctx.chain)) {
     const text = `invalid chain: actual: ${goQuote(frames[0]!)}  expect: ${ctx.chain}`;
@@ -77,25 +81,43 @@ export async function handleRequest(ctx: ListenerContext, frames: Frames): Promi
   }
   const commandFrame = frames[1]!;
   const command = utf8.decode(commandFrame);
-  const parameters = frames.slice(2);
   try {
-    const reply = await dispatch(ctx, command, commandFrame, parameters);
-    log.debug("sent", { command, reply: reply[0]!, items: reply.length });
-    return reply;
+    const reply = dispatch(ctx, command, commandFrame, frames.slice(2));
+    return reply instanceof Promise ? reply.then((r) => sent(command, r), (e: unknown) => failed(command, e)) : sent(command, reply);
   } catch (e) {
-    if (isFault(e)) return errorReply(e.text);
-    log.error("request failed", { command, error: e as Error });
-    return errorReply(FALLBACK[command] ?? "initialisation failed");
+    return failed(command, e);
   }
 }
 
-async function dispatch(ctx: ListenerContext, command: string, commandFrame: Uint8Array, p: Frames): Promise<Uint8Array[]> {
+function sent(command: string, reply: Uint8Array[]): Uint8Array[] {
+  log.debug("sent", { command, reply: reply[0]!, items: reply.length });
+  return reply;
+}
+
+function failed(command: string, e: unknown): Uint8Array[] {
+  if (isFault(e)) return errorReply(e.text);
+  log.error("request failed", { command, error: e as Error });
+  return errorReply(FALLBACK[command] ?? "initialisation failed");
+}
+
+/** The `I` payload of the last (context, normal, height) asked: it changes only with the height or mode. */
+let info: { ctx: ListenerContext; normal: boolean; height: number; json: Uint8Array } | null = null;
+
+function infoReply(ctx: ListenerContext): Uint8Array {
+  const normal = ctx.isNormal();
+  const height = ctx.height();
+  if (info?.ctx !== ctx || info.normal !== normal || info.height !== height) {
+    // Key order and compact form are part of the observed reply.
+    const json = encoder.encode(JSON.stringify({ version: ctx.version, chain: ctx.chain, normal, height }));
+    info = { ctx, normal, height, json };
+  }
+  return info.json;
+}
+
+function dispatch(ctx: ListenerContext, command: string, commandFrame: Uint8Array, p: Frames): MaybePromise<Uint8Array[]> {
   switch (command) {
-    case "I": {
-      // Key order and compact form are part of the observed reply.
-      const info = { version: ctx.version, chain: ctx.chain, normal: ctx.isNormal(), height: ctx.height() };
-      return [commandFrame, encoder.encode(JSON.stringify(info))];
-    }
+    case "I":
+      return [commandFrame, infoReply(ctx)];
     case "N":
       return [commandFrame, blockNumberKey(ctx.height())];
     case "B": {
@@ -104,16 +126,14 @@ async function dispatch(ctx: ListenerContext, command: string, commandFrame: Uin
       const n = blockNumber(p[0]!);
       // The genesis block is not in the block table, so 8.2 never serves 0 or 1.
       if (n === null || n <= 1) return errorReply("block not found");
-      const block = await ctx.getBlock(n);
-      return block ? [commandFrame, block] : errorReply("block not found");
+      return withValue(ctx.getBlock(n), (block) => (block ? [commandFrame, block] : errorReply("block not found")));
     }
     case "H": {
       if (p.length !== 1) return errorReply("missing parameters");
       if (p[0]!.length !== 8) return errorReply("block not found");
       const n = blockNumber(p[0]!);
       if (n === null) return errorReply("block not found");
-      const digest = await ctx.digestForBlock(n);
-      return digest ? [commandFrame, digest] : errorReply("block not found");
+      return withValue(ctx.digestForBlock(n), (digest) => (digest ? [commandFrame, digest] : errorReply("block not found")));
     }
     case "R":
       return register(ctx, commandFrame, p);
@@ -126,6 +146,11 @@ async function dispatch(ctx: ListenerContext, command: string, commandFrame: Uin
       }
       return [commandFrame, A];
   }
+}
+
+/** `then` only when the store answered asynchronously. */
+function withValue<T>(v: MaybePromise<T>, f: (value: T) => Uint8Array[]): MaybePromise<Uint8Array[]> {
+  return v instanceof Promise ? v.then(f) : f(v);
 }
 
 /**
