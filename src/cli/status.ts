@@ -26,7 +26,7 @@ export const spec: CommandSpec = {
     { name: "data", value: "DIR", default: "./data", help: "data directory of a node on this machine (its node.json)" },
     { name: "connect", value: "KEY@HOST:PORT", help: "ask any node instead (its public key and peer address)" },
     { name: "chain", value: "NAME", default: "bitmark (corrected from the node's answer)", help: "chain name sent with --connect" },
-    { name: "peers", help: "list each upstream: direction, registered, height, last reply, address, key (local node only)" },
+    { name: "peers", help: "list each peer: direction (outgoing upstream or incoming registration), registered, height, last heard (reply, or incoming registration), address, key (local node only)" },
     { name: "json", help: "one JSON object on stdout, also on failure" },
   ],
   example: "bunmark status --data /var/lib/bunmark --peers",
@@ -123,10 +123,10 @@ export async function main(args: string[]): Promise<number> {
       }
       if (has(p, "peers")) {
         console.log("");
-        console.log(`${"direction".padEnd(10)}${"registered".padEnd(11)}${"height".padEnd(9)}${"last reply".padEnd(12)}${"address".padEnd(24)}key`);
+        console.log(`${"direction".padEnd(10)}${"registered".padEnd(11)}${"height".padEnd(9)}${"last heard".padEnd(12)}${"address".padEnd(24)}key`);
         for (const u of snap.peers) {
           const ago = u.lastReply === null ? "never" : `${Math.round((Date.now() - Date.parse(u.lastReply)) / 1000)} s ago`;
-          console.log(`${u.direction.padEnd(10)}${String(u.registered).padEnd(11)}${String(u.height).padEnd(9)}${ago.padEnd(12)}${(u.address ?? "-").padEnd(24)}${u.key ?? "-"}`);
+          console.log(`${u.direction.padEnd(10)}${String(u.registered).padEnd(11)}${String(u.height ?? "-").padEnd(9)}${ago.padEnd(12)}${(u.address ?? "-").padEnd(24)}${u.key ?? "-"}`);
         }
       }
     } else if (has(p, "peers")) console.log("peers    (listed for a node on this machine only: use --data)");

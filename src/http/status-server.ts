@@ -7,14 +7,20 @@ import { buildInfo } from "../base/build-info.ts";
 import type { CurrencyStatus } from "../payment/watcher.ts";
 import type { RpcStatsSnapshot } from "../rpc/stats.ts";
 
-/** One peer as `status --peers` and `/status` list it. */
+/** One peer as `status --peers` and `/status` list it: an upstream this node dialled, or a node that registered with it. */
 export interface PeerRow {
-  direction: "outgoing";
+  direction: "outgoing" | "incoming";
   key?: string;
+  /** outgoing: the address dialled; incoming: the first listener the peer announced */
   address?: string;
+  /** incoming peers are listed only once registered */
   registered: boolean;
-  height: number;
-  /** ISO time of the peer's last reply, null before the first */
+  /** the peer's block height; null for incoming peers (never asked) */
+  height: number | null;
+  /**
+   * ISO time last heard from the peer, null before the first: outgoing, its last reply; incoming, its last `R`
+   * registration (the listener cannot tell which peer sent any other request)
+   */
   lastReply: string | null;
 }
 

@@ -20,6 +20,7 @@ import { Connector } from "../peer/sync/connector.ts";
 import { connectorConfig } from "../peer/sync/constants.ts";
 import type { ListenerContext } from "../peer/listener/listener.ts";
 import { PeerListener } from "../peer/listener/server.ts";
+import { IncomingPeers } from "../peer/listener/incoming.ts";
 import { ModeState } from "../base/mode.ts";
 import { SyncProgress } from "../peer/sync/progress.ts";
 import { PushDispatcher } from "../peer/listener/push.ts";
@@ -81,6 +82,7 @@ export class Node {
     readonly rpc: RunningRpc,
     readonly payments: PaymentWatcher | undefined,
     readonly proofer: Proofer | undefined,
+    readonly incoming: IncomingPeers,
   ) {}
 
   /**
@@ -157,6 +159,7 @@ export class Node {
       push.install(reservoir.handlers);
       push.install(blockHandlers({ store, blockAhead: (n) => connector.blockPushed(n) }));
 
+      const incoming = new IncomingPeers(announce.timing.expiryMs);
       const context: ListenerContext = {
         chain: cfg.chain,
         version: VERSION,
@@ -165,7 +168,10 @@ export class Node {
         getBlock: (n) => store.getBlock(n),
         digestForBlock: (n) => store.digestForBlock(n),
         announce,
-        registered: (publicKey, listeners) => connector.dialBack(publicKey, listeners),
+        registered: (publicKey, listeners) => {
+          incoming.note(publicKey, listeners, Date.now());
+          connector.dialBack(publicKey, listeners);
+        },
         push: (command, parameters) => push.push(command, parameters),
       };
       const listener = PeerListener.open({ listen: listen.map(canonical), keys, context });
@@ -211,7 +217,7 @@ export class Node {
       const http = [startLocalStatusSocket(join(cfg.data_directory, LOCAL_STATUS_SOCKET), () => node.status())];
       opened.push({ close: () => http.forEach((h) => h.stop()) });
       if (cfg.http) http.push(startStatusServer(cfg.http, () => node.status()));
-      node = new Node(cfg, keys, store, mode, announce, broadcast, reservoir, listener, connector, progress, http, rpc, payments, proofer);
+      node = new Node(cfg, keys, store, mode, announce, broadcast, reservoir, listener, connector, progress, http, rpc, payments, proofer, incoming);
       // temporary file + rename: `status` (and anything waiting for the node) may read it while it is written
       const running = join(cfg.data_directory, RUNNING_FILE);
       writeFileSync(`${running}.tmp`, JSON.stringify(node.running()) + "\n");
@@ -265,7 +271,8 @@ export class Node {
       peersIn: this.listener.connections,
       peersOut: this.connector.status().registered,
       knownPeers: this.announce.peers().filter((p) => !Buffer.from(p.publicKey).equals(this.keys.publicKey)).length,
-      peers: this.connector.status().upstreams.filter((u) => u.key !== undefined).map((u) => ({
+      peers: [
+        ...this.connector.status().upstreams.filter((u) => u.key !== undefined).map((u) => ({
         direction: "outgoing" as const,
         key: u.key,
         address: u.address,
@@ -273,6 +280,15 @@ export class Node {
         height: u.height,
         lastReply: u.lastReply === 0 ? null : new Date(u.lastReply).toISOString(),
       })),
+        ...this.incoming.list(Date.now()).map((p) => ({
+        direction: "incoming" as const,
+        key: p.key,
+        ...(p.address === null ? {} : { address: p.address }),
+        registered: true,
+        height: null,
+        lastReply: new Date(p.lastHeard).toISOString(),
+      })),
+      ],
       blocksPerSecond: this.progress.figures(0).rate,
       ...(this.progress.phaseSnapshot() ? { sync: this.progress.phaseSnapshot() } : {}),
       digestBackend: activeBackendName(),

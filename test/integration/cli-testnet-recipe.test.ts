@@ -54,12 +54,22 @@ test("three nodes on one machine with minimum_clients 2 sync to the same height"
     if (Date.now() > deadline) throw new Error(`not synced: ${JSON.stringify(s)}\n${readFileSync(`${dir}/net/b.log`, "utf8").slice(-3000)}`);
     await Bun.sleep(1000);
   }
-  // status --peers lists b's two upstreams (key, address, direction, registered, height); the peer count leaves b out
+  // status --peers lists b's two upstreams (key, address, direction, registered, height) and the same two nodes as incoming; the peer count leaves b out
   const peers = Bun.spawnSync([process.execPath, CLI, "status", "--peers", "--data", `${dir}/net/b`], { stdout: "pipe" }).stdout.toString();
   const keyOf = (n: string) => readFileSync(`${dir}/net/${n}/peer.public`, "utf8").trim().replace(/^PUBLIC:/, "");
   for (const [n, port] of [["a", ports[0]], ["c", ports[2]]] as const) {
     expect(peers).toMatch(new RegExp(`^outgoing  true       \\d+ +\\d+ s ago +127\\.0\\.0\\.1:${port} +${keyOf(n)}$`, "m"));
+    // a and c dial b too: b lists each as incoming, with its key, its announced listener and no height
+    expect(peers).toMatch(new RegExp(`^incoming  true       - +\\d+ s ago +127\\.0\\.0\\.1:${port} +${keyOf(n)}$`, "m"));
   }
+  // the same rows in /status (here through the local status socket that `status --json` reads)
+  const snap = JSON.parse(Bun.spawnSync([process.execPath, CLI, "status", "--json", "--data", `${dir}/net/b`], { stdout: "pipe" }).stdout.toString()) as {
+    status: { peers: { direction: string; key?: string; address?: string; registered: boolean; height: number | null; lastReply: string | null }[] };
+  };
+  const byKey = (x: { key?: string }, y: { key?: string }) => (x.key ?? "").localeCompare(y.key ?? "");
+  const incoming = snap.status.peers.filter((r) => r.direction === "incoming").map((r) => ({ ...r, lastReply: Number.isFinite(Date.parse(r.lastReply ?? "")) }));
+  const expected = (["a", "c"] as const).map((n) => ({ direction: "incoming", key: keyOf(n), address: `127.0.0.1:${ports[n === "a" ? 0 : 2]}`, registered: true, height: null, lastReply: true }));
+  expect(incoming.sort(byKey)).toEqual(expected.sort(byKey));
   expect(peers).not.toContain(keyOf("b"));
   expect(peers).toMatch(/^peers +2 upstream registered, \d+ incoming, 2 other nodes known$/m);
   for (const n of ["a", "b", "c"]) pids.push((JSON.parse(readFileSync(`${dir}/net/${n}/node.json`, "utf8")) as { pid: number }).pid);

@@ -18,7 +18,10 @@ const SNAPSHOT: StatusSnapshot = {
   peersIn: 4,
   peersOut: 3,
   knownPeers: 7,
-  peers: [{ direction: "outgoing", key: "aa".repeat(32), address: "127.0.0.1:2136", registered: true, height: 301, lastReply: "2026-12-06T04:00:00.000Z" }],
+  peers: [
+    { direction: "outgoing", key: "aa".repeat(32), address: "127.0.0.1:2136", registered: true, height: 301, lastReply: "2026-12-06T04:00:00.000Z" },
+    { direction: "incoming", key: "bb".repeat(32), address: "[::1]:2136", registered: true, height: null, lastReply: "2026-12-06T04:00:01.000Z" },
+  ],
   blocksPerSecond: 8.5,
   digestBackend: "native",
   reservoir: { unverified: 2, assets: 1 },
