@@ -6,8 +6,8 @@
  */
 import { expect, test } from "bun:test";
 import { join } from "node:path";
-import { lines } from "../../src/bench/shared.ts";
 import { nodeSuite } from "../support/harness/node-suite.ts";
+import { startTestnet } from "../support/testnet.ts";
 import { CLI } from "../support/paths.ts";
 
 const root = nodeSuite("testnet-create");
@@ -19,23 +19,7 @@ function cli(...args: string[]): { code: number; out: string; err: string } {
 
 test("testnet --nodes 3 + create: the issues land in a block on every node", { timeout: 120_000 }, async () => {
   const dir = join(root, "net");
-  const proc = Bun.spawn([process.execPath, CLI, "testnet", "--nodes", "3", "--dir", dir, "--every", "1"], { stdout: "pipe", stderr: "pipe" });
-  const seen: string[] = [];
-  const latest = new Map<string, string>();
-  const reading = (async () => {
-    for await (const line of lines(proc.stdout)) {
-      seen.push(line);
-      const m = /^(node-\d+)  height /.exec(line);
-      if (m) latest.set(m[1]!, line);
-    }
-  })();
-  const waitFor = async (what: string, cond: () => boolean, ms: number) => {
-    const end = Date.now() + ms;
-    while (!cond()) {
-      if (Date.now() > end || proc.exitCode !== null) throw new Error(`${what} not seen within ${ms} ms:\n${seen.slice(-20).join("\n")}`);
-      await Bun.sleep(100);
-    }
-  };
+  const { proc, seen, latest, reading, waitFor, digestsAt } = startTestnet(dir);
   try {
     await waitFor("three nodes in Normal mode", () => [1, 2, 3].every((k) => / Normal /.test(latest.get(`node-${k}`) ?? "")), 60_000);
     expect(seen.some((l) => /^node-1  client RPC 127\.0\.0\.1:\d+: /.test(l))).toBe(true);
@@ -46,7 +30,7 @@ test("testnet --nodes 3 + create: the issues land in a block on every node", { t
     expect(r.err).toBe("");
     const out = JSON.parse(r.out);
     expect(out.proof).toBe("Accepted");
-    const digests = () => [1, 2, 3].map((k) => / height 2 {2}Normal {2}digest ([0-9a-f]{64})$/.exec(latest.get(`node-${k}`) ?? "")?.[1]);
+    const digests = () => digestsAt(2);
     await waitFor("height 2 with one digest on every node", () => digests().every((d) => d !== undefined && d === digests()[0]), 60_000);
     console.log(`testnet-create: block 2 on all three nodes ${((Date.now() - started) / 1000).toFixed(1)} s after create`);
     for (const k of [1, 2, 3]) {

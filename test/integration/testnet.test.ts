@@ -6,39 +6,22 @@
 import { expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { lines } from "../../src/bench/shared.ts";
 import { nodeSuite } from "../support/harness/node-suite.ts";
-import { CLI } from "../support/paths.ts";
+import { startTestnet } from "../support/testnet.ts";
 import { provenIssue, pushItem } from "../support/proof-items.ts";
 
 const root = nodeSuite("testnet");
 
 test("testnet --nodes 3 makes a block every node holds, and stops on SIGINT", { timeout: 180_000 }, async () => {
   const dir = join(root, "net");
-  const proc = Bun.spawn([process.execPath, CLI, "testnet", "--nodes", "3", "--dir", dir, "--every", "1"], { stdout: "pipe", stderr: "pipe" });
-  const seen: string[] = [];
-  const latest = new Map<string, string>();
-  const reading = (async () => {
-    for await (const line of lines(proc.stdout)) {
-      seen.push(line);
-      const m = /^(node-\d+)  height /.exec(line);
-      if (m) latest.set(m[1]!, line);
-    }
-  })();
-  const waitFor = async (what: string, cond: () => boolean, ms: number) => {
-    const end = Date.now() + ms;
-    while (!cond()) {
-      if (Date.now() > end || proc.exitCode !== null) throw new Error(`${what} not seen within ${ms} ms:\n${seen.slice(-20).join("\n")}\n${await new Response(proc.stderr).text()}`);
-      await Bun.sleep(100);
-    }
-  };
+  const { proc, seen, latest, reading, waitFor, digestsAt } = startTestnet(dir);
   try {
     await waitFor("three nodes in Normal mode", () => [1, 2, 3].every((k) => / Normal /.test(latest.get(`node-${k}`) ?? "")), 90_000);
     const peer = seen.map((l) => /^node-1  peer (\S+)  key ([0-9a-f]{64})/.exec(l)).find((m) => m)!;
     expect(seen.some((l) => /^node-1  proofer .*bunmark mine --chain local --connect [0-9a-f]{64}@127\.0\.0\.1:\d+,\d+$/.test(l))).toBe(true);
     const started = Date.now();
     await pushItem({ name: "node-1", address: peer[1]!, publicKey: new Uint8Array(Buffer.from(peer[2]!, "hex")) }, provenIssue("local", "testnet-fingerprint"));
-    const digests = () => [1, 2, 3].map((k) => / height 2 {2}Normal {2}digest ([0-9a-f]{64})$/.exec(latest.get(`node-${k}`) ?? "")?.[1]);
+    const digests = () => digestsAt(2);
     await waitFor("height 2 with one digest on every node", () => digests().every((d) => d !== undefined && d === digests()[0]), 60_000);
     console.log(`testnet: block 2 on all three nodes ${((Date.now() - started) / 1000).toFixed(1)} s after the push`);
   } finally {
