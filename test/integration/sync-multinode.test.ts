@@ -186,8 +186,9 @@ describe("multi-node synchronisation (chains of 300 blocks, fork protection 60)"
     expect(s.output).toContain("synchronised");
     // Whether the garbage peer is asked for blocks depends on the event-driven vote (issue 17: it runs as soon as
     // the upstreams have reported heights, and may fetch from the three A nodes alone); it was asked in most runs.
-    // What it served is recorded in the figures; when it was asked, every kind of garbage it gave was survived.
-    if (KINDS.some((k) => garbage!.served[k] > 0)) expect(KINDS.slice(0, 3).filter((k) => garbage!.served[k] === 0)).toEqual([]);
+    // What it served is recorded in the figures; kinds rotate per request, so once asked three times it has given a
+    // reply of the wrong shape, an E reply and a timeout, and the node synced past them.
+    if (KINDS.reduce((n, k) => n + garbage!.served[k], 0) >= 3) expect(KINDS.slice(0, 3).filter((k) => garbage!.served[k] === 0)).toEqual([]);
     expect(s.running).toBe(true);
 
     expect(await s.stop()).toBe(0);
