@@ -11,6 +11,12 @@ import { newAssetData, newBitmarkIssue, newTransferUnratified, signRecord } from
 import type { AssetData, BitmarkIssue, BitmarkTransferUnratified, Escrow, TxRecord } from "../../src/chain/types/records/types.ts";
 import type { ChainView } from "../../src/reservoir/ports.ts";
 import { ManualClock } from "../../src/base/clock.ts";
+import { ONE_BITS } from "../../src/chain/rules/difficulty.ts";
+import { merkleRoot } from "../../src/chain/rules/merkle.ts";
+import { CURRENT_VERSION, packHeader } from "../../src/chain/types/header.ts";
+import { newBlockFoundation } from "../../src/chain/types/records/sign.ts";
+import type { Store } from "../../src/chain/store/store.ts";
+import { hash } from "../../src/crypto/index.ts";
 import vectors from "../fixtures/reservoir-vectors.json";
 import { fromHex, toHex } from "./hex.ts";
 
@@ -133,3 +139,25 @@ export function fakeClock(start = 1_700_000_000_000): ManualClock {
 }
 
 export const HOUR = 3_600_000;
+
+/**
+ * Stores `records` as the next block of a `local` store, after a foundation owned by `owner`, with a timestamp
+ * `ageSeconds` before now. Mines nothing: `local` skips the digest check and the digest is given. Returns its number.
+ */
+export async function storeLocalBlock(store: Store, records: Uint8Array[], owner: PrivateKey, ageSeconds: number): Promise<number> {
+  const foundation = signRecord(newBlockFoundation(new Map([[CURRENCY_BITCOIN, BTC], [CURRENCY_LITECOIN, LTC]]), accountOf(owner), 1234n), owner);
+  const all = [packed(foundation), ...records];
+  const number = store.height() + 1;
+  const header = packHeader({
+    version: CURRENT_VERSION,
+    transactionCount: all.length,
+    number,
+    previousBlock: store.tip().digest,
+    merkleRoot: merkleRoot(all.map((r) => hash.sha3_256(r))),
+    timestamp: Math.floor(Date.now() / 1000) - ageSeconds + number,
+    bits: ONE_BITS,
+    nonce: 1n,
+  });
+  await store.storeIncoming(new Uint8Array(Buffer.concat([header, ...all])), { digest: new Uint8Array(32).fill(number) });
+  return number;
+}

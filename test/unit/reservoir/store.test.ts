@@ -7,37 +7,16 @@ import { afterEach, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CURRENCY_BITCOIN, CURRENCY_LITECOIN } from "../../../src/chain/types/currency.ts";
-import { ONE_BITS } from "../../../src/chain/rules/difficulty.ts";
-import { CURRENT_VERSION, packHeader } from "../../../src/chain/types/header.ts";
-import { merkleRoot } from "../../../src/chain/rules/merkle.ts";
-import { newBlockFoundation, signRecord } from "../../../src/chain/types/records/sign.ts";
 import { openStore, type Store } from "../../../src/chain/store/store.ts";
 import { hash } from "../../../src/crypto/index.ts";
 import { startReservoir } from "../../../src/reservoir/index.ts";
 import { TransactionState } from "../../../src/reservoir/status.ts";
-import { accountOf, asset, assetIdOf, BTC, issue, issuer, LTC, ownerTwo, packed, transferTo } from "../../support/reservoir-fakes.ts";
+import { accountOf, asset, assetIdOf, BTC, issue, issuer, LTC, ownerTwo, packed, storeLocalBlock, transferTo } from "../../support/reservoir-fakes.ts";
 
 let dir = "";
 afterEach(() => dir && rmSync(dir, { recursive: true, force: true }));
 
-/** Mines nothing: `local` skips the digest check and the digest is given. */
-async function storeBlock(store: Store, records: Uint8Array[]): Promise<void> {
-  const foundation = signRecord(newBlockFoundation(new Map([[CURRENCY_BITCOIN, BTC], [CURRENCY_LITECOIN, LTC]]), accountOf(ownerTwo), 1234n), ownerTwo);
-  const all = [packed(foundation), ...records];
-  const number = store.height() + 1;
-  const header = packHeader({
-    version: CURRENT_VERSION,
-    transactionCount: all.length,
-    number,
-    previousBlock: store.tip().digest,
-    merkleRoot: merkleRoot(all.map((r) => hash.sha3_256(r))),
-    timestamp: Math.floor(Date.now() / 1000) - 100 + number,
-    bits: ONE_BITS,
-    nonce: 1n,
-  });
-  await store.storeIncoming(new Uint8Array(Buffer.concat([header, ...all])), { digest: new Uint8Array(32).fill(number) });
-}
+const storeBlock = (store: Store, records: Uint8Array[]) => storeLocalBlock(store, records, ownerTwo, 100);
 
 test("pooled items reach a block, leave the pools, and their successors are priced from the store", async () => {
   dir = mkdtempSync(join(tmpdir(), "reservoir-store-"));

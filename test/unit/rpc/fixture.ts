@@ -5,19 +5,13 @@
  * Blocks are stored with supplied digests (`local` skips the digest check), so no Argon2 runs.
  */
 import { afterAll } from "bun:test";
-import { accountOf, BTC, LTC, packed } from "../../support/reservoir-fakes.ts";
+import { storeLocalBlock } from "../../support/reservoir-fakes.ts";
 import { tempDirs } from "../../support/temp-dirs.ts";
 import { type PrivateKey } from "../../../src/chain/types/account.ts";
-import { CURRENCY_BITCOIN, CURRENCY_LITECOIN } from "../../../src/chain/types/currency.ts";
-import { ONE_BITS } from "../../../src/chain/rules/difficulty.ts";
-import { CURRENT_VERSION, packHeader } from "../../../src/chain/types/header.ts";
-import { merkleRoot } from "../../../src/chain/rules/merkle.ts";
-import { newBlockFoundation, signRecord } from "../../../src/chain/types/records/sign.ts";
 import { recordJSON } from "../../../src/chain/types/records/json.ts";
 import type { TxRecord } from "../../../src/chain/types/records/types.ts";
 import type { ChainName } from "../../../src/chain/types/chains.ts";
 import { openStore, type Store } from "../../../src/chain/store/store.ts";
-import { hash } from "../../../src/crypto/index.ts";
 import { ModeState } from "../../../src/base/mode.ts";
 import { Announce } from "../../../src/peer/announce/announce.ts";
 import { startReservoir, type RunningReservoir } from "../../../src/reservoir/index.ts";
@@ -112,23 +106,7 @@ export function rpcFixture(o: FixtureOptions = {}): RpcFixture {
       const r = run(method, arg);
       return r.error === undefined ? goStringify(r.result) : `error: ${r.error}`;
     },
-    async block(records, owner) {
-      const foundation = signRecord(newBlockFoundation(new Map([[CURRENCY_BITCOIN, BTC], [CURRENCY_LITECOIN, LTC]]), accountOf(owner), 1234n), owner);
-      const all = [packed(foundation), ...records];
-      const number = store.height() + 1;
-      const header = packHeader({
-        version: CURRENT_VERSION,
-        transactionCount: all.length,
-        number,
-        previousBlock: store.tip().digest,
-        merkleRoot: merkleRoot(all.map((r) => hash.sha3_256(r))),
-        timestamp: Math.floor(Date.now() / 1000) - 1000 + number,
-        bits: ONE_BITS,
-        nonce: 1n,
-      });
-      await store.storeIncoming(new Uint8Array(Buffer.concat([header, ...all])), { digest: new Uint8Array(32).fill(number) });
-      return number;
-    },
+    block: (records, owner) => storeLocalBlock(store, records, owner, 1000),
   };
 }
 
