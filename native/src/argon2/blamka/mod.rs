@@ -14,6 +14,8 @@ mod avx2;
 mod avx512;
 #[cfg(target_arch = "aarch64")]
 mod neon;
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+mod pair;
 #[cfg(target_arch = "x86_64")]
 mod sse2;
 
