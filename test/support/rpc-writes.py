@@ -24,30 +24,7 @@ import sys
 
 import nacl.signing
 
-ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-
-
-def varint(v):
-    out = bytearray()
-    while v >= 0x80 and len(out) < 8:
-        out.append((v & 0x7F) | 0x80)
-        v >>= 7
-    out.append(v & 0xFF)
-    return bytes(out)
-
-
-def lp(b):
-    return varint(len(b)) + b
-
-
-def b58(b):
-    n = int.from_bytes(b, "big")
-    s = ""
-    while n:
-        n, r = divmod(n, 58)
-        s = ALPHABET[r] + s
-    return "1" * (len(b) - len(b.lstrip(b"\0"))) + s
-
+from bitmark_codec import account_text, lp, varint
 
 class Key:
     def __init__(self, seed_text):
@@ -56,7 +33,7 @@ class Key:
 
     @property
     def account(self):
-        return b58(self.account_bytes + hashlib.sha3_256(self.account_bytes).digest()[:4])
+        return account_text(self.account_bytes)
 
     def sign(self, signed_part):
         return self.sk.sign(signed_part).signature
