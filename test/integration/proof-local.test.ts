@@ -11,20 +11,19 @@
  */
 import { expect, test } from "bun:test";
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { blockNumberKey } from "../../src/chain/types/header.ts";
 import { parseSigningKey } from "../../src/proof/identity.ts";
 import { ensureKeyPair } from "../../src/transport/keys.ts";
-import { connectEachToOthers, nodeSuite } from "../support/harness/node-suite.ts";
-import { freePort, NodeProcess } from "../support/node-process.ts";
-import { proofSection, provenIssue, pushItem } from "../support/proof-items.ts";
+import { nodeSuite } from "../support/harness/node-suite.ts";
+import { NodeProcess } from "../support/node-process.ts";
+import { PROOF_TIMING, proofNetwork, provenIssue, pushItem } from "../support/proof-items.ts";
 import { pyMinerSkipReason, startPyMiner } from "../support/py-miner.ts";
 import { pyzmqRequests } from "../support/pyzmq.ts";
 
 const dir = nodeSuite("proof-local");
 const skip = pyMinerSkipReason();
-const timing = { minimum_clients: 1, upstream_poll: 500, upstream_timeout: 5000, proof_interval: 1000, proof_pause: 500 };
 const sha3 = (b: Uint8Array) => new Uint8Array(createHash("sha3-256").update(b).digest());
 const hex = (b: Uint8Array | string | undefined) => (b instanceof Uint8Array ? Buffer.from(b).toString("hex") : String(b));
 
@@ -40,18 +39,8 @@ function merkle(ids: Uint8Array[]): Uint8Array {
 }
 
 test.skipIf(skip !== undefined)("py-miner makes three blocks on local; peers hold them, a new node syncs them, bytes follow records.md", { timeout: 240_000 }, async () => {
-  const [publishPort, submitPort] = [await freePort(), await freePort()];
-  mkdirSync(join(dir, "a"), { recursive: true, mode: 0o700 });
-  const proof = proofSection(join(dir, "a"), "local", publishPort, submitPort);
-  const nodes = [
-    await NodeProcess.create({ root: dir, name: "a", http: true, dynamicConnections: false, timing, sections: { proofing: proof.section } }),
-    await NodeProcess.create({ root: dir, name: "b", dynamicConnections: false, timing }),
-    await NodeProcess.create({ root: dir, name: "c", dynamicConnections: false, timing }),
-  ];
-  connectEachToOthers(nodes);
-  await Promise.all(nodes.map((n) => n.start()));
-  await Promise.all(nodes.map((n) => n.waitFor("Normal", (i) => i.normal, 60_000)));
-  const [A, B, C] = nodes as [NodeProcess, NodeProcess, NodeProcess];
+  const { nodes, proof, publishPort, submitPort } = await proofNetwork(dir, { http: true });
+  const [A, B, C] = nodes;
 
   // the submission socket's error paths, from an independent client (pyzmq), before any miner runs
   const mark = A.mark();
@@ -102,7 +91,7 @@ test.skipIf(skip !== undefined)("py-miner makes three blocks on local; peers hol
   expect(await digests(C)).toEqual(expected);
 
   // a node that was not there syncs the new blocks from the others
-  const d = await NodeProcess.create({ root: dir, name: "d", dynamicConnections: false, timing });
+  const d = await NodeProcess.create({ root: dir, name: "d", dynamicConnections: false, timing: PROOF_TIMING });
   ensureKeyPair(d.dir);
   d.writeConfig(nodes.map((n) => n.peer));
   await d.start();

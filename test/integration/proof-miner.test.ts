@@ -4,29 +4,16 @@
  * process hashing with the TypeScript twin (BUNMARK_NATIVE=0, as on a machine without the addon). Each pushed proven issue becomes a block that B and C hold too; `mine` stops cleanly on SIGINT.
  */
 import { expect, test } from "bun:test";
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
-import { connectEachToOthers, nodeSuite } from "../support/harness/node-suite.ts";
-import { freePort, NodeProcess } from "../support/node-process.ts";
+import { nodeSuite } from "../support/harness/node-suite.ts";
+import type { NodeProcess } from "../support/node-process.ts";
 import { CLI } from "../support/paths.ts";
-import { proofSection, provenIssue, pushItem } from "../support/proof-items.ts";
+import { proofNetwork, provenIssue, pushItem } from "../support/proof-items.ts";
 
 const dir = nodeSuite("proof-miner");
-const timing = { minimum_clients: 1, upstream_poll: 500, upstream_timeout: 5000, proof_interval: 1000, proof_pause: 500 };
 
 test("run --mine, then bunmark mine, make blocks every node holds", { timeout: 240_000 }, async () => {
-  const [publishPort, submitPort] = [await freePort(), await freePort()];
-  mkdirSync(join(dir, "a"), { recursive: true, mode: 0o700 });
-  const proof = proofSection(join(dir, "a"), "local", publishPort, submitPort);
-  const nodes = [
-    await NodeProcess.create({ root: dir, name: "a", dynamicConnections: false, timing, sections: { proofing: proof.section }, runArgs: ["--mine=1"] }),
-    await NodeProcess.create({ root: dir, name: "b", dynamicConnections: false, timing }),
-    await NodeProcess.create({ root: dir, name: "c", dynamicConnections: false, timing }),
-  ];
-  connectEachToOthers(nodes);
-  await Promise.all(nodes.map((n) => n.start()));
-  await Promise.all(nodes.map((n) => n.waitFor("Normal", (i) => i.normal, 60_000)));
-  const [A, B, C] = nodes as [NodeProcess, NodeProcess, NodeProcess];
+  const { nodes, proof, publishPort, submitPort } = await proofNetwork(dir, { runArgs: ["--mine=1"] });
+  const [A, B, C] = nodes;
 
   await pushItem(A, provenIssue("local", "proof-miner-fingerprint-1"));
   for (const n of nodes) await n.waitFor("height 2", (i) => i.height === 2, 60_000);

@@ -4,9 +4,11 @@
  *   const item = provenIssue("local", "fingerprint-1");   // asset + issue + proof nonce valid on a young chain
  *   await pushItem(node, item);                           // pushed through node's peer listener, as a peer would
  *   const proof = proofSection(node.dir, "local", publishPort, submitPort);  // writes proof keys, returns `proofing`
+ *   const net = await proofNetwork(dir, { runArgs: ["--mine=1"] });          // A (proofer) + B + C, all in Normal
  *
  * The proof nonce is found against the genesis CRC, which stays among the ring's 19 newest CRCs until block 20.
  */
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { ChainName } from "../../src/chain/types/chains.ts";
 import { isTestnet } from "../../src/chain/types/chains.ts";
@@ -19,7 +21,8 @@ import { writeProofIdentity } from "../../src/proof/identity.ts";
 import { payIdOf } from "../../src/reservoir/pay-id.ts";
 import { curveKeyPair } from "../../src/transport/curve.ts";
 import { RequestClient } from "../../src/transport/request-client.ts";
-import type { NodeProcess } from "./node-process.ts";
+import { connectEachToOthers } from "./harness/node-suite.ts";
+import { freePort, NodeProcess } from "./node-process.ts";
 import { asset, assetIdOf, BTC, issue, LTC, packed } from "./reservoir-fakes.ts";
 
 export interface ProvenIssue {
@@ -78,4 +81,27 @@ export function proofSection(dir: string, chain: ChainName, publishPort: number,
       payment_address: { bitcoin: BTC, litecoin: LTC },
     },
   };
+}
+
+/** Timing of the block production networks: one client is enough, jobs every second. */
+export const PROOF_TIMING = { minimum_clients: 1, upstream_poll: 500, upstream_timeout: 5000, proof_interval: 1000, proof_pause: 500 };
+
+/**
+ * Three nodes on `local` connected to each other, all in Normal: A runs the proofer (its ports returned) with
+ * `a`'s extra options (HTTP, run arguments), B and C only hold the chain.
+ */
+export async function proofNetwork(root: string, a: { http?: boolean; runArgs?: string[] } = {}) {
+  const [publishPort, submitPort] = [await freePort(), await freePort()];
+  mkdirSync(join(root, "a"), { recursive: true, mode: 0o700 });
+  const proof = proofSection(join(root, "a"), "local", publishPort, submitPort);
+  const common = { root, dynamicConnections: false, timing: PROOF_TIMING };
+  const nodes = [
+    await NodeProcess.create({ ...common, name: "a", sections: { proofing: proof.section }, ...a }),
+    await NodeProcess.create({ ...common, name: "b" }),
+    await NodeProcess.create({ ...common, name: "c" }),
+  ] as [NodeProcess, NodeProcess, NodeProcess];
+  connectEachToOthers(nodes);
+  await Promise.all(nodes.map((n) => n.start()));
+  await Promise.all(nodes.map((n) => n.waitFor("Normal", (i) => i.normal, 60_000)));
+  return { nodes, proof, publishPort, submitPort };
 }
