@@ -1,8 +1,8 @@
 /**
  * `make test` guard against product code reached only by tests: every value exported from a file under src/
  * must be used by product code — imported by another file of src/ or scripts/, or used in its own file besides
- * its declaration. Types are not checked (they cost nothing at run time). Exceptions live in ALLOWED, each with
- * its reason.
+ * its declaration. Types are not checked (they cost nothing at run time). There are no exceptions: a helper only
+ * tests need lives in test/support/.
  *
  *   bun scripts/check-exports.ts [DIR]   exit 1 listing every unused export
  */
@@ -12,25 +12,6 @@ import { dirname, join, relative, resolve } from "node:path";
 
 /** The checkout (or the directory given, for the script's own tests). */
 const ROOT = process.argv[2] ? resolve(process.argv[2]) : join(import.meta.dir, "..");
-
-/** "file:name" → why it is exported without a product caller. Keep it short. */
-const ALLOWED: Readonly<Record<string, string>> = {
-  "src/chain/types/account.ts:privateKeyFromSeed": "proof signing key (proof branch)",
-  "src/chain/types/account.ts:seedToString": "proof signing key (proof branch)",
-  "src/node/timing.ts:timingMarkdown": "README generation check: the timing table in README.md is generated from it",
-  "src/peer/address.ts:parseConnections": "src/peer/ is being reworked on the sync branch; its owner decides",
-  // Checked against bitmarkd 8.2's own test vectors in test/unit/chain/, which this layout change keeps as they are; decide
-  // with the RPC/proof work whether they gain a caller or go with their vector tests.
-  "src/chain/rules/difficulty.ts:reciprocalOfBits": "8.2 difficulty.Reciprocal vectors (test/unit/chain)",
-  "src/chain/rules/merkle.ts:digestFromDisplayHex": "8.2 display-form digest vectors (test/unit/chain)",
-  "src/chain/types/account.ts:privateKeyFromBytes": "8.2 private-key vectors (test/unit/chain)",
-  "src/chain/types/account.ts:privateKeyFromString": "8.2 private-key vectors (test/unit/chain)",
-  "src/chain/types/account.ts:privateKeyToString": "8.2 private-key vectors (test/unit/chain)",
-  "src/chain/types/records/ids.ts:assetIdFromHex": "8.2 asset-id text vectors (test/unit/chain)",
-  "src/chain/types/records/roles.ts:linkOf": "8.2 record vectors (test/unit/chain)",
-  "src/chain/types/records/sign.ts:newBaseData": "builds the BaseData cases of test/unit/chain/records-edge",
-  "src/chain/types/block.ts:decodeBlock": "the block decoder the reliability fuzz suites drive",
-};
 
 const files = [...new Glob("{src,scripts}/**/*.{ts,mjs}").scanSync({ cwd: ROOT })].map((p) => join(ROOT, p));
 const transpiler = new Bun.Transpiler({ loader: "ts" });
@@ -77,7 +58,7 @@ for (const file of files) {
   const src = text.get(file)!;
   for (const name of valueExports(file)) {
     const key = `${relative(ROOT, file)}:${name}`;
-    if (used.has(`${file}:${name}`) || ALLOWED[key]) continue;
+    if (used.has(`${file}:${name}`)) continue;
     const uses = src.match(new RegExp(`\\b${name}\\b`, "g"))?.length ?? 0;
     if (uses > 1) continue; // used in its own file
     unused.push(key);

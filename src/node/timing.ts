@@ -1,8 +1,8 @@
 /**
  * The configuration's `timing` object: one table of every key (name, unit, default, what it changes, which
- * subsystem reads it). The parser, `bunmark run --help` and the README's table all come from it. Production
- * leaves `timing` empty and gets bitmarkd 8.2's constants (the defaults below are those constants, read from
- * the subsystems); test networks shorten intervals or lower counts.
+ * subsystem reads it). The parser and `bunmark run --help` come from it, and a test checks the README's table
+ * against it. Production leaves `timing` empty and gets bitmarkd 8.2's constants (the defaults below are those
+ * constants, read from the subsystems); test networks shorten intervals or lower counts.
  *
  * bunmark's own: bitmarkd has these as compiled-in constants. Deviation: unknown keys are errors (with the
  * closest valid name) instead of being ignored, and counts are validated as counts, not as milliseconds.
@@ -106,8 +106,8 @@ export const reservoirTiming = (t: Timing): Partial<ReservoirLimits> => override
 export const paymentTiming = (t: Timing): Partial<PaymentTiming> => overrides(t, PAYMENT);
 export const proofTiming = (t: Timing): Partial<PublishTiming> => overrides(t, PROOF);
 
-/** A default in its unit for people: `15000 ms (15 s)`, `3`. */
-function shown(r: TimingRow): string {
+/** A default in its unit for people: `15000 ms (15 s)`, `3` (also in the README's table). */
+export function shownDefault(r: TimingRow): string {
   if (r.unit === "count") return String(r.default);
   const s = r.default / 1000;
   const human = s >= 3600 && s % 3600 === 0 ? `${s / 3600} h` : s >= 60 && s % 60 === 0 ? `${s / 60} min` : `${s} s`;
@@ -118,12 +118,6 @@ function shown(r: TimingRow): string {
 export function timingHelp(): string {
   const lines = ["timing keys (configuration file, object `timing`; production leaves it empty):"];
   const w = Math.max(...TIMING_TABLE.map((r) => r.key.length)) + 2;
-  for (const r of TIMING_TABLE) lines.push(`  ${r.key.padEnd(w)}${r.unit.padEnd(6)} default ${shown(r).padEnd(22)} ${r.subsystem}: ${r.what}`);
+  for (const r of TIMING_TABLE) lines.push(`  ${r.key.padEnd(w)}${r.unit.padEnd(6)} default ${shownDefault(r).padEnd(22)} ${r.subsystem}: ${r.what}`);
   return lines.join("\n");
-}
-
-/** The table in Markdown (README). */
-export function timingMarkdown(): string {
-  const rows = TIMING_TABLE.map((r) => `| \`${r.key}\` | ${r.unit} | ${shown(r)} | ${r.subsystem} | ${r.what} |`);
-  return ["| key | unit | default | subsystem | what it changes |", "|---|---|---|---|---|", ...rows].join("\n");
 }

@@ -196,12 +196,6 @@ export async function resolveConnection(text: string): Promise<Connection> {
   return { ip, port: parsePort(trimSpaces(port)) };
 }
 
-/** Parses a configuration list; an empty list is `invalid length` (util.NewConnections). */
-export function parseConnections(texts: readonly string[]): Connection[] {
-  if (texts.length === 0) fail("invalid length");
-  return texts.map(parseConnection);
-}
-
 /** IPv4 when 4 bytes or IPv4-mapped (Go's To4() != nil). */
 export function isIPv4(c: Connection): boolean {
   const ip = c.ip;

@@ -17,6 +17,7 @@
  */
 import type { Server } from "bun";
 import { logger } from "../base/log.ts";
+import { ONE } from "../chain/rules/difficulty.ts";
 import { goStringify } from "./go-json.ts";
 import { goDuration, goTimeJson } from "./go-time.ts";
 import { allowEntry, splitListen, type AllowName, type HttpsRpcConfig } from "./config.ts";
@@ -156,7 +157,7 @@ export class HttpsRpcServer {
       rpcs: this.options.stats.rpcs,
       peers: { incoming: peers.incoming, outgoing: peers.outgoing },
       transactionCounters: { pending: counters.pending, verified: counters.verified },
-      difficulty: 1,
+      difficulty: ONE.reciprocal, // the current difficulty, never adjusted in 8.2 (as Node.Info)
       version: this.options.version,
       uptime: goDuration(process.hrtime.bigint() - this.#started),
       publicKey: f.publicKey,

@@ -7,3 +7,8 @@ export function fromHex(text: string): Uint8Array {
   if (text.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(text)) throw new Error(`not hex: ${JSON.stringify(text.slice(0, 40))}`);
   return new Uint8Array(Buffer.from(text, "hex"));
 }
+
+/** A digest written in bitmarkd's display (byte-reversed) order, as 8.2's merkle vectors give leaves and roots. */
+export function fromDisplayHex(text: string): Uint8Array {
+  return fromHex(text).reverse();
+}

@@ -2,7 +2,7 @@
 import txFixture from "../fixtures/records-transactions.json";
 import { ALGORITHM_ED25519, type Account, type PrivateKey, makeAccount } from "../../src/chain/types/account.ts";
 import type { Currency, CurrencyMap } from "../../src/chain/types/currency.ts";
-import type { Escrow, TxRecord } from "../../src/chain/types/records/types.ts";
+import { Tag, type BaseData, type Escrow, type TxRecord } from "../../src/chain/types/records/types.ts";
 import { utf8Bytes } from "../../src/encoding/utf8.ts";
 import { fromHex } from "./hex.ts";
 
@@ -72,4 +72,9 @@ export function recordFromFields(f: any, recordName?: string): TxRecord {
     default:
       throw new Error(`unknown record ${recordName ?? tag}`);
   }
+}
+
+/** An unsigned BaseData record: bunmark never makes one (8.2's proofer makes BlockFoundation), but it validates them. */
+export function newBaseData(currency: Currency, paymentAddress: string, owner: Account, nonce: bigint): BaseData {
+  return { tag: Tag.BaseData, currency, paymentAddress: utf8Bytes(paymentAddress), owner, nonce, signature: NONE };
 }

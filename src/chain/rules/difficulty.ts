@@ -35,49 +35,23 @@ function bitLength(x: bigint): number {
   return x === 0n ? 0 : x.toString(2).length;
 }
 
-/**
- * n / d (both > 0) rounded to `prec` significant bits, as mantissa · 2^-scale.
- * Mirrors Go's big.Float quotient: "nearest" is round-half-even, "up" is toward +infinity.
- */
-function roundedQuotient(n: bigint, d: bigint, prec: number, mode: "nearest" | "up"): { mant: bigint; scale: number } {
+/** n / d (both > 0) rounded toward +infinity to `prec` significant bits, as mantissa · 2^-scale (Go's big.Float quotient). */
+function quotientRoundedUp(n: bigint, d: bigint, prec: number): { mant: bigint; scale: number } {
   let scale = prec - (bitLength(n) - bitLength(d)) - 1;
   const divide = (s: number) => {
     const num = s >= 0 ? n << BigInt(s) : n;
     const den = s >= 0 ? d : d << BigInt(-s);
-    return { q: num / den, r: num % den, den };
+    return { q: num / den, r: num % den };
   };
-  let { q, r, den } = divide(scale);
-  if (bitLength(q) > prec) ({ q, r, den } = divide(--scale));
-  else if (bitLength(q) < prec) ({ q, r, den } = divide(++scale));
-  const roundUp = mode === "up" ? r !== 0n : 2n * r > den || (2n * r === den && (q & 1n) === 1n);
-  if (roundUp) q += 1n;
+  let { q, r } = divide(scale);
+  if (bitLength(q) > prec) ({ q, r } = divide(--scale));
+  else if (bitLength(q) < prec) ({ q, r } = divide(++scale));
+  if (r !== 0n) q += 1n;
   if (bitLength(q) > prec) {
     q >>= 1n;
     scale -= 1;
   }
   return { mant: q, scale };
-}
-
-/** mant · 2^-scale rounded half-even to a float64 (a second rounding, as Go's Float64() does). */
-function toFloat64(mant: bigint, scale: number): number {
-  const extra = bitLength(mant) - 53;
-  if (extra > 0) {
-    const half = 1n << BigInt(extra - 1);
-    const rem = mant & ((1n << BigInt(extra)) - 1n);
-    mant >>= BigInt(extra);
-    if (rem > half || (rem === half && (mant & 1n) === 1n)) mant += 1n;
-    scale -= extra;
-  }
-  return Number(mant) * 2 ** -scale;
-}
-
-/** Reciprocal difficulty ("Pdiff") = target(1) / target(bits) as 8.2 computes it (248-bit quotient, then float64). */
-export function reciprocalOfBits(bits: bigint): number {
-  if (bits === ONE_BITS) return 1;
-  const target = bitsToTarget(bits);
-  const prec = Math.max(bitLength(ONE_TARGET), bitLength(target), 64);
-  const q = roundedQuotient(ONE_TARGET, target, prec, "nearest");
-  return toFloat64(q.mant, q.scale);
 }
 
 export interface Difficulty {
@@ -125,7 +99,7 @@ export function fromReciprocal(r: number): Difficulty {
   if (!(r >= 1)) return { ...ONE };
   const { m, e } = decompose(r);
   const [n, d] = e >= 0 ? [ONE_TARGET, m << BigInt(e)] : [ONE_TARGET << BigInt(-e), m];
-  const q = roundedQuotient(n, d, 256, "up");
+  const q = quotientRoundedUp(n, d, 256);
   const target = q.scale >= 0 ? q.mant >> BigInt(q.scale) : q.mant << BigInt(-q.scale);
   return { bits: target === 0n ? 0n : bitsOfTarget(target), target, reciprocal: r };
 }

@@ -1,12 +1,11 @@
 /**
- * Merkle tree of a block's transaction ids (merkle/merkle.go FullMerkleTree) and the text forms of 32-byte
- * digests (merkle/digest.go): printed/scanned text is byte-reversed ("display"), JSON text is storage order.
+ * Merkle tree of a block's transaction ids (merkle/merkle.go FullMerkleTree). Digests are in storage order; their
+ * text forms are in src/encoding/hex.ts (`toHex` for JSON, `toDisplayHex` for logs).
  *
  * See docs/records.md §1, §7.
  */
 import { hash } from "../../crypto/index.ts";
-import { fail } from "../../base/fault.ts";
-import { concatBytes, fromHex } from "../../encoding/hex.ts";
+import { concatBytes } from "../../encoding/hex.ts";
 
 export const DIGEST_LENGTH = 32;
 
@@ -32,16 +31,4 @@ export function fullMerkleTree(txIds: readonly Uint8Array[]): Uint8Array[] {
 /** Merkle root (storage order) of transaction ids in block order. */
 export function merkleRoot(txIds: readonly Uint8Array[]): Uint8Array {
   return fullMerkleTree(txIds).at(-1)!;
-}
-
-/** Digest from display text (bitmarkd's %s / Scan form, byte-reversed): exactly 64 hex digits, else "not link". */
-export function digestFromDisplayHex(text: string): Uint8Array {
-  return digestFromHex(text).reverse();
-}
-
-/** Digest from JSON text (storage order): exactly 64 hex digits, else "not link". */
-export function digestFromHex(text: string): Uint8Array {
-  const bytes = fromHex(text);
-  if (bytes === undefined || bytes.length !== DIGEST_LENGTH) fail("not link");
-  return bytes;
 }

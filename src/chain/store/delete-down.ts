@@ -14,10 +14,10 @@
  */
 import type { HashBackend } from "../../crypto/api.ts";
 import { accountToBytes, type Account } from "../types/account.ts";
-import { blockRecords, type BlockEvent } from "../types/block.ts";
+import { decodeBlock, type BlockEvent } from "../types/block.ts";
 import { assetIdOf, foundationTxId } from "../types/records/ids.ts";
 import { Tag } from "../types/records/types.ts";
-import { blockNumberKey, HEADER_SIZE, unpackHeader } from "../types/header.ts";
+import { blockNumberKey, unpackHeader } from "../types/header.ts";
 import { transferOwnership } from "../rules/ownership.ts";
 import { linkOwner } from "../rules/validate-block.ts";
 import { storedDigest, StoreError, type ChainTables } from "./tables.ts";
@@ -38,9 +38,8 @@ function linkOwnerOf(store: DeletingStore, link: Uint8Array): Uint8Array {
 /** Removes one stored block's entries (inside the delete transaction); returns what was removed. */
 function deleteBlock(store: DeletingStore, number: number, packed: Uint8Array): BlockEvent {
   const t = store.tables;
-  const header = unpackHeader(packed);
+  const { header, records } = decodeBlock(packed, store.testnet);
   const digest = storedDigest(store, number, packed);
-  const records = [...blockRecords(packed.subarray(HEADER_SIZE), header.transactionCount, store.testnet)];
   let blockOwner: Account | undefined;
   for (const { record: tx, txId } of records) {
     switch (tx.tag) {

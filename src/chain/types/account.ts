@@ -2,6 +2,8 @@
  * Accounts (public keys), private keys and wallet seeds as bitmarkd 8.2 encodes them (account/*.go):
  * a varint "key variant" (bit 0 public, bit 1 test network, bits 4+ algorithm) followed by the key, and in
  * text form base58 with a 4-byte sha3-256 checksum. Error texts and their order follow the source exactly.
+ * Private keys are read as bytes only (the `PRIVATE:` signing key form): 8.2's base58 private key text is read
+ * by no bitmarkd path, so it is not here.
  *
  * See docs/records.md §3.
  */
@@ -66,11 +68,7 @@ function decodeKey(buf: Uint8Array, kind: KeyKind, withChecksum: boolean): { alg
   return { algorithm, testnet: (variant & TEST_BIT) !== 0n, key: buf.slice(count, end) };
 }
 
-function variantByte(algorithm: KeyAlgorithm, testnet: boolean, isPublic: boolean): number {
-  return (algorithm << 4) | (testnet ? 0x02 : 0) | (isPublic ? 0x01 : 0);
-}
-
-/** Base58 of `bytes` ‖ the first 4 bytes of their sha3-256 (account, private key and seed texts). */
+/** Base58 of `bytes` ‖ the first 4 bytes of their sha3-256 (account and seed texts). */
 function withChecksum(bytes: Uint8Array): string {
   return encodeBase58(concatBytes(bytes, hash.sha3_256(bytes).subarray(0, CHECKSUM_LENGTH)));
 }
@@ -89,7 +87,7 @@ export function accountFromBytes(bytes: Uint8Array): Account {
 
 /** Canonical account bytes: one variant byte (spare bits clear) ‖ key. */
 export function accountToBytes(account: Account): Uint8Array {
-  return concatBytes(Uint8Array.of(variantByte(account.algorithm, account.testnet, true)), account.publicKey);
+  return concatBytes(Uint8Array.of((account.algorithm << 4) | (account.testnet ? 0x02 : 0) | 0x01), account.publicKey);
 }
 
 export function accountFromString(text: string): Account {
@@ -122,24 +120,10 @@ export function checkSignature(account: Account, message: Uint8Array, signature:
   if (!hash.ed25519Verify(account.publicKey, message, signature)) fail("invalid signature");
 }
 
+/** Private key bytes (the `PRIVATE:` form of a signing key file): variant ‖ key, public bit clear. */
 export function privateKeyFromBytes(bytes: Uint8Array): PrivateKey {
   const k = decodeKey(bytes, PRIVATE_KIND, false);
   return { algorithm: k.algorithm, testnet: k.testnet, privateKey: k.key };
-}
-
-export function privateKeyToBytes(key: PrivateKey): Uint8Array {
-  return concatBytes(Uint8Array.of(variantByte(key.algorithm, key.testnet, false)), key.privateKey);
-}
-
-export function privateKeyFromString(text: string): PrivateKey {
-  const bytes = decodeBase58(text);
-  if (bytes.length === 0) fail("cannot decode private key");
-  const k = decodeKey(bytes, PRIVATE_KIND, true);
-  return { algorithm: k.algorithm, testnet: k.testnet, privateKey: k.key };
-}
-
-export function privateKeyToString(key: PrivateKey): string {
-  return withChecksum(privateKeyToBytes(key));
 }
 
 /** The account of an Ed25519 private key (its last 32 bytes); a Nothing key has none. */

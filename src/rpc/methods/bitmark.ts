@@ -6,6 +6,7 @@
  */
 import { fail } from "../../base/fault.ts";
 import { accountToBytes } from "../../chain/types/account.ts";
+import { linkOf } from "../../chain/types/records/roles.ts";
 import { Tag, RECORD_NAMES, type TxRecord } from "../../chain/types/records/types.ts";
 import { unpackRecord } from "../../chain/types/records/unpack.ts";
 import { toHex } from "../../encoding/hex.ts";
@@ -52,8 +53,9 @@ export function provenance(arg: unknown, deps: MethodDeps): unknown {
       const assetRec = asset && unpack(deps, asset.packed);
       if (assetRec) data.push({ record: RECORD_NAMES[assetRec.tag], isOwner: false, inBlock: 0, assetId: toHex(rec.assetId), data: recordData(assetRec) });
     }
-    if (rec.tag !== Tag.BitmarkTransferUnratified && rec.tag !== Tag.BitmarkTransferCountersigned && rec.tag !== Tag.BlockOwnerTransfer) break;
-    id = rec.link;
+    const link = linkOf(rec);
+    if (link === undefined) break;
+    id = link;
   }
   return { data };
 }

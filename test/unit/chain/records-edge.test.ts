@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import txFixture from "../../fixtures/records-transactions.json";
-import { account, privateKey } from "../../support/records.ts";
+import { account, newBaseData, privateKey } from "../../support/records.ts";
 import { faultOf } from "../../support/fault.ts";
 import { ALGORITHM_NOTHING, type Account, makeAccount } from "../../../src/chain/types/account.ts";
 import type { Currency, CurrencyMap } from "../../../src/chain/types/currency.ts";
@@ -12,7 +12,6 @@ import {
   encodeRecord,
   escrow,
   newAssetData,
-  newBaseData,
   newBitmarkIssue,
   newBlockFoundation,
   newBlockOwnerTransfer,

@@ -1,7 +1,8 @@
 /** Node configuration: embedded default, bitmarkd field names, flags over the file, one-line errors. */
 import { describe, expect, test } from "bun:test";
 import { buildConfig, ConfigError, DEFAULT_PEER_PORT, parseConnectFlag, SECTIONS, type ConfigFlags } from "../../../src/node/config.ts";
-import { announceTiming, connectorTiming, parseTiming, reservoirTiming, TIMING_TABLE, timingHelp, timingMarkdown } from "../../../src/node/timing.ts";
+import { announceTiming, connectorTiming, parseTiming, reservoirTiming, TIMING_TABLE, timingHelp } from "../../../src/node/timing.ts";
+import { timingMarkdown } from "../../support/timing-markdown.ts";
 
 const KEY = "590604e941c335032318e1eddd3d264403335e5d4cadb29fb3809dedf077cb76";
 const noFlags: ConfigFlags = { listen: [], connect: [], announce: [] };

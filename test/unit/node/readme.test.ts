@@ -2,7 +2,7 @@
 import { expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { timingMarkdown } from "../../../src/node/timing.ts";
+import { timingMarkdown } from "../../support/timing-markdown.ts";
 import { ROOT } from "../../support/paths.ts";
 
 test("README's timing table is the one the parser uses", () => {

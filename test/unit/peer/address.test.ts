@@ -7,7 +7,6 @@ import {
   packConnection,
   packConnections,
   parseConnection,
-  parseConnections,
   parseIP,
   PortSyntaxError,
   resolveConnection,
@@ -94,11 +93,6 @@ describe("more text forms (Go net.ParseIP / SplitHostPort / strconv.Atoi rules)"
 
   test("port errors are typed", () => {
     expect(() => parseConnection("1.2.3.4:x")).toThrow(PortSyntaxError);
-  });
-
-  test("an empty configuration list is invalid length", () => {
-    expect(errorText(() => parseConnections([]))).toBe("invalid length");
-    expect(parseConnections(["1.2.3.4:5", "[::1]:6"]).map(canonical)).toEqual(["1.2.3.4:5", "[::1]:6"]);
   });
 
   test("parseIP: not a literal → null", () => {

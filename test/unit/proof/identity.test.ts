@@ -6,10 +6,11 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ed25519PrivateKey, privateKeyToBytes } from "../../../src/chain/types/account.ts";
+import { ed25519PrivateKey } from "../../../src/chain/types/account.ts";
 import { decodeBase58 } from "../../../src/encoding/base58.ts";
 import { toHex } from "../../../src/encoding/hex.ts";
 import { parseSigningKey, readSigningKey, writeProofIdentity } from "../../../src/proof/identity.ts";
+import { privateKeyText } from "../../support/signing-key.ts";
 import { readKeyPair } from "../../../src/transport/keys.ts";
 import { CLI } from "../../support/paths.ts";
 
@@ -35,7 +36,7 @@ for (const [chain, testnet, network] of [["local", true, 1], ["bitmark", false, 
 
 test("signing key texts", () => {
   const key = ed25519PrivateKey(new Uint8Array(32).fill(1), true);
-  expect(toHex(parseSigningKey(`  PRIVATE:${toHex(privateKeyToBytes(key))}\n`).account.publicKey)).toBe(toHex(key.privateKey.subarray(32)));
+  expect(toHex(parseSigningKey(`  ${privateKeyText(key)}\n`).account.publicKey)).toBe(toHex(key.privateKey.subarray(32)));
   for (const bad of ["", "seed:abc", "PUBLIC:00", "PRIVATE:xyz"]) expect(() => parseSigningKey(bad)).toThrow("invalid proof signing key");
   writeFileSync(join(dir, "bad.sign"), "SEED:1111");
   expect(() => readSigningKey(join(dir, "bad.sign"))).toThrow();

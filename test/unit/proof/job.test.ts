@@ -4,7 +4,8 @@
  * bunmark's own foundation has the captured layout (tag 6, version 1, BTC+LTC, nonce 1234, signature).
  */
 import { describe, expect, test } from "bun:test";
-import { ed25519PrivateKey, privateKeyAccount, privateKeyToBytes } from "../../../src/chain/types/account.ts";
+import { ed25519PrivateKey, privateKeyAccount } from "../../../src/chain/types/account.ts";
+import { privateKeyText } from "../../support/signing-key.ts";
 import { CURRENCY_BITCOIN, CURRENCY_LITECOIN } from "../../../src/chain/types/currency.ts";
 import { ONE_BITS } from "../../../src/chain/rules/difficulty.ts";
 import { merkleRoot } from "../../../src/chain/rules/merkle.ts";
@@ -25,7 +26,7 @@ const captured = JSON.parse(CAPTURED);
 const capturedTxZero = new Uint8Array(Buffer.from(captured.TxZero, "base64"));
 // the sample configuration's testnet addresses, which the captured foundation pays (proof.md §9.1)
 const SAMPLE = new Map([[CURRENCY_BITCOIN, "msxN7C7cRNgbgyUzt3EcvrpmWXc59sZVN4"], [CURRENCY_LITECOIN, "mjPkDNakVA4w4hJZ6WF7p8yKUV2merhyCM"]] as const);
-const signing = parseSigningKey(`PRIVATE:${toHex(privateKeyToBytes(ed25519PrivateKey(new Uint8Array(32).fill(7), true)))}\n`);
+const signing = parseSigningKey(`${privateKeyText(ed25519PrivateKey(new Uint8Array(32).fill(7), true))}\n`);
 
 describe("the captured 8.2 job", () => {
   test("TxIds[0] is SHA3-256(TxZero) and the merkle root covers TxIds", () => {

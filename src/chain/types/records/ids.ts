@@ -1,10 +1,7 @@
 /** Transaction ids and asset ids (transactionrecord/, merkle/digest.go, docs/records.md §6). */
 import { hash } from "../../../crypto/index.ts";
-import { fail } from "../../../base/fault.ts";
 import { foundationTxIdInput } from "../header.ts";
-import { fromHex } from "../../../encoding/hex.ts";
 import { utf8Bytes } from "../../../encoding/utf8.ts";
-import { ASSET_ID_LENGTH } from "./types.ts";
 
 /**
  * Transaction id = sha3-256 of the record's bytes exactly as they appeared (signatures included, not a
@@ -22,11 +19,4 @@ export function foundationTxId(digest: Uint8Array, number: number | bigint): Uin
 /** Asset id = sha3-512 of the fingerprint bytes (64 bytes, never byte-reversed). */
 export function assetIdOf(fingerprint: Uint8Array | string): Uint8Array {
   return hash.sha3_512(typeof fingerprint === "string" ? utf8Bytes(fingerprint) : fingerprint);
-}
-
-/** Asset id from its text form: exactly 128 hex digits, else "not asset id". */
-export function assetIdFromHex(text: string): Uint8Array {
-  const bytes = fromHex(text);
-  if (bytes === undefined || bytes.length !== ASSET_ID_LENGTH) fail("not asset id");
-  return bytes;
 }

@@ -13,7 +13,6 @@ import { countersignedPart, isCountersigned, signedPart } from "./pack.ts";
 import {
   Tag,
   type AssetData,
-  type BaseData,
   type BitmarkIssue,
   type BitmarkTransferCountersigned,
   type BitmarkTransferUnratified,
@@ -30,10 +29,6 @@ const NONE = new Uint8Array(0);
 /** Escrow with a string address. */
 export function escrow(currency: Currency, address: Text, amount: bigint): Escrow {
   return { currency, address: bytes(address), amount };
-}
-
-export function newBaseData(currency: Currency, paymentAddress: Text, owner: Account, nonce: bigint): BaseData {
-  return { tag: Tag.BaseData, currency, paymentAddress: bytes(paymentAddress), owner, nonce, signature: NONE };
 }
 
 export function newAssetData(name: Text, fingerprint: Text, metadata: Text, registrant: Account): AssetData {
