@@ -83,7 +83,11 @@ async function anchors(input: Uint8Array, skipped: Skipped[]): Promise<Impl[]> {
 }
 
 function goals(med: Record<string, number>, drift: number | undefined): Goal[] {
-  const ratio = (a: string, b: string) => (med[a] !== undefined && med[b] !== undefined ? med[a]! / med[b]! : undefined);
+  const ratio = (a: string, b: string) => {
+    const x = med[a];
+    const y = med[b];
+    return x !== undefined && y !== undefined ? x / y : undefined;
+  };
   return [
     atMost("crypto", "native ≤ 0.67 × argon2 CLI", ratio("native", "argon2-cli"), 0.67),
     atMost("crypto", "native batch of 2 ≤ 1.2 × native single", ratio("native-batch-2", "native"), 1.2),

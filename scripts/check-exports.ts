@@ -18,8 +18,7 @@ const transpiler = new Bun.Transpiler({ loader: "ts" });
 const text = new Map(files.map((f) => [f, readFileSync(f, "utf8")]));
 
 /** Value exports of a file (Bun's scanner lists type exports too; keep names declared as values). */
-function valueExports(file: string): string[] {
-  const src = text.get(file)!;
+function valueExports(src: string): string[] {
   const { exports } = transpiler.scan(src);
   return exports.filter((name) =>
     new RegExp(`export\\s+(?:declare\\s+)?(?:async\\s+)?(?:function\\*?|const|let|var|class|enum)\\s+${name}\\b`).test(src) ||
@@ -30,33 +29,38 @@ function valueExports(file: string): string[] {
 const used = new Set<string>();
 const mark = (file: string, name: string): void => void used.add(`${file}:${name}`);
 for (const [file, src] of text) {
-  for (const m of src.matchAll(/(import|export)\s+(type\s+)?\{([^}]*)\}\s*from\s*["'](\.{1,2}\/[^"']+)["']/g)) {
-    if (m[2]) continue;
-    const target = resolve(dirname(file), m[4]!);
-    for (const part of m[3]!.split(",")) {
-      const name = part.trim().replace(/^type\s+/, "").split(/\s+as\s+/)[0]!.trim();
+  for (const [, , typeOnly, names, spec] of src.matchAll(/(import|export)\s+(type\s+)?\{([^}]*)\}\s*from\s*["'](\.{1,2}\/[^"']+)["']/g)) {
+    if (typeOnly || names === undefined || spec === undefined) continue;
+    const target = resolve(dirname(file), spec);
+    for (const part of names.split(",")) {
+      const name = part.trim().replace(/^type\s+/, "").replace(/\s+as\s+.*$/s, "").trim();
       if (name && !part.trim().startsWith("type ")) mark(target, name);
     }
   }
-  for (const m of src.matchAll(/import\s+\*\s+as\s+(\w+)\s+from\s*["'](\.{1,2}\/[^"']+)["']/g)) {
-    const target = resolve(dirname(file), m[2]!);
-    for (const u of src.matchAll(new RegExp(`\\b${m[1]}\\.(\\w+)`, "g"))) mark(target, u[1]!);
+  for (const [, namespace, spec] of src.matchAll(/import\s+\*\s+as\s+(\w+)\s+from\s*["'](\.{1,2}\/[^"']+)["']/g)) {
+    if (namespace === undefined || spec === undefined) continue;
+    const target = resolve(dirname(file), spec);
+    for (const [, name] of src.matchAll(new RegExp(`\\b${namespace}\\.(\\w+)`, "g"))) if (name !== undefined) mark(target, name);
   }
   // Dynamic imports of command modules: `import("./cli/x.ts")` then `.main(…)`.
-  for (const m of src.matchAll(/import\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)/g)) mark(resolve(dirname(file), m[1]!), "main");
+  for (const [, spec] of src.matchAll(/import\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)/g)) if (spec !== undefined) mark(resolve(dirname(file), spec), "main");
   // …and `(await import("./x.ts")).name(…)`.
-  for (const m of src.matchAll(/import\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)\s*\)\s*\.(\w+)/g)) mark(resolve(dirname(file), m[1]!), m[2]!);
-  for (const m of src.matchAll(/export\s+\*\s+from\s*["'](\.{1,2}\/[^"']+)["']/g)) {
-    const target = resolve(dirname(file), m[1]!);
-    for (const name of valueExports(target)) if (used.has(`${file}:${name}`)) mark(target, name);
+  for (const [, spec, name] of src.matchAll(/import\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)\s*\)\s*\.(\w+)/g)) {
+    if (spec !== undefined && name !== undefined) mark(resolve(dirname(file), spec), name);
+  }
+  for (const [, spec] of src.matchAll(/export\s+\*\s+from\s*["'](\.{1,2}\/[^"']+)["']/g)) {
+    if (spec === undefined) continue;
+    const target = resolve(dirname(file), spec);
+    const targetSrc = text.get(target);
+    if (targetSrc === undefined) continue; // not a file of src/ or scripts/: nothing of it is checked
+    for (const name of valueExports(targetSrc)) if (used.has(`${file}:${name}`)) mark(target, name);
   }
 }
 
 const unused: string[] = [];
-for (const file of files) {
+for (const [file, src] of text) {
   if (!file.startsWith(join(ROOT, "src"))) continue;
-  const src = text.get(file)!;
-  for (const name of valueExports(file)) {
+  for (const name of valueExports(src)) {
     const key = `${relative(ROOT, file)}:${name}`;
     if (used.has(`${file}:${name}`)) continue;
     const uses = src.match(new RegExp(`\\b${name}\\b`, "g"))?.length ?? 0;

@@ -36,14 +36,14 @@ const SIDEWAYS: readonly (readonly [string, string])[] = [
 ];
 
 const layerOf = new Map(LAYERS.flatMap((rooms, i) => rooms.map((r) => [r, i] as const)));
-const roomOf = (file: string): string => relative(join(ROOT, "src"), file).split("/")[0]!;
+const roomOf = (file: string): string => relative(join(ROOT, "src"), file).replace(/\/.*$/, "");
 
 /** Static imports, or only the lazy `import("…")` ones. */
 function importsOf(file: string, lazy = false): string[] {
   const text = readFileSync(file, "utf8");
   const specs = new Set<string>();
   const pattern = lazy ? /import\s*\(\s*["'](\.{1,2}\/[^"']+)["']/g : /(?:from\s+|import\s+)["'](\.{1,2}\/[^"']+)["']/g;
-  for (const m of text.matchAll(pattern)) specs.add(m[1]!);
+  for (const [, spec] of text.matchAll(pattern)) if (spec !== undefined) specs.add(spec);
   return [...specs].map((s) => resolve(dirname(file), s)).filter((p) => /\.(ts|mjs|js)$/.test(p));
 }
 
@@ -73,9 +73,9 @@ const graph = new Map(files.map((f) => [f, importsOf(f)]));
 for (const c of cycles(graph)) problems.push(`import cycle: ${c.map((f) => relative(ROOT, f)).join(" → ")}`);
 
 // Layers count both.
-for (const [from, tos] of files.map((f) => [f, [...graph.get(f)!, ...importsOf(f, true)]] as const)) {
+for (const [from, statics] of graph) {
   const a = roomOf(from);
-  for (const to of tos) {
+  for (const to of [...statics, ...importsOf(from, true)]) {
     const b = roomOf(to);
     if (a === b) continue;
     const la = layerOf.get(a);
@@ -94,8 +94,8 @@ const modName = (p: string): string =>
   p.replace(/^native\/src\//, "").replace(/(\/mod)?\.rs$/, "").replace(/^lib$/, "crate").replaceAll("/", "::");
 const rustGraph = new Map<string, string[]>();
 for (const p of rust) {
-  const uses = [...readFileSync(join(ROOT, p), "utf8").matchAll(/\buse\s+crate::([a-z0-9_]+)/g)].map((m) => m[1]!);
-  const self = modName(p).split("::")[0]!;
+  const uses = [...readFileSync(join(ROOT, p), "utf8").matchAll(/\buse\s+crate::([a-z0-9_]+)/g)].flatMap(([, name]) => (name === undefined ? [] : [name]));
+  const self = modName(p).replace(/::.*$/, "");
   rustGraph.set(self, [...new Set([...(rustGraph.get(self) ?? []), ...uses.filter((u) => u !== self)])]);
 }
 for (const c of cycles(rustGraph)) problems.push(`native module cycle: ${c.join(" → ")}`);

@@ -31,9 +31,9 @@ export async function main(args: string[]): Promise<number> {
       return p === "help" ? 0 : 1;
     }
     const pass = args.filter((a) => a !== "all" && (a === "--json" || a === "--quick"));
-    for (const name of Object.keys(BENCHES)) {
-      if (name === "chain" || name === "sync") await (await BENCHES[name]!()).main(pass.filter((a) => a !== "--quick"));
-      else await (await BENCHES[name]!()).main(pass);
+    for (const [name, load] of Object.entries(BENCHES)) {
+      if (name === "chain" || name === "sync") await (await load()).main(pass.filter((a) => a !== "--quick"));
+      else await (await load()).main(pass);
     }
     return 0;
   }

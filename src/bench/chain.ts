@@ -47,7 +47,11 @@ async function measure(name: "native" | "js", backend: HashBackend, blocks: Uint
       const digests = await digestsFor(store, batch);
       digestMs += performance.now() - t;
       t = performance.now();
-      for (let k = 0; k < batch.length; k++) await store.storeIncoming(batch[k]!, { digest: digests[k] });
+      for (const [k, packed] of batch.entries()) {
+        const digest = digests[k];
+        if (digest === undefined) throw new Error(`no digest for block ${i + k + 2}`);
+        await store.storeIncoming(packed, { digest });
+      }
       restMs += performance.now() - t;
       say(` ${i + batch.length}`);
     }
@@ -78,7 +82,7 @@ async function chainBlocks(dir: string, count: number, say: (s: string) => void)
       say("\n");
     }
     if (store.height() !== count + 1) throw new Error(`${dir} holds another chain (height ${store.height()}); use a fresh --cache`);
-    return { blocks: Array.from({ length: count }, (_, i) => store.getBlock(i + 2)), generateSeconds };
+    return { blocks: Array.from({ length: count }, (_, i) => store.getBlock(i + 2)), ...(generateSeconds === undefined ? {} : { generateSeconds }) };
   } finally {
     await store.close();
   }
@@ -87,7 +91,7 @@ async function chainBlocks(dir: string, count: number, say: (s: string) => void)
 const fmt = (x: number, digits = 1) => x.toFixed(digits);
 
 export async function main(args: string[]): Promise<number> {
-  const p = parseOrHelp(BENCH_SPECS.chain!, args);
+  const p = parseOrHelp(BENCH_SPECS.chain, args);
   if (p === 0) return 0;
   noExtraArgs(p);
   const json = has(p, "json");

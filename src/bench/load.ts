@@ -10,8 +10,14 @@ export interface Load {
   busy: boolean;
 }
 
+/** The one-minute load average (0 where the system has none: Node's loadavg() is then [0, 0, 0]). */
+export function oneMinuteLoad(): number {
+  const [oneMinute = 0] = loadavg();
+  return oneMinute;
+}
+
 export function machineLoad(): Load {
-  const oneMinute = loadavg()[0]!;
+  const oneMinute = oneMinuteLoad();
   const cores = availableParallelism();
   return { oneMinute, cores, busy: oneMinute / cores > 0.5 };
 }

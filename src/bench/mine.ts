@@ -6,10 +6,10 @@
  * thread ≥ 4 H/s; two ≥ 1.8 × one) and the anchor: the real recorderd (Debian libargon2, no SIMD) ≈ 1.26 H/s on
  * one thread.
  */
-import { availableParallelism, cpus, loadavg } from "node:os";
+import { availableParallelism, cpus } from "node:os";
 import { has, intFlag, noExtraArgs, parseOrHelp } from "../cli/args.ts";
 import { backendByName, shutdownDigestWorkers, type HashBackend } from "../crypto/index.ts";
-import { reportLoad } from "./load.ts";
+import { oneMinuteLoad, reportLoad } from "./load.ts";
 import { BENCH_SPECS } from "./specs.ts";
 
 const RECORDERD_ONE_THREAD = 1.26;
@@ -44,7 +44,7 @@ async function measure(backend: HashBackend, threads: number, seconds: number): 
 }
 
 export async function main(args: string[]): Promise<number> {
-  const p = parseOrHelp(BENCH_SPECS.mine!, args);
+  const p = parseOrHelp(BENCH_SPECS.mine, args);
   if (p === 0) return 0;
   noExtraArgs(p);
   const json = has(p, "json");
@@ -53,7 +53,7 @@ export async function main(args: string[]): Promise<number> {
   const seconds = has(p, "quick") ? 3 : intFlag(p, "seconds", 10);
   if (maxThreads < 1 || seconds < 1) throw new Error("--threads and --seconds must be at least 1");
   const backends = [backendByName("native"), backendByName("js")].filter((b): b is HashBackend => b !== undefined);
-  const load = { before: loadavg()[0]!, after: 0 };
+  const load = { before: oneMinuteLoad(), after: 0 };
   const rows: Row[] = [];
   for (const b of backends) {
     for (let t = 1; t <= maxThreads; t++) {
@@ -64,7 +64,7 @@ export async function main(args: string[]): Promise<number> {
     }
   }
   await shutdownDigestWorkers();
-  load.after = loadavg()[0]!;
+  load.after = oneMinuteLoad();
   const rate = (backend: string, threads: number) => rows.find((r) => r.backend === backend && r.threads === threads)?.hashesPerSecond;
   const one = rate("native", 1);
   const two = rate("native", 2);

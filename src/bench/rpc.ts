@@ -51,7 +51,8 @@ async function startNode(dir: string): Promise<{ proc: ReturnType<typeof Bun.spa
   while (Date.now() < end) {
     try {
       const running = JSON.parse(readFileSync(join(dir, RUNNING_FILE), "utf8")) as RunningNode;
-      if (running.pid === proc.pid && running.rpc) return { proc, endpoint: running.rpc.listen[0]! };
+      const endpoint = running.rpc?.listen[0];
+      if (running.pid === proc.pid && endpoint !== undefined) return { proc, endpoint };
     } catch {
       // not written yet
     }
@@ -87,7 +88,7 @@ async function load(script: string, pid: number, endpoint: string, connections: 
 }
 
 export async function main(args: string[]): Promise<number> {
-  const p = parseOrHelp(BENCH_SPECS["rpc"]!, args);
+  const p = parseOrHelp(BENCH_SPECS.rpc, args);
   if (p === 0) return 0;
   const method = flag(p, "method") ?? "Node.Info";
   const argument = JSON.parse(flag(p, "argument") ?? "{}") as unknown;
@@ -109,13 +110,14 @@ export async function main(args: string[]): Promise<number> {
   try {
     const runs: Run[] = [];
     for (const n of counts) runs.push(await load(script, proc.pid, endpoint, n, request, warmup, seconds));
-    const failing = runs[0]?.firstReply.includes('"error":null') === false;
+    const firstReply = runs[0]?.firstReply;
+    const failing = firstReply?.includes('"error":null') === false;
     if (has(p, "json")) {
       console.log(JSON.stringify({ method, goal: GOAL, methodAnswered: !failing, runs }));
       return 0;
     }
     console.log(`bench rpc: ${method} on a bunmark node (chain local${chainFrom === undefined ? "" : `, a copy of ${chainFrom}`}), load from python3 ssl, ${seconds} s per run`);
-    if (failing) console.log(`  note: the node answers ${method} with an error (${runs[0]!.firstReply}) — this measures the transport and the error path`);
+    if (failing) console.log(`  note: the node answers ${method} with an error (${firstReply}) — this measures the transport and the error path`);
     console.log("  connections      req/s    p50 ms    p99 ms   server CPU µs/req");
     for (const r of runs) console.log(`  ${String(r.connections).padStart(11)} ${String(r.rps).padStart(10)} ${r.p50Ms.toFixed(3).padStart(9)} ${r.p99Ms.toFixed(3).padStart(9)} ${r.cpuUsPerRequest.toFixed(1).padStart(19)}`);
     console.log(`  goal (Node.Info, issue 14): ≥ ${GOAL.rps1} req/s on 1, ≥ ${GOAL.rps8} on 8 with p99 ≤ ${GOAL.p99Ms8} ms, ≤ ${GOAL.cpuUs} µs CPU per request`);

@@ -9,10 +9,12 @@ export function cliCommand(): string[] {
   return Bun.isStandaloneExecutable ? [process.execPath] : [process.execPath, join(import.meta.dir, "..", "main.ts")];
 }
 
+/** The middle value (the mean of the two middle ones for an even count); NaN for no values. */
 export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+  const lower = s[(s.length - 1) >> 1];
+  const upper = s[s.length >> 1];
+  return lower === undefined || upper === undefined ? NaN : (lower + upper) / 2;
 }
 
 /** The lines of a child's stdout, as they come (a last unterminated line included). */

@@ -7,7 +7,7 @@ import type { CommandSpec, FlagSpec } from "../cli/args.ts";
 
 const JSON_FLAG: FlagSpec = { name: "json", help: "one JSON object on stdout instead of a table" };
 
-export const BENCH_SPECS: Record<string, CommandSpec> = {
+export const BENCH_SPECS = {
   crypto: {
     name: "bench crypto",
     summary: "Argon2d block digest (128 MiB, t=4): bunmark's Rust addon (single, batches of 2 and 4) against its TypeScript twin",
@@ -98,7 +98,7 @@ export const BENCH_SPECS: Record<string, CommandSpec> = {
     ],
     example: "bunmark bench mine --seconds 5",
   },
-};
+} satisfies Record<string, CommandSpec>;
 
 export const BENCH_SPEC: CommandSpec = {
   name: "bench",

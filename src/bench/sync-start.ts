@@ -60,7 +60,8 @@ export async function node(peers: string, height: number): Promise<number> {
   const address = `127.0.0.1:${await freePort()}`;
   const connect = peers.split(",").map((p) => {
     const [a, k] = p.split("@");
-    return { public_key: k!, address: a! };
+    if (a === undefined || k === undefined) throw new Error(`--node: ${JSON.stringify(p)} is not ADDRESS@KEY`);
+    return { public_key: k, address: a };
   });
   const cfg = buildConfig(
     { chain: "local", data_directory: dir, log_level: "warn", peering: { listen: [address], announce: [address], connect, prefer_ipv6: false } },
@@ -119,16 +120,20 @@ async function pushRuns(address: string, keyHex: string, blocks: Uint8Array[], f
   pusher.connect(address, key);
   poller.connect(address, key);
   const chain = encoder.encode("local");
-  const height = async () => Number(readBe64((await poller.request([chain, encoder.encode("N")], 5000))[1]!));
+  const height = async () => {
+    const [, number] = await poller.request([chain, encoder.encode("N")], 5000);
+    if (number === undefined) throw new Error("N: the reply has no height");
+    return Number(readBe64(number));
+  };
   try {
     if ((await height()) !== from - 1) throw new Error(`node under test is not at height ${from - 1}`);
     const out: { served: number; digest: number }[] = [];
-    for (let i = 0; i < blocks.length; i++) {
+    for (const [i, block] of blocks.entries()) {
       const d0 = performance.now();
-      await hash.blockDigestBatch([blocks[i]!.subarray(0, HEADER_SIZE)]);
+      await hash.blockDigestBatch([block.subarray(0, HEADER_SIZE)]);
       const digest = performance.now() - d0;
       const t0 = performance.now();
-      const reply = await pusher.request([chain, encoder.encode("block"), blocks[i]!], 5000);
+      const reply = await pusher.request([chain, encoder.encode("block"), block], 5000);
       if (new TextDecoder().decode(reply[0]) !== "block") throw new Error("push not acknowledged");
       while ((await height()) < from + i) {
         if (performance.now() - t0 > 60_000) throw new Error(`block ${from + i} not served within 60 s`);
@@ -211,7 +216,9 @@ export async function orchestrate(o: StartOptions): Promise<number> {
       const n = await startNode();
       say(`Normal after ${n.words[1]} s; pushing ${RUNS} blocks\n`);
       try {
-        const runs = await pushRuns(n.words[2]!, n.words[3]!, blocks, height + 1);
+        const [, , address, key] = n.words;
+        if (address === undefined || key === undefined) throw new Error(`bench sync --node: not "normal SECONDS ADDRESS KEY …": ${n.words.join(" ")}`);
+        const runs = await pushRuns(address, key, blocks, height + 1);
         const ms = runs.map((r) => r.served);
         const over = runs.map((r) => r.served - r.digest);
         result.push = {

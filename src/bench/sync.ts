@@ -84,7 +84,9 @@ async function serve(dir: string): Promise<number> {
       push: () => {},
     },
   });
-  console.log(`ready ${listener.endpoints[0]!.replace("tcp://", "")} ${Buffer.from(keys.publicKey).toString("hex")}`);
+  const [endpoint] = listener.endpoints;
+  if (endpoint === undefined) throw new Error("the serving listener bound no address");
+  console.log(`ready ${endpoint.replace("tcp://", "")} ${Buffer.from(keys.publicKey).toString("hex")}`);
   for await (const _ of Bun.stdin.stream()) {
     // run until the parent closes our stdin
   }
@@ -193,7 +195,7 @@ async function orchestrate(blocks: number, cache: string, json: boolean): Promis
 }
 
 export async function main(args: string[]): Promise<number> {
-  const p = parseOrHelp(BENCH_SPECS.sync!, args);
+  const p = parseOrHelp(BENCH_SPECS.sync, args);
   if (p === 0) return 0;
   noExtraArgs(p);
   if (!process.env.BUNMARK_LOG_LEVEL) setLogLevel("warn");

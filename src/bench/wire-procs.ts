@@ -101,14 +101,16 @@ export async function startBunmark(dataDir: string, chainDir: string | undefined
     stdout: Bun.file(join(dataDir, "node.log")),
     stderr: "inherit",
   });
-  const running = await waitFor("bunmark node", proc, () => {
+  const { endpoint, publicKey } = await waitFor("bunmark node", proc, () => {
     try {
-      return JSON.parse(readFileSync(join(dataDir, RUNNING_FILE), "utf8")) as RunningNode;
+      const running = JSON.parse(readFileSync(join(dataDir, RUNNING_FILE), "utf8")) as RunningNode;
+      const [endpoint] = running.listen;
+      return endpoint === undefined ? undefined : { endpoint, publicKey: running.publicKey };
     } catch {
       return undefined;
     }
   });
-  return { name: "bunmark", proc, endpoint: running.listen[0]!, serverKey: z85Encode(Buffer.from(running.publicKey, "hex")) };
+  return { name: "bunmark", proc, endpoint, serverKey: z85Encode(Buffer.from(publicKey, "hex")) };
 }
 
 /** Stops a server with SIGINT (a node's clean shutdown) and returns its exit code. */

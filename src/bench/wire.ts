@@ -17,12 +17,12 @@
  * Internal modes: `--node-data DIR --node-listen ADDR` (the node under test), `--load '<json>'` (a generator).
  */
 import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
-import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
+import { availableParallelism, cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { flag, has, intFlag, noExtraArgs, parseOrHelp, type ParsedArgs } from "../cli/args.ts";
 import { backendByName } from "../crypto/index.ts";
 import { loadNativeAddon } from "../crypto/native.ts";
-import { machineLoad, reportLoad } from "./load.ts";
+import { machineLoad, oneMinuteLoad, reportLoad } from "./load.ts";
 import { BENCH_SPECS } from "./specs.ts";
 import { cliCommand, median } from "./shared.ts";
 import {
@@ -192,8 +192,9 @@ export function printTable(o: Report): void {
   console.log(`hashing path: native ${o.hashing.native ?? "—"} (CPU: ${o.hashing.cpuFeatures.join(" ") || "—"})`);
   console.log("");
   const head = ["server", "1c req/s", "p50 µs", "p99 µs", "cpu µs/req", `${CLIENTS}c req/s`, "cpu µs/req"];
-  const w = [26, 10, 9, 9, 11, 10, 11];
-  const row = (cells: string[]) => console.log(cells.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join(""));
+  const widths = [26, 10, 9, 9, 11, 10, 11];
+  const row = (cells: string[]) =>
+    console.log(widths.map((width, i) => (i === 0 ? (cells[i] ?? "").padEnd(width) : (cells[i] ?? "").padStart(width))).join(""));
   row(head);
   const line = (name: string, f: ServerFigures) =>
     row([name, num(f.oneClient.perSecond), num(f.oneClient.p50Us), num(f.oneClient.p99Us), num(f.oneClient.serverCpuUsPerRequest), num(f.eightClients.perSecond), num(f.eightClients.serverCpuUsPerRequest)]);
@@ -266,15 +267,21 @@ export async function runWire(o: WireOptions): Promise<Report> {
     const node = await startBunmark(dataDir, chainDir);
     started.push(node);
     const expect = await probe(gen, node, requests);
-    const refused = expect.findIndex((r, i) => r[0] !== requests[i]![1]);
-    if (refused >= 0) throw new Error(`the node refused request ${refused}: ${Buffer.from(expect[refused]![1] ?? "", "hex").toString()}`);
+    const table = requests.map((request, i): [HexFrames, HexFrames] => {
+      const reply = expect[i];
+      if (reply === undefined) throw new Error(`the node answered ${expect.length} of ${requests.length} requests`);
+      return [request, reply];
+    });
+    for (const [i, [request, reply]] of table.entries()) {
+      if (reply[0] !== request[1]) throw new Error(`the node refused request ${i}: ${Buffer.from(reply[1] ?? "", "hex").toString()}`);
+    }
     const plan: Plan = { warmupMs: quick ? 200 : 1000, measureMs, requests, expect };
 
     let baseline: RunningServer | undefined;
     let baselineSkipped = o.baseline && "skipped" in o.baseline ? o.baseline.skipped : undefined;
     if (o.baseline && "start" in o.baseline) {
       try {
-        baseline = await o.baseline.start(requests.map((r, i) => [r, expect[i]!]));
+        baseline = await o.baseline.start(table);
         started.push(baseline);
         if (JSON.stringify(await probe(gen, baseline, requests)) !== JSON.stringify(expect)) throw new Error("its replies differ from the node's");
       } catch (e) {
@@ -283,30 +290,31 @@ export async function runWire(o: WireOptions): Promise<Report> {
       }
     }
 
-    const results = new Map<RunningServer, Measured[]>([[node, []]]);
-    if (baseline) results.set(baseline, []);
+    const nodeRuns: Measured[] = [];
+    const baselineRuns: Measured[] = [];
+    const results: [RunningServer, Measured[]][] = baseline ? [[node, nodeRuns], [baseline, baselineRuns]] : [[node, nodeRuns]];
     for (let r = 0; r < runs; r++) {
       // Alternate the order so that a change of machine load does not always favour the same server.
-      const order = r % 2 === 0 ? [...results.keys()] : [...results.keys()].reverse();
-      for (const server of order) {
+      const order = r % 2 === 0 ? results : [...results].reverse();
+      for (const [server, measured] of order) {
         for (const clients of [1, CLIENTS]) {
           say(`run ${r + 1}/${runs}: ${server.name}, ${clients} client${clients > 1 ? "s" : ""}…\n`);
-          results.get(server)!.push(await measure(gen, server, plan, clients));
+          measured.push(await measure(gen, server, plan, clients));
         }
       }
     }
     say(`${CLIENTS} clients with SIGWINCH to the node's threads every ${SIGNAL_EVERY_MS} ms…\n`);
     const signals = await signalRun(gen, node, plan);
     const cleanStop = (await stopServer(node)) === 0;
-    const baselineFigures = baseline ? summarise(results.get(baseline)!) : undefined;
+    const baselineFigures = baseline ? summarise(baselineRuns) : undefined;
     return {
       bench: "wire",
       machine: { cpu: cpus()[0]?.model ?? "unknown", cores: availableParallelism(), bun: Bun.version, ...(o.node ? { node: o.node } : {}), platform: `${process.platform}-${process.arch}` },
-      load: { start: load.oneMinute, end: loadavg()[0]!, cores: load.cores },
+      load: { start: load.oneMinute, end: oneMinuteLoad(), cores: load.cores },
       config: { runs, warmupMs: plan.warmupMs, measureMs, clients: CLIENTS, height, requests: requests.length },
       generator: gen.name,
       hashing: { native: backendByName("native")?.hashingPath() ?? null, cpuFeatures: loadNativeAddon()?.cpuFeatures() ?? [] },
-      servers: { bunmark: summarise(results.get(node)!), ...(baselineFigures ? { baseline: baselineFigures } : {}) },
+      servers: { bunmark: summarise(nodeRuns), ...(baselineFigures ? { baseline: baselineFigures } : {}) },
       ...(baselineSkipped ? { baselineSkipped } : {}),
       signals: { ...signals, cleanStop },
     };
@@ -327,7 +335,7 @@ export function wireFlags(p: ParsedArgs): Pick<WireOptions, "runs" | "measureMs"
 }
 
 export async function main(args: string[]): Promise<number> {
-  const p = parseOrHelp(BENCH_SPECS.wire!, args);
+  const p = parseOrHelp(BENCH_SPECS.wire, args);
   if (p === 0) return 0;
   const nodeData = flag(p, "node-data");
   if (nodeData !== undefined) return runNode(nodeData, flag(p, "node-listen") ?? "");

@@ -46,8 +46,7 @@ export function parseCommand(spec: CommandSpec, args: readonly string[]): Parsed
   const byName = new Map([...spec.flags, HELP].map((f) => [f.name, f]));
   const positional: string[] = [];
   const flags = new Map<string, string[]>();
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
+  for (let i = 0, a = args[0]; a !== undefined; a = args[++i]) {
     if (!a.startsWith("-") || a === "-" || /^-\d/.test(a)) {
       positional.push(a);
       continue;
@@ -76,14 +75,13 @@ export function parseCommand(spec: CommandSpec, args: readonly string[]): Parsed
 /** The help text of a command, from its table. */
 export function renderHelp(spec: CommandSpec): string {
   const lines = [`bunmark ${spec.name}: ${spec.summary}`, "", `usage: bunmark ${spec.name}${spec.args ? ` ${spec.args}` : ""}${spec.flags.length > 0 ? " [flags]" : ""}`, ""];
-  const all = [...spec.flags, HELP];
-  const left = all.map((f) => `--${f.name}${f.value ? ` ${f.value}` : ""}`);
-  const width = Math.max(...left.map((l) => l.length)) + 2;
+  const all = [...spec.flags, HELP].map((f) => ({ f, left: `--${f.name}${f.value ? ` ${f.value}` : ""}` }));
+  const width = Math.max(...all.map(({ left }) => left.length)) + 2;
   lines.push("flags:");
-  all.forEach((f, i) => {
+  for (const { f, left } of all) {
     const extra = [f.repeat ? "repeatable" : "", f.default !== undefined ? `default: ${f.default}` : ""].filter(Boolean).join("; ");
-    lines.push(`  ${left[i]!.padEnd(width)}${f.help}${extra ? ` (${extra})` : ""}`);
-  });
+    lines.push(`  ${left.padEnd(width)}${f.help}${extra ? ` (${extra})` : ""}`);
+  }
   if (spec.notes) lines.push("", spec.notes());
   lines.push("", "example:", `  ${spec.example}`);
   return lines.join("\n");

@@ -19,7 +19,7 @@ import { checksDigestDifficulty } from "../chain/types/chains.ts";
 import { targetBytes, withinHeaderWindow } from "../chain/rules/difficulty.ts";
 import { isFault } from "../base/fault.ts";
 import type { CommandSpec } from "./args.ts";
-import { decodeRecords } from "./tx.ts";
+import { describeRecord } from "./tx.ts";
 import { Tag } from "../chain/types/records/types.ts";
 
 /** The records one by one, so that a failure names the record and the byte where it starts. */
@@ -61,7 +61,7 @@ export function describeBlock(packed: Uint8Array, chain: ChainName): { json: { [
     foundationTxId: toHex(foundationTxId(digest, header.numberU64)),
     crc64: crc64(header.numberU64, packed).toString(16).padStart(16, "0"),
     txIds: list.map((r) => toHex(r.txId)),
-    transactions: list.map((r) => decodeRecords(r.packed, chain)[0]!),
+    transactions: list.map((r) => describeRecord(r.packed, r.record)),
   };
   return { json, problems };
 }

@@ -37,14 +37,14 @@ export async function main(args: string[]): Promise<number> {
   const blocks = intFlag(p, "blocks", 0);
   const dir = flag(p, "data") ?? "data";
   const seed = flag(p, "seed") ?? "bunmark";
-  const forkAt = has(p, "fork-at") ? intFlag(p, "fork-at", 0) : undefined;
+  const forkAt = has(p, "fork-at") ? { forkAt: intFlag(p, "fork-at", 0) } : {};
   setLogSink((line) => process.stderr.write(line + "\n")); // stdout carries the JSON summary
   const store = openStore(dir, chain);
   try {
     const summary = await generateChain(store, {
       blocks,
       seed,
-      forkAt,
+      ...forkAt,
       onBlock: (n) => {
         if (n % 50 === 0) console.error(`block ${n}`);
       },

@@ -24,9 +24,11 @@ export const spec: CommandSpec = {
 export async function main(args: string[]): Promise<number> {
   const p = parseOrHelp(spec, args);
   if (p === 0) return 0;
-  if (p.positional.length !== 1) throw new UsageError(p.positional.length === 0 ? "missing HEX" : `unexpected argument: ${JSON.stringify(p.positional[1])}`);
+  const [hexArg, extra] = p.positional;
+  if (hexArg === undefined) throw new UsageError("missing HEX");
+  if (extra !== undefined) throw new UsageError(`unexpected argument: ${JSON.stringify(extra)}`);
   const impl = flag(p, "impl") === undefined ? undefined : oneOf(flag(p, "impl"), "--impl", ["native", "js"] as const);
-  const text = p.positional[0]!.trim().replace(/^0x/i, "");
+  const text = hexArg.trim().replace(/^0x/i, "");
   const bytes = fromHex(text);
   if (!bytes) throw new Error(text.length % 2 === 1 && /^[0-9a-fA-F]*$/.test(text) ? `HEX has an odd number of digits (${text.length})` : "HEX is not hex");
   if (bytes.length !== HEADER_SIZE && !has(p, "raw")) {

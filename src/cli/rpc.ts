@@ -22,17 +22,18 @@ function localNode(dataDir: string): { address: string; fingerprint: string } {
   } catch {
     throw new Error(`no running node found in ${dataDir} (start one with \`bunmark run\`, or use --connect HOST:PORT)`);
   }
-  if (!running.rpc || running.rpc.listen.length === 0) throw new Error(`the node in ${dataDir} has no client RPC (set client_rpc.listen)`);
-  return { address: running.rpc.listen[0]!, fingerprint: running.rpc.fingerprint };
+  const address = running.rpc?.listen[0];
+  if (!running.rpc || address === undefined) throw new Error(`the node in ${dataDir} has no client RPC (set client_rpc.listen)`);
+  return { address, fingerprint: running.rpc.fingerprint };
 }
 
 /** The node to call: --connect and the fingerprint flag, or the node running with --data (its node.json). */
 export function endpointOf(p: ParsedArgs, fingerprintFlag = "fingerprint"): RpcEndpoint {
   const connectFlag = flag(p, "connect");
-  const local = connectFlag ? undefined : localNode(resolve(flag(p, "data") ?? "data"));
-  const fingerprint = flag(p, fingerprintFlag) ?? local?.fingerprint;
+  const node: { address: string; fingerprint?: string } = connectFlag ? { address: connectFlag } : localNode(resolve(flag(p, "data") ?? "data"));
+  const fingerprint = flag(p, fingerprintFlag) ?? node.fingerprint;
   if (fingerprint !== undefined && !/^[0-9a-fA-F]{64}$/.test(fingerprint)) throw new Error(`--${fingerprintFlag} expects 64 hex digits`);
-  return { ...rpcTarget(connectFlag ?? local!.address), fingerprint };
+  return { ...rpcTarget(node.address), ...(fingerprint === undefined ? {} : { fingerprint }) };
 }
 
 export const spec: CommandSpec = {

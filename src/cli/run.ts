@@ -7,7 +7,7 @@
  * SIGHUP reopens the log file, and any failure stops the whole node with exit code 1 (never half-alive).
  */
 import { readFileSync } from "node:fs";
-import { buildConfig, ConfigError, SECTIONS, type NodeConfig } from "../node/config.ts";
+import { buildConfig, ConfigError, DEFAULT_PEER_PORT, SECTIONS, type NodeConfig } from "../node/config.ts";
 import { logger, setLogLevel } from "../base/log.ts";
 import { Node } from "../node/node.ts";
 import { openLogFile, type LogFile } from "../node/log-file.ts";
@@ -55,7 +55,7 @@ export const spec: CommandSpec = {
  * IPv6 loopback (containers often have none) gets the IPv4 listener alone rather than no node.
  */
 async function pickDefaultPort(cfg: NodeConfig): Promise<NodeConfig> {
-  const base = Number(/:(\d+)$/.exec(cfg.peering.listen[0]!)![1]);
+  const base = DEFAULT_PEER_PORT;
   const ipv6 = (await tryListen("::1", 0)) === undefined;
   if (!ipv6) log.warn("no IPv6 loopback on this host: listening on 127.0.0.1 only");
   for (let port = base; port < base + 100; port++) {
@@ -107,7 +107,10 @@ function mineThreads(args: readonly string[]): number | undefined {
 
 /** The built-in miner on this node's own proofer, in this process. */
 function startOwnMiner(proofer: Proofer, threads: number, chain: ChainName): Miner {
-  const target = { serverKey: proofer.publicKey, publish: localAddress(proofer.publishEndpoints[0]!), submit: localAddress(proofer.submitEndpoints[0]!) };
+  const [publish] = proofer.publishEndpoints;
+  const [submit] = proofer.submitEndpoints;
+  if (publish === undefined || submit === undefined) throw new ConfigError("--mine needs the proofer to listen on a publish and a submit address");
+  const target = { serverKey: proofer.publicKey, publish: localAddress(publish), submit: localAddress(submit) };
   const miner = new Miner({ target, threads, anyDigest: chain === "local" });
   miner.start();
   return miner;

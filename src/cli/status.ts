@@ -88,7 +88,9 @@ function target(p: ParsedArgs, dataDir: string): { address: string; key: Uint8Ar
   } catch {
     throw new Error(`no running node found in ${dataDir} (start one with \`bunmark run\`, or use --connect KEY@HOST:PORT)`);
   }
-  return { address: hostPort(running.listen[0]!), key: new Uint8Array(Buffer.from(running.publicKey, "hex")), chain: running.chain, local: true };
+  const [listen] = running.listen;
+  if (listen === undefined) throw new Error(`the node in ${dataDir} listens for no peers (peering.listen is empty)`);
+  return { address: hostPort(listen), key: new Uint8Array(Buffer.from(running.publicKey, "hex")), chain: running.chain, local: true };
 }
 
 export async function main(args: string[]): Promise<number> {

@@ -60,7 +60,8 @@ function countersignatureReport(rec: TxRecord, owner: Account): { [key: string]:
   }
 }
 
-function describe(raw: Uint8Array, rec: TxRecord): { [key: string]: JsonValue } {
+/** One record as `tx decode` prints it; `raw` is its packed form as given (its txid and canonical form are checked on it). */
+export function describeRecord(raw: Uint8Array, rec: TxRecord): { [key: string]: JsonValue } {
   const txId = txIdOf(raw);
   const out: { [key: string]: JsonValue } = {
     type: RECORD_NAMES[rec.tag],
@@ -79,14 +80,14 @@ function describe(raw: Uint8Array, rec: TxRecord): { [key: string]: JsonValue } 
 }
 
 /** Decodes every record in `bytes` (throws the first Fault). */
-export function decodeRecords(bytes: Uint8Array, chain: ChainName): { [key: string]: JsonValue }[] {
+function decodeRecords(bytes: Uint8Array, chain: ChainName): { [key: string]: JsonValue }[] {
   const testnet = isTestnet(chain);
   const out: { [key: string]: JsonValue }[] = [];
   let offset = 0;
   do {
     const rest = bytes.subarray(offset);
     const { record, consumed } = unpackRecord(rest, testnet);
-    out.push(describe(rest.subarray(0, consumed), record));
+    out.push(describeRecord(rest.subarray(0, consumed), record));
     offset += consumed;
   } while (offset < bytes.length);
   return out;
@@ -107,7 +108,8 @@ export async function main(args: string[]): Promise<number> {
       notHex: "not transaction pack (input is not hex)",
       decode: (bytes, chain) => {
         const records = decodeRecords(bytes, chain);
-        return { json: records.length === 1 ? records[0]! : records };
+        const [only, ...more] = records;
+        return { json: only !== undefined && more.length === 0 ? only : records };
       },
     },
     args,

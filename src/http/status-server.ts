@@ -123,11 +123,11 @@ function route(req: Request, snapshot: () => StatusSnapshot): Response {
 
 /** Serves the endpoint on `host:port` (`[v6]:port` accepted; checked by the configuration before). */
 export function startStatusServer(address: string, snapshot: () => StatusSnapshot): StatusServer {
-  const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(address);
-  if (!m) throw new Error(`http ${JSON.stringify(address)}: expected HOST:PORT`);
+  const [, hostname, port] = /^\[?([^\]]+?)\]?:(\d+)$/.exec(address) ?? [];
+  if (hostname === undefined) throw new Error(`http ${JSON.stringify(address)}: expected HOST:PORT`);
   let server: ReturnType<typeof Bun.serve>;
   try {
-    server = Bun.serve({ hostname: m[1]!, port: Number(m[2]), fetch: (req) => route(req, snapshot) });
+    server = Bun.serve({ hostname, port: Number(port), fetch: (req) => route(req, snapshot) });
   } catch (e) {
     throw new Error(`cannot serve HTTP on ${address}: ${e instanceof Error ? e.message : String(e)}`);
   }

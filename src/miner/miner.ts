@@ -152,10 +152,13 @@ export class Miner {
         continue;
       }
       this.#stats.hashes += digests.length;
-      const winner = digests.findIndex((d) => this.#o.anyDigest || this.#hash.meetsDifficulty(d, job.target));
-      if (winner < 0 || !this.#running) continue;
+      const nonce = nonces.find((_, i) => {
+        const d = digests[i];
+        return d !== undefined && (this.#o.anyDigest || this.#hash.meetsDifficulty(d, job.target));
+      });
+      if (nonce === undefined || !this.#running) continue;
       if (this.#job === job) this.#job = undefined;
-      await this.#submit(job, nonces[winner]!);
+      await this.#submit(job, nonce);
     }
   }
 

@@ -8,7 +8,7 @@
 export function jsonErrorOffset(text: string): number {
   let i = 0;
   const ws = () => {
-    while (i < text.length && " \t\n\r".includes(text[i]!)) i++;
+    while (i < text.length && " \t\n\r".includes(text.charAt(i))) i++;
   };
   const fail = (): never => {
     throw i;
@@ -61,8 +61,8 @@ export function jsonErrorOffset(text: string): number {
     }
     if (c === '"') return string();
     const m = /^(-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i, i + 400));
-    if (!m) fail();
-    i += m![0].length;
+    if (!m) return fail();
+    i += m[0].length;
   };
   try {
     value();
@@ -77,6 +77,6 @@ export function jsonErrorOffset(text: string): number {
 
 /** `line L, column C` (1-based) of an offset. */
 export function lineColumn(text: string, offset: number): string {
-  const before = text.slice(0, offset).split("\n");
-  return `line ${before.length}, column ${before[before.length - 1]!.length + 1}`;
+  const before = text.slice(0, offset);
+  return `line ${before.split("\n").length}, column ${before.length - before.lastIndexOf("\n")}`;
 }

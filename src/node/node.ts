@@ -216,7 +216,8 @@ export class Node {
       let node: Node;
       const http = [startLocalStatusSocket(join(cfg.data_directory, LOCAL_STATUS_SOCKET), () => node.status())];
       opened.push({ close: () => http.forEach((h) => h.stop()) });
-      if (cfg.http) http.push(startStatusServer(cfg.http, () => node.status()));
+      const served = cfg.http ? startStatusServer(cfg.http, () => node.status()) : undefined;
+      if (served) http.push(served);
       node = new Node(cfg, keys, store, mode, announce, broadcast, reservoir, listener, connector, progress, http, rpc, payments, proofer, incoming);
       // temporary file + rename: `status` (and anything waiting for the node) may read it while it is written
       const running = join(cfg.data_directory, RUNNING_FILE);
@@ -229,7 +230,7 @@ export class Node {
         listen: listener.endpoints.join(","),
         digest: `${activeBackendName()} (${activeBackendReason()})`,
         data: cfg.data_directory,
-        ...(cfg.http ? { http: http[1]!.url } : {}),
+        ...(served ? { http: served.url } : {}),
         ...(rpc.endpoints.length > 0 ? { rpc: rpc.endpoints.join(",") } : {}),
         ...(rpc.httpsEndpoints.length > 0 ? { https: rpc.httpsEndpoints.join(",") } : {}),
       });
@@ -261,6 +262,7 @@ export class Node {
   }
 
   status(): StatusSnapshot {
+    const sync = this.progress.phaseSnapshot();
     return {
       version: VERSION,
       chain: this.config.chain,
@@ -272,14 +274,14 @@ export class Node {
       peersOut: this.connector.status().registered,
       knownPeers: this.announce.peers().filter((p) => !Buffer.from(p.publicKey).equals(this.keys.publicKey)).length,
       peers: [
-        ...this.connector.status().upstreams.filter((u) => u.key !== undefined).map((u) => ({
+        ...this.connector.status().upstreams.flatMap((u) => u.key === undefined ? [] : [{
         direction: "outgoing" as const,
         key: u.key,
-        address: u.address,
+        ...(u.address === undefined ? {} : { address: u.address }),
         registered: u.registered,
         height: u.height,
         lastReply: u.lastReply === 0 ? null : new Date(u.lastReply).toISOString(),
-      })),
+      }]),
         ...this.incoming.list(Date.now()).map((p) => ({
         direction: "incoming" as const,
         key: p.key,
@@ -290,7 +292,7 @@ export class Node {
       })),
       ],
       blocksPerSecond: this.progress.figures(0).rate,
-      ...(this.progress.phaseSnapshot() ? { sync: this.progress.phaseSnapshot() } : {}),
+      ...(sync ? { sync } : {}),
       digestBackend: activeBackendName(),
       reservoir: this.reservoir.reservoir.sizes(),
       uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),

@@ -13,6 +13,7 @@
  * anything else at start too); URLs must be http or https.
  */
 import { tcpEndpoint } from "../transport/endpoint.ts";
+import { didYouMean } from "../base/closest.ts";
 import { ConfigError } from "../base/config-values.ts";
 
 export interface PaymentConfig {
@@ -26,24 +27,12 @@ export interface PaymentConfig {
 
 type Obj = Record<string, unknown>;
 
-/** Edit distance, for "did you mean". */
-function distance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    row = next;
-  }
-  return row[b.length]!;
-}
-
 /** `path` must be an object with only `keys`. */
 function object(v: unknown, path: string, keys: readonly string[]): Obj {
   if (typeof v !== "object" || v === null || Array.isArray(v)) throw new ConfigError(`${path}: must be an object`);
   for (const k of Object.keys(v)) {
     if (keys.includes(k)) continue;
-    const near = keys.filter((n) => distance(k, n) <= 2).sort((x, y) => distance(k, x) - distance(k, y))[0];
-    throw new ConfigError(`${path}.${k}: unknown key${near ? ` (did you mean ${near}?)` : ""}`);
+    throw new ConfigError(`${path}.${k}: unknown key${didYouMean(k, keys)}`);
   }
   return v as Obj;
 }

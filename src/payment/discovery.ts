@@ -15,7 +15,7 @@
  * random order; bunmark asks BTC first. A back-fill reply with more than MAX_BACKFILL_TXS transactions is
  * refused.
  */
-import { CURRENCY_BITCOIN, CURRENCY_LITECOIN, type Currency, currencyText } from "../chain/types/currency.ts";
+import { currencyText } from "../chain/types/currency.ts";
 import type { Clock } from "../base/clock.ts";
 import { logger } from "../base/log.ts";
 import { LOOK_BACK_MS } from "./rest-walk.ts";
@@ -23,11 +23,10 @@ import { RequestClient } from "../transport/request-client.ts";
 import type { Frames } from "../transport/reply-server.ts";
 import { Subscriber } from "../transport/subscriber.ts";
 import { parseChainJson } from "./chain-json.ts";
-import { backoff, type PaymentSource, type SourceEvents } from "./source.ts";
+import { backoff, PAID_CURRENCIES, type PaidCurrency, type PaymentSource, type SourceEvents } from "./source.ts";
 
 const log = logger("payment");
 
-const CURRENCIES: readonly Currency[] = [CURRENCY_BITCOIN, CURRENCY_LITECOIN];
 export const MAX_BACKFILL_TXS = 100_000;
 const MAX_RETRY_MS = 60_000;
 
@@ -41,8 +40,8 @@ export interface DiscoveryOptions {
 }
 
 /** `BTC`/`LTC` (exact text, as 8.2's handler map keys) → currency; anything else undefined. */
-export function discoveryCurrency(text: string): Currency | undefined {
-  return CURRENCIES.find((c) => currencyText(c) === text);
+export function discoveryCurrency(text: string): PaidCurrency | undefined {
+  return PAID_CURRENCIES.find((c) => currencyText(c) === text);
 }
 
 /** At most 16 bytes of a frame, control characters escaped, for the log. */
@@ -67,7 +66,7 @@ export class DiscoverySource implements PaymentSource {
     this.#req = new RequestClient();
     this.#req.connect(this.#o.reqEndpoint);
     this.#sub = Subscriber.open({ address: this.#o.subEndpoint, onMessage: (f) => this.#message(f), onConnected: () => this.#connected() });
-    for (const c of CURRENCIES) this.#o.events.state(c, "connecting");
+    for (const c of PAID_CURRENCIES) this.#o.events.state(c, "connecting");
     log.info("discovery: subscribe", { sub: this.#o.subEndpoint, req: this.#o.reqEndpoint });
   }
 
@@ -81,18 +80,19 @@ export class DiscoverySource implements PaymentSource {
 
   /** One published message: `[currency, tx JSON]`. */
   #message(frames: Frames): void {
-    if (frames.length !== 2) {
+    const [currencyFrame, txFrame, ...extra] = frames;
+    if (currencyFrame === undefined || txFrame === undefined || extra.length > 0) {
       log.warn("discovery: invalid message", { frames: frames.length });
       return;
     }
-    const currency = discoveryCurrency(Buffer.from(frames[0]!).toString("latin1"));
+    const currency = discoveryCurrency(Buffer.from(currencyFrame).toString("latin1"));
     if (currency === undefined) {
-      log.warn("discovery: unknown currency", { currency: printable(frames[0]!) });
+      log.warn("discovery: unknown currency", { currency: printable(currencyFrame) });
       return;
     }
     let tx: unknown;
     try {
-      tx = parseChainJson(Buffer.from(frames[1]!).toString("utf8"));
+      tx = parseChainJson(Buffer.from(txFrame).toString("utf8"));
     } catch (e) {
       log.warn("discovery: unable to decode tx", { currency: currencyText(currency), error: e });
       return;
@@ -102,7 +102,7 @@ export class DiscoverySource implements PaymentSource {
 
   #connected(): void {
     log.info("discovery: connected", { sub: this.#o.subEndpoint });
-    for (const c of CURRENCIES) this.#o.events.state(c, "connected");
+    for (const c of PAID_CURRENCIES) this.#o.events.state(c, "connected");
     this.#attempt = 0;
     this.#cancelRetry?.();
     this.#backfill();
@@ -136,7 +136,7 @@ export class DiscoverySource implements PaymentSource {
   async #retrievePast(): Promise<boolean> {
     const since = Math.floor((this.#o.clock.now() - LOOK_BACK_MS) / 1000);
     let complete = true;
-    for (const currency of CURRENCIES) {
+    for (const currency of PAID_CURRENCIES) {
       if (this.#stopped) return true;
       const name = currencyText(currency);
       log.info("discovery: fetch past txs", { currency: name, since });
@@ -157,13 +157,14 @@ export class DiscoverySource implements PaymentSource {
         continue;
       }
       this.#o.events.state(currency, "running");
-      if (reply.length < 2) {
+      const [, body] = reply;
+      if (body === undefined) {
         log.warn("discovery: truncated reply", { currency: name, frames: reply.length });
         continue;
       }
       let txs: unknown;
       try {
-        txs = parseChainJson(Buffer.from(reply[1]!).toString("utf8"));
+        txs = parseChainJson(Buffer.from(body).toString("utf8"));
       } catch (e) {
         log.warn("discovery: unable to decode past txs", { currency: name, error: e });
         continue;

@@ -67,11 +67,12 @@ export function inspectTransaction(tx: unknown, currency: Currency): Inspection 
       payId = new Uint8Array(Buffer.from(id, "hex"));
       continue;
     }
-    if (addresses.length !== 1) continue;
+    const [address, ...others] = addresses;
+    if (address === undefined || others.length > 0) continue;
     const text = rawNumberText(vout.value);
     const value = text === undefined ? undefined : parseSatoshi(text);
     if (value === undefined) return { ignored: "invalid value" };
-    amounts.set(addresses[0]!, (amounts.get(addresses[0]!) ?? 0n) + value);
+    amounts.set(address, (amounts.get(address) ?? 0n) + value);
   }
   if (payId === undefined) return { ignored: "no pay id" };
   if (amounts.size === 0) return { ignored: "pay id but no payments" };

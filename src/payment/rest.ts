@@ -18,12 +18,12 @@
  * walk that long switches to forward mode).
  */
 import { type ChainName, isTestnet } from "../chain/types/chains.ts";
-import { CURRENCY_LITECOIN, type Currency, currencyText } from "../chain/types/currency.ts";
+import { CURRENCY_LITECOIN, currencyText } from "../chain/types/currency.ts";
 import type { Clock } from "../base/clock.ts";
 import { logger } from "../base/log.ts";
 import { getJson } from "./rest-http.ts";
 import { afterBlock, afterHeader, initialWalk, parseBlock, parseChainInfo, parseHeaders, type WalkState } from "./rest-walk.ts";
-import { backoff, type PaymentSource, type SourceEvents } from "./source.ts";
+import { backoff, type PaidCurrency, type PaymentSource, type SourceEvents } from "./source.ts";
 
 const log = logger("payment");
 
@@ -43,7 +43,7 @@ export interface RestTiming {
 }
 
 export interface RestSourceOptions {
-  currency: Currency;
+  currency: PaidCurrency;
   url: string;
   chain: ChainName;
   clock: Clock;

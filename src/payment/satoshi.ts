@@ -14,8 +14,7 @@ const DECIMALS = 8;
 
 /** Satoshis for a raw JSON number text, or undefined when the text is not a plain decimal amount. */
 export function parseSatoshi(text: string): bigint | undefined {
-  const m = PLAIN_DECIMAL.exec(text);
-  if (m === null) return undefined;
-  const fraction = (m[2] ?? "").slice(0, DECIMALS).padEnd(DECIMALS, "0");
-  return BigInt(m[1]! + fraction);
+  const [, whole, decimals = ""] = PLAIN_DECIMAL.exec(text) ?? [];
+  if (whole === undefined) return undefined;
+  return BigInt(whole + decimals.slice(0, DECIMALS).padEnd(DECIMALS, "0"));
 }

@@ -9,7 +9,7 @@
  *   await w.stop();
  */
 import type { ChainName } from "../chain/types/chains.ts";
-import { CURRENCY_BITCOIN, CURRENCY_LITECOIN, type Currency, currencyText } from "../chain/types/currency.ts";
+import { CURRENCY_BITCOIN, CURRENCY_LITECOIN, currencyText } from "../chain/types/currency.ts";
 import type { Clock } from "../base/clock.ts";
 import { logger } from "../base/log.ts";
 import type { PaymentDetail } from "../reservoir/payments.ts";
@@ -17,7 +17,7 @@ import type { PaymentConfig } from "./config.ts";
 import { DiscoverySource } from "./discovery.ts";
 import { inspectTransaction } from "./inspect.ts";
 import { RestSource } from "./rest.ts";
-import type { PaymentSource, SourceEvents } from "./source.ts";
+import { PAID_CURRENCIES, type PaidCurrency, type PaymentSource, type SourceEvents } from "./source.ts";
 
 const log = logger("payment");
 
@@ -62,30 +62,28 @@ export interface StartPaymentWatcher {
   timing?: Partial<PaymentTiming>;
 }
 
-const CURRENCIES: readonly Currency[] = [CURRENCY_BITCOIN, CURRENCY_LITECOIN];
 /** Inspection results that are simply "not a payment", as opposed to malformed input. */
 const NOT_A_PAYMENT = new Set(["no pay id", "pay id but no payments"]);
 
 export class PaymentWatcher {
   readonly #sources: PaymentSource[];
-  readonly #figures = new Map<Currency, Omit<CurrencyStatus, "orphansHeld">>();
+  readonly #figures: Record<PaidCurrency, Omit<CurrencyStatus, "orphansHeld">>;
   readonly #reservoir: PaymentSink;
 
   private constructor(o: StartPaymentWatcher) {
     this.#reservoir = o.reservoir;
     const timing = { ...DEFAULT_PAYMENT_TIMING, ...o.timing };
     const source = o.config.use_discovery ? "discovery" : "rest";
-    for (const c of CURRENCIES) {
-      this.#figures.set(c, { source, state: "starting", lastError: null, lastBlock: null, lastBlockHash: null, paymentsSeen: 0, paymentsMatched: 0, malformed: 0 });
-    }
+    const starting = (): Omit<CurrencyStatus, "orphansHeld"> => ({ source, state: "starting", lastError: null, lastBlock: null, lastBlockHash: null, paymentsSeen: 0, paymentsMatched: 0, malformed: 0 });
+    this.#figures = { [CURRENCY_BITCOIN]: starting(), [CURRENCY_LITECOIN]: starting() };
     const events: SourceEvents = {
       transaction: (c, tx) => this.#transaction(c, tx),
       block: (c, height, hash) => {
-        const f = this.#figures.get(c)!;
+        const f = this.#figures[c];
         if (f.lastBlock === null || height >= f.lastBlock) Object.assign(f, { lastBlock: height, lastBlockHash: hash });
       },
       state: (c, state, error) => {
-        const f = this.#figures.get(c)!;
+        const f = this.#figures[c];
         f.state = state;
         if (error !== undefined) f.lastError = error;
       },
@@ -94,7 +92,7 @@ export class PaymentWatcher {
       const d = o.config.discovery!;
       this.#sources = [new DiscoverySource({ subEndpoint: d.sub_endpoint, reqEndpoint: d.req_endpoint, clock: o.clock, requestTimeoutMs: timing.requestTimeoutMs, events })];
     } else {
-      const urls: [Currency, string][] = [
+      const urls: [PaidCurrency, string][] = [
         [CURRENCY_BITCOIN, o.config.bitcoin!.url],
         [CURRENCY_LITECOIN, o.config.litecoin!.url],
       ];
@@ -116,8 +114,8 @@ export class PaymentWatcher {
   }
 
   /** Inspects one candidate transaction and hands a payment to the reservoir; never throws. */
-  #transaction(currency: Currency, tx: unknown): void {
-    const f = this.#figures.get(currency)!;
+  #transaction(currency: PaidCurrency, tx: unknown): void {
+    const f = this.#figures[currency];
     try {
       const r = inspectTransaction(tx, currency);
       if ("ignored" in r) {
@@ -139,7 +137,7 @@ export class PaymentWatcher {
   status(): Record<string, CurrencyStatus> {
     const orphans = this.#reservoir.orphanCounts();
     const out: Record<string, CurrencyStatus> = {};
-    for (const [c, f] of this.#figures) out[currencyText(c)] = { ...f, orphansHeld: orphans.get(c) ?? 0 };
+    for (const c of PAID_CURRENCIES) out[currencyText(c)] = { ...this.#figures[c], orphansHeld: orphans.get(c) ?? 0 };
     return out;
   }
 

@@ -63,10 +63,12 @@ function payments(v: unknown): ProofingConfig["payment_address"] {
     if (typeof address !== "string") throw new ConfigError(`proofing.payment_address.${name} must be an address`);
     out.set(c, address);
   }
-  for (const [c, name] of [[CURRENCY_BITCOIN, "bitcoin"], [CURRENCY_LITECOIN, "litecoin"]] as const) {
-    if (!out.has(c)) throw new ConfigError(`proofing.payment_address.${name}: missing (a block foundation pays both currencies)`);
-  }
-  return { bitcoin: out.get(CURRENCY_BITCOIN)!, litecoin: out.get(CURRENCY_LITECOIN)! };
+  const present = (c: Currency, name: string): string => {
+    const address = out.get(c);
+    if (address === undefined) throw new ConfigError(`proofing.payment_address.${name}: missing (a block foundation pays both currencies)`);
+    return address;
+  };
+  return { bitcoin: present(CURRENCY_BITCOIN, "bitcoin"), litecoin: present(CURRENCY_LITECOIN, "litecoin") };
 }
 
 /** The foundation record's payments: BTC and LTC. */

@@ -20,7 +20,7 @@ import { PublishServer } from "../transport/publish-server.ts";
 import type { ReplyServer } from "../transport/reply-server.ts";
 import { paymentMap, type ProofingConfig } from "./config.ts";
 import { readSigningKey } from "./identity.ts";
-import { buildJob, foundationRecord, MAXIMUM_TRANSACTIONS, type Job } from "./job.ts";
+import { buildJob, foundationRecord, MAXIMUM_TRANSACTIONS, ProoferError, type Job } from "./job.ts";
 import { JobPublisher, publishTiming, type PublishTiming } from "./publisher.ts";
 import { openSubmitServer } from "./submit-server.ts";
 import { JobQueue } from "./submission.ts";
@@ -110,7 +110,11 @@ export class Proofer {
         context: {
           isNormal: () => o.mode.isNormal(),
           tip: () => store.tip(),
-          digest: async (header) => (await store.hash.blockDigestBatch([header]))[0]!,
+          digest: async (header) => {
+            const [digest] = await store.hash.blockDigestBatch([header]);
+            if (digest === undefined) throw new ProoferError({ code: "DIGEST_MISSING" });
+            return digest;
+          },
           checksDifficulty: checksDigestDifficulty(o.chain),
           meetsDifficulty: (digest, target) => store.hash.meetsDifficulty(digest, target),
         },

@@ -9,6 +9,7 @@
  * Deviations: an issue whose asset is neither confirmed nor cached is left out of the job (8.2 panics); the
  * selection stops before the block would exceed 10 000 records (8.2 panics).
  */
+import { BunmarkError } from "../base/errors.ts";
 import { CURRENT_VERSION, packHeader, type HeaderFields } from "../chain/types/header.ts";
 import { merkleRoot } from "../chain/rules/merkle.ts";
 import type { CurrencyMap } from "../chain/types/currency.ts";
@@ -18,6 +19,9 @@ import { newBlockFoundation, signRecord } from "../chain/types/records/sign.ts";
 import { unpackRecord } from "../chain/types/records/unpack.ts";
 import { bytesEqual, concatBytes, toHex } from "../encoding/hex.ts";
 import type { SigningKey } from "./identity.ts";
+
+/** A broken promise of what feeds the proofer: the pool's two lists of one length, one digest per header hashed. */
+export class ProoferError extends BunmarkError<{ code: "POOL_MISMATCH"; packed: number; txIds: number } | { code: "DIGEST_MISSING" }> {}
 
 /** Records a block may hold (blockrecord.MaximumTransactions), foundation included. */
 export const MAXIMUM_TRANSACTIONS = 10_000;
@@ -63,8 +67,9 @@ export function buildJob(i: JobInputs): Job | undefined {
   const records: Uint8Array[] = [];
   const assetIds: Uint8Array[] = [];
   const seen = new Set<string>();
-  for (let n = 0; n < i.pool.packed.length; n++) {
-    const packed = i.pool.packed[n]!;
+  for (const [n, packed] of i.pool.packed.entries()) {
+    const txId = i.pool.txIds[n];
+    if (txId === undefined) throw new ProoferError({ code: "POOL_MISMATCH", packed: i.pool.packed.length, txIds: i.pool.txIds.length });
     const { record } = unpackRecord(packed, i.testnet);
     let asset: { id: Uint8Array; packed: Uint8Array } | undefined;
     if (record.tag === 3 && !seen.has(toHex(record.assetId))) {
@@ -79,7 +84,7 @@ export function buildJob(i: JobInputs): Job | undefined {
       assetIds.push(asset.id);
     }
     if (record.tag === 3) seen.add(toHex(record.assetId));
-    txIds.push(i.pool.txIds[n]!);
+    txIds.push(txId);
     records.push(packed);
   }
   if (records.length === 0) return undefined;

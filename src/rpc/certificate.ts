@@ -82,8 +82,8 @@ export function ipBytes(ip: string): Uint8Array {
   const v4 = (list: string[]) => {
     const last = list[list.length - 1];
     if (last && last.includes(".")) {
-      const b = ipBytes(last);
-      list.splice(list.length - 1, 1, ((b[0]! << 8) | b[1]!).toString(16), ((b[2]! << 8) | b[3]!).toString(16));
+      const b = Buffer.from(ipBytes(last));
+      list.splice(list.length - 1, 1, b.readUInt16BE(0).toString(16), b.readUInt16BE(2).toString(16));
     }
     return list;
   };
@@ -149,8 +149,8 @@ function pem(type: string, der: Uint8Array): string {
 
 /** DER of the first `CERTIFICATE` block of a PEM text, or undefined. */
 export function firstCertificateDer(pemText: string): Uint8Array | undefined {
-  const m = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/.exec(pemText);
-  return m ? new Uint8Array(Buffer.from(m[1]!.replace(/\s+/g, ""), "base64")) : undefined;
+  const body = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/.exec(pemText)?.[1];
+  return body === undefined ? undefined : new Uint8Array(Buffer.from(body.replace(/\s+/g, ""), "base64"));
 }
 
 export function certificateFingerprint(der: Uint8Array): Uint8Array {

@@ -28,10 +28,10 @@ export interface RpcReply {
 
 /** `host:port` / `[v6]:port`; a wildcard host is reached on loopback. */
 export function rpcTarget(address: string): { host: string; port: number } {
-  const m = /^(?:\[([^\]]*)\]|([^:]*)):(\d+)$/.exec(address);
-  if (!m) throw new Error(`--connect expects HOST:PORT, got ${JSON.stringify(address)}`);
-  const host = m[1] ?? m[2]!;
-  return { host: host === "" || host === "0.0.0.0" ? "127.0.0.1" : host === "::" ? "::1" : host, port: Number(m[3]) };
+  const [, v6, name, port] = /^(?:\[([^\]]*)\]|([^:]*)):(\d+)$/.exec(address) ?? [];
+  const host = v6 ?? name;
+  if (host === undefined) throw new Error(`--connect expects HOST:PORT, got ${JSON.stringify(address)}`);
+  return { host: host === "" || host === "0.0.0.0" ? "127.0.0.1" : host === "::" ? "::1" : host, port: Number(port) };
 }
 
 /** Sends one request line and resolves with the first reply line. */

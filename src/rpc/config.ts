@@ -16,6 +16,7 @@
  * - Port 0 in a listen address binds a free port (reported in node.json).
  */
 import { isIP } from "node:net";
+import { didYouMean } from "../base/closest.ts";
 import { ConfigError } from "../base/config-values.ts";
 
 export interface ClientRpcConfig {
@@ -63,29 +64,13 @@ const CLIENT_KEYS = ["maximum_connections", "maximum_connections_per_ip", "liste
 const HTTPS_KEYS = ["maximum_connections", "listen", "certificate", "private_key", "allow"];
 const ALLOW_KEYS: AllowName[] = ["details", "connections", "peers"];
 
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = row[j]!;
-      row[j] = Math.min(up + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = up;
-    }
-  }
-  return row[b.length]!;
-}
-
 function section(v: unknown, path: string, keys: readonly string[], refused: Record<string, string> = {}): Record<string, unknown> {
   if (v === undefined) return {};
   if (typeof v !== "object" || v === null || Array.isArray(v)) throw new ConfigError(`${path}: must be an object`);
   for (const key of Object.keys(v)) {
     if (keys.includes(key)) continue;
     if (refused[key]) throw new ConfigError(`${path}.${key}: ${refused[key]}`);
-    const near = keys.map((k) => [k, editDistance(key, k)] as const).sort((x, y) => x[1] - y[1])[0];
-    const hint = near && near[1] <= 3 ? ` (did you mean ${near[0]}?)` : "";
-    throw new ConfigError(`${path}.${key}: unknown key${hint}`);
+    throw new ConfigError(`${path}.${key}: unknown key${didYouMean(key, keys)}`);
   }
   return v as Record<string, unknown>;
 }
@@ -117,12 +102,12 @@ function fileName(v: unknown, path: string, def: string): string {
 
 /** `host:port` with an IP literal (or empty) host, as 8.2's listener accepts (rpc.md §3.1). */
 export function splitListen(entry: string): { host: string; port: number } | undefined {
-  const m = /^(?:\[([^\]]*)\]|([^:[\]]*)):(\d{1,5})$/.exec(entry);
-  if (!m) return undefined;
-  const host = m[1] ?? m[2]!;
-  const port = Number(m[3]);
+  const [, v6, v4, portText] = /^(?:\[([^\]]*)\]|([^:[\]]*)):(\d{1,5})$/.exec(entry) ?? [];
+  const host = v6 ?? v4;
+  if (host === undefined) return undefined;
+  const port = Number(portText);
   if (port > 65535) return undefined;
-  if (m[1] !== undefined ? isIP(host) !== 6 : host !== "" && isIP(host) !== 4) return undefined;
+  if (v6 !== undefined ? isIP(host) !== 6 : host !== "" && isIP(host) !== 4) return undefined;
   return { host, port };
 }
 

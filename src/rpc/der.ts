@@ -6,7 +6,11 @@
  * Follows what Go's encoding/asn1 writes for crypto/x509.CreateCertificate (bitmarkd 8.2 vendored certgen):
  * UTCTime for years 1950–2049, GeneralizedTime otherwise; PrintableString where the text allows it.
  */
+import { BunmarkError } from "../base/errors.ts";
 import { concatBytes } from "../encoding/hex.ts";
+
+/** An OBJECT IDENTIFIER text with fewer than the two arcs every OID has: a bug in the caller's constant. */
+class OidError extends BunmarkError<{ code: "OID_TOO_SHORT"; oid: string }> {}
 
 export const TAG = {
   BOOLEAN: 0x01,
@@ -52,7 +56,8 @@ export function unsignedInteger(bytes: Uint8Array): Uint8Array {
   let i = 0;
   while (i < bytes.length - 1 && bytes[i] === 0) i++;
   const v = bytes.subarray(i);
-  return tlv(TAG.INTEGER, v.length === 0 || v[0]! & 0x80 ? concatBytes(Uint8Array.of(0), v) : v);
+  const top = v[0];
+  return tlv(TAG.INTEGER, top === undefined || top & 0x80 ? concatBytes(Uint8Array.of(0), v) : v);
 }
 
 export function smallInteger(n: number): Uint8Array {
@@ -63,15 +68,16 @@ export function smallInteger(n: number): Uint8Array {
 
 /** OBJECT IDENTIFIER from dotted text (`1.2.840.10045.2.1`). */
 export function oid(dotted: string): Uint8Array {
-  const arcs = dotted.split(".").map(Number);
+  const [first, second, ...rest] = dotted.split(".").map(Number);
+  if (first === undefined || second === undefined) throw new OidError({ code: "OID_TOO_SHORT", oid: dotted });
   const out: number[] = [];
   const base128 = (v: number) => {
     const groups = [v & 0x7f];
     for (v = Math.floor(v / 128); v > 0; v = Math.floor(v / 128)) groups.unshift(0x80 | (v & 0x7f));
     out.push(...groups);
   };
-  base128(arcs[0]! * 40 + arcs[1]!);
-  for (const a of arcs.slice(2)) base128(a);
+  base128(first * 40 + second);
+  for (const a of rest) base128(a);
   return tlv(TAG.OID, Uint8Array.from(out));
 }
 

@@ -142,7 +142,7 @@ function decodeQuotedInt(v: unknown, type: "int" | "uint64", current: unknown, c
     return current;
   }
   if (v === "null") return current;
-  const c = v[0]!;
+  const c = v.charAt(0);
   if (c === '"') {
     try {
       if (typeof JSON.parse(v) === "string") {
@@ -159,11 +159,12 @@ function decodeQuotedInt(v: unknown, type: "int" | "uint64", current: unknown, c
   return n ?? current;
 }
 
-/** Field of `fields` for a JSON key: exact name first, then Go's case folding. */
-function fieldFor(fields: Readonly<Record<string, GoSchema>>, key: string): string | undefined {
-  if (Object.hasOwn(fields, key)) return key;
+/** Field of `fields` for a JSON key, with its schema: exact name first, then Go's case folding. */
+function fieldFor(fields: Readonly<Record<string, GoSchema>>, key: string): [string, GoSchema] | undefined {
+  const exact = Object.hasOwn(fields, key) ? fields[key] : undefined;
+  if (exact !== undefined) return [key, exact];
   const folded = foldKey(key);
-  return Object.keys(fields).find((f) => foldKey(f) === folded);
+  return Object.entries(fields).find(([f]) => foldKey(f) === folded);
 }
 
 function foldKey(s: string): string {
@@ -210,11 +211,12 @@ function decodeValue(v: unknown, schema: GoSchema, current: unknown, ctx: Contex
       const out = { ...((current as Record<string, unknown> | null) ?? zeroStruct(schema.fields)) };
       const outer = { struct: ctx.struct, depth: ctx.path.length };
       for (const [key, value] of Object.entries(v as Record<string, unknown>)) {
-        const field = fieldFor(schema.fields, key);
-        if (field === undefined) continue;
+        const found = fieldFor(schema.fields, key);
+        if (found === undefined) continue;
+        const [field, fieldSchema] = found;
         ctx.struct = schema.type.slice(schema.type.lastIndexOf(".") + 1);
         ctx.path.push(field);
-        out[field] = decodeValue(value, schema.fields[field]!, out[field], ctx);
+        out[field] = decodeValue(value, fieldSchema, out[field], ctx);
         ctx.path.length = outer.depth;
         ctx.struct = outer.struct;
       }
@@ -289,18 +291,19 @@ function nibble(c: number): number {
 export function goHexDecode(text: string): Uint8Array {
   const src = utf8Bytes(text);
   const out = new Uint8Array(src.length >> 1);
-  let i = 0;
-  for (; i + 1 < src.length; i += 2) {
-    const a = nibble(src[i]!);
-    const b = nibble(src[i + 1]!);
-    if (a < 0) throw new RpcError(`encoding/hex: invalid byte: ${runeText(src[i]!)}`);
-    if (b < 0) throw new RpcError(`encoding/hex: invalid byte: ${runeText(src[i + 1]!)}`);
-    out[i >> 1] = (a << 4) | b;
+  // byte by byte in order, as Go checks each pair's first then second byte, and an odd last byte before the length
+  let high: number | undefined;
+  let n = 0;
+  for (const c of src) {
+    const v = nibble(c);
+    if (v < 0) throw new RpcError(`encoding/hex: invalid byte: ${runeText(c)}`);
+    if (high === undefined) high = v;
+    else {
+      out[n++] = (high << 4) | v;
+      high = undefined;
+    }
   }
-  if (src.length % 2 === 1) {
-    if (nibble(src[i]!) < 0) throw new RpcError(`encoding/hex: invalid byte: ${runeText(src[i]!)}`);
-    throw new RpcError("encoding/hex: odd length hex string");
-  }
+  if (high !== undefined) throw new RpcError("encoding/hex: odd length hex string");
   return out;
 }
 

@@ -64,12 +64,12 @@ export class JsonStreamSplitter {
     let pos = this.#pos;
     const end = buf.length;
     if (this.#start < 0) {
-      while (pos < end && isSpace(buf[pos]!)) pos++;
-      if (pos === end) {
+      let first = buf[pos];
+      while (first !== undefined && isSpace(first)) first = buf[++pos];
+      if (first === undefined) {
         this.#pos = pos;
         return null;
       }
-      const first = buf[pos]!;
       if (first !== OPEN_OBJECT && first !== NULL[0]) return this.#fail("not an object");
       this.#start = pos;
       this.#depth = 0;
@@ -87,8 +87,7 @@ export class JsonStreamSplitter {
     let inString = this.#inString;
     let escape = this.#escape;
     const limit = Math.min(end, this.#start + this.maxValueBytes);
-    for (; pos < limit; pos++) {
-      const b = buf[pos]!;
+    for (let b = buf[pos]; b !== undefined && pos < limit; b = buf[++pos]) {
       if (inString) {
         if (escape) escape = false;
         else if (b === BACKSLASH) escape = true;

@@ -108,21 +108,22 @@ function valueEnd(text: string, i: number): number {
       else if ((d === "}" || d === "]") && --depth === 0) return i + 1;
     }
   }
-  while (i < text.length && !",}] \n\r\t".includes(text[i]!)) i++;
+  while (i < text.length && !",}] \n\r\t".includes(text.charAt(i))) i++;
   return i;
 }
 
-const HTML_ESCAPES: Record<string, string> = { "<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029" };
+/** `\u003c` for `<`: Go's HTMLEscape writes the character's code as four lower-case hex digits. */
+const htmlEscape = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
 
 /** Go's json.Compact with HTML escaping: white space outside strings removed, `<>&` U+2028/9 escaped. */
 export function compactJson(raw: string): string {
   if (!/[\s<>&\u2028\u2029]/.test(raw)) return raw;
   let out = "";
   for (let i = 0; i < raw.length; i++) {
-    const c = raw[i]!;
+    const c = raw.charAt(i);
     if (c === '"') {
       const end = stringEnd(raw, i);
-      out += raw.slice(i, end).replace(/[<>&\u2028\u2029]/g, (m) => HTML_ESCAPES[m]!);
+      out += raw.slice(i, end).replace(/[<>&\u2028\u2029]/g, htmlEscape);
       i = end - 1;
     } else if (c !== " " && c !== "\n" && c !== "\r" && c !== "\t") out += c;
   }
@@ -138,7 +139,7 @@ export function findMethod<D>(table: MethodTable<D>, services: ReadonlySet<strin
   const dot = name.lastIndexOf(".");
   if (dot < 0) return `rpc: service/method request ill-formed: ${name}`;
   if (!services.has(name.slice(0, dot))) return `rpc: can't find service ${name}`;
-  return Object.hasOwn(table, name) ? table[name]! : `rpc: can't find method ${name}`;
+  return (Object.hasOwn(table, name) ? table[name] : undefined) ?? `rpc: can't find method ${name}`;
 }
 
 const GO_KIND: Record<string, string> = { object: "object", string: "string", number: "number", boolean: "bool" };

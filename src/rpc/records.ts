@@ -161,9 +161,10 @@ export function recordData(rec: TxRecord): unknown {
 /** `map[string]PaymentAlternative` keyed by currency text (Go sorts map keys: BTC before LTC). */
 export function paymentsJSON(alternatives: readonly PaymentAlternative[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  const sorted = [...alternatives].sort((a, b) => a[0]!.currency - b[0]!.currency);
-  for (const alt of sorted) {
-    out[currencyText(alt[0]!.currency)] = alt.map((p) => ({ currency: currencyText(p.currency), address: p.address, amount: p.amount.toString() }));
+  // an alternative's currency is its payments' (the reservoir never makes an empty one, which would have none)
+  const keyed = alternatives.flatMap((alt) => (alt[0] === undefined ? [] : [{ currency: alt[0].currency, alt }]));
+  for (const { currency, alt } of keyed.sort((a, b) => a.currency - b.currency)) {
+    out[currencyText(currency)] = alt.map((p) => ({ currency: currencyText(p.currency), address: p.address, amount: p.amount.toString() }));
   }
   return out;
 }

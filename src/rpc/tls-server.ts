@@ -237,7 +237,7 @@ export class TlsRpcServer {
       c.unsent = n < c.unsent.length ? c.unsent.subarray(Math.max(n, 0)) : null;
     }
     if (c.queued.length > 0) {
-      const text = c.queued.length === 1 ? c.queued[0]! : c.queued.join("");
+      const text = c.queued.join("");
       c.queued.length = 0;
       if (c.unsent) c.unsent = Buffer.concat([c.unsent, Buffer.from(text)]);
       else {
