@@ -69,7 +69,8 @@ function section(v: unknown, path: string, keys: readonly string[], refused: Rec
   if (typeof v !== "object" || v === null || Array.isArray(v)) throw new ConfigError(`${path}: must be an object`);
   for (const key of Object.keys(v)) {
     if (keys.includes(key)) continue;
-    if (refused[key]) throw new ConfigError(`${path}.${key}: ${refused[key]}`);
+    const reason = Object.hasOwn(refused, key) ? refused[key] : undefined;
+    if (reason !== undefined) throw new ConfigError(`${path}.${key}: ${reason}`);
     throw new ConfigError(`${path}.${key}: unknown key${didYouMean(key, keys)}`);
   }
   return v as Record<string, unknown>;

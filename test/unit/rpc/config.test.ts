@@ -48,6 +48,7 @@ describe("client_rpc", () => {
   test.each([
     ["unknown key with a hint", { maximum_conections: 5 }, "client_rpc.maximum_conections: unknown key (did you mean maximum_connections?)"],
     ["unknown key far from any", { colour: 5 }, "client_rpc.colour: unknown key"],
+    ["a key named like an Object.prototype member", { constructor: 5 }, "client_rpc.constructor: unknown key"],
     ["fingerprint is not a setting", { fingerprint: "00" }, "client_rpc.fingerprint: not a setting: the fingerprint is the SHA3-256 of client_rpc.certificate"],
     ["zero connections", { maximum_connections: 0 }, "client_rpc.maximum_connections: must be a positive integer"],
     ["fractional connections", { maximum_connections: 1.5 }, "client_rpc.maximum_connections: must be a positive integer"],
