@@ -68,7 +68,7 @@ async function measure(name: "native" | "js", backend: HashBackend, blocks: Uint
 }
 
 /** The generated chain's blocks, generating them into `dir` the first time. */
-async function chainBlocks(dir: string, count: number, say: (s: string) => void): Promise<{ blocks: Uint8Array[]; generateSeconds?: number }> {
+async function chainBlocks(dir: string, count: number, say: (s: string) => void): Promise<{ blocks: Uint8Array[]; generateSeconds: number | undefined }> {
   const store = openStore(dir, "local");
   try {
     let generateSeconds: number | undefined;

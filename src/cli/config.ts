@@ -14,7 +14,7 @@ export const spec: CommandSpec = {
   args: "FILE",
   flags: runSpec.flags.filter((f) => f.name !== "config"),
   example: "bunmark config check /etc/bunmark/bunmark.json",
-  notes: runSpec.notes,
+  ...(runSpec.notes && { notes: runSpec.notes }),
 };
 
 export async function main(args: string[]): Promise<number> {

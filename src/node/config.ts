@@ -112,17 +112,17 @@ export type NodeConfig = Sections & {
   listen_is_default: boolean;
 };
 
-/** Flags accepted by `bunmark run` that override the file. */
+/** Flags accepted by `bunmark run` that override the file; undefined: the flag was not given. */
 export interface ConfigFlags {
-  config?: string;
-  data?: string;
-  chain?: string;
+  config?: string | undefined;
+  data?: string | undefined;
+  chain?: string | undefined;
   listen: string[];
   connect: string[];
   announce: string[];
-  http?: string;
-  logLevel?: string;
-  logFile?: string;
+  http?: string | undefined;
+  logLevel?: string | undefined;
+  logFile?: string | undefined;
 }
 
 /** `PUBKEYHEX@HOST:PORT` → connect entry (the `--connect` flag of run and status). */

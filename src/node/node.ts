@@ -261,6 +261,7 @@ export class Node {
   }
 
   status(): StatusSnapshot {
+    const sync = this.progress.phaseSnapshot();
     return {
       version: VERSION,
       chain: this.config.chain,
@@ -272,14 +273,18 @@ export class Node {
       peersOut: this.connector.status().registered,
       knownPeers: this.announce.peers().filter((p) => !Buffer.from(p.publicKey).equals(this.keys.publicKey)).length,
       peers: [
-        ...this.connector.status().upstreams.filter((u) => u.key !== undefined).map((u) => ({
-        direction: "outgoing" as const,
-        key: u.key,
-        address: u.address,
-        registered: u.registered,
-        height: u.height,
-        lastReply: u.lastReply === 0 ? null : new Date(u.lastReply).toISOString(),
-      })),
+        ...this.connector.status().upstreams.flatMap(({ key, address, registered, height, lastReply }) =>
+          key === undefined
+            ? []
+            : [{
+                direction: "outgoing" as const,
+                key,
+                ...(address === undefined ? {} : { address }),
+                registered,
+                height,
+                lastReply: lastReply === 0 ? null : new Date(lastReply).toISOString(),
+              }],
+        ),
         ...this.incoming.list(Date.now()).map((p) => ({
         direction: "incoming" as const,
         key: p.key,
@@ -290,7 +295,7 @@ export class Node {
       })),
       ],
       blocksPerSecond: this.progress.figures(0).rate,
-      ...(this.progress.phaseSnapshot() ? { sync: this.progress.phaseSnapshot() } : {}),
+      ...(sync ? { sync } : {}),
       digestBackend: activeBackendName(),
       reservoir: this.reservoir.reservoir.sizes(),
       uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
