@@ -26,6 +26,7 @@ const LAYERS: readonly (readonly string[])[] = [
 ];
 /** Same-layer dependencies that are allowed: [from, to]. */
 const SIDEWAYS: readonly (readonly [string, string])[] = [
+  ["encoding", "base"], // checked index access (base/at.ts) in the codecs' loops
   ["peer", "reservoir"],
   ["miner", "proof"], // the miner reads the proofer's job and submission formats
   ["proof", "rpc"], // Go-compatible JSON text (rpc/go-json.ts) for job messages and submission replies

@@ -2,19 +2,24 @@
  * "Did you mean …?" for operator input: the valid name nearest to a mistyped flag or configuration key.
  * bunmark's own (bitmarkd ignores unknown Lua fields silently, which is the defect this exists to prevent).
  */
+import { at } from "./at.ts";
 
 /** Levenshtein distance with adjacent transposition counted as one edit (`lisen` → `listen` is one). */
 export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  // rows i-2, i-1 and i of the (a.length+1)×(b.length+1) table
+  let twoUp: number[] = [];
+  let up = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
+    const row = [i];
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
+      let v = Math.min(at(up, j) + 1, at(row, j - 1) + 1, at(up, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, at(twoUp, j - 2) + 1);
+      row.push(v);
     }
+    [twoUp, up] = [up, row];
   }
-  return d[a.length]![b.length]!;
+  return at(up, b.length);
 }
 
 /** The candidate closest to `name` when it is close enough to be a typo (a third of its length, at least 2), else undefined. */

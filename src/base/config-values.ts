@@ -69,7 +69,8 @@ const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]
 function isIPv6(s: string): boolean {
   if (!/^[0-9a-fA-F:.]+$/.test(s) || s.split("::").length > 2) return false;
   const parts = s.split(":");
-  const v4Tail = IPV4.test(parts[parts.length - 1]!);
+  const last = parts.at(-1);
+  const v4Tail = last !== undefined && IPV4.test(last);
   const groups = parts.filter((p) => p !== "").length + (v4Tail ? 1 : 0);
   if (!parts.every((p, i) => p === "" || /^[0-9a-fA-F]{1,4}$/.test(p) || (v4Tail && i === parts.length - 1))) return false;
   return s.includes("::") ? groups < 8 : groups === 8;

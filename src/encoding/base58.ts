@@ -4,6 +4,7 @@
  *
  * See docs/records.md §2.2.
  */
+import { at } from "../base/at.ts";
 
 const ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 const INDEX = new Int8Array(128).fill(-1);
@@ -14,10 +15,10 @@ export function encodeBase58(bytes: Uint8Array): string {
   while (zeros < bytes.length && bytes[zeros] === 0) zeros++;
   // Little-endian base-58 digits of the big-endian number.
   const digits: number[] = [];
-  for (let i = zeros; i < bytes.length; i++) {
-    let carry = bytes[i]!;
+  for (const byte of bytes.subarray(zeros)) {
+    let carry = byte;
     for (let j = 0; j < digits.length; j++) {
-      carry += digits[j]! << 8;
+      carry += at(digits, j) << 8;
       digits[j] = carry % 58;
       carry = Math.floor(carry / 58);
     }
@@ -27,7 +28,7 @@ export function encodeBase58(bytes: Uint8Array): string {
     }
   }
   let out = "1".repeat(zeros);
-  for (let i = digits.length - 1; i >= 0; i--) out += ALPHABET[digits[i]!];
+  for (const d of digits.reverse()) out += at(ALPHABET, d);
   return out;
 }
 
@@ -38,11 +39,11 @@ export function decodeBase58(text: string): Uint8Array {
   const bytes: number[] = [];
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    const d = c < 128 ? INDEX[c]! : -1;
+    const d = INDEX[c] ?? -1; // beyond the table: not an alphabet character
     if (d < 0) return new Uint8Array(0);
     let carry = d;
     for (let j = 0; j < bytes.length; j++) {
-      carry += bytes[j]! * 58;
+      carry += at(bytes, j) * 58;
       bytes[j] = carry & 0xff;
       carry >>= 8;
     }
@@ -52,6 +53,6 @@ export function decodeBase58(text: string): Uint8Array {
     }
   }
   const out = new Uint8Array(zeros + bytes.length);
-  for (let i = 0; i < bytes.length; i++) out[out.length - 1 - i] = bytes[i]!;
+  out.set(bytes.reverse(), zeros);
   return out;
 }

@@ -6,6 +6,7 @@
  * Printability follows the Unicode tables of the JavaScript engine; Go 1.11 used Unicode 10, so a character
  * assigned after Unicode 10 is printed as is here where 8.2 would escape it as `\uNNNN`.
  */
+import { at } from "../base/at.ts";
 
 const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
 
@@ -30,7 +31,7 @@ function hex(n: number, width: number): string {
  * null for an invalid or truncated sequence (Go then consumes exactly one byte as RuneError).
  */
 function decodeRune(b: Uint8Array, i: number): { rune: number; width: number } | null {
-  const b0 = b[i]!;
+  const b0 = at(b, i);
   if (b0 < 0x80) return { rune: b0, width: 1 };
   // Second-byte ranges exclude overlong forms, surrogates (ED A0..BF) and values above U+10FFFF.
   let width: number;
@@ -55,7 +56,7 @@ function decodeRune(b: Uint8Array, i: number): { rune: number; width: number } |
   }
   if (i + width > b.length) return null;
   for (let k = 1; k < width; k++) {
-    const c = b[i + k]!;
+    const c = at(b, i + k);
     if (k === 1 ? c < lo || c > hi : c < 0x80 || c > 0xbf) return null;
     rune = (rune << 6) | (c & 0x3f);
   }
@@ -74,7 +75,7 @@ export function goQuote(input: Uint8Array | string): string {
   for (let i = 0; i < b.length; ) {
     const d = decodeRune(b, i);
     if (d === null) {
-      out += "\\x" + hex(b[i]!, 2);
+      out += "\\x" + hex(at(b, i), 2);
       i += 1;
       continue;
     }

@@ -2,6 +2,7 @@
  * UTF-8 as Go sees it: record strings are raw bytes, limits count code points with every invalid byte
  * counting as one (utf8.RuneCount), and JSON output replaces each invalid byte by U+FFFD.
  */
+import { at } from "../base/at.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -12,7 +13,7 @@ export function utf8Bytes(text: string): Uint8Array {
 
 /** Length of the valid UTF-8 sequence starting at `i`, or 0 if the bytes there are not one. */
 function sequenceLength(b: Uint8Array, i: number): number {
-  const c = b[i]!;
+  const c = at(b, i);
   if (c < 0x80) return 1;
   let len: number;
   let lo = 0x80;
@@ -27,8 +28,10 @@ function sequenceLength(b: Uint8Array, i: number): number {
     if (c === 0xf0) lo = 0x90; // overlong
     if (c === 0xf4) hi = 0x8f; // above U+10FFFF
   } else return 0;
-  if (i + len > b.length || b[i + 1]! < lo || b[i + 1]! > hi) return 0;
-  for (let k = 2; k < len; k++) if ((b[i + k]! & 0xc0) !== 0x80) return 0;
+  if (i + len > b.length) return 0;
+  const second = at(b, i + 1);
+  if (second < lo || second > hi) return 0;
+  for (let k = 2; k < len; k++) if ((at(b, i + k) & 0xc0) !== 0x80) return 0;
   return len;
 }
 

@@ -38,19 +38,21 @@ const TRUNCATED: VarintRead = Object.freeze({ value: 0n, count: 0 }) as VarintRe
 export function decodeVarint(buf: Uint8Array, offset = 0): VarintRead {
   // Fast path: values below 2^28 fit in plain numbers.
   let small = 0;
-  for (let i = 0; i < 4 && offset + i < buf.length; i++) {
-    const b = buf[offset + i]!;
+  for (let i = 0; i < 4; i++) {
+    const b = buf[offset + i];
+    if (b === undefined) return TRUNCATED;
     small |= (b & 0x7f) << (7 * i);
     if ((b & 0x80) === 0) return { value: BigInt(small >>> 0), count: i + 1 };
   }
   let value = 0n;
-  for (let i = 0; offset + i < buf.length; i++) {
-    const b = BigInt(buf[offset + i]!);
+  for (let i = 0; ; i++) {
+    const byte = buf[offset + i];
+    if (byte === undefined) return TRUNCATED;
+    const b = BigInt(byte);
     if (i === VARINT_MAX_BYTES - 1) return { value: value | (b << 56n), count: VARINT_MAX_BYTES };
     value |= (b & 0x7fn) << BigInt(7 * i);
     if ((b & 0x80n) === 0n) return { value, count: i + 1 };
   }
-  return TRUNCATED;
 }
 
 /** Result of a clipped read: `count` 0 means failure (truncated, bad bounds or out of range). */

@@ -274,14 +274,18 @@ export class Node {
       peersOut: this.connector.status().registered,
       knownPeers: this.announce.peers().filter((p) => !Buffer.from(p.publicKey).equals(this.keys.publicKey)).length,
       peers: [
-        ...this.connector.status().upstreams.flatMap((u) => u.key === undefined ? [] : [{
-        direction: "outgoing" as const,
-        key: u.key,
-        ...(u.address === undefined ? {} : { address: u.address }),
-        registered: u.registered,
-        height: u.height,
-        lastReply: u.lastReply === 0 ? null : new Date(u.lastReply).toISOString(),
-      }]),
+        ...this.connector.status().upstreams.flatMap(({ key, address, registered, height, lastReply }) =>
+          key === undefined
+            ? []
+            : [{
+                direction: "outgoing" as const,
+                key,
+                ...(address === undefined ? {} : { address }),
+                registered,
+                height,
+                lastReply: lastReply === 0 ? null : new Date(lastReply).toISOString(),
+              }],
+        ),
         ...this.incoming.list(Date.now()).map((p) => ({
         direction: "incoming" as const,
         key: p.key,

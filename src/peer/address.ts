@@ -7,6 +7,7 @@
  * for decoded entries.
  */
 import { lookup } from "node:dns/promises";
+import { at } from "../base/at.ts";
 import { Fault, fail } from "../base/fault.ts";
 import { goQuote } from "../encoding/go-quote.ts";
 
@@ -48,8 +49,8 @@ function splitHostPort(text: string): { host: string; port: string } {
 function decimalPrefix(s: string): { n: number; used: number } | null {
   let n = 0;
   let used = 0;
-  while (used < s.length && s[used]! >= "0" && s[used]! <= "9") {
-    n = n * 10 + (s.charCodeAt(used) - 48);
+  for (let c = s.charCodeAt(used); c >= 48 && c <= 57; c = s.charCodeAt(used)) {
+    n = n * 10 + (c - 48);
     if (n >= 0xffffff) return null;
     used++;
   }
@@ -61,7 +62,7 @@ function hexPrefix(s: string): { n: number; used: number } | null {
   let n = 0;
   let used = 0;
   for (; used < s.length; used++) {
-    const d = parseInt(s[used]!, 16);
+    const d = parseInt(s.charAt(used), 16);
     if (Number.isNaN(d)) break;
     n = n * 16 + d;
     if (n >= 0xffffff) return null;
@@ -205,7 +206,7 @@ export function isIPv4(c: Connection): boolean {
 /** Go net.IP.String() for IPv6: lower-case hex, the first longest run of ≥ 2 zero groups as `::`. */
 function ipv6Text(ip: Uint8Array): string {
   const groups: number[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push((ip[i]! << 8) | ip[i + 1]!);
+  for (let i = 0; i < 16; i += 2) groups.push((at(ip, i) << 8) | at(ip, i + 1));
   let bestStart = -1;
   let bestLength = 0;
   for (let i = 0; i < 8; ) {
@@ -251,10 +252,10 @@ export function packConnections(cs: readonly Connection[]): Uint8Array {
  */
 export function unpackConnection(packed: Uint8Array, offset = 0): { connection: Connection; size: number } | null {
   const remaining = packed.length - offset;
-  if (remaining < 7) return null;
-  const size = packed[offset]!;
+  const size = packed[offset];
+  if (remaining < 7 || size === undefined) return null;
   if ((size !== 7 && size !== 19) || size > remaining) return null;
-  const port = (packed[offset + 1]! << 8) | packed[offset + 2]!;
+  const port = (at(packed, offset + 1) << 8) | at(packed, offset + 2);
   return { connection: { ip: packed.slice(offset + 3, offset + size), port }, size };
 }
 
@@ -290,8 +291,8 @@ export function unpack46(packed: Uint8Array): { ipv4: Connection | null; ipv6: C
 export function isSafeFor82(packed: Uint8Array): boolean {
   for (let offset = 0; ; ) {
     const remaining = packed.length - offset;
-    if (remaining < 7) return true;
-    const size = packed[offset]!;
+    const size = packed[offset];
+    if (remaining < 7 || size === undefined) return true;
     if (size !== 7 && size !== 19) return true;
     if (size > remaining) return false;
     offset += size;

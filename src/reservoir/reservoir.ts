@@ -24,6 +24,7 @@ import { DEFAULT_LIMITS, MAXIMUM_ISSUES, MAXIMUM_NONCE_LENGTH, MINIMUM_NONCE_LEN
 import { payIdOf } from "./pay-id.ts";
 import { acceptablePayment, issuePayments, type PaymentDetail, transferPayments } from "./payments.ts";
 import { memoryPersistence, type PoolItem, type ReservoirPersistence, type StoredOrphan } from "./persistence.ts";
+import { at } from "../base/at.ts";
 import { type Clock, systemClock } from "../base/clock.ts";
 import type { Bytes, ChainView, PaymentAlternative } from "./ports.ts";
 import { TrackingStatus, TransactionState } from "./status.ts";
@@ -35,8 +36,10 @@ export interface ReservoirDeps {
   readonly view: ChainView;
   readonly hash: HashBackend;
   readonly clock?: Clock;
-  readonly limits?: Partial<ReservoirLimits>;
-  readonly persistence?: ReservoirPersistence;
+  /** undefined: DEFAULT_LIMITS */
+  readonly limits?: Partial<ReservoirLimits> | undefined;
+  /** undefined: memory only */
+  readonly persistence?: ReservoirPersistence | undefined;
 }
 
 /** What StoreIssues returns to a client (Bitmarks.Create). */
@@ -337,11 +340,13 @@ export class Reservoir {
     const out = { txIds: [] as Bytes[], packed: [] as Bytes[], totalBytes: 0 };
     for (const item of this.#items.values()) {
       if (!item.verified) continue;
-      for (let i = 0; i < item.txIds.length && out.txIds.length < count; i++) {
+      for (const [i, txId] of item.txIds.entries()) {
+        if (out.txIds.length >= count) break;
         if (item.confirmed.has(i)) continue;
-        out.txIds.push(item.txIds[i]!);
-        out.packed.push(item.records[i]!);
-        out.totalBytes += item.records[i]!.length;
+        const packed = at(item.records, i);
+        out.txIds.push(txId);
+        out.packed.push(packed);
+        out.totalBytes += packed.length;
       }
       if (out.txIds.length >= count) break;
     }
@@ -398,7 +403,7 @@ export class Reservoir {
     if (pending === undefined) return;
     const ref = this.#txs.get(pending);
     this.#pending.delete(toHex(link));
-    if (ref !== undefined) this.deleteByTxId(ref.item.txIds[ref.index]!);
+    if (ref !== undefined) this.deleteByTxId(at(ref.item.txIds, ref.index));
   }
 
   // ---- timers ---------------------------------------------------------------------------------------
@@ -433,7 +438,7 @@ export class Reservoir {
     const out: RebroadcastItem[] = [];
     for (const item of this.#items.values()) {
       if (item.kind === "transfer") {
-        if (!item.confirmed.has(0)) out.push({ command: "transfer", params: [item.records[0]!] });
+        if (!item.confirmed.has(0)) out.push({ command: "transfer", params: [at(item.records, 0)] });
         continue;
       }
       if (item.confirmed.size > 0) continue;
@@ -461,7 +466,7 @@ export class Reservoir {
     const link = item.links?.[index];
     if (link === undefined) return;
     const key = toHex(link);
-    if (this.#pending.get(key)?.txId === toHex(item.txIds[index]!)) this.#pending.delete(key);
+    if (this.#pending.get(key)?.txId === toHex(at(item.txIds, index))) this.#pending.delete(key);
   }
 
   /** Adds a new item, verified at once when an orphan payment settles it. */
@@ -543,7 +548,7 @@ export class Reservoir {
     }
     const expiresAt = item.createdAt + this.limits.reservoirTimeoutMs;
     item.links?.forEach((link, index) => {
-      if (!item.confirmed.has(index) && expiresAt > this.#clock.now()) this.#pending.set(toHex(link), { txId: toHex(item.txIds[index]!), expiresAt });
+      if (!item.confirmed.has(index) && expiresAt > this.#clock.now()) this.#pending.set(toHex(link), { txId: toHex(at(item.txIds, index)), expiresAt });
     });
   }
 

@@ -18,7 +18,7 @@ export interface RpcEndpoint {
   host: string;
   port: number;
   /** 64 hex digits; undefined = not checked */
-  fingerprint?: string;
+  fingerprint?: string | undefined;
 }
 
 export interface RpcReply {

@@ -17,6 +17,7 @@
  * continued with `forkAt`, paying digests for the fork's own blocks only, and the result is byte-identical to
  * generating from scratch. A store holding another seed's chain is refused, never deleted.
  */
+import { at } from "../base/at.ts";
 import { ed25519PrivateKey, privateKeyAccount, type Account, type PrivateKey } from "../chain/types/account.ts";
 import { checksDigestDifficulty } from "../chain/types/chains.ts";
 import { encodeCoinAddress, litecoinFromBitcoin } from "../chain/types/coin-address.ts";
@@ -45,8 +46,8 @@ export interface GenerateOptions {
   /** blocks to add after genesis */
   blocks: number;
   seed: string;
-  /** blocks after this number differ from the seed's plain chain */
-  forkAt?: number;
+  /** blocks after this number differ from the seed's plain chain; undefined: no fork */
+  forkAt?: number | undefined;
   /** called after each stored block */
   onBlock?: (number: number) => void;
 }
@@ -82,18 +83,18 @@ const TESTNET_P2PKH = 111;
 /** Deterministic byte stream: sha3-256(seed ‖ BE32(counter)) blocks. */
 class Rng {
   private pool: Uint8Array = new Uint8Array(0);
-  private at = 0;
+  private taken = 0;
   private counter = 0;
   constructor(private readonly seed: Uint8Array) {}
 
   private byte(): number {
-    if (this.at === this.pool.length) {
+    if (this.taken === this.pool.length) {
       const c = new Uint8Array(4);
       new DataView(c.buffer).setUint32(0, this.counter++);
       this.pool = txIdOf(concatBytes(this.seed, c));
-      this.at = 0;
+      this.taken = 0;
     }
-    return this.pool[this.at++]!;
+    return at(this.pool, this.taken++);
   }
   bytes(n: number): Uint8Array {
     return Uint8Array.from({ length: n }, () => this.byte());
@@ -108,8 +109,8 @@ class Rng {
   chance(p: number): boolean {
     return this.below(1_000_000) < p * 1_000_000;
   }
-  pick<T>(items: readonly T[]): T {
-    return items[this.below(items.length)]!;
+  pick<T extends {} | null>(items: readonly T[]): T {
+    return at(items, this.below(items.length));
   }
 }
 
@@ -161,10 +162,14 @@ class Generator {
     return new Rng(utf8Bytes(`bunmark generate ${this.seed} block ${number}${branch}`));
   }
 
+  #key(user: number): Key {
+    return at(this.keys, user);
+  }
+
   /** Signs `rec`, appends its packed bytes to `out` and returns its txid. */
   private sign(out: Uint8Array[], rec: TxRecord, signer: number, countersigner?: number): Uint8Array {
-    const cosigner = countersigner === undefined ? undefined : this.keys[countersigner]!.key;
-    const packed = packRecord(signRecord(rec, this.keys[signer]!.key, cosigner), this.keys[signer]!.account);
+    const cosigner = countersigner === undefined ? undefined : this.#key(countersigner).key;
+    const packed = packRecord(signRecord(rec, this.#key(signer).key, cosigner), this.#key(signer).account);
     out.push(packed);
     this.tally[rec.tag] = (this.tally[rec.tag] ?? 0) + 1;
     return txIdOf(packed);
@@ -197,11 +202,11 @@ class Generator {
     }
 
     const node = USERS + rng.below(NODES);
-    this.sign(records, newBlockFoundation(rng.pick(this.payments), this.keys[node]!.account, rng.u64()), node);
+    this.sign(records, newBlockFoundation(rng.pick(this.payments), this.#key(node).account, rng.u64()), node);
     this.foundations.set(number, node);
 
     const issue = (assetId: Uint8Array, owner: number) => {
-      const link = this.sign(records, newBitmarkIssue(assetId, this.keys[owner]!.account, rng.u64()), owner);
+      const link = this.sign(records, newBitmarkIssue(assetId, this.#key(owner).account, rng.u64()), owner);
       created.push({ link, owner, block: false });
     };
     // at least one asset when nothing else would follow the foundation (a block holds ≥ 2 records)
@@ -210,7 +215,7 @@ class Generator {
       const registrant = rng.below(USERS);
       const fingerprint = `bunmark-generate:${Buffer.from(rng.bytes(12)).toString("hex")}`;
       const metadata = `source\0bunmark generate\0block\0${number}`;
-      this.sign(records, newAssetData(`Asset ${number}.${i}`, fingerprint, metadata, this.keys[registrant]!.account), registrant);
+      this.sign(records, newAssetData(`Asset ${number}.${i}`, fingerprint, metadata, this.#key(registrant).account), registrant);
       const id = assetIdOf(fingerprint);
       for (let k = 1 + rng.below(3); k > 0; k--) issue(id, registrant);
       this.assets.push({ id, registrant });
@@ -223,7 +228,7 @@ class Generator {
       const item = this.take(rng, false);
       if (!item) break;
       const to = this.otherUser(rng, item.owner);
-      const account = this.keys[to]!.account;
+      const account = this.#key(to).account;
       const link = rng.chance(0.5)
         ? this.sign(records, newTransferUnratified(item.link, account), item.owner)
         : this.sign(records, newTransferCountersigned(item.link, account), item.owner, to);
@@ -234,7 +239,7 @@ class Generator {
       if (item) {
         const to = rng.below(USERS + NODES - 1);
         const newOwner = to >= item.owner ? to + 1 : to;
-        const rec = newBlockOwnerTransfer(item.link, rng.pick(this.payments), this.keys[newOwner]!.account);
+        const rec = newBlockOwnerTransfer(item.link, rng.pick(this.payments), this.#key(newOwner).account);
         created.push({ link: this.sign(records, rec, item.owner, newOwner), owner: newOwner, block: true });
       }
     }
@@ -292,7 +297,7 @@ export async function generateChain(store: Store, o: GenerateOptions): Promise<G
     // overlap the Argon2 run with storing the previous block and building the next body
     if (pending) await storeGenerated(store, pending, o);
     body = n < last ? gen.body(n + 1) : undefined;
-    previous = (await digest)[0]!;
+    previous = at(await digest, 0);
     gen.digests.set(n, previous);
     pending = { packed, digest: previous };
   }
@@ -358,12 +363,14 @@ export async function generateOwnershipChain(store: Store, o: OwnershipChainOpti
     const records = [sign(newBlockFoundation(payments, node.account, BigInt(number)), node)];
     if (number === 2) {
       records.push(sign(newAssetData("ownership bench", fingerprint, "", holder.account), holder));
-      records.push(sign(newBitmarkIssue(assetId, a.account, 0n), a));
-      moving = txIdOf(records[2]!);
+      const issued = sign(newBitmarkIssue(assetId, a.account, 0n), a);
+      records.push(issued);
+      moving = txIdOf(issued);
     } else {
       const [from, to] = number % 2 === 1 ? [a, b] : [b, a];
-      records.push(sign(newTransferUnratified(moving, to.account), from));
-      moving = txIdOf(records[1]!);
+      const transfer = sign(newTransferUnratified(moving, to.account), from);
+      records.push(transfer);
+      moving = txIdOf(transfer);
     }
     for (const end = Math.min(o.bitmarks, issued + perBlock); issued < end; ) records.push(sign(newBitmarkIssue(assetId, holder.account, BigInt(++issued)), holder));
     return { records, timestamp: 1_600_000_000 + 60 * number, nonce: BigInt(number) };
@@ -377,7 +384,7 @@ export async function generateOwnershipChain(store: Store, o: OwnershipChainOpti
     const digest = digestsFor(store, [packed]);
     if (pending) await storeGenerated(store, pending, o);
     if (n <= blocks) next = body(n + 1);
-    previous = (await digest)[0]!;
+    previous = at(await digest, 0);
     pending = { packed, digest: previous };
   }
   if (pending) await storeGenerated(store, pending, o);

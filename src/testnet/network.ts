@@ -17,6 +17,7 @@ import { existsSync, mkdirSync, openSync, closeSync, writeFileSync } from "node:
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import type { Subprocess } from "bun";
+import { at } from "../base/at.ts";
 import { blockNumberKey } from "../chain/types/header.ts";
 import { toDisplayHex } from "../encoding/hex.ts";
 import { writeProofIdentity } from "../proof/identity.ts";
@@ -143,7 +144,7 @@ export class Testnet {
   async ready(timeoutMs = 60_000): Promise<void> {
     const end = Date.now() + timeoutMs;
     for (;;) {
-      const gone = this.nodes.filter((_, i) => this.#procs[i]!.exitCode !== null);
+      const gone = this.nodes.filter((_, i) => at(this.#procs, i).exitCode !== null);
       if (gone.length > 0) throw new Error(`${gone.map((n) => n.name).join(", ")} exited: see ${gone.map((n) => join(n.dir, "out.log")).join(", ")}`);
       const s = await this.status();
       if (s.every((x) => x.error === undefined)) return;
@@ -155,14 +156,14 @@ export class Testnet {
   async status(): Promise<NodeStatus[]> {
     return Promise.all(
       this.nodes.map(async (n, i): Promise<NodeStatus> => {
-        const c = this.#clients[i]!;
+        const c = at(this.#clients, i);
         try {
           const [cmd, body] = await c.request([te.encode("local"), te.encode("I")], 2000);
-          if (Buffer.from(cmd!).toString() !== "I") return { name: n.name, error: "unexpected reply" };
-          const info = JSON.parse(Buffer.from(body!).toString()) as { height: number; normal: boolean };
-          const h = await c.request([te.encode("local"), te.encode("H"), blockNumberKey(info.height)], 2000);
-          const digest = Buffer.from(h[0]!).toString() === "H" ? toDisplayHex(h[1]!) : undefined;
-          return { name: n.name, height: info.height, mode: info.normal ? "Normal" : "Resynchronise", digest };
+          if (cmd === undefined || body === undefined || Buffer.from(cmd).toString() !== "I") return { name: n.name, error: "unexpected reply" };
+          const info = JSON.parse(Buffer.from(body).toString()) as { height: number; normal: boolean };
+          const [hCmd, digest] = await c.request([te.encode("local"), te.encode("H"), blockNumberKey(info.height)], 2000);
+          const hasDigest = hCmd !== undefined && digest !== undefined && Buffer.from(hCmd).toString() === "H";
+          return { name: n.name, height: info.height, mode: info.normal ? "Normal" : "Resynchronise", ...(hasDigest ? { digest: toDisplayHex(digest) } : {}) };
         } catch (e) {
           return { name: n.name, error: e instanceof Error ? e.message : String(e) };
         }

@@ -5,6 +5,7 @@
  * "any free port" (tests); the configuration layer rejects it for real listeners.
  */
 import { isIPv4, isIPv6 } from "node:net";
+import { at } from "../base/at.ts";
 import { fail } from "../base/fault.ts";
 
 export interface TcpEndpoint {
@@ -16,8 +17,8 @@ export interface TcpEndpoint {
 export function tcpEndpoint(address: string): TcpEndpoint {
   const m = /^\s*(?:\[([^\]]+)\]|([^:\[\]]+)):([^:]*)$/.exec(address);
   if (!m) fail("invalid IP Address");
-  const host = (m[1] ?? m[2]!).trim();
-  const portText = m[3]!.trim();
+  const host = (m[1] ?? at(m, 2)).trim(); // one of the two alternatives matched
+  const portText = at(m, 3).trim();
   if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) fail("invalid port number");
   const port = Number(portText);
   if (m[2] !== undefined) {
@@ -28,7 +29,7 @@ export function tcpEndpoint(address: string): TcpEndpoint {
   const v6 = compressIPv6(host);
   const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(v6);
   if (mapped) {
-    const [hi, lo] = [parseInt(mapped[1]!, 16), parseInt(mapped[2]!, 16)];
+    const [hi, lo] = [parseInt(at(mapped, 1), 16), parseInt(at(mapped, 2), 16)];
     return { endpoint: `tcp://${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}:${port}`, ipv6: false };
   }
   return { endpoint: `tcp://[${v6}]:${port}`, ipv6: true };

@@ -10,6 +10,7 @@
  */
 import { dlopen, FFIType, read, toArrayBuffer, type Pointer } from "bun:ffi";
 import { libzmqPath } from "./libzmq-path.ts";
+import { at } from "../base/at.ts";
 import { BunmarkError } from "../base/errors.ts";
 
 // size_t is u64: only 64-bit targets are supported (x64, arm64).
@@ -156,7 +157,7 @@ const sizeOut = new BigUint64Array(1);
 export function getInt(socket: Pointer, option: number): number {
   for (;;) {
     sizeOut[0] = 4n;
-    if (zmq.zmq_getsockopt(socket, option, intOut, sizeOut) === 0) return intOut[0]!;
+    if (zmq.zmq_getsockopt(socket, option, intOut, sizeOut) === 0) return at(intOut, 0);
     const errno = zmq.zmq_errno();
     if (errno !== Errno.EINTR) throw new ZmqError(`getsockopt(${option})`, errno);
   }

@@ -46,8 +46,8 @@ export class ConnectionMonitor {
       const frames = this.#pair.recvMessage();
       if (frames === null) return;
       // Frame 0: uint16 event + uint32 value, host byte order; frame 1: the endpoint.
-      const first = frames[0]!;
-      if (first.length < 2) continue;
+      const [first] = frames;
+      if (first === undefined || first.length < 2) continue;
       const event = new DataView(first.buffer, first.byteOffset, first.length).getUint16(0, true);
       if (event === MonitorEvent.ACCEPTED) this.#count++;
       else if (event === MonitorEvent.DISCONNECTED && this.#count > 0) this.#count--;

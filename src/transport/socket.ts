@@ -102,8 +102,8 @@ export class Socket {
   /** Queues a multipart message; false (nothing queued) when the first frame cannot be taken now. */
   sendMessage(frames: readonly Uint8Array[]): boolean {
     const last = frames.length - 1;
-    for (let i = 0; i <= last; i++) {
-      if (!sendFrame(this.handle, frames[i]!, i < last)) {
+    for (const [i, frame] of frames.entries()) {
+      if (!sendFrame(this.handle, frame, i < last)) {
         // After the first frame libzmq always accepts the rest of the message (HWM counts whole messages).
         if (i === 0) return false;
         throw new TransportError({ code: "MULTIPART_CUT_SHORT", direction: "send" }, "send: multipart message cut short");

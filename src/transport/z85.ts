@@ -4,6 +4,7 @@
  *
  * See docs/wire.md §2.1.
  */
+import { at } from "../base/at.ts";
 import { TransportError } from "./errors.ts";
 
 const ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#";
@@ -15,10 +16,10 @@ export function z85Encode(bytes: Uint8Array): string {
   if (bytes.length % 4 !== 0) throw new TransportError({ code: "Z85_INVALID" }, "z85: length must be a multiple of 4");
   let out = "";
   for (let i = 0; i < bytes.length; i += 4) {
-    let v = ((bytes[i]! << 24) | (bytes[i + 1]! << 16) | (bytes[i + 2]! << 8) | bytes[i + 3]!) >>> 0;
+    let v = new DataView(bytes.buffer, bytes.byteOffset + i, 4).getUint32(0);
     const chunk = new Array<string>(5);
     for (let j = 4; j >= 0; j--) {
-      chunk[j] = ALPHABET[v % 85]!;
+      chunk[j] = at(ALPHABET, v % 85);
       v = Math.floor(v / 85);
     }
     out += chunk.join("");
@@ -34,7 +35,7 @@ export function z85Decode(text: string): Uint8Array {
     let v = 0;
     for (let j = 0; j < 5; j++) {
       const c = text.charCodeAt(i + j);
-      const d = c < 128 ? DIGIT[c]! : -1;
+      const d = DIGIT[c] ?? -1; // beyond the table: not an alphabet character
       if (d < 0) throw new TransportError({ code: "Z85_INVALID" }, `z85: invalid character at ${i + j}`);
       v = v * 85 + d;
     }

@@ -45,7 +45,7 @@ export interface NodeOptions {
   /** chain (default local) */
   readonly chain?: "local" | "testing";
   /** a directory holding `local.lmdb` (a generated chain) copied in before the first start */
-  readonly chainFrom?: string;
+  readonly chainFrom?: string | undefined;
   readonly connect?: readonly Peer[];
   /** `timing` overrides (ms) for test networks; defaults make a small network converge in seconds */
   readonly timing?: Record<string, number>;

@@ -14,7 +14,8 @@ export async function runScript(
   source: string,
   options: { killAfterMs: number; cwd?: string; env?: Record<string, string | undefined> },
 ): Promise<ScriptRun> {
-  const proc = Bun.spawn([exe, "-e", source], { cwd: options.cwd, env: options.env, stdout: "pipe", stderr: "pipe" });
+  const { killAfterMs: _, ...spawnOptions } = options;
+  const proc = Bun.spawn([exe, "-e", source], { ...spawnOptions, stdout: "pipe", stderr: "pipe" });
   const timer = setTimeout(() => proc.kill("SIGKILL"), options.killAfterMs);
   const code = await proc.exited;
   const exitedAt = Date.now();

@@ -4,6 +4,7 @@
  *
  * See docs/records.md §1, §7.
  */
+import { at } from "../../base/at.ts";
 import { hash } from "../../crypto/index.ts";
 import { concatBytes } from "../../encoding/hex.ts";
 
@@ -19,8 +20,8 @@ export function fullMerkleTree(txIds: readonly Uint8Array[]): Uint8Array[] {
   let start = 0;
   for (let width = txIds.length; width > 1; width = (width + 1) >> 1) {
     for (let i = 0; i < width; i += 2) {
-      const left = tree[start + i]!;
-      const right = tree[start + Math.min(i + 1, width - 1)]!;
+      const left = at(tree, start + i);
+      const right = at(tree, start + Math.min(i + 1, width - 1));
       tree.push(hash.sha3_256(concatBytes(left, right)));
     }
     start += width;
@@ -30,5 +31,6 @@ export function fullMerkleTree(txIds: readonly Uint8Array[]): Uint8Array[] {
 
 /** Merkle root (storage order) of transaction ids in block order. */
 export function merkleRoot(txIds: readonly Uint8Array[]): Uint8Array {
-  return fullMerkleTree(txIds).at(-1)!;
+  const tree = fullMerkleTree(txIds);
+  return at(tree, tree.length - 1);
 }

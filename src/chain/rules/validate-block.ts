@@ -16,6 +16,7 @@
  * See docs/deviations.md §2 and §D.
  */
 import type { HashBackend } from "../../crypto/api.ts";
+import { at } from "../../base/at.ts";
 import { fail, isFault } from "../../base/fault.ts";
 import { bytesEqual, concatBytes } from "../../encoding/hex.ts";
 import { utf8Text } from "../../encoding/utf8.ts";
@@ -152,27 +153,29 @@ function checkRecord(view: ChainView, version: number, r: BlockRecord): CheckedR
       const transferredBlockKey = view.tables.blockOwnerTxIndex.get(tx.link);
       if (!transferredBlockKey) fail(LINK_ERROR); // 8.2: panic "missing BlockOwnerTxIndex" (quirk #16)
       checkPayments(tx.version, view.testnet, tx.payments);
-      return { ...r, linkOwner: owner, transferredBlockKey };
+      return { ...r, linkOwner: owner!, transferredBlockKey };
     }
   }
 }
 
 /** Step 8: record 0 decides the block owner and the payment map. */
 function blockOwnerOf(records: CheckedRecord[], testnet: boolean): BlockOwner {
-  const first = records[0]!.record;
+  const head = at(records, 0); // checkHeader refuses a block without records
+  const first = head.record;
   if (first.tag === Tag.BlockFoundation) {
     checkPayments(first.version, testnet, first.payments);
-    return { owner: first.owner, packedPayments: packCurrencyMap(first.payments, testnet), foundation: records[0]!.packed, firstProcessed: 1 };
+    return { owner: first.owner, packedPayments: packCurrencyMap(first.payments, testnet), foundation: head.packed, firstProcessed: 1 };
   }
   if (first.tag !== Tag.BaseData) fail("missing block owner");
   const address = (b: BaseData) => utf8Text(b.paymentAddress);
   validateAddress(first.currency, first.paymentAddress, testnet);
   const map: CurrencyMap = new Map<Currency, string>([[first.currency, address(first)]]);
   // (a genesis-form block, count 1, has no second record: 8.2 panics here; bunmark refuses it, by the number check at the latest)
-  const second = records[1]?.record;
-  if (second?.tag === Tag.BaseData) {
+  const next = records[1];
+  const second = next?.record;
+  if (next !== undefined && second?.tag === Tag.BaseData) {
     map.set(second.currency, address(second));
-    const foundation = concatBytes(records[0]!.packed, records[1]!.packed);
+    const foundation = concatBytes(head.packed, next.packed);
     return { owner: first.owner, packedPayments: packCurrencyMap(map, testnet), foundation, firstProcessed: 2 };
   }
   // a single base record pays Litecoin to the same hash; a failed conversion leaves "" (quirk #13)
@@ -183,7 +186,7 @@ function blockOwnerOf(records: CheckedRecord[], testnet: boolean): BlockOwner {
     if (!isFault(e)) throw e;
   }
   map.set(CURRENCY_LITECOIN, litecoin);
-  return { owner: first.owner, packedPayments: packCurrencyMap(map, testnet), foundation: records[0]!.packed, firstProcessed: 1 };
+  return { owner: first.owner, packedPayments: packCurrencyMap(map, testnet), foundation: head.packed, firstProcessed: 1 };
 }
 
 /**

@@ -6,6 +6,7 @@
  *
  * See docs/records.md §11.2.
  */
+import { at } from "../../base/at.ts";
 import { crcBytes } from "../../encoding/crc64.ts";
 
 export const RING_SIZE = 20;
@@ -37,13 +38,13 @@ export class BlockRing {
   }
 
   newest(): RingSlot {
-    return this.slots[(this.index + RING_SIZE - 1) % RING_SIZE]!;
+    return at(this.slots, (this.index + RING_SIZE - 1) % RING_SIZE);
   }
 
   /** CRCs of the 19 newest slots, newest first (8.2's RingReader). */
   proofCRCs(): bigint[] {
     const out: bigint[] = [];
-    for (let k = 1; k < RING_SIZE; k++) out.push(this.slots[(this.index + RING_SIZE - k) % RING_SIZE]!.crc);
+    for (let k = 1; k < RING_SIZE; k++) out.push(at(this.slots, (this.index + RING_SIZE - k) % RING_SIZE).crc);
     return out;
   }
 

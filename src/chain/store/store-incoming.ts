@@ -6,6 +6,7 @@
  *
  * See docs/deviations.md §2 and §D.
  */
+import { at } from "../../base/at.ts";
 import type { HashBackend } from "../../crypto/api.ts";
 import { checkBlockHeader, digestsFor, validateBlock, type ChainView, type ValidBlock } from "../rules/validate-block.ts";
 import type { ChainTables } from "./tables.ts";
@@ -15,8 +16,8 @@ import { writeBlock } from "./write-block.ts";
 export { digestsFor };
 
 export interface StoreIncomingOptions {
-  /** the block's Argon2 digest, already computed (skips the only expensive step) */
-  digest?: Uint8Array;
+  /** the block's Argon2 digest, already computed (skips the only expensive step); undefined: computed here */
+  digest?: Uint8Array | undefined;
 }
 
 /** What StoreIncoming needs of the Store (which passes itself): a read view, the tables and its write transaction. */
@@ -31,7 +32,7 @@ export interface IncomingStore extends ChainView {
 export async function storeIncoming(store: IncomingStore, packed: Uint8Array, options: StoreIncomingOptions = {}): Promise<ValidBlock> {
   const checked = checkBlockHeader(packed, store.nowSeconds());
   // a private copy: the tip and the ring keep it, and callers' Buffers may be reused
-  const digest = Uint8Array.from(options.digest ?? (await digestsFor(store, [packed]))[0]!);
+  const digest = Uint8Array.from(options.digest ?? at(await digestsFor(store, [packed]), 0));
   const block = validateBlock(store, store.hash, packed, checked, digest);
   store.write(() => writeBlock(store.tables, store.testnet, block));
   return block;

@@ -6,6 +6,7 @@
  * See docs/records.md §4.
  */
 import { createHash } from "node:crypto";
+import { at } from "../../base/at.ts";
 import { fail, type FaultText } from "../../base/fault.ts";
 import { decodeBase58, encodeBase58 } from "../../encoding/base58.ts";
 import { bytesEqual, concatBytes } from "../../encoding/hex.ts";
@@ -34,7 +35,7 @@ function validate(coin: Coin, address: string): CoinAddress {
   const raw = decodeBase58(address);
   if (raw.length !== 25) fail(coin.invalid);
   if (!bytesEqual(doubleSha256(raw.subarray(0, 21)).subarray(0, 4), raw.subarray(21))) fail(coin.invalid);
-  const version = raw[0]!;
+  const version = at(raw, 0);
   if (!coin.versions.includes(version)) fail(coin.invalid);
   return { version, hash160: raw.slice(1, 21), testnet: TESTNET_VERSIONS.includes(version) };
 }
@@ -50,7 +51,12 @@ export function validateLitecoinAddress(address: string): CoinAddress {
 }
 
 // Bitcoin version → Litecoin version of the same hash (P2PKH live 0 → 48; the others keep their value).
-const LITECOIN_OF_BITCOIN: Record<number, number> = { 0: 48, 5: 5, 111: 111, 196: 196 };
+const LITECOIN_OF_BITCOIN: ReadonlyMap<number, number> = new Map([
+  [0, 48],
+  [5, 5],
+  [111, 111],
+  [196, 196],
+]);
 
 /** The base58check address text of `version` ‖ `hash160` (no check that the version belongs to a coin). */
 export function encodeCoinAddress(version: number, hash160: Uint8Array): string {
@@ -61,5 +67,5 @@ export function encodeCoinAddress(version: number, hash160: Uint8Array): string 
 /** The Litecoin address with the same hash as a Bitcoin address (currency/litecoin/frombitcoin.go). */
 export function litecoinFromBitcoin(address: string): string {
   const { version, hash160 } = validateBitcoinAddress(address);
-  return encodeCoinAddress(LITECOIN_OF_BITCOIN[version]!, hash160);
+  return encodeCoinAddress(LITECOIN_OF_BITCOIN.get(version) ?? fail(BITCOIN.invalid), hash160); // every accepted version is mapped
 }

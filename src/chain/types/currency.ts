@@ -157,6 +157,6 @@ export function isPaymentVersionSet(currencies: Set<Currency>): boolean {
  */
 export function checkPayments(version: bigint | number, testnet: boolean, payments: CurrencyMap): void {
   if (BigInt(version) !== BigInt(PAYMENT_VERSION)) fail("invalid Payment version");
-  for (const c of [...payments.keys()].sort((a, b) => a - b)) validateAddress(c, payments.get(c)!, testnet);
+  for (const [c, address] of [...payments].sort(([a], [b]) => a - b)) validateAddress(c, address, testnet);
   if (!isPaymentVersionSet(new Set(payments.keys()))) fail("invalid currency address");
 }

@@ -4,11 +4,12 @@
  *
  * See docs/records.md §3.3.
  */
+import { at } from "../../base/at.ts";
 
-const SIGMA = [0x61707865, 0x3320646e, 0x79622d32, 0x6b206574]; // "expand 32-byte k"
+const SIGMA = [0x61707865, 0x3320646e, 0x79622d32, 0x6b206574] as const; // "expand 32-byte k"
 
 function word(b: Uint8Array, i: number): number {
-  return (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)) >>> 0;
+  return new DataView(b.buffer, b.byteOffset, b.length).getUint32(i, true);
 }
 
 function rotl(x: number, n: number): number {
@@ -18,10 +19,10 @@ function rotl(x: number, n: number): number {
 /** 20 Salsa20 rounds over `x` in place. */
 function rounds(x: Uint32Array): void {
   const qr = (a: number, b: number, c: number, d: number) => {
-    x[b] = x[b]! ^ rotl((x[a]! + x[d]!) >>> 0, 7);
-    x[c] = x[c]! ^ rotl((x[b]! + x[a]!) >>> 0, 9);
-    x[d] = x[d]! ^ rotl((x[c]! + x[b]!) >>> 0, 13);
-    x[a] = x[a]! ^ rotl((x[d]! + x[c]!) >>> 0, 18);
+    x[b] = at(x, b) ^ rotl((at(x, a) + at(x, d)) >>> 0, 7);
+    x[c] = at(x, c) ^ rotl((at(x, b) + at(x, a)) >>> 0, 9);
+    x[d] = at(x, d) ^ rotl((at(x, c) + at(x, b)) >>> 0, 13);
+    x[a] = at(x, a) ^ rotl((at(x, d) + at(x, c)) >>> 0, 18);
   };
   for (let i = 0; i < 10; i++) {
     qr(0, 4, 8, 12);
@@ -38,10 +39,10 @@ function rounds(x: Uint32Array): void {
 /** Salsa20 state: constants on the diagonal, key in 1–4 and 11–14, 16 input bytes in 6–9. */
 function state(key: Uint8Array, input16: Uint8Array): Uint32Array {
   const s = new Uint32Array(16);
-  s[0] = SIGMA[0]!;
-  s[5] = SIGMA[1]!;
-  s[10] = SIGMA[2]!;
-  s[15] = SIGMA[3]!;
+  s[0] = SIGMA[0];
+  s[5] = SIGMA[1];
+  s[10] = SIGMA[2];
+  s[15] = SIGMA[3];
   for (let i = 0; i < 4; i++) {
     s[1 + i] = word(key, 4 * i);
     s[11 + i] = word(key, 16 + 4 * i);
@@ -55,7 +56,7 @@ function hsalsa20(key: Uint8Array, nonce16: Uint8Array): Uint8Array {
   rounds(x);
   const out = new Uint8Array(32);
   const dv = new DataView(out.buffer);
-  [0, 5, 10, 15, 6, 7, 8, 9].forEach((w, i) => dv.setUint32(4 * i, x[w]!, true));
+  [0, 5, 10, 15, 6, 7, 8, 9].forEach((w, i) => dv.setUint32(4 * i, at(x, w), true));
   return out;
 }
 
@@ -72,16 +73,14 @@ function xsalsa20Xor(key: Uint8Array, nonce: Uint8Array, data: Uint8Array): Uint
     const s = state(subkey, input);
     const x = s.slice();
     rounds(x);
-    for (let i = 0; i < 16; i++) bv.setUint32(4 * i, (x[i]! + s[i]!) >>> 0, true);
-    for (let i = 0; i < 64 && off + i < data.length; i++) out[off + i] = data[off + i]! ^ block[i]!;
+    for (let i = 0; i < 16; i++) bv.setUint32(4 * i, (at(x, i) + at(s, i)) >>> 0, true);
+    for (let i = 0; i < 64 && off + i < data.length; i++) out[off + i] = at(data, off + i) ^ at(block, i);
   }
   return out;
 }
 
 function leBigInt(b: Uint8Array): bigint {
-  let n = 0n;
-  for (let i = b.length - 1; i >= 0; i--) n = (n << 8n) | BigInt(b[i]!);
-  return n;
+  return b.reduceRight((n, byte) => (n << 8n) | BigInt(byte), 0n);
 }
 
 /** Poly1305 one-time authenticator (RFC 8439 §2.5). */

@@ -4,6 +4,8 @@
  *
  * The Argon2 permutation P (RFC 9106 §3.6) on eight 128-bit registers of `r`: register i is the 64-bit words at
  * int32 offsets o + i·s and o + i·s + 2, each word an int32 pair (lo, hi). Register word k lives in (v{k}l, v{k}h).
+ * The register reads are asserted non-null (`!`), not checked: the bounds are fixed by the algorithm, and
+ * checks in the inner loops would cost this twin its speed.
  */
 export function permute(r: Int32Array, o: number, s: number): void {
   let v0l = r[o]!, v0h = r[o + 1]!;

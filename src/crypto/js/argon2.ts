@@ -5,6 +5,8 @@
  * hosts the arena's bytes are the blocks' bytes. The permutation (argon2-permute.ts, generated) keeps its values
  * int32, which JavaScriptCore holds in registers (uint32 values above 2^31 would become doubles). The block
  * digest reuses one 128 MiB arena per thread instead of allocating per call.
+ * Index reads are asserted non-null (`!`), not checked: the bounds are fixed by the algorithm, and
+ * checks in the inner loops would cost this twin its speed.
  *
  * See docs/records.md §9.
  */

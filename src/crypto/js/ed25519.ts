@@ -9,6 +9,8 @@
  * law is complete (d is not a square), so every curve point — small-order ones included — adds exactly as ref10.
  *
  * Verification and signing are variable-time: verification only sees public data; signing is for test keys.
+ * Index reads are asserted non-null (`!`), not checked: the bounds are fixed by the algorithm, and
+ * checks in the inner loops would cost this twin its speed.
  */
 import { sha512 } from "./sha512.ts";
 

@@ -3,6 +3,8 @@
  *
  * The 25 lanes are (lo, hi) pairs of 32-bit words. SHA3 is on the hot path (transaction ids, merkle trees,
  * issue proofs), so the permutation works on local variables per step rather than through helpers.
+ * Index reads are asserted non-null (`!`), not checked: the bounds are fixed by the algorithm, and
+ * checks in the inner loops would cost this twin its speed.
  */
 
 // Round constants as [lo, hi] pairs.

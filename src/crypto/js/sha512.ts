@@ -1,6 +1,8 @@
 /**
  * SHA-512 (FIPS 180-4) in pure TypeScript, one-shot over several parts (Ed25519 hashes R ‖ A ‖ M without
  * concatenating). 64-bit words are (hi, lo) pairs of 32-bit integers.
+ * Index reads are asserted non-null (`!`), not checked: the bounds are fixed by the algorithm, and
+ * checks in the inner loops would cost this twin its speed.
  */
 
 // Round constants, [hi, lo] pairs: first 64 bits of the fractional parts of the cube roots of the first 80 primes.

@@ -1,5 +1,7 @@
 /**
  * Comparisons of hashes with 256-bit targets: block digest vs difficulty, and the issue proof (reservoir TryProof).
+ * Index reads are asserted non-null (`!`), not checked: the bounds are fixed by the algorithm, and
+ * checks in the inner loops would cost this twin its speed.
  */
 import { sha3_256 } from "./sha3.ts";
 

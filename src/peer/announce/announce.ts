@@ -22,6 +22,7 @@
  * See docs/deviations.md §4.
  */
 import { randomInt } from "node:crypto";
+import { at } from "../../base/at.ts";
 import { Fault } from "../../base/fault.ts";
 import { logger } from "../../base/log.ts";
 import { canonical, isSafeFor82, unpackAll } from "../address.ts";
@@ -189,7 +190,7 @@ export class Announce {
       );
     this.#pruneReached();
     if (eligible.length === 0) return null;
-    return eligible[this.#randomIndex(eligible.length)]!;
+    return at(eligible, this.#randomIndex(eligible.length));
   }
 
   /** Forgets peers whose last answer is older than the window (the map holds at most the peers dialled). */

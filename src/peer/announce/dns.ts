@@ -9,6 +9,7 @@
  * the `a=` list is an invalid address instead of a start-up panic.
  */
 import { resolveTxt } from "node:dns/promises";
+import { at } from "../../base/at.ts";
 import type { ChainName } from "../../chain/types/chains.ts";
 import { fail } from "../../base/fault.ts";
 import { logger } from "../../base/log.ts";
@@ -45,7 +46,7 @@ function port(text: string): number {
 /** Parses one TXT record; throws the Fault 8.2's parser returns, checking words in order. */
 export function parseTxtRecord(text: string): TxtPeer {
   const words = text.trim().split(" ");
-  if (!TAGS.has(words[0]!)) fail("invalid dns txt record");
+  if (!TAGS.has(at(words, 0))) fail("invalid dns txt record"); // split gives at least one word
   const counts = { a: 0, c: 0, f: 0, p: 0, r: 0 };
   let ipv4: Uint8Array | null = null;
   let ipv6: Uint8Array | null = null;

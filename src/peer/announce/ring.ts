@@ -3,6 +3,7 @@
  * Go's bytes.Compare), the node's own entry included. Ring order drives target selection (docs/wire.md §6.5).
  * A sorted array: rings stay small (hundreds of entries) and index access is what selection needs.
  */
+import { at } from "../../base/at.ts";
 
 export interface PeerEntry {
   readonly publicKey: Uint8Array;
@@ -38,7 +39,7 @@ export class PeerRing {
     let hi = this.#entries.length - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      const c = compareKeys(this.#entries[mid]!.publicKey, key);
+      const c = compareKeys(at(this.#entries, mid).publicKey, key);
       if (c === 0) return mid;
       if (c < 0) lo = mid + 1;
       else hi = mid - 1;

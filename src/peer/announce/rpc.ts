@@ -3,6 +3,7 @@
  * 32-byte certificate fingerprint and listed to wallets in table order. The own entry is local and never
  * expires.
  */
+import { at } from "../../base/at.ts";
 import { isSafeFor82 } from "../address.ts";
 import { type AnnounceTiming, recordTime } from "./timing.ts";
 
@@ -51,7 +52,7 @@ export class RpcTable {
       this.#list.push({ fingerprint, addresses, timestamp: ts, local });
       return true;
     }
-    const old = this.#list[i]!;
+    const old = at(this.#list, i);
     // Known record: the stored time becomes local now, whatever the record said.
     this.#list[i] = { fingerprint: old.fingerprint, addresses, timestamp: now, local: old.local || local };
     return now - old.timestamp > this.timing.rebroadcastMs;
@@ -60,7 +61,7 @@ export class RpcTable {
   /** Removes non-local entries last updated more than the expiry time ago (8.2's swap-with-last removal order). */
   expire(now: number): void {
     for (let i = this.#list.length - 1; i >= 0; i--) {
-      const e = this.#list[i]!;
+      const e = at(this.#list, i);
       if (e.local || now - e.timestamp <= this.timing.expiryMs) continue;
       this.#index.delete(Buffer.from(e.fingerprint).toString("hex"));
       const last = this.#list.pop()!;

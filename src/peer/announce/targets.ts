@@ -3,6 +3,7 @@
  * 8.2 chooses them, quirks included: the target labelled "N3" is the second successor, and the X25/X50/X75
  * duplicate checks compare against the third successor, not the "N3" target.
  */
+import { at } from "../../base/at.ts";
 import type { PeerEntry } from "./ring.ts";
 
 export type TargetLabel = "N1" | "N3" | "X25" | "X50" | "X75";
@@ -19,7 +20,10 @@ export function selectTargets(ring: readonly PeerEntry[], self: number): Target[
   if (self < 0 || self >= count) return [];
   const succ = (i: number) => (i + 1) % count;
   const out: Target[] = [];
-  const send = (label: TargetLabel, i: number) => out.push({ label, publicKey: ring[i]!.publicKey, listeners: ring[i]!.listeners });
+  const send = (label: TargetLabel, i: number) => {
+    const { publicKey, listeners } = at(ring, i);
+    out.push({ label, publicKey, listeners });
+  };
 
   const n1 = succ(self);
   if (n1 === self) return out;

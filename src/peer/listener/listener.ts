@@ -72,17 +72,17 @@ const FALLBACK: Record<string, string> = { B: "block not found", H: "block not f
  * promise.
  */
 export function handleRequest(ctx: ListenerContext, frames: Frames): MaybePromise<Uint8Array[]> {
-  if (frames.length < 2) return errorReply("packet too short");
-  if (!equalsText(frames[0]!, ctx.chain)) {
-    const text = `invalid chain: actual: ${goQuote(frames[0]!)}  expect: ${ctx.chain}`;
+  const [chainFrame, commandFrame, ...p] = frames;
+  if (chainFrame === undefined || commandFrame === undefined) return errorReply("packet too short");
+  if (!equalsText(chainFrame, ctx.chain)) {
+    const text = `invalid chain: actual: ${goQuote(chainFrame)}  expect: ${ctx.chain}`;
     // The reply carries the whole quoted frame (as 8.2's does); the log line only its start.
-    log.warn(text.length > 200 ? `${text.slice(0, 200)}…(${frames[0]!.length} bytes)` : text);
+    log.warn(text.length > 200 ? `${text.slice(0, 200)}…(${chainFrame.length} bytes)` : text);
     return errorReply(text);
   }
-  const commandFrame = frames[1]!;
   const command = utf8.decode(commandFrame);
   try {
-    const reply = dispatch(ctx, command, commandFrame, frames.slice(2));
+    const reply = dispatch(ctx, command, commandFrame, p);
     return reply instanceof Promise ? reply.then((r) => sent(command, r), (e: unknown) => failed(command, e)) : sent(command, reply);
   } catch (e) {
     return failed(command, e);
@@ -90,7 +90,7 @@ export function handleRequest(ctx: ListenerContext, frames: Frames): MaybePromis
 }
 
 function sent(command: string, reply: Uint8Array[]): Uint8Array[] {
-  log.debug("sent", { command, reply: reply[0]!, items: reply.length });
+  log.debug("sent", { command, reply: reply[0], items: reply.length });
   return reply;
 }
 
@@ -121,17 +121,19 @@ function dispatch(ctx: ListenerContext, command: string, commandFrame: Uint8Arra
     case "N":
       return [commandFrame, blockNumberKey(ctx.height())];
     case "B": {
-      if (p.length !== 1) return errorReply("missing parameters");
-      if (p[0]!.length !== 8) return errorReply("block not found");
-      const n = blockNumber(p[0]!);
+      const [key] = p;
+      if (p.length !== 1 || key === undefined) return errorReply("missing parameters");
+      if (key.length !== 8) return errorReply("block not found");
+      const n = blockNumber(key);
       // The genesis block is not in the block table, so 8.2 never serves 0 or 1.
       if (n === null || n <= 1) return errorReply("block not found");
       return withValue(ctx.getBlock(n), (block) => (block ? [commandFrame, block] : errorReply("block not found")));
     }
     case "H": {
-      if (p.length !== 1) return errorReply("missing parameters");
-      if (p[0]!.length !== 8) return errorReply("block not found");
-      const n = blockNumber(p[0]!);
+      const [key] = p;
+      if (p.length !== 1 || key === undefined) return errorReply("missing parameters");
+      if (key.length !== 8) return errorReply("block not found");
+      const n = blockNumber(key);
       if (n === null) return errorReply("block not found");
       return withValue(ctx.digestForBlock(n), (digest) => (digest ? [commandFrame, digest] : errorReply("block not found")));
     }
@@ -159,20 +161,21 @@ function withValue<T>(v: MaybePromise<T>, f: (value: T) => Uint8Array[]): MaybeP
  * `missing parameters`, since the required timestamp is effectively absent, and records nothing.
  */
 function register(ctx: ListenerContext, commandFrame: Uint8Array, p: Frames): Uint8Array[] {
-  if (p.length < 4) return errorReply("missing parameters");
-  if (!equalsText(p[0]!, ctx.chain)) return errorReply("incorrect chain");
-  if (p[3]!.length < 8) {
-    log.warn("registration with a short timestamp", { bytes: p[3]!.length });
+  const [chain, publicKey, listeners, timestamp] = p;
+  if (chain === undefined || publicKey === undefined || listeners === undefined || timestamp === undefined) return errorReply("missing parameters");
+  if (!equalsText(chain, ctx.chain)) return errorReply("incorrect chain");
+  if (timestamp.length < 8) {
+    log.warn("registration with a short timestamp", { bytes: timestamp.length });
     return errorReply("missing parameters");
   }
   // The result is deliberately ignored: 8.2 never relays a registration.
-  ctx.announce.addPeer(p[1]!, p[2]!, readBe64(p[3]!));
+  ctx.announce.addPeer(publicKey, listeners, readBe64(timestamp));
   try {
-    ctx.registered?.(p[1]!, p[2]!);
+    ctx.registered?.(publicKey, listeners);
   } catch (e) {
     log.error("dial-back failed", { error: e as Error });
   }
-  const peer = ctx.announce.randomPeer(p[1]!, p[2]!);
+  const peer = ctx.announce.randomPeer(publicKey, listeners);
   if (peer === null) return errorReply("invalid public key");
   return [commandFrame, encoder.encode(ctx.chain), peer.publicKey, peer.listeners, be64Seconds(peer.timestamp)];
 }

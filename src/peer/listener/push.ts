@@ -135,38 +135,41 @@ export class PushDispatcher {
       case "transfer":
       case "proof":
         return this.#queued(command, p);
-      case "heart":
-        if (p.length < 1) log.warn("heart with too few data", { items: p.length });
-        else log.info("received heart", { data: p[0]! });
+      case "heart": {
+        const [data] = p;
+        if (data === undefined) log.warn("heart with too few data", { items: p.length });
+        else log.info("received heart", { data });
         return;
+      }
       default:
         log.warn("received unhandled command", { command: command.length > 64 ? `${command.slice(0, 64)}…(${command.length})` : command, items: p.length });
     }
   }
 
   #announcement(command: "peer" | "rpc", p: readonly Uint8Array[]): void {
-    if (p.length < 3) {
+    const [key, listeners, timestamp] = p;
+    if (key === undefined || listeners === undefined || timestamp === undefined) {
       log.warn(`${command} with too few data`, { items: p.length });
       return;
     }
-    if (p[2]!.length < 8) {
-      log.warn(`${command} with a short timestamp: ignored`, { bytes: p[2]!.length });
+    if (timestamp.length < 8) {
+      log.warn(`${command} with a short timestamp: ignored`, { bytes: timestamp.length });
       return;
     }
-    const ts = readBe64(p[2]!);
-    const isNew = command === "peer" ? this.ctx.announce.addPeer(p[0]!, p[1]!, ts) : this.ctx.announce.addRpc(p[0]!, p[1]!, ts);
+    const ts = readBe64(timestamp);
+    const isNew = command === "peer" ? this.ctx.announce.addPeer(key, listeners, ts) : this.ctx.announce.addRpc(key, listeners, ts);
     // A peer this node has not reached itself is kept but not passed on: it may be dead (issue 17).
-    const vouched = command === "rpc" || (this.ctx.announce.isReached?.(p[0]!) ?? true);
-    log.info(`received ${command}`, { key: p[0]!, listeners: p[1]!, timestamp: ts, new: isNew, ...(isNew && !vouched ? { relayed: false } : {}) });
+    const vouched = command === "rpc" || (this.ctx.announce.isReached?.(key) ?? true);
+    log.info(`received ${command}`, { key, listeners, timestamp: ts, new: isNew, ...(isNew && !vouched ? { relayed: false } : {}) });
     if (isNew && vouched) this.ctx.broadcast.send(command, p.slice(0, 3));
   }
 
   #queued(command: QueuedCommand, p: readonly Uint8Array[]): void {
-    if (p.length < 1) {
+    const [item] = p;
+    if (item === undefined) {
       log.warn(`${command} with too few data`, { items: p.length });
       return;
     }
-    const item = p[0]!;
     // The node's only mode check for pushed items: the handlers rely on it.
     if (!this.ctx.isNormal()) {
       log.warn(`${command} refused: not available during synchronise`, { item });

@@ -16,6 +16,7 @@
  * (those stay one per cycle). A peer that registered with this node is dialled back into an idle dynamic
  * slot (`dialBack`) so that it receives this node's pushes.
  */
+import { at } from "../../base/at.ts";
 import { isFault } from "../../base/fault.ts";
 import { logger } from "../../base/log.ts";
 import type { ChainName } from "../../chain/types/chains.ts";
@@ -184,7 +185,7 @@ export class Connector {
     if (this.#started) throw new Error("connector: already started");
     this.#started = true;
     const statics = this.#o.statics ?? [];
-    statics.forEach((p, i) => this.#statics[i]!.connect(p.address, p.publicKey));
+    statics.forEach((p, i) => at(this.#statics, i).connect(p.address, p.publicKey));
     log.info("started", { statics: statics.length, dynamic: this.#dynamics.length, cycleMs: this.#cfg.cycleMs, events: this.#cfg.events });
     this.#progress.phase("registering", `0/${this.#cfg.minimumClients}`);
     this.#schedule();
@@ -257,7 +258,7 @@ export class Connector {
     // 8.2 reuses a slot whose registration failed first; here registration is asynchronous, so a slot counts
     // as failed once it has had a whole request timeout to register.
     const now = this.#clock.now();
-    const slot = this.#dynamics.find((u) => u.key === undefined) ?? this.#dynamics.find((u) => this.#failed(u, now)) ?? this.#dynamics[0]!;
+    const slot = this.#dynamics.find((u) => u.key === undefined) ?? this.#dynamics.find((u) => this.#failed(u, now)) ?? at(this.#dynamics, 0);
     this.#connectSlot(slot, target.label, key, target.listeners, now);
   }
 
@@ -430,10 +431,10 @@ export class Connector {
     try {
       const remote = await Promise.all(numbers.map((n) => fetch.take(n)));
       const matches = [];
-      for (let i = 0; i < numbers.length; i++) {
-        const r = remote[i]!;
-        if ("error" in r) return { kind: "probe", matches: [], error: `block ${numbers[i]}: ${errorText(r.error)}` };
-        matches.push({ number: numbers[i]!, equal: bytesEqual(this.#o.store.digestForBlock(numbers[i]!), r.value) });
+      for (const [i, r] of remote.entries()) {
+        const number = at(numbers, i);
+        if ("error" in r) return { kind: "probe", matches: [], error: `block ${number}: ${errorText(r.error)}` };
+        matches.push({ number, equal: bytesEqual(this.#o.store.digestForBlock(number), r.value) });
       }
       return { kind: "probe", matches };
     } finally {
@@ -456,7 +457,7 @@ export class Connector {
     const chunks: number[][] = [];
     for (let i = 0; i < numbers.length; i += chunk) chunks.push(numbers.slice(i, i + chunk));
     const prepared: Promise<Prepared>[] = [];
-    const prepare = (i: number) => (prepared[i] ??= this.#prepare(chunks[i]!, fetch));
+    const prepare = (i: number) => (prepared[i] ??= this.#prepare(at(chunks, i), fetch));
     try {
       for (let i = 0; i < chunks.length; i++) {
         const current = prepare(i);
@@ -464,7 +465,7 @@ export class Connector {
         // must not count as an unhandled rejection (which ends the process) before then.
         if (parallel && i + 1 < chunks.length) prepare(i + 1).catch(() => undefined);
         // Digests of a batch take seconds; a stop does not wait for them (the blocks would not be stored).
-        this.#progress.phase("verifying", `${numbers[0]!}…${to}/${target}`);
+        this.#progress.phase("verifying", `${from}…${to}/${target}`);
         const ready = await Promise.race([current, this.#stopped]);
         if (ready === null) return { kind: "fetch", badPeers: [], error: "stopping" };
         this.#progress.phase("fetching", `${this.#o.store.height()}/${target}`);
@@ -507,7 +508,7 @@ export class Connector {
     }
     if (blocks.length > 0) {
       const digests = await this.#o.hash.blockDigestBatch(blocks.map((b) => b.packed.subarray(0, HEADER_SIZE)));
-      blocks.forEach((b, i) => (b.digest = digests[i]!));
+      blocks.forEach((b, i) => (b.digest = at(digests, i)));
     }
     return { blocks, ...(failure ? { failure } : {}) };
   }

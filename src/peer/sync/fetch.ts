@@ -8,6 +8,7 @@
  * reported lost with the last error. A source whose request timed out (or lost its connection) stops taking
  * work for this fetch.
  */
+import { at, IndexError } from "../../base/at.ts";
 
 export interface Source<T> {
   /** Peer key (hex). */
@@ -61,7 +62,7 @@ export class SpreadFetch<T> {
 
   /** Item n once fetched (or lost); fetching it becomes urgent. */
   take(n: number): Promise<Taken<T>> {
-    const slot = this.#slots[this.#index.get(n)!]!;
+    const slot = at(this.#slots, this.#position(n));
     if (slot.value) return Promise.resolve(slot.value);
     if (slot.lost !== undefined) return Promise.resolve({ error: slot.lost });
     slot.wanted = true;
@@ -75,8 +76,15 @@ export class SpreadFetch<T> {
 
   /** Items up to and including n are consumed: the window moves on. */
   release(n: number): void {
-    this.#base = Math.max(this.#base, this.#index.get(n)! + 1);
+    this.#base = Math.max(this.#base, this.#position(n) + 1);
     this.#wake();
+  }
+
+  /** Where item n sits in the window; an n this fetch was not made for is the caller's bug. */
+  #position(n: number): number {
+    const i = this.#index.get(n);
+    if (i === undefined) throw new IndexError({ code: "INDEX_OUT_OF_RANGE", index: n, length: this.#slots.length });
+    return i;
   }
 
   /** Ends the workers; items still awaited resolve as lost. */
@@ -126,12 +134,12 @@ export class SpreadFetch<T> {
     const open = (s: Slot<T>) => !s.value && s.lost === undefined && !s.failedBy.has(id) && !s.inflight.has(id);
     const late = Date.now() - this.#hedgeMs;
     for (let i = this.#base; i < this.#slots.length; i++) {
-      const s = this.#slots[i]!;
+      const s = at(this.#slots, i);
       if (s.wanted && open(s) && (s.inflight.size === 0 || s.startedAt <= late)) return s;
     }
     const end = Math.min(this.#slots.length, this.#base + this.#window);
     for (let i = this.#base; i < end; i++) {
-      const s = this.#slots[i]!;
+      const s = at(this.#slots, i);
       if (s.inflight.size === 0 && open(s)) return s;
     }
     return undefined;

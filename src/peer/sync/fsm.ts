@@ -172,11 +172,9 @@ export function step(cfg: ConnectorConfig, state: ConnectorState, obs: Observati
 }
 
 function pruneCooldown(state: ConnectorState, now: number): ConnectorState {
-  const keys = Object.keys(state.cooldown);
-  if (keys.every((k) => state.cooldown[k]! > now)) return state;
-  const cooldown: Record<string, number> = {};
-  for (const k of keys) if (state.cooldown[k]! > now) cooldown[k] = state.cooldown[k]!;
-  return { ...state, cooldown };
+  const entries = Object.entries(state.cooldown);
+  if (entries.every(([, until]) => until > now)) return state;
+  return { ...state, cooldown: Object.fromEntries(entries.filter(([, until]) => until > now)) };
 }
 
 function log(out: Action[], level: Level, message: string, fields?: Record<string, unknown>): void {
@@ -286,7 +284,8 @@ function probed(
     return enter(state, "HighestBlock");
   }
   const next = { ...search, lo, hi, refuseAtLo };
-  return nextProbe(cfg, { ...state, search: next, pending: undefined }, probePoints(lo, hi, cfg.probesPerRound), out);
+  const { pending: _p, ...rest } = state;
+  return nextProbe(cfg, { ...rest, search: next }, probePoints(lo, hi, cfg.probesPerRound), out);
 }
 
 /** The common block is `search.lo`: refuse a fork that is too deep, else delete down to it and fetch. */
@@ -354,7 +353,8 @@ function fetched(
     cooldown[k] = obs.now + cfg.badPeerCooldownMs;
     log(out, "warn", "peer served an invalid block, left out for a while", { peer: k, ms: cfg.badPeerCooldownMs });
   }
-  const s = { ...state, cooldown, pending: undefined, fetchTo: undefined };
+  const { pending: _p, fetchTo: _f, ...rest } = state;
+  const s = { ...rest, cooldown };
   const complete = obs.localHeight >= state.fetchTo!;
   if (!complete) {
     // Fetch the rest of the batch from the other peers of the chosen chain, in this cycle.

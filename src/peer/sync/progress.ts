@@ -6,6 +6,7 @@
  * began and the time since the start: logged at every change and shown by `/status`, so a slow start says
  * which step it waits on. bitmarkd 8.2 shows none of this (its log names connector states only).
  */
+import { at } from "../../base/at.ts";
 import { logger, type Logger } from "../../base/log.ts";
 
 export interface ProgressFigures {
@@ -129,7 +130,7 @@ export class SyncProgress {
   update(height: number, target: number): void {
     const t = this.#now();
     this.#samples.push({ t, height });
-    while (this.#samples.length > 2 && t - this.#samples[0]!.t > this.#windowMs) this.#samples.shift();
+    while (this.#samples.length > 2 && t - at(this.#samples, 0).t > this.#windowMs) this.#samples.shift();
     const every = this.#tty ? REDRAW_MS : this.#logEveryMs;
     if (t - this.#lastOutput < every && height < target) return;
     this.#lastOutput = t;

@@ -99,8 +99,8 @@ interface Job {
   readonly cancel: (e: Error) => void;
 }
 
-function text(frame: Uint8Array | undefined): string {
-  return frame === undefined ? "" : decoder.decode(frame);
+function text(frame: Uint8Array): string {
+  return decoder.decode(frame);
 }
 
 export class Upstream {
@@ -117,7 +117,8 @@ export class Upstream {
   #digest: Uint8Array | undefined;
   /** Bumped by connect/close: work of an older connection must not touch the new one's state. */
   #generation = 0;
-  readonly #jobs: Job[][] = [[], [], []];
+  /** one queue per Priority, highest first */
+  readonly #jobs: [Job[], Job[], Job[]] = [[], [], []];
   #running = false;
   /** Generation for which a registration/poll round is queued or running. */
   #controlQueued: number | undefined;
@@ -265,7 +266,7 @@ export class Upstream {
     if (this.#closed || this.#key === undefined) return Promise.reject(new Fault("not connected"));
     const generation = this.#generation;
     return new Promise<T>((resolve, reject) => {
-      this.#jobs[priority]!.push({
+      this.#jobs[priority].push({
         generation,
         run: () => (generation === this.#generation ? fn().then(resolve, reject) : Promise.resolve(reject(new Fault("not connected")))),
         cancel: reject,
@@ -337,17 +338,18 @@ export class Upstream {
   async #register(): Promise<void> {
     const self = this.#o.self();
     const reply = await this.#request("R", [this.#chain, self.publicKey, self.listeners, be64Seconds(this.#clock.now())]);
-    if (reply.length < 2) throw new PeerReplyError(`register received: ${reply.length}  expected at least: 2`);
-    const command = text(reply[0]);
-    if (command === "E") throw new RemoteError(`register error: ${goQuote(reply[1]!)}`);
-    if (command !== "R") throw new PeerReplyError(`rpc unexpected response: ${goQuote(reply[0]!)}`);
-    if (reply.length < 5) throw new PeerReplyError(`register response incorrect: [${reply.map(toHex).join(" ")}]`);
+    const [first, chain, learned, listeners, stamp] = reply;
+    if (first === undefined || chain === undefined) throw new PeerReplyError(`register received: ${reply.length}  expected at least: 2`);
+    const command = text(first);
+    if (command === "E") throw new RemoteError(`register error: ${goQuote(chain)}`);
+    if (command !== "R") throw new PeerReplyError(`rpc unexpected response: ${goQuote(first)}`);
+    if (learned === undefined || listeners === undefined || stamp === undefined) throw new PeerReplyError(`register response incorrect: [${reply.map(toHex).join(" ")}]`);
     // 8.2 panics on the next two; a wrong peer is an error like any other here.
-    if (!bytesEqual(reply[1]!, this.#chain)) throw new Fault("incorrect chain");
-    if (reply[4]!.length < 8) throw new PeerReplyError(`register response incorrect: timestamp of ${reply[4]!.length} bytes`);
-    const timestamp = readBe64(reply[4]!);
-    log.info("registered", { slot: this.label, peer: this.#key, learned: reply[2]!, timestamp });
-    this.#o.onPeer?.(reply[2]!, reply[3]!, timestamp);
+    if (!bytesEqual(chain, this.#chain)) throw new Fault("incorrect chain");
+    if (stamp.length < 8) throw new PeerReplyError(`register response incorrect: timestamp of ${stamp.length} bytes`);
+    const timestamp = readBe64(stamp);
+    log.info("registered", { slot: this.label, peer: this.#key, learned, timestamp });
+    this.#o.onPeer?.(learned, listeners, timestamp);
   }
 
   /**
@@ -378,10 +380,11 @@ export class Upstream {
     const generation = this.#generation;
     try {
       const reply = await this.#request(item.command, item.parameters);
-      if (reply.length !== 2) throw new PeerReplyError(`push received: ${reply.length}  expected: 2`);
-      const command = text(reply[0]);
-      if (command === "E") throw new RemoteError(`rpc error response: ${goQuote(reply[1]!)}`);
-      if (command !== item.command) throw new PeerReplyError(`rpc unexpected response: ${goQuote(reply[0]!)}`);
+      const [first, second] = reply;
+      if (reply.length !== 2 || first === undefined || second === undefined) throw new PeerReplyError(`push received: ${reply.length}  expected: 2`);
+      const command = text(first);
+      if (command === "E") throw new RemoteError(`rpc error response: ${goQuote(second)}`);
+      if (command !== item.command) throw new PeerReplyError(`rpc unexpected response: ${goQuote(first)}`);
     } catch (e) {
       // A push cut off by connect() or close() is no reason to reconnect (nor to reopen a closed upstream).
       if (generation === this.#generation) this.#fail(`push ${item.command}`, e);
@@ -391,11 +394,12 @@ export class Upstream {
 
 /** Frame 1 of a `[command][data]` reply; `E` → RemoteError with the remote text, other shapes → `invalid peer response`. */
 function expectReply(reply: Uint8Array[], command: string): Uint8Array {
-  if (reply.length !== 2) throw new Fault("invalid peer response");
-  const c = text(reply[0]);
-  if (c === "E") throw new RemoteError(text(reply[1]));
+  const [first, data] = reply;
+  if (reply.length !== 2 || first === undefined || data === undefined) throw new Fault("invalid peer response");
+  const c = text(first);
+  if (c === "E") throw new RemoteError(text(data));
   if (c !== command) throw new Fault("invalid peer response");
-  return reply[1]!;
+  return data;
 }
 
 /** The digest of an `H` reply: 32 bytes, else `invalid peer response`. */
@@ -406,12 +410,13 @@ function expectDigest(reply: Uint8Array[]): Uint8Array {
 }
 
 function parseHeight(reply: Uint8Array[]): number {
-  if (reply.length !== 2) throw new PeerReplyError(`getHeight received: ${reply.length}  expected: 2`);
-  const c = text(reply[0]);
-  if (c === "E") throw new PeerReplyError(`rpc error response: ${goQuote(reply[1]!)}`);
-  if (c !== "N") throw new PeerReplyError(`rpc unexpected response: ${goQuote(reply[0]!)}`);
-  if (reply[1]!.length !== 8) throw new PeerReplyError(`highestBlock: rpc invalid response: ${goQuote(reply[1]!)}`);
-  const h = readBe64(reply[1]!);
+  const [first, data] = reply;
+  if (reply.length !== 2 || first === undefined || data === undefined) throw new PeerReplyError(`getHeight received: ${reply.length}  expected: 2`);
+  const c = text(first);
+  if (c === "E") throw new PeerReplyError(`rpc error response: ${goQuote(data)}`);
+  if (c !== "N") throw new PeerReplyError(`rpc unexpected response: ${goQuote(first)}`);
+  if (data.length !== 8) throw new PeerReplyError(`highestBlock: rpc invalid response: ${goQuote(data)}`);
+  const h = readBe64(data);
   if (h > BigInt(Number.MAX_SAFE_INTEGER)) throw new PeerReplyError(`highestBlock: rpc invalid response: ${h}`);
   return Number(h);
 }

@@ -35,15 +35,12 @@ export class Rng {
 
   /** Uniform 32-bit unsigned integer. */
   u32(): number {
-    const s = this.#s;
-    const result = Math.imul(rotl(Math.imul(s[1], 5), 7), 9) >>> 0;
-    const t = s[1] << 9;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 11);
+    const [s0, s1, s2, s3] = [this.#s[0]!, this.#s[1]!, this.#s[2]!, this.#s[3]!];
+    const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+    const t = s1 << 9;
+    const n2 = s2 ^ s0;
+    const n3 = s3 ^ s1;
+    this.#s.set([s0 ^ n3, s1 ^ n2, n2 ^ t, rotl(n3, 11)]);
     return result;
   }
 

@@ -162,7 +162,7 @@ describe("testing chain: blocks 2, 3, 4 on a fresh store, then delete down", () 
 
 describe("rejected blocks leave the store unchanged", () => {
   const digestOfBlock2 = knownDigest(byId("testing-chain-block-2"));
-  const cases: { id: string; digest?: Uint8Array }[] = [
+  const cases: { id: string; digest?: Uint8Array | undefined }[] = [
     { id: "testing-reject-a", digest: knownDigest(byId("testing-chain-block-3")) },
     { id: "testing-reject-b", digest: digestOfBlock2 },
     { id: "testing-reject-c", digest: digestOfBlock2 },

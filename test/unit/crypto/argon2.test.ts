@@ -19,11 +19,13 @@ type General = (typeof vectors.general)[number] & Partial<Record<"password_hex" 
 
 function params(v: General): Argon2Params {
   const b = (h?: string, u?: string) => (h !== undefined ? bytes(h) : u !== undefined ? utf8(u) : undefined);
+  const secret = b(v.secret_hex);
+  const associatedData = b(v.associated_data_hex);
   return {
     password: b(v.password_hex, v.password_utf8)!,
     salt: b(v.salt_hex, v.salt_utf8)!,
-    secret: b(v.secret_hex),
-    associatedData: b(v.associated_data_hex),
+    ...(secret && { secret }),
+    ...(associatedData && { associatedData }),
     memoryKiB: v.memoryKiB,
     passes: v.passes,
     lanes: v.lanes,

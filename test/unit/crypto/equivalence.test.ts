@@ -36,8 +36,8 @@ describe.skipIf(!native)("native ≡ js on random inputs", () => {
       const p = {
         password: random(randomLength(40)),
         salt: random(8 + randomLength(24)),
-        secret: Math.random() < 0.5 ? random(randomLength(32)) : undefined,
-        associatedData: Math.random() < 0.5 ? random(randomLength(32)) : undefined,
+        ...(Math.random() < 0.5 ? { secret: random(randomLength(32)) } : {}),
+        ...(Math.random() < 0.5 ? { associatedData: random(randomLength(32)) } : {}),
         memoryKiB: 8 * lanes + randomLength(300),
         passes: 1 + Math.floor(Math.random() * 3),
         lanes,

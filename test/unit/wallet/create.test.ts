@@ -64,7 +64,7 @@ describe("buildCreate", () => {
     const { info } = r.storeIssues(req.issues);
     const nonce = findProofNonce(info.payId, info.payNonce, targetBytes(info.difficulty.target), hash.proofCheck);
     const wrong = nonce.slice();
-    wrong[7] ^= 1;
+    wrong[7] = wrong[7]! ^ 1;
     expect(hash.proofCheck(info.payId, [info.payNonce], wrong, targetBytes(info.difficulty.target))).toBe(-1);
   });
 
