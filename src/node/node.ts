@@ -5,7 +5,7 @@
  */
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { activeBackendName, activeBackendReason, hash, shutdownDigestWorkers } from "../crypto/index.ts";
+import { activeBackend, activeBackendName, activeBackendReason, shutdownDigestWorkers } from "../crypto/index.ts";
 import { blockHandlers } from "../chain/pushed-block.ts";
 import { openStore, type Store } from "../chain/store/store.ts";
 import type { NodeConfig } from "./config.ts";
@@ -146,7 +146,7 @@ export class Node {
         keys,
         listeners: () => ownListeners,
         store,
-        hash,
+        hash: activeBackend(),
         mode,
         announce,
         broadcast,

@@ -22,7 +22,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { open, type Database, type Key, type RootDatabase } from "lmdb";
-import { hash as defaultHash } from "../../crypto/index.ts";
+import { activeBackend } from "../../crypto/index.ts";
 import type { HashBackend } from "../../crypto/api.ts";
 import { fail } from "../../base/fault.ts";
 import { logger } from "../../base/log.ts";
@@ -72,7 +72,7 @@ export class Store {
   ) {
     this.testnet = isTestnet(chain);
     this.genesis = genesisFor(chain);
-    this.hash = options.hash ?? defaultHash;
+    this.hash = options.hash ?? activeBackend();
     this.nowSeconds = options.nowSeconds ?? (() => Date.now() / 1000);
     this.tables = openChainTables(root);
     this.ring = new BlockRing(this.genesisSlot());

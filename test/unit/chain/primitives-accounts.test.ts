@@ -22,9 +22,11 @@ import {
 import { encodeBase58 } from "../../../src/encoding/base58.ts";
 import { digestFromDisplayHex, digestFromHex, fullMerkleTree, merkleRoot } from "../../../src/chain/rules/merkle.ts";
 import { toDisplayHex } from "../../../src/encoding/hex.ts";
-import { hash } from "../../../src/crypto/index.ts";
+import { activeBackend } from "../../../src/crypto/index.ts";
 import { faultOf } from "../../support/fault.ts";
 import { fromHex, toHex } from "../../support/hex.ts";
+
+const hash = activeBackend();
 
 type AnyCase = { id: string; op: string; input: any; expected: any };
 const cases = (f: { cases: unknown[] }, op: string) => (f.cases as AnyCase[]).filter((c) => c.op === op);
