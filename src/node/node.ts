@@ -76,6 +76,7 @@ export class Node {
     readonly broadcast: BroadcastQueue,
     readonly reservoir: RunningReservoir,
     readonly listener: PeerListener,
+    readonly push: PushDispatcher,
     readonly connector: Connector,
     readonly progress: SyncProgress,
     readonly http: StatusServer[],
@@ -158,6 +159,7 @@ export class Node {
       const push = new PushDispatcher({ isNormal: () => mode.isNormal(), announce, broadcast });
       push.install(reservoir.handlers);
       push.install(blockHandlers({ store, blockAhead: (n) => connector.blockPushed(n) }));
+      opened.push({ close: () => push.stop() });
 
       const incoming = new IncomingPeers(announce.timing.expiryMs);
       const context: ListenerContext = {
@@ -217,7 +219,7 @@ export class Node {
       const http = [startLocalStatusSocket(join(cfg.data_directory, LOCAL_STATUS_SOCKET), () => node.status())];
       opened.push({ close: () => http.forEach((h) => h.stop()) });
       if (cfg.http) http.push(startStatusServer(cfg.http, () => node.status()));
-      node = new Node(cfg, keys, store, mode, announce, broadcast, reservoir, listener, connector, progress, http, rpc, payments, proofer, incoming);
+      node = new Node(cfg, keys, store, mode, announce, broadcast, reservoir, listener, push, connector, progress, http, rpc, payments, proofer, incoming);
       // temporary file + rename: `status` (and anything waiting for the node) may read it while it is written
       const running = join(cfg.data_directory, RUNNING_FILE);
       writeFileSync(`${running}.tmp`, JSON.stringify(node.running()) + "\n");
@@ -304,6 +306,8 @@ export class Node {
     this.#stopping ??= (async () => {
       log.info("stopping");
       this.mode.set("Stopped");
+      // Pushed items still waiting are dropped, not processed during shutdown (blocks would each pay a digest).
+      this.push.stop();
       for (const h of this.http) h.stop();
       this.rpc.stop();
       rmSync(join(this.config.data_directory, RUNNING_FILE), { force: true });
