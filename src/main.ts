@@ -35,6 +35,8 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   try {
+    // Chosen before the work starts, so a refusal (BUNMARK_REQUIRE_NATIVE=1 without the addon) is reported here.
+    if (cmd.hashes) (await import("./crypto/index.ts")).selectBackend();
     return await (await cmd.load()).main(rest);
   } catch (e) {
     // A command error is one line for the operator, never a stack trace (BUNMARK_DEBUG=1 shows it).

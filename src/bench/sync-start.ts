@@ -21,7 +21,7 @@ import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { openStore } from "../chain/store/store.ts";
 import { HEADER_SIZE, readBe64 } from "../chain/types/header.ts";
-import { activeBackendName, hash } from "../crypto/index.ts";
+import { activeBackend, activeBackendName } from "../crypto/index.ts";
 import { generateChain } from "../testnet/generate.ts";
 import { buildConfig } from "../node/config.ts";
 import { Node } from "../node/node.ts";
@@ -128,6 +128,7 @@ async function pushRuns(address: string, keyHex: string, blocks: Uint8Array[], f
   try {
     if ((await height()) !== from - 1) throw new Error(`node under test is not at height ${from - 1}`);
     const out: { served: number; digest: number }[] = [];
+    const hash = activeBackend();
     for (const [i, block] of blocks.entries()) {
       const d0 = performance.now();
       await hash.blockDigestBatch([block.subarray(0, HEADER_SIZE)]);

@@ -15,7 +15,7 @@ import { availableParallelism, cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateChain } from "../testnet/generate.ts";
 import { openStore } from "../chain/store/store.ts";
-import { activeBackendName, hash } from "../crypto/index.ts";
+import { activeBackend, activeBackendName } from "../crypto/index.ts";
 import { setLogLevel } from "../base/log.ts";
 import { connectorConfig } from "../peer/sync/constants.ts";
 import { Connector } from "../peer/sync/connector.ts";
@@ -124,7 +124,7 @@ async function client(mode: SyncMode, address: string, keyHex: string, blocks: n
     listeners: () => new Uint8Array(),
     statics: [{ publicKey: new Uint8Array(Buffer.from(keyHex, "hex")), address }],
     store,
-    hash,
+    hash: activeBackend(),
     mode: new ModeState(),
     progress: new SyncProgress({ tty: false, log: quiet }),
   });

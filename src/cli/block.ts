@@ -5,7 +5,7 @@
  * `testing`) selects the network flag records are decoded with. Invalid input: exit 1 with bitmarkd's error
  * text (header checks as ExtractHeader applies them, then record decoding in block order).
  */
-import { hash } from "../crypto/index.ts";
+import { activeBackend } from "../crypto/index.ts";
 import { blockRecords, type BlockRecord } from "../chain/types/block.ts";
 import { isTestnet, type ChainName } from "../chain/types/chains.ts";
 import { crc64 } from "../encoding/crc64.ts";
@@ -44,6 +44,7 @@ export function describeBlock(packed: Uint8Array, chain: ChainName): { json: { [
   if (packed.length < HEADER_SIZE) throw new Error(`invalid block header size: truncated at byte ${packed.length} (a header has ${HEADER_SIZE})`);
   const { header, target } = checkHeader(packed, Date.now() / 1000);
   const list = records(packed, header.transactionCount, chain);
+  const hash = activeBackend();
   const digest = hash.blockDigest(packed.subarray(0, HEADER_SIZE));
   const root = merkleRoot(list.map((r) => r.txId));
   const problems: string[] = [];

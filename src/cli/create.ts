@@ -12,7 +12,7 @@ import { randomBytes } from "node:crypto";
 import { isChainName, isTestnet } from "../chain/types/chains.ts";
 import { accountToString } from "../chain/types/account.ts";
 import { toHex } from "../encoding/hex.ts";
-import { hash } from "../crypto/index.ts";
+import { activeBackend } from "../crypto/index.ts";
 import { setLogLevel } from "../base/log.ts";
 import { readSigningKey, writeSigningKey } from "../proof/identity.ts";
 import { rpcCall } from "../rpc/client.ts";
@@ -80,7 +80,7 @@ export async function main(args: string[]): Promise<number> {
   }
   const r = created.result as { assets: { id: string; duplicate: boolean }[]; issues: { txId: string }[]; payId: string; payNonce: string; difficulty: string };
   const target = Buffer.from(r.difficulty, "hex");
-  const nonce = findProofNonce(replyBytes(r.payId, 48, "pay id"), replyBytes(r.payNonce, 8, "pay nonce"), new Uint8Array(target), hash.proofCheck);
+  const nonce = findProofNonce(replyBytes(r.payId, 48, "pay id"), replyBytes(r.payNonce, 8, "pay nonce"), new Uint8Array(target), activeBackend().proofCheck);
   const proved = await rpcCall(endpoint, "Bitmarks.Proof", JSON.stringify({ payId: r.payId, nonce: toHex(nonce) }), 2);
   if (proved.error !== null) {
     console.error(proved.error);

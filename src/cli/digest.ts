@@ -4,7 +4,7 @@
  * `--time` reports on stderr which implementation ran and how long it took.
  */
 import { fromHex, toHex } from "../encoding/hex.ts";
-import { activeBackendName, backendByName, hash } from "../crypto/index.ts";
+import { activeBackend, activeBackendName, backendByName } from "../crypto/index.ts";
 import { HEADER_SIZE } from "../chain/types/header.ts";
 import { oneOf } from "../base/config-values.ts";
 import { flag, has, parseOrHelp, UsageError, type CommandSpec } from "./args.ts";
@@ -34,7 +34,7 @@ export async function main(args: string[]): Promise<number> {
   if (bytes.length !== HEADER_SIZE && !has(p, "raw")) {
     throw new Error(`HEX is ${bytes.length} bytes, a block header is ${HEADER_SIZE} (--raw digests any input)`);
   }
-  const backend = impl === undefined ? hash : backendByName(impl);
+  const backend = impl === undefined ? activeBackend() : backendByName(impl);
   if (!backend) throw new Error("--impl native: the native addon is not available (build it with `make native`)");
   const t0 = performance.now();
   const digest = backend.blockDigest(bytes);

@@ -1,7 +1,7 @@
 /**
  * The hashing API shared by the Rust addon (native/) and its pure-TypeScript twin (src/crypto/js/).
  *
- * Both backends must return identical bytes for every input; src/crypto/index.ts picks one at start-up.
+ * Both backends must return identical bytes for every input; src/crypto/index.ts picks one for the process (on first use).
  * Byte order conventions follow bitmarkd: digests are returned as the raw hash output ("storage order").
  *
  * See docs/records.md §1, §9.

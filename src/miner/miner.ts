@@ -14,7 +14,7 @@
  */
 import { logger } from "../base/log.ts";
 import { bitsToTarget, targetBytes } from "../chain/rules/difficulty.ts";
-import { hash as defaultHash, type HashBackend } from "../crypto/index.ts";
+import { activeBackend, type HashBackend } from "../crypto/index.ts";
 import { parseJobMessage } from "../proof/job-message.ts";
 import { submissionText } from "../proof/submission.ts";
 import { curveKeyPair } from "../transport/curve.ts";
@@ -68,7 +68,7 @@ export class Miner {
   constructor(o: MinerOptions) {
     if (!(o.threads >= 1)) throw new Error("miner: threads must be at least 1");
     this.#o = o;
-    this.#hash = o.hash ?? defaultHash;
+    this.#hash = o.hash ?? activeBackend();
     this.#keys = curveKeyPair();
     this.#req = new RequestClient(this.#keys);
   }

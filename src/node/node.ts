@@ -5,7 +5,7 @@
  */
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { activeBackendName, activeBackendReason, hash, shutdownDigestWorkers } from "../crypto/index.ts";
+import { activeBackend, activeBackendName, activeBackendReason, shutdownDigestWorkers } from "../crypto/index.ts";
 import { blockHandlers } from "../chain/pushed-block.ts";
 import { openStore, type Store } from "../chain/store/store.ts";
 import type { NodeConfig } from "./config.ts";
@@ -76,6 +76,7 @@ export class Node {
     readonly broadcast: BroadcastQueue,
     readonly reservoir: RunningReservoir,
     readonly listener: PeerListener,
+    readonly push: PushDispatcher,
     readonly connector: Connector,
     readonly progress: SyncProgress,
     readonly http: StatusServer[],
@@ -146,7 +147,7 @@ export class Node {
         keys,
         listeners: () => ownListeners,
         store,
-        hash,
+        hash: activeBackend(),
         mode,
         announce,
         broadcast,
@@ -158,6 +159,7 @@ export class Node {
       const push = new PushDispatcher({ isNormal: () => mode.isNormal(), announce, broadcast });
       push.install(reservoir.handlers);
       push.install(blockHandlers({ store, blockAhead: (n) => connector.blockPushed(n) }));
+      opened.push({ close: () => push.stop() });
 
       const incoming = new IncomingPeers(announce.timing.expiryMs);
       const context: ListenerContext = {
@@ -218,7 +220,7 @@ export class Node {
       opened.push({ close: () => http.forEach((h) => h.stop()) });
       const served = cfg.http ? startStatusServer(cfg.http, () => node.status()) : undefined;
       if (served) http.push(served);
-      node = new Node(cfg, keys, store, mode, announce, broadcast, reservoir, listener, connector, progress, http, rpc, payments, proofer, incoming);
+      node = new Node(cfg, keys, store, mode, announce, broadcast, reservoir, listener, push, connector, progress, http, rpc, payments, proofer, incoming);
       // temporary file + rename: `status` (and anything waiting for the node) may read it while it is written
       const running = join(cfg.data_directory, RUNNING_FILE);
       writeFileSync(`${running}.tmp`, JSON.stringify(node.running()) + "\n");
@@ -310,6 +312,8 @@ export class Node {
     this.#stopping ??= (async () => {
       log.info("stopping");
       this.mode.set("Stopped");
+      // Pushed items still waiting are dropped, not processed during shutdown (blocks would each pay a digest).
+      this.push.stop();
       for (const h of this.http) h.stop();
       this.rpc.stop();
       rmSync(join(this.config.data_directory, RUNNING_FILE), { force: true });

@@ -12,7 +12,7 @@ import type { Database } from "lmdb";
 import type { ChainName } from "../chain/types/chains.ts";
 import type { TxRecord } from "../chain/types/records/types.ts";
 import { isTestnet } from "../chain/types/chains.ts";
-import { hash as defaultHash } from "../crypto/index.ts";
+import { activeBackend } from "../crypto/index.ts";
 import type { HashBackend } from "../crypto/api.ts";
 import { logger } from "../base/log.ts";
 import type { ReservoirLimits } from "./limits.ts";
@@ -77,7 +77,7 @@ function every(clock: Clock, ms: number, fn: () => void): () => void {
 }
 
 export function startReservoir(o: StartReservoirOptions): RunningReservoir {
-  const hash = o.hash ?? defaultHash;
+  const hash = o.hash ?? activeBackend();
   const persistence = lmdbPersistence((name) => o.store.openTable(name), Reservoir.deriveIds(hash, isTestnet(o.chain)));
   const clock = o.clock ?? systemClock;
   const reservoir = new Reservoir({ chain: o.chain, view: o.store, hash, clock, limits: o.limits, persistence });

@@ -14,7 +14,7 @@
 import { createHash, createPrivateKey, generateKeyPairSync, randomBytes, sign, X509Certificate } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { isIP } from "node:net";
-import { hash } from "../crypto/index.ts";
+import { activeBackend } from "../crypto/index.ts";
 import { fail } from "../base/fault.ts";
 import { bitString, boolean, directoryString, explicit, implicit, octetString, oid, sequence, set, smallInteger, time, unsignedInteger } from "./der.ts";
 
@@ -154,7 +154,7 @@ export function firstCertificateDer(pemText: string): Uint8Array | undefined {
 }
 
 export function certificateFingerprint(der: Uint8Array): Uint8Array {
-  return hash.sha3_256(der);
+  return activeBackend().sha3_256(der);
 }
 
 /** Writes PREFIX.crt (mode 0666 before umask) and PREFIX.key (0600); never overwrites either (8.2's texts). */

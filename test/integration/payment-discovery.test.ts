@@ -10,7 +10,7 @@
 import { afterAll, afterEach, describe, expect, test } from "bun:test";
 import { systemClock } from "../../src/base/clock.ts";
 import { quietLogsWhileRunning } from "../support/harness/profile.ts";
-import { hash } from "../../src/crypto/index.ts";
+import { activeBackend } from "../../src/crypto/index.ts";
 import { PaymentWatcher } from "../../src/payment/watcher.ts";
 import { Reservoir } from "../../src/reservoir/reservoir.ts";
 import { TransactionState } from "../../src/reservoir/status.ts";
@@ -19,6 +19,8 @@ import { FakeDiscovery } from "../support/fake-discovery.ts";
 import { toHex } from "../support/hex.ts";
 import { pyzmqSkipReason } from "../support/pyzmq.ts";
 import { asset, assetIdOf, BTC, FakeChain, issue, LTC, transferTo } from "../support/reservoir-fakes.ts";
+
+const hash = activeBackend();
 
 const skip = pyzmqSkipReason();
 const running: { stop(): Promise<void> }[] = [];

@@ -11,13 +11,15 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { systemClock } from "../../src/base/clock.ts";
 import { quietLogsWhileRunning } from "../support/harness/profile.ts";
 import type { ChainName } from "../../src/chain/types/chains.ts";
-import { hash } from "../../src/crypto/index.ts";
+import { activeBackend } from "../../src/crypto/index.ts";
 import { PaymentWatcher } from "../../src/payment/watcher.ts";
 import { Reservoir } from "../../src/reservoir/reservoir.ts";
 import { TransactionState } from "../../src/reservoir/status.ts";
 import { FakeRest } from "../support/fake-rest.ts";
 import { toHex } from "../support/hex.ts";
 import { asset, assetIdOf, BTC, FakeChain, issue, LTC, transferTo } from "../support/reservoir-fakes.ts";
+
+const hash = activeBackend();
 
 const running: { stop(): unknown }[] = [];
 

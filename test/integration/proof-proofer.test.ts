@@ -13,7 +13,7 @@ import { ModeState } from "../../src/base/mode.ts";
 import { bitsToTarget, targetBytes } from "../../src/chain/rules/difficulty.ts";
 import { openStore } from "../../src/chain/store/store.ts";
 import { unpackRecord } from "../../src/chain/types/records/unpack.ts";
-import { hash } from "../../src/crypto/index.ts";
+import { activeBackend } from "../../src/crypto/index.ts";
 import { parseProofing, proofingOnChain } from "../../src/proof/config.ts";
 import { Proofer } from "../../src/proof/index.ts";
 import { parseJobMessage } from "../../src/proof/job-message.ts";
@@ -26,6 +26,8 @@ import { quietLogsWhileRunning } from "../support/harness/profile.ts";
 import { provenIssue } from "../support/proof-items.ts";
 import { pyzmqRequests, pyzmqSkipReason } from "../support/pyzmq.ts";
 import { BTC, LTC } from "../support/reservoir-fakes.ts";
+
+const hash = activeBackend();
 
 quietLogsWhileRunning();
 const dir = mkdtempSync(join(tmpdir(), "bunmark-proofer-"));

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { blockNumberKey, HEADER_SIZE } from "../../src/chain/types/header.ts";
 import { openStore } from "../../src/chain/store/store.ts";
-import { hash } from "../../src/crypto/index.ts";
+import { activeBackend } from "../../src/crypto/index.ts";
 import { canonical, packConnections, parseConnection, unpackAll } from "../../src/peer/address.ts";
 import { curveKeyPair } from "../../src/transport/curve.ts";
 import { ensureKeyPair } from "../../src/transport/keys.ts";
@@ -24,6 +24,8 @@ import { NodeProcess } from "../support/node-process.ts";
 import { CLI } from "../support/paths.ts";
 import { pyzmqRequests, pyzmqSkipReason } from "../support/pyzmq.ts";
 import { toHex } from "../support/hex.ts";
+
+const hash = activeBackend();
 
 const HOUR = 3_600_000;
 /** Events only: neither the connector cycle nor the upstream poll fires while a test runs. */

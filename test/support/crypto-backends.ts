@@ -1,7 +1,7 @@
 /**
  * The hashing backends every crypto test runs against: the TypeScript twin always, the Rust addon when it
- * loads. With BUNMARK_REQUIRE_NATIVE=1 a missing addon is an error (importing src/crypto/index.ts already
- * throws then; the check here keeps the rule explicit).
+ * loads. With BUNMARK_REQUIRE_NATIVE=1 a missing addon is an error, as src/crypto/index.ts's selection makes it
+ * (backendByName does not select, so the rule is checked here).
  */
 import type { HashBackend } from "../../src/crypto/api.ts";
 import { backendByName } from "../../src/crypto/index.ts";

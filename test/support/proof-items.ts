@@ -14,7 +14,7 @@ import type { ChainName } from "../../src/chain/types/chains.ts";
 import { isTestnet } from "../../src/chain/types/chains.ts";
 import { genesisFor } from "../../src/chain/types/genesis.ts";
 import { scaledDifficulty, targetBytes } from "../../src/chain/rules/difficulty.ts";
-import { hash } from "../../src/crypto/index.ts";
+import { activeBackend } from "../../src/crypto/index.ts";
 import { crcBytes } from "../../src/encoding/crc64.ts";
 import { concatBytes } from "../../src/encoding/hex.ts";
 import { writeProofIdentity } from "../../src/proof/identity.ts";
@@ -24,6 +24,8 @@ import { RequestClient } from "../../src/transport/request-client.ts";
 import { connectEachToOthers } from "./harness/node-suite.ts";
 import { freePort, NodeProcess } from "./node-process.ts";
 import { asset, assetIdOf, BTC, issue, LTC, packed } from "./reservoir-fakes.ts";
+
+const hash = activeBackend();
 
 export interface ProvenIssue {
   asset: Uint8Array;

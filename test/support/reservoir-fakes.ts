@@ -16,9 +16,11 @@ import { merkleRoot } from "../../src/chain/rules/merkle.ts";
 import { CURRENT_VERSION, packHeader } from "../../src/chain/types/header.ts";
 import { newBlockFoundation } from "../../src/chain/types/records/sign.ts";
 import type { Store } from "../../src/chain/store/store.ts";
-import { hash } from "../../src/crypto/index.ts";
+import { activeBackend } from "../../src/crypto/index.ts";
 import vectors from "../fixtures/reservoir-vectors.json";
 import { fromHex, toHex } from "./hex.ts";
+
+const hash = activeBackend();
 
 export { vectors };
 

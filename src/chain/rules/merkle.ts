@@ -5,7 +5,7 @@
  * See docs/records.md §1, §7.
  */
 import { at } from "../../base/at.ts";
-import { hash } from "../../crypto/index.ts";
+import { activeBackend } from "../../crypto/index.ts";
 import { concatBytes } from "../../encoding/hex.ts";
 
 export const DIGEST_LENGTH = 32;
@@ -17,6 +17,7 @@ export const DIGEST_LENGTH = 32;
 export function fullMerkleTree(txIds: readonly Uint8Array[]): Uint8Array[] {
   if (txIds.length === 0) return [new Uint8Array(DIGEST_LENGTH)];
   const tree = [...txIds];
+  const hash = activeBackend();
   let start = 0;
   for (let width = txIds.length; width > 1; width = (width + 1) >> 1) {
     for (let i = 0; i < width; i += 2) {

@@ -22,7 +22,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { open, type Database, type Key, type RootDatabase } from "lmdb";
-import { hash as defaultHash } from "../../crypto/index.ts";
+import { activeBackend } from "../../crypto/index.ts";
 import type { HashBackend } from "../../crypto/api.ts";
 import { fail } from "../../base/fault.ts";
 import { logger } from "../../base/log.ts";
@@ -43,6 +43,14 @@ const log = logger("store");
 export { CHAIN_TABLES, type ChainTables, type Table } from "./tables.ts";
 
 export type Tip = ChainTip;
+
+export interface IncomingOptions extends StoreIncomingOptions {
+  /**
+   * Asked first thing in the block's turn, before its digest is paid, with the tip the blocks queued before it
+   * left: false → nothing is done and the call resolves undefined (the pushed-block handler's pre-check).
+   */
+  onlyIf?: (tip: Readonly<Tip>) => boolean;
+}
 
 export interface StoreOptions {
   /** hashing backend (default: the process's choice in src/crypto/index.ts) */
@@ -72,7 +80,7 @@ export class Store {
   ) {
     this.testnet = isTestnet(chain);
     this.genesis = genesisFor(chain);
-    this.hash = options.hash ?? defaultHash;
+    this.hash = options.hash ?? activeBackend();
     this.nowSeconds = options.nowSeconds ?? (() => Date.now() / 1000);
     this.tables = openChainTables(root);
     this.ring = new BlockRing(this.genesisSlot());
@@ -139,10 +147,14 @@ export class Store {
 
   /**
    * Validates and stores one block (8.2 StoreIncoming; see store-incoming.ts), then moves the tip and the ring
-   * and tells the listeners. Rejects with a Fault when the block is refused (nothing written). Calls run in order.
+   * and tells the listeners. Rejects with a Fault when the block is refused (nothing written); resolves undefined
+   * when `onlyIf` said no. Calls run in order.
    */
-  storeIncoming(packed: Uint8Array, options: StoreIncomingOptions = {}): Promise<BlockEvent> {
+  storeIncoming(packed: Uint8Array, options: IncomingOptions & Required<Pick<IncomingOptions, "onlyIf">>): Promise<BlockEvent | undefined>;
+  storeIncoming(packed: Uint8Array, options?: StoreIncomingOptions): Promise<BlockEvent>;
+  storeIncoming(packed: Uint8Array, options: IncomingOptions = {}): Promise<BlockEvent | undefined> {
     return this.serial(async () => {
+      if (options.onlyIf && !options.onlyIf(this.tipState)) return undefined;
       const { header, digest, records } = await storeIncoming(this, packed, options);
       this.tipState = { height: header.number, digest, version: header.version, timestamp: header.timestamp };
       this.ring.put({ number: header.number, digest, crc: crc64(header.number, packed) });

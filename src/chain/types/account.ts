@@ -7,7 +7,7 @@
  *
  * See docs/records.md §3.
  */
-import { ed25519PublicKey, hash } from "../../crypto/index.ts";
+import { activeBackend, ed25519PublicKey } from "../../crypto/index.ts";
 import { fail, type FaultText } from "../../base/fault.ts";
 import { decodeBase58, encodeBase58 } from "../../encoding/base58.ts";
 import { secretboxSeal } from "./secretbox.ts";
@@ -70,13 +70,13 @@ function decodeKey(buf: Uint8Array, kind: KeyKind, withChecksum: boolean): { alg
 
 /** Base58 of `bytes` ‖ the first 4 bytes of their sha3-256 (account and seed texts). */
 function withChecksum(bytes: Uint8Array): string {
-  return encodeBase58(concatBytes(bytes, hash.sha3_256(bytes).subarray(0, CHECKSUM_LENGTH)));
+  return encodeBase58(concatBytes(bytes, activeBackend().sha3_256(bytes).subarray(0, CHECKSUM_LENGTH)));
 }
 
 /** Whether the last 4 bytes of `buf` are the checksum of the rest. */
 function checksumMatches(buf: Uint8Array): boolean {
   const end = buf.length - CHECKSUM_LENGTH;
-  return bytesEqual(hash.sha3_256(buf.subarray(0, end)).subarray(0, CHECKSUM_LENGTH), buf.subarray(end));
+  return bytesEqual(activeBackend().sha3_256(buf.subarray(0, end)).subarray(0, CHECKSUM_LENGTH), buf.subarray(end));
 }
 
 /** Account bytes as found in records: variant varint ‖ key. Non-minimal variants and spare bits are accepted. */
@@ -117,7 +117,7 @@ export function accountsEqual(a: Account, b: Account): boolean {
  */
 export function checkSignature(account: Account, message: Uint8Array, signature: Uint8Array): void {
   if (account.algorithm !== ALGORITHM_ED25519 || signature.length !== 64) fail("invalid signature");
-  if (!hash.ed25519Verify(account.publicKey, message, signature)) fail("invalid signature");
+  if (!activeBackend().ed25519Verify(account.publicKey, message, signature)) fail("invalid signature");
 }
 
 /** Private key bytes (the `PRIVATE:` form of a signing key file): variant ‖ key, public bit clear. */

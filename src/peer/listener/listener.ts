@@ -37,7 +37,7 @@ export interface ListenerContext {
   };
   /** A peer registered (`R` accepted) announcing `listeners`: the node dials it back (issue 17). */
   registered?(publicKey: Uint8Array, listeners: Uint8Array): void;
-  /** Hands a broadcast-type command to push processing; must return without waiting for the processing. */
+  /** Hands a broadcast-type command to push processing; must return without waiting for the processing, and never throw. */
   push(command: string, parameters: readonly Uint8Array[]): void;
 }
 
@@ -140,12 +140,8 @@ function dispatch(ctx: ListenerContext, command: string, commandFrame: Uint8Arra
     case "R":
       return register(ctx, commandFrame, p);
     default:
-      // Every other command is a broadcast-type push, acknowledged whatever its content or fate.
-      try {
-        ctx.push(command, p);
-      } catch (e) {
-        log.error("push hand-off failed", { command, error: e as Error });
-      }
+      // Every other command is a broadcast-type push, acknowledged whatever its content or fate (`push` never throws).
+      ctx.push(command, p);
       return [commandFrame, A];
   }
 }

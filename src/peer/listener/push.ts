@@ -5,12 +5,17 @@
  * done by the owning subsystem's handler table, installed with `install`:
  *
  * - `peer` / `rpc`: announce table update, relayed (same three frames) only when the update was new;
- * - `block`: only in Normal mode, queued for the chain's handler (src/chain/pushed-block.ts; serially, like
- *   8.2's Blockstore queue);
+ * - `block`: only in Normal mode, handed at once to the chain's handler (src/chain/pushed-block.ts), which
+ *   waits in the chain store's serial section: that section alone orders blocks; here the blocks handed over
+ *   and not yet finished are bounded by 8.2's Blockstore queue size;
  * - `assets` / `issues` / `transfer` / `proof`: only in Normal mode, queued for the reservoir's handlers
- *   (src/reservoir/process.ts), run one at a time in arrival order; relayed (first frame only) when the handler
- *   reports the item as new and valid;
+ *   (src/reservoir/process.ts), run one at a time in arrival order;
+ * - a queued item is relayed (first frame only) when its handler reports it as new and valid;
  * - `heart` and unknown commands: logged.
+ *
+ * The mode is checked once, on arrival: Normal is left only for Stopped, and the stopping node calls `stop()`,
+ * which drops the items still waiting (in the reservoir queue, or in the store for blocks), as 8.2's queues
+ * are dropped at shutdown.
  *
  * Bad input is logged (the logger cuts long byte fields, so a peer cannot flood the log) and dropped: a
  * handler's Fault as a warning with bitmarkd's text, anything else as an error. Nothing here throws into the
@@ -30,8 +35,9 @@ export type QueuedCommand = (typeof QUEUED_COMMANDS)[number];
  * Handles the first parameter of a queued push (the remaining frames are passed for information; 8.2 ignores
  * them). Resolves true when the item was accepted as new: it is then relayed as `[command][item]`; false when
  * it is dropped quietly. A thrown error (a Fault naming the refusal) counts as refused and is logged here.
+ * `stopped` is aborted by `stop()`: a handler whose item waits elsewhere (a block, in the store) drops it then.
  */
-export type PushHandler = (item: Uint8Array, parameters: readonly Uint8Array[]) => boolean | Promise<boolean>;
+export type PushHandler = (item: Uint8Array, parameters: readonly Uint8Array[], stopped: AbortSignal) => boolean | Promise<boolean>;
 /** A subsystem's handlers, one per queued command it owns. */
 export type PushHandlers = Partial<Record<QueuedCommand, PushHandler>>;
 
@@ -56,7 +62,10 @@ const RESERVOIR_QUEUE_CAPACITY = 1000;
  */
 export const RESERVOIR_QUEUE_BYTES = 64 * 1024 * 1024;
 
-/** Runs tasks one at a time in order; refuses new ones beyond `capacity` waiting tasks or `maxBytes` waiting bytes. */
+/**
+ * Runs tasks one at a time in order; refuses new ones beyond `capacity` waiting tasks or `maxBytes` waiting
+ * bytes. Once `stopped` is aborted, the tasks still waiting are dropped.
+ */
 class SerialQueue {
   #tail: Promise<void> = Promise.resolve();
   #waiting = 0;
@@ -64,6 +73,7 @@ class SerialQueue {
 
   constructor(
     readonly name: string,
+    readonly stopped: AbortSignal,
     readonly capacity: number,
     readonly maxBytes = Number.POSITIVE_INFINITY,
   ) {}
@@ -75,7 +85,7 @@ class SerialQueue {
     this.#tail = this.#tail.then(async () => {
       this.#waiting--;
       this.#waitingBytes -= bytes;
-      await task();
+      if (!this.stopped.aborted) await task();
     });
     return true;
   }
@@ -86,10 +96,39 @@ class SerialQueue {
   }
 }
 
+/**
+ * Starts each task without waiting for the others (it orders itself: the block handler waits in the store's
+ * serial section); refuses new ones while `capacity` tasks are unfinished. Like SerialQueue's, a task starts
+ * after the `push` that queued it has returned.
+ */
+class Backlog {
+  readonly #unfinished = new Set<Promise<void>>();
+
+  constructor(
+    readonly name: string,
+    readonly capacity: number,
+  ) {}
+
+  enqueue(task: () => Promise<void>): boolean {
+    if (this.#unfinished.size >= this.capacity) return false;
+    const run = Promise.resolve()
+      .then(task)
+      .finally(() => this.#unfinished.delete(run));
+    this.#unfinished.add(run);
+    return true;
+  }
+
+  /** Resolves once every task started so far has finished. */
+  async idle(): Promise<void> {
+    await Promise.all(this.#unfinished);
+  }
+}
+
 export class PushDispatcher {
   readonly #handlers = new Map<QueuedCommand, PushHandler>();
-  readonly #blocks = new SerialQueue("block", BLOCK_QUEUE_CAPACITY);
-  readonly #reservoir = new SerialQueue("reservoir", RESERVOIR_QUEUE_CAPACITY, RESERVOIR_QUEUE_BYTES);
+  readonly #stop = new AbortController();
+  readonly #blocks = new Backlog("block", BLOCK_QUEUE_CAPACITY);
+  readonly #reservoir = new SerialQueue("reservoir", this.#stop.signal, RESERVOIR_QUEUE_CAPACITY, RESERVOIR_QUEUE_BYTES);
 
   constructor(private readonly ctx: PushContext) {}
 
@@ -103,9 +142,20 @@ export class PushDispatcher {
     this.#handlers.set(command, handler);
   }
 
-  /** Takes one push; returns at once (queued work runs later). Never throws. */
+  /**
+   * Takes one push; returns at once (queued work runs later). Never throws: all of it runs inside `#guarded`'s
+   * try, and an async function cannot throw to its caller.
+   */
   push(command: string, parameters: readonly Uint8Array[]): void {
     void this.#guarded(command, () => this.#dispatch(command, parameters));
+  }
+
+  /**
+   * For the stopping node: drops the items still waiting (the reservoir queue's, and blocks waiting in the store,
+   * through their handler's signal). Items being handled finish, and are relayed if new.
+   */
+  stop(): void {
+    this.#stop.abort();
   }
 
   /** The error boundary of every push, whether handled at once or from a queue; resolves what `fn` returned. */
@@ -170,7 +220,7 @@ export class PushDispatcher {
       log.warn(`${command} with too few data`, { items: p.length });
       return;
     }
-    // The node's only mode check for pushed items: the handlers rely on it.
+    // The node's only mode check for pushed items (see the header): the handlers rely on it.
     if (!this.ctx.isNormal()) {
       log.warn(`${command} refused: not available during synchronise`, { item });
       return;
@@ -180,15 +230,16 @@ export class PushDispatcher {
       log.warn(`${command} dropped: no handler`, { item });
       return;
     }
-    const queue = command === "block" ? this.#blocks : this.#reservoir;
+    const stopped = this.#stop.signal;
     const run = async () => {
-      // Normal can only be left for Stopped: what is still queued at shutdown is dropped, as 8.2's queues are.
-      if (!this.ctx.isNormal()) return;
-      if ((await this.#guarded(command, () => handler(item, p))) === true) this.ctx.broadcast.send(command, [item]);
+      if ((await this.#guarded(command, () => handler(item, p, stopped))) === true) this.ctx.broadcast.send(command, [item]);
     };
-    // Every frame is held until the handler runs (it gets them all).
-    const bytes = p.reduce((n, f) => n + f.length, 0);
-    if (queue.enqueue(run, bytes)) log.info(`received ${command}`, { item });
-    else log.warn(`${command} dropped: ${queue.name} queue full`, { item });
+    const [queue, queued] =
+      command === "block"
+        ? [this.#blocks.name, this.#blocks.enqueue(run)]
+        : // A reservoir item holds every frame until its handler runs (it gets them all).
+          [this.#reservoir.name, this.#reservoir.enqueue(run, p.reduce((n, f) => n + f.length, 0))];
+    if (queued) log.info(`received ${command}`, { item });
+    else log.warn(`${command} dropped: ${queue} queue full`, { item });
   }
 }

@@ -16,12 +16,14 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { HashBackend } from "../../../src/crypto/api.ts";
-import { hash } from "../../../src/crypto/index.ts";
+import { activeBackend } from "../../../src/crypto/index.ts";
 import { generateChain, generateOwnershipChain } from "../../../src/testnet/generate.ts";
 import { accountToString } from "../../../src/chain/types/account.ts";
 import { HEADER_SIZE } from "../../../src/chain/types/header.ts";
 import { openStore } from "../../../src/chain/store/store.ts";
 import { ROOT } from "../paths.ts";
+
+const hash = activeBackend();
 
 const CACHE = join(tmpdir(), "bunmark-reliability-chains");
 const SRC = join(ROOT, "src");

@@ -7,11 +7,13 @@ import { checkHeader, extendsTip, headerJSON, HEADER_SIZE, packHeader, unpackHea
 import { genesisFor } from "../../../src/chain/types/genesis.ts";
 import { crc64, crcBytes } from "../../../src/encoding/crc64.ts";
 import { BlockRing, RING_SIZE } from "../../../src/chain/store/block-ring.ts";
-import { hash } from "../../../src/crypto/index.ts";
+import { activeBackend } from "../../../src/crypto/index.ts";
 import type { FaultText } from "../../../src/base/fault.ts";
 import type { ChainName } from "../../../src/chain/types/chains.ts";
 import { faultOf } from "../../support/fault.ts";
 import { fromHex, toHex } from "../../support/hex.ts";
+
+const hash = activeBackend();
 
 const NOW = 1_700_000_000;
 

@@ -19,10 +19,12 @@ import {
 import { encodeBase58 } from "../../../src/encoding/base58.ts";
 import { fullMerkleTree, merkleRoot } from "../../../src/chain/rules/merkle.ts";
 import { toDisplayHex } from "../../../src/encoding/hex.ts";
-import { hash } from "../../../src/crypto/index.ts";
+import { activeBackend } from "../../../src/crypto/index.ts";
 import { faultOf } from "../../support/fault.ts";
 import { privateKeyText } from "../../support/signing-key.ts";
 import { fromDisplayHex, fromHex, toHex } from "../../support/hex.ts";
+
+const hash = activeBackend();
 
 type AnyCase = { id: string; op: string; input: any; expected: any };
 const cases = (f: { cases: unknown[] }, op: string) => (f.cases as AnyCase[]).filter((c) => c.op === op);

@@ -10,12 +10,14 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { hash } from "../../../src/crypto/index.ts";
+import { activeBackend } from "../../../src/crypto/index.ts";
 import type { HashBackend } from "../../../src/crypto/api.ts";
 import { generateChain } from "../../../src/testnet/generate.ts";
 import { CHAIN_TABLES, openStore, type Store } from "../../../src/chain/store/store.ts";
 import { HEADER_SIZE, foundationTxIdInput, blockNumberKey } from "../../../src/chain/types/header.ts";
 import { ROOT } from "../../support/paths.ts";
+
+const hash = activeBackend();
 
 const toHex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 const fastHash: HashBackend = {
@@ -228,7 +230,8 @@ describe("crash safety", () => {
       script,
       `import { openStore } from ${src("src/chain/store/store.ts")};
        import { generateChain } from ${src("src/testnet/generate.ts")};
-       import { hash } from ${src("src/crypto/index.ts")};
+       import { activeBackend } from ${src("src/crypto/index.ts")};
+       const hash = activeBackend();
        const fast = { ...hash, blockDigest: (h) => hash.sha3_256(h), blockDigestBatch: async (hs) => hs.map((h) => hash.sha3_256(h)) };
        const s = openStore(${JSON.stringify(dir)}, "local", { hash: fast });
        await generateChain(s, { blocks: 100000, seed: "kill", onBlock: (n) => n === 20 && console.log("go") });`,

@@ -6,12 +6,14 @@
  */
 import { describe, expect, test } from "bun:test";
 import fixture from "../../fixtures/blocks-testing-chain.json";
-import { hash } from "../../../src/crypto/index.ts";
+import { activeBackend } from "../../../src/crypto/index.ts";
 import { CHAIN_TABLES, openStore, type Store } from "../../../src/chain/store/store.ts";
 import { isFault } from "../../../src/base/fault.ts";
 import type { BlockEvent } from "../../../src/chain/types/block.ts";
 import { fromHex, toHex } from "../../support/hex.ts";
 import { tempDirs } from "../../support/temp-dirs.ts";
+
+const hash = activeBackend();
 
 type Entry = { pool: string; key: string; value: string };
 type Case = { id: string; op: string; input: Record<string, any>; expected: Record<string, any> };

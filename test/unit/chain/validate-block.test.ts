@@ -8,12 +8,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { HashBackend } from "../../../src/crypto/api.ts";
-import { hash } from "../../../src/crypto/index.ts";
+import { activeBackend } from "../../../src/crypto/index.ts";
 import { checkBlockHeader, validateBlock, type ChainTip, type ChainView } from "../../../src/chain/rules/validate-block.ts";
 import { CHAIN_TABLES, openStore, type Store } from "../../../src/chain/store/store.ts";
 import { generateChain } from "../../../src/testnet/generate.ts";
 import { unpackHeader } from "../../../src/chain/types/header.ts";
 import { faultOf } from "../../support/fault.ts";
+
+const hash = activeBackend();
 
 const fastHash: HashBackend = { ...hash, blockDigest: (h) => hash.sha3_256(h), blockDigestBatch: async (hs) => hs.map((h) => hash.sha3_256(h)) };
 const dirs: string[] = [];

@@ -27,7 +27,8 @@ describe("TypeScript digest workers and process exit", () => {
   const cases = [
     {
       name: "a script whose batch has returned exits on its own",
-      source: `import { hash } from ${CRYPTO};
+      source: `import { activeBackend } from ${CRYPTO};
+const hash = activeBackend();
 const digests = await hash.blockDigestBatch([new Uint8Array(100), new Uint8Array(100).fill(1)]);
 console.log(digests.length);
 console.log(Date.now());`,
@@ -36,7 +37,8 @@ console.log(Date.now());`,
     {
       // More headers than workers on a 2-core machine: one waits in the queue and must not start after the shutdown.
       name: "shutdownDigestWorkers() rejects the batch in flight and lets the script exit",
-      source: `import { hash, shutdownDigestWorkers } from ${CRYPTO};
+      source: `import { activeBackend, shutdownDigestWorkers } from ${CRYPTO};
+const hash = activeBackend();
 const batch = hash.blockDigestBatch([1, 2, 3].map((i) => new Uint8Array(100).fill(i))).then(() => "resolved", (e) => e.message);
 await Bun.sleep(300);
 await shutdownDigestWorkers();

@@ -1,7 +1,8 @@
 /**
  * The Rust addon and the TypeScript twin must return identical results for every input: random inputs for
  * every function of the HashBackend contract. Skipped without the addon (with BUNMARK_REQUIRE_NATIVE=1 its
- * absence already fails: src/crypto/index.ts throws on import; see crypto-backend.test.ts).
+ * absence already fails the other crypto tests: backendsUnderTest in test/support/crypto-backends.ts throws; see
+ * backend.test.ts).
  */
 import { describe, expect, test } from "bun:test";
 import { backendByName, ed25519PublicKey, ed25519Sign } from "../../../src/crypto/index.ts";

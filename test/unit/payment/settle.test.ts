@@ -7,13 +7,15 @@
  */
 import { describe, expect, test } from "bun:test";
 import { CURRENCY_BITCOIN, CURRENCY_LITECOIN, type Currency } from "../../../src/chain/types/currency.ts";
-import { hash } from "../../../src/crypto/index.ts";
+import { activeBackend } from "../../../src/crypto/index.ts";
 import { parseChainJson } from "../../../src/payment/chain-json.ts";
 import { inspectTransaction } from "../../../src/payment/inspect.ts";
 import { Reservoir } from "../../../src/reservoir/reservoir.ts";
 import { TransactionState } from "../../../src/reservoir/status.ts";
 import { toHex } from "../../support/hex.ts";
 import { asset, assetIdOf, BTC, fakeClock, FakeChain, HOUR, issue, LTC, transferTo, vectors } from "../../support/reservoir-fakes.ts";
+
+const hash = activeBackend();
 
 function setup() {
   const chain = new FakeChain();

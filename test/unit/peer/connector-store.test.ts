@@ -7,13 +7,15 @@ import { expect, test } from "bun:test";
 import { generateChain } from "../../../src/testnet/generate.ts";
 import { bytesEqual } from "../../../src/encoding/hex.ts";
 import { openStore } from "../../../src/chain/store/store.ts";
-import { hash } from "../../../src/crypto/index.ts";
+import { activeBackend } from "../../../src/crypto/index.ts";
 import { connectorConfig } from "../../../src/peer/sync/constants.ts";
 import { Connector } from "../../../src/peer/sync/connector.ts";
 import { ModeState } from "../../../src/base/mode.ts";
 import { SyncProgress } from "../../../src/peer/sync/progress.ts";
 import { tempDirs } from "../../support/temp-dirs.ts";
 import { type Block, FakeNet, FakePeer, key } from "../../support/connector-fakes.ts";
+
+const hash = activeBackend();
 
 const BLOCKS = 3;
 const tempDir = tempDirs("bunmark-connector-");

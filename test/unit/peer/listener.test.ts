@@ -6,6 +6,7 @@ import { describe, expect, test } from "bun:test";
 import { Fault } from "../../../src/base/fault.ts";
 import { setLogSink } from "../../../src/base/log.ts";
 import { handleRequest } from "../../../src/peer/listener/listener.ts";
+import { PushDispatcher } from "../../../src/peer/listener/push.ts";
 import { quietLogsWhileRunning } from "../../support/harness/profile.ts";
 import { fakeContext, T0, TEST_GENESIS_DIGEST } from "../../support/listener-context.ts";
 import { be64, frame, OBSERVED, type Row, show } from "../../support/listener-rows.ts";
@@ -81,11 +82,16 @@ describe("pushes are handed over with their parameters", () => {
     expect(ctx.pushes).toEqual([]);
   });
 
-  test("a throwing push hand-off still gets A", async () => {
+  test("a push whose processing throws at once still gets A: the dispatcher's boundary logs it", async () => {
     const ctx = fakeContext();
-    ctx.push = () => {
-      throw new Error("boom");
-    };
+    const dispatcher = new PushDispatcher({
+      isNormal: () => {
+        throw new Error("boom");
+      },
+      announce: { addPeer: () => false, addRpc: () => false },
+      broadcast: { send: () => undefined },
+    });
+    ctx.push = (command, parameters) => dispatcher.push(command, parameters);
     const lines: string[] = [];
     const restoreSink = setLogSink((line) => lines.push(line));
     try {
@@ -94,6 +100,8 @@ describe("pushes are handed over with their parameters", () => {
       restoreSink();
     }
     expect(lines.length).toBe(1);
+    expect(lines[0]).toContain("failed assets");
+    expect(lines[0]).toContain("boom");
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * The push pipeline's seams: the dispatcher's one error boundary (a handler's Fault is a warning with bitmarkd's
  * text, anything else an error, neither relayed), handler tables installed whole, and the chain's block handler
- * with its pre-check (a block that does not extend the tip is dropped before its digest is paid).
+ * with its pre-check (a block that does not extend the tip is dropped before its digest is paid), judged in the
+ * block's turn in a real store: blocks pushed back to back, and a stop while blocks wait.
  */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { Announce } from "../../../src/peer/announce/announce.ts";
@@ -10,9 +11,13 @@ import { fail } from "../../../src/base/fault.ts";
 import { setLogSink } from "../../../src/base/log.ts";
 import { PushDispatcher } from "../../../src/peer/listener/push.ts";
 import { blockHandlers } from "../../../src/chain/pushed-block.ts";
+import { openStore, type Store } from "../../../src/chain/store/store.ts";
 import { packHeader } from "../../../src/chain/types/header.ts";
+import { activeBackend, type HashBackend } from "../../../src/crypto/index.ts";
+import { generateChain } from "../../../src/testnet/generate.ts";
 import { quietLogsWhileRunning } from "../../support/harness/profile.ts";
 import { fromHex, toHex } from "../../support/hex.ts";
+import { tempDirs } from "../../support/temp-dirs.ts";
 
 quietLogsWhileRunning("warn");
 
@@ -69,11 +74,68 @@ describe("chain block handler", () => {
     const seen: number[] = [];
     let storedCount = 0;
     const { block: handle } = blockHandlers({
-      store: { tip: () => TIP, storeIncoming: async () => void storedCount++ },
+      store: { storeIncoming: async (_packed, { onlyIf }) => (onlyIf(TIP) ? (storedCount++, {}) : undefined) },
       blockAhead: (n) => void seen.push(n),
     });
-    expect(await handle(block)).toBe(relay);
+    expect(await handle(block, [block], new AbortController().signal)).toBe(relay);
     expect(storedCount).toBe(stored);
     expect(seen).toEqual(ahead);
+  });
+});
+
+describe("pushed blocks in a store", () => {
+  const tempDir = tempDirs("bunmark-pushed-");
+  const hash = activeBackend();
+  /** `local` compares no digest with the difficulty: a stand-in digest keeps Argon2 out. */
+  const fastHash: HashBackend = { ...hash, blockDigest: (h) => hash.sha3_256(h), blockDigestBatch: async (hs) => hs.map((h) => hash.sha3_256(h)) };
+  let source: Store;
+  beforeEach(async () => {
+    source = openStore(tempDir(), "local", { hash: fastHash });
+    await generateChain(source, { blocks: 3, seed: "pushed" });
+  });
+  afterEach(() => source.close());
+
+  function node(digest: HashBackend = fastHash) {
+    const store = openStore(tempDir(), "local", { hash: digest });
+    const ahead: number[] = [];
+    const { d, sent } = dispatcher();
+    d.install(blockHandlers({ store, blockAhead: (n) => void ahead.push(n) }));
+    const pushBlocks = () => [2, 3, 4].forEach((n) => d.push("block", [source.getBlock(n)]));
+    return { store, d, sent, ahead, pushBlocks };
+  }
+  const relayOf = (s: Store, n: number) => `block:${toHex(s.getBlock(n))}`;
+
+  test("consecutive blocks arriving back to back are all stored and relayed in order, none judged ahead", async () => {
+    const { store, d, sent, ahead, pushBlocks } = node();
+    pushBlocks();
+    await d.idle();
+    expect(store.height()).toBe(4);
+    expect(sent).toEqual([2, 3, 4].map((n) => relayOf(source, n)));
+    expect(ahead).toEqual([]);
+    await store.close();
+  });
+
+  test("stop() while blocks wait in the store: the one being digested is stored, the rest dropped undigested", async () => {
+    let release = () => {};
+    const digested: number[] = [];
+    const gated: HashBackend = {
+      ...fastHash,
+      blockDigestBatch: async (hs) => {
+        digested.push(hs.length);
+        if (digested.length === 1) await new Promise<void>((r) => (release = r));
+        return fastHash.blockDigestBatch(hs);
+      },
+    };
+    const { store, d, sent, ahead, pushBlocks } = node(gated);
+    pushBlocks();
+    while (digested.length === 0) await Bun.sleep(1);
+    d.stop();
+    release();
+    await d.idle();
+    expect(store.height()).toBe(2);
+    expect(digested).toEqual([1]);
+    expect(sent).toEqual([relayOf(source, 2)]);
+    expect(ahead).toEqual([]);
+    await store.close();
   });
 });

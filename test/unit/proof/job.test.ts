@@ -12,12 +12,14 @@ import { merkleRoot } from "../../../src/chain/rules/merkle.ts";
 import { unpackHeader } from "../../../src/chain/types/header.ts";
 import { txIdOf } from "../../../src/chain/types/records/ids.ts";
 import { unpackRecord } from "../../../src/chain/types/records/unpack.ts";
-import { hash } from "../../../src/crypto/index.ts";
+import { activeBackend } from "../../../src/crypto/index.ts";
 import { fromHex, toHex } from "../../../src/encoding/hex.ts";
 import { parseSigningKey } from "../../../src/proof/identity.ts";
 import { blockOf, buildJob, builtOn, foundationRecord, MAXIMUM_TRANSACTIONS, type AssetNeed, type Job } from "../../../src/proof/job.ts";
 import { jobId, jobMessage, parseJobMessage } from "../../../src/proof/job-message.ts";
 import { accountOf, asset, assetIdOf, BTC, issue, issuer, LTC, packed, transferTo, txIdOf as tx } from "../../support/reservoir-fakes.ts";
+
+const hash = activeBackend();
 
 // proof.md §4, observed (one line, as sent)
 const CAPTURED =

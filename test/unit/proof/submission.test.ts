@@ -6,10 +6,12 @@
 import { describe, expect, test } from "bun:test";
 import { ONE_BITS } from "../../../src/chain/rules/difficulty.ts";
 import { unpackHeader } from "../../../src/chain/types/header.ts";
-import { hash } from "../../../src/crypto/index.ts";
+import { activeBackend } from "../../../src/crypto/index.ts";
 import { toHex } from "../../../src/encoding/hex.ts";
 import type { Job } from "../../../src/proof/job.ts";
 import { JobQueue, parseSubmission, replyText, verifySubmission, type SubmissionContext } from "../../../src/proof/submission.ts";
+
+const hash = activeBackend();
 
 const tip = { height: 4, digest: new Uint8Array(32).fill(3) };
 const job = (): Job => ({

@@ -3,13 +3,15 @@
  * with bytes flipped) leave nothing behind and do not grow the heap; valid items beyond the caps are refused.
  */
 import { expect, test } from "bun:test";
-import { hash } from "../../../src/crypto/index.ts";
+import { activeBackend } from "../../../src/crypto/index.ts";
 import { isFault } from "../../../src/base/fault.ts";
 import { reservoirHandlers } from "../../../src/reservoir/process.ts";
 import { Reservoir } from "../../../src/reservoir/reservoir.ts";
 import { quietLogsWhileRunning } from "../../support/harness/profile.ts";
 import { fromHex } from "../../support/hex.ts";
 import { asset, assetIdOf, FakeChain, issue, packed, vectors } from "../../support/reservoir-fakes.ts";
+
+const hash = activeBackend();
 
 quietLogsWhileRunning("error"); // every refused payload is logged
 

@@ -2,13 +2,15 @@
 import { describe, expect, test } from "bun:test";
 import { makeAccount } from "../../../src/chain/types/account.ts";
 import { unpackRecord } from "../../../src/chain/types/records/unpack.ts";
-import { hash } from "../../../src/crypto/index.ts";
+import { activeBackend } from "../../../src/crypto/index.ts";
 import { Reservoir } from "../../../src/reservoir/reservoir.ts";
 import { TrackingStatus, TransactionState } from "../../../src/reservoir/status.ts";
 import type { TxRecord } from "../../../src/chain/types/records/types.ts";
 import { faultOf } from "../../support/fault.ts";
 import { fromHex, toHex } from "../../support/hex.ts";
 import { asset, assetIdOf, BTC, FakeChain, issue, LTC, packed, testKey, txIdOf, vectors } from "../../support/reservoir-fakes.ts";
+
+const hash = activeBackend();
 
 function setup(limits = {}) {
   const chain = new FakeChain();

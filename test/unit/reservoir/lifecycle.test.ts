@@ -9,13 +9,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { open, type RootDatabase } from "lmdb";
 import { unpackRecord } from "../../../src/chain/types/records/unpack.ts";
-import { hash } from "../../../src/crypto/index.ts";
+import { activeBackend } from "../../../src/crypto/index.ts";
 import { lmdbPersistence, type ReservoirPersistence } from "../../../src/reservoir/persistence.ts";
 import { Reservoir } from "../../../src/reservoir/reservoir.ts";
 import { TrackingStatus, TransactionState } from "../../../src/reservoir/status.ts";
 import { startReservoir } from "../../../src/reservoir/index.ts";
 import { fromHex, toHex } from "../../support/hex.ts";
 import { accountOf, asset, assetIdOf, fakeClock, FakeChain, HOUR, issue, issuer, packed, transferTo, vectors } from "../../support/reservoir-fakes.ts";
+
+const hash = activeBackend();
 
 function reservoir(chain: FakeChain, clock = fakeClock(), persistence?: ReservoirPersistence) {
   return new Reservoir({ chain: "testing", view: chain, hash, clock, persistence });

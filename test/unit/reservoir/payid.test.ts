@@ -4,11 +4,13 @@
  */
 import { describe, expect, test } from "bun:test";
 import { scaledDifficulty, targetBytes } from "../../../src/chain/rules/difficulty.ts";
-import { backendByName, hash } from "../../../src/crypto/index.ts";
+import { activeBackend, backendByName } from "../../../src/crypto/index.ts";
 import { payIdOf } from "../../../src/reservoir/pay-id.ts";
 import { stateText, TrackingStatus, TransactionState, trackingText } from "../../../src/reservoir/status.ts";
 import { fromHex, toHex } from "../../support/hex.ts";
 import { vectors } from "../../support/reservoir-fakes.ts";
+
+const hash = activeBackend();
 
 describe("pay id", () => {
   for (const [i, c] of vectors.pay_id.entries()) {

@@ -1,12 +1,14 @@
 /** Peer push items (`assets`, `issues`, `transfer`, `proof`): §10.8 errors, relay decisions, logging. */
 import { describe, expect, test } from "bun:test";
-import { hash } from "../../../src/crypto/index.ts";
+import { activeBackend } from "../../../src/crypto/index.ts";
 import { applyAssets, applyIssues, applyProof, applyTransfer, reservoirHandlers } from "../../../src/reservoir/process.ts";
 import { memoryPersistence, type ReservoirPersistence } from "../../../src/reservoir/persistence.ts";
 import { Reservoir } from "../../../src/reservoir/reservoir.ts";
 import { faultOf } from "../../support/fault.ts";
 import { fromHex } from "../../support/hex.ts";
 import { accountOf, asset, assetIdOf, FakeChain, issue, issuer, packed, transferTo, vectors } from "../../support/reservoir-fakes.ts";
+
+const hash = activeBackend();
 
 function setup() {
   const chain = new FakeChain();

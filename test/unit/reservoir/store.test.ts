@@ -8,10 +8,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openStore, type Store } from "../../../src/chain/store/store.ts";
-import { hash } from "../../../src/crypto/index.ts";
+import { activeBackend } from "../../../src/crypto/index.ts";
 import { startReservoir } from "../../../src/reservoir/index.ts";
 import { TransactionState } from "../../../src/reservoir/status.ts";
 import { accountOf, asset, assetIdOf, BTC, issue, issuer, LTC, ownerTwo, packed, storeLocalBlock, transferTo } from "../../support/reservoir-fakes.ts";
+
+const hash = activeBackend();
 
 let dir = "";
 afterEach(() => dir && rmSync(dir, { recursive: true, force: true }));

@@ -4,12 +4,14 @@ import { CURRENCY_BITCOIN, CURRENCY_LITECOIN, CURRENCY_NOTHING } from "../../../
 import { escrow, newBlockFoundation, newBlockOwnerTransfer, newTransferCountersigned, signRecord } from "../../../src/chain/types/records/sign.ts";
 import type { TxRecord } from "../../../src/chain/types/records/types.ts";
 import type { HashBackend } from "../../../src/crypto/api.ts";
-import { hash } from "../../../src/crypto/index.ts";
+import { activeBackend } from "../../../src/crypto/index.ts";
 import { Reservoir } from "../../../src/reservoir/reservoir.ts";
 import { TransactionState } from "../../../src/reservoir/status.ts";
 import { faultOf } from "../../support/fault.ts";
 import { toHex } from "../../support/hex.ts";
 import { accountOf, asset, assetIdOf, BTC, FakeChain, issue, issuer, LTC, ownerOne, ownerTwo, packed, transferTo, txIdOf, vectors } from "../../support/reservoir-fakes.ts";
+
+const hash = activeBackend();
 
 const OTHER_BTC = vectors.addresses_testnet.btc_other;
 

@@ -12,10 +12,12 @@ import { CURRENCY_BITCOIN, CURRENCY_LITECOIN } from "../../../src/chain/types/cu
 import { scaledDifficulty, targetBytes } from "../../../src/chain/rules/difficulty.ts";
 import { foundationTxId } from "../../../src/chain/types/records/ids.ts";
 import { newBlockOwnerTransfer, signRecord } from "../../../src/chain/types/records/sign.ts";
-import { hash } from "../../../src/crypto/index.ts";
+import { activeBackend } from "../../../src/crypto/index.ts";
 import { payIdOf } from "../../../src/reservoir/pay-id.ts";
 import { accountOf, asset, assetIdOf, BTC, issue, issuer, LTC, ownerOne, ownerTwo, packed, registrant, transferTo, txIdOf } from "../../support/reservoir-fakes.ts";
 import { argJSON, hex, rpcFixture } from "./fixture.ts";
+
+const hash = activeBackend();
 
 const rpc = rpcFixture();
 const A = asset("fp-rpc-a");

@@ -2,7 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import { targetBytes } from "../../../src/chain/rules/difficulty.ts";
 import { accountToString, privateKeyAccount } from "../../../src/chain/types/account.ts";
-import { hash } from "../../../src/crypto/index.ts";
+import { activeBackend } from "../../../src/crypto/index.ts";
 import { Reservoir } from "../../../src/reservoir/reservoir.ts";
 import { TrackingStatus } from "../../../src/reservoir/status.ts";
 import { buildCreate, findProofNonce, unescapeMetadata } from "../../../src/wallet/create.ts";
@@ -12,6 +12,8 @@ import { txIdOf } from "../../../src/chain/types/records/ids.ts";
 import { packRecord } from "../../../src/chain/types/records/pack.ts";
 import { faultOf } from "../../support/fault.ts";
 import { FakeChain, testKey } from "../../support/reservoir-fakes.ts";
+
+const hash = activeBackend();
 
 const key = testKey("issuer");
 const signer = { key, account: privateKeyAccount(key)! };

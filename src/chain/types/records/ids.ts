@@ -1,5 +1,5 @@
 /** Transaction ids and asset ids (transactionrecord/, merkle/digest.go, docs/records.md §6). */
-import { hash } from "../../../crypto/index.ts";
+import { activeBackend } from "../../../crypto/index.ts";
 import { foundationTxIdInput } from "../header.ts";
 import { utf8Bytes } from "../../../encoding/utf8.ts";
 
@@ -8,7 +8,7 @@ import { utf8Bytes } from "../../../encoding/utf8.ts";
  * re-packing), 32 bytes in storage order.
  */
 export function txIdOf(raw: Uint8Array): Uint8Array {
-  return hash.sha3_256(raw);
+  return activeBackend().sha3_256(raw);
 }
 
 /** Foundation txid of block `number` (the id its ownership is held and transferred under): sha3-256(digest ‖ LE64(number)). */
@@ -18,5 +18,5 @@ export function foundationTxId(digest: Uint8Array, number: number | bigint): Uin
 
 /** Asset id = sha3-512 of the fingerprint bytes (64 bytes, never byte-reversed). */
 export function assetIdOf(fingerprint: Uint8Array | string): Uint8Array {
-  return hash.sha3_512(typeof fingerprint === "string" ? utf8Bytes(fingerprint) : fingerprint);
+  return activeBackend().sha3_512(typeof fingerprint === "string" ? utf8Bytes(fingerprint) : fingerprint);
 }
