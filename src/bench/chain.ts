@@ -18,6 +18,7 @@ import { setLogLevel } from "../base/log.ts";
 import { flag, has, intFlag, noExtraArgs, parseOrHelp } from "../cli/args.ts";
 import { reportLoad } from "./load.ts";
 import { BENCH_SPECS } from "./specs.ts";
+import { BenchError } from "./errors.ts";
 
 const SEED = "bench-chain";
 /** digests per batch: what one connector cycle would verify at a time */
@@ -77,7 +78,7 @@ async function chainBlocks(dir: string, count: number, say: (s: string) => void)
       generateSeconds = (await generateChain(store, { blocks: count, seed: SEED, onBlock: (n) => n % 50 === 0 && say(` ${n}`) })).seconds;
       say("\n");
     }
-    if (store.height() !== count + 1) throw new Error(`${dir} holds another chain (height ${store.height()}); use a fresh --cache`);
+    if (store.height() !== count + 1) throw new BenchError({ code: "CACHE_OTHER_CHAIN", dir, height: store.height() }, `${dir} holds another chain (height ${store.height()}); use a fresh --cache`);
     return { blocks: Array.from({ length: count }, (_, i) => store.getBlock(i + 2)), generateSeconds };
   } finally {
     await store.close();

@@ -23,6 +23,7 @@ import { goStringify } from "../rpc/go-json.ts";
 import { METHODS, type MethodDeps } from "../rpc/methods/index.ts";
 import { generateOwnershipChain } from "../testnet/generate.ts";
 import { median } from "./shared.ts";
+import { BenchError } from "./errors.ts";
 
 const SEED = "bench-rpc-ownership";
 const PAGE = 200;
@@ -83,7 +84,7 @@ export async function main(args: string[]): Promise<number> {
     } else if (existsSync(join(dir, FACTS))) {
       chain = JSON.parse(readFileSync(join(dir, FACTS), "utf8"));
     } else {
-      throw new Error(`${dir} holds another chain; use a fresh --cache`);
+      throw new BenchError({ code: "CACHE_OTHER_CHAIN", dir }, `${dir} holds another chain; use a fresh --cache`);
     }
     const deps: MethodDeps = {
       chain: "local",

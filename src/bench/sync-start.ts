@@ -29,6 +29,7 @@ import { curveKeyPair } from "../transport/curve.ts";
 import { RequestClient } from "../transport/request-client.ts";
 import { shutdown } from "../transport/context.ts";
 import { cliCommand, lines, median } from "./shared.ts";
+import { BenchError } from "./errors.ts";
 
 const SEED = "bench-sync-start";
 /** Blocks of the chain the upstreams serve (height 7 with genesis), as in the issue's measurement. */
@@ -99,7 +100,7 @@ async function spawnRole(args: string[], expect: string): Promise<Started> {
     if (words[0] === expect) return { proc, words };
     process.stderr.write(`${line}\n`); // the child's log lines (warnings; everything with BUNMARK_LOG_LEVEL)
   }
-  throw new Error(`bench sync ${args.join(" ")}: ended without "${expect}"`);
+  throw new BenchError({ code: "CHILD_FAILED", what: `bench sync ${args.join(" ")}` }, `bench sync ${args.join(" ")}: ended without "${expect}"`);
 }
 
 async function end(p: Started): Promise<void> {
@@ -121,7 +122,7 @@ async function pushRuns(address: string, keyHex: string, blocks: Uint8Array[], f
   const chain = encoder.encode("local");
   const height = async () => Number(readBe64((await poller.request([chain, encoder.encode("N")], 5000))[1]!));
   try {
-    if ((await height()) !== from - 1) throw new Error(`node under test is not at height ${from - 1}`);
+    if ((await height()) !== from - 1) throw new BenchError({ code: "SYNC_HEIGHT", expected: from - 1 }, `node under test is not at height ${from - 1}`);
     const out: { served: number; digest: number }[] = [];
     for (let i = 0; i < blocks.length; i++) {
       const d0 = performance.now();
@@ -129,9 +130,9 @@ async function pushRuns(address: string, keyHex: string, blocks: Uint8Array[], f
       const digest = performance.now() - d0;
       const t0 = performance.now();
       const reply = await pusher.request([chain, encoder.encode("block"), blocks[i]!], 5000);
-      if (new TextDecoder().decode(reply[0]) !== "block") throw new Error("push not acknowledged");
+      if (new TextDecoder().decode(reply[0]) !== "block") throw new BenchError({ code: "REQUEST_REFUSED", what: "push" }, "push not acknowledged");
       while ((await height()) < from + i) {
-        if (performance.now() - t0 > 60_000) throw new Error(`block ${from + i} not served within 60 s`);
+        if (performance.now() - t0 > 60_000) throw new BenchError({ code: "CHILD_NOT_READY", what: `block ${from + i}`, seconds: 60 }, `block ${from + i} not served within 60 s`);
         await Bun.sleep(2);
       }
       out.push({ served: performance.now() - t0, digest });

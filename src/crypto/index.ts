@@ -10,6 +10,7 @@ import { logger } from "../base/log.ts";
 import type { HashBackend } from "./api.ts";
 import { jsBackend } from "./js/backend.ts";
 import { loadNativeBackend } from "./native.ts";
+import { CryptoError } from "./errors.ts";
 
 export type { Argon2Params, HashBackend } from "./api.ts";
 export { ed25519PublicKey, ed25519Sign } from "./js/ed25519.ts";
@@ -33,7 +34,7 @@ function choose(): { backend: HashBackend; reason: string } {
   const { backend, why } = nativeBackend();
   if (backend) return { backend, reason: why };
   if (process.env.BUNMARK_REQUIRE_NATIVE === "1") {
-    throw new Error(`the native hashing addon is required (BUNMARK_REQUIRE_NATIVE=1) but unavailable: ${why}`);
+    throw new CryptoError({ code: "NATIVE_REQUIRED", why }, `the native hashing addon is required (BUNMARK_REQUIRE_NATIVE=1) but unavailable: ${why}`);
   }
   return { backend: jsBackend, reason: `fallback: ${why}` };
 }

@@ -11,6 +11,7 @@
  * Verification and signing are variable-time: verification only sees public data; signing is for test keys.
  */
 import { sha512 } from "./sha512.ts";
+import { CryptoError } from "../errors.ts";
 
 type Fe = Float64Array;
 const LIMBS = 15;
@@ -369,7 +370,7 @@ function basePoint(): Point {
   const p = point();
   const bytes = new Uint8Array(32);
   for (let i = 0, v = y; i < 32; i++, v >>= 8n) bytes[i] = Number(v & 0xffn);
-  if (!decodePoint(p, bytes)) throw new Error("ed25519: base point does not decode");
+  if (!decodePoint(p, bytes)) throw new CryptoError({ code: "CRYPTO_INVARIANT", detail: "ed25519: base point does not decode" });
   return p;
 }
 

@@ -41,6 +41,7 @@ import {
 import type { ModeState } from "../../base/mode.ts";
 import { SyncProgress } from "./progress.ts";
 import { type OwnIdentity, type RequestTransport, Upstream } from "./upstream.ts";
+import { PeerError } from "../errors.ts";
 
 const log = logger("connector");
 
@@ -182,7 +183,7 @@ export class Connector {
    * Throws for configuration errors only: own key as a peer, an address that is not `ip:port`.
    */
   start(): void {
-    if (this.#started) throw new Error("connector: already started");
+    if (this.#started) throw new PeerError("connector", "already started");
     this.#started = true;
     const statics = this.#o.statics ?? [];
     statics.forEach((p, i) => this.#statics[i]!.connect(p.address, p.publicKey));
@@ -477,7 +478,7 @@ export class Connector {
           this.#progress.update(b.n, target);
           this.#progress.phase("fetching", `${b.n}/${target}`);
         }
-        if (failure) return failure;
+        if (failure) return { kind: "fetch", failure };
       }
       return { kind: "fetch" };
     } finally {
@@ -492,15 +493,15 @@ export class Connector {
   /** Takes a batch's blocks in order, checks their headers cheaply and computes their digests in one batch. */
   async #prepare(numbers: readonly number[], fetch: SpreadFetch<Uint8Array>): Promise<Prepared> {
     const blocks: Fetched[] = [];
-    let failure: Result | undefined;
+    let failure: Failure | undefined;
     for (const n of numbers) {
       const t: Taken<Uint8Array> = await fetch.take(n);
       if ("error" in t) {
-        failure = { kind: "fetch", failure: { kind: "unanswered", block: n, text: errorText(t.error) } };
+        failure = { kind: "unanswered", block: n, text: errorText(t.error) };
         break;
       }
       if (t.value.length < HEADER_SIZE || unpackHeader(t.value).number !== n) {
-        failure = { kind: "fetch", failure: { kind: "invalid-block", block: n, peer: t.source, text: "not the block asked for" } };
+        failure = { kind: "invalid-block", block: n, peer: t.source, text: "not the block asked for" };
         break;
       }
       blocks.push({ n, packed: t.value, source: t.source, digest: new Uint8Array() });
@@ -542,5 +543,6 @@ interface Fetched {
 
 interface Prepared {
   readonly blocks: Fetched[];
-  readonly failure?: Result;
+  /** Why the batch ends early (the blocks before it are still stored). */
+  readonly failure?: Failure;
 }
