@@ -15,8 +15,9 @@ export class BunmarkError<T extends { code: string }> extends Error {
   constructor(
     readonly type: T,
     message?: string,
+    options?: ErrorOptions,
   ) {
-    super(message ?? describe(type));
+    super(message ?? describe(type), options);
     this.name = new.target.name;
   }
 }
@@ -28,3 +29,6 @@ function describe(type: { code: string }): string {
     .map(([k, v]) => `${k}=${v instanceof Uint8Array ? Buffer.from(v).toString("hex") : String(v)}`);
   return [type.code, ...fields].join(" ");
 }
+
+/** What the process needs of its surroundings and did not get: a worker bundled into the executable, the C environment. */
+export class EnvironmentError extends BunmarkError<{ code: "WORKER_NOT_BUNDLED"; path: string } | { code: "SETENV_FAILED"; name: string }> {}

@@ -18,6 +18,7 @@
 import { dlopen, FFIType } from "bun:ffi";
 import { existsSync, mkdirSync, readFileSync, realpathSync } from "node:fs";
 import { resolve } from "node:path";
+import { EnvironmentError } from "./errors.ts";
 
 /** One line of /proc/self/mountinfo, reduced to what matters here. */
 export interface Mount {
@@ -93,7 +94,7 @@ function execAllowedBy(mounts: Mount[] | undefined): (dir: string) => boolean {
 function setNativeEnv(name: string, value: string): void {
   const libc = dlopen("libc.so.6", { setenv: { args: [FFIType.cstring, FFIType.cstring, FFIType.i32], returns: FFIType.i32 } });
   try {
-    if (libc.symbols.setenv(Buffer.from(`${name}\0`), Buffer.from(`${value}\0`), 1) !== 0) throw new Error(`setenv ${name} failed`);
+    if (libc.symbols.setenv(Buffer.from(`${name}\0`), Buffer.from(`${value}\0`), 1) !== 0) throw new EnvironmentError({ code: "SETENV_FAILED", name }, `setenv ${name} failed`);
   } finally {
     libc.close();
   }

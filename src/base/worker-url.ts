@@ -9,6 +9,7 @@
  */
 import { existsSync } from "node:fs";
 import { basename } from "node:path";
+import { EnvironmentError } from "./errors.ts";
 
 export function workerUrl(pathUnderSrc: string): URL {
   if (!Bun.isStandaloneExecutable) return new URL(`../${pathUnderSrc}`, import.meta.url);
@@ -17,5 +18,5 @@ export function workerUrl(pathUnderSrc: string): URL {
     const url = new URL(path, import.meta.url);
     if (existsSync(url)) return url;
   }
-  throw new Error(`the executable lacks src/${pathUnderSrc} (add it as a build entrypoint)`);
+  throw new EnvironmentError({ code: "WORKER_NOT_BUNDLED", path: pathUnderSrc }, `the executable lacks src/${pathUnderSrc} (add it as a build entrypoint)`);
 }

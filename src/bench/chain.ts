@@ -18,6 +18,7 @@ import { setLogLevel } from "../base/log.ts";
 import { flag, has, intFlag, noExtraArgs, parseOrHelp } from "../cli/args.ts";
 import { reportLoad } from "./load.ts";
 import { BENCH_SPECS } from "./specs.ts";
+import { BenchError } from "./errors.ts";
 
 const SEED = "bench-chain";
 /** digests per batch: what one connector cycle would verify at a time */
@@ -49,7 +50,7 @@ async function measure(name: "native" | "js", backend: HashBackend, blocks: Uint
       t = performance.now();
       for (const [k, packed] of batch.entries()) {
         const digest = digests[k];
-        if (digest === undefined) throw new Error(`no digest for block ${i + k + 2}`);
+        if (digest === undefined) throw new BenchError({ code: "RESULTS_DIFFER", what: `digest of block ${i + k + 2}` }, `no digest for block ${i + k + 2}`);
         await store.storeIncoming(packed, { digest });
       }
       restMs += performance.now() - t;
@@ -81,7 +82,7 @@ async function chainBlocks(dir: string, count: number, say: (s: string) => void)
       generateSeconds = (await generateChain(store, { blocks: count, seed: SEED, onBlock: (n) => n % 50 === 0 && say(` ${n}`) })).seconds;
       say("\n");
     }
-    if (store.height() !== count + 1) throw new Error(`${dir} holds another chain (height ${store.height()}); use a fresh --cache`);
+    if (store.height() !== count + 1) throw new BenchError({ code: "CACHE_OTHER_CHAIN", dir, height: store.height() }, `${dir} holds another chain (height ${store.height()}); use a fresh --cache`);
     return { blocks: Array.from({ length: count }, (_, i) => store.getBlock(i + 2)), ...(generateSeconds === undefined ? {} : { generateSeconds }) };
   } finally {
     await store.close();

@@ -14,6 +14,7 @@ import { has, intFlag, noExtraArgs, parseOrHelp } from "../cli/args.ts";
 import { reportLoad, type Load } from "./load.ts";
 import { median, withDrift } from "./shared.ts";
 import { BENCH_SPECS } from "./specs.ts";
+import { BenchError } from "./errors.ts";
 
 export const MEMORY_KIB = 131072;
 export const PASSES = 4;
@@ -91,13 +92,13 @@ export async function measure(impls: Impl[], runs: number, progress: (s: string)
       if (round > 0 || impl.rounds === 0) samples.push(ms);
       if (round === 0) impl.drift?.splice(0); // the warm-up run's drift includes thread start-up
       const [digest] = out;
-      if (digest === undefined) throw new Error(`${impl.label} returned no digest`);
+      if (digest === undefined) throw new BenchError({ code: "RESULTS_DIFFER", what: impl.key }, `${impl.label} returned no digest`);
       digests.add(toHex(digest));
     }
   }
   progress("\n");
   const [digest, ...others] = digests;
-  if (digest === undefined || others.length > 0) throw new Error(`implementations disagree on the digest: ${[...digests].join(", ")}`);
+  if (digest === undefined || others.length > 0) throw new BenchError({ code: "RESULTS_DIFFER", what: "digest" }, `implementations disagree on the digest: ${[...digests].join(", ")}`);
   const medians: Record<string, number> = {};
   for (const { impl, samples } of times) medians[impl.key] = median(samples);
   const batchDrift = impls.flatMap((i) => i.drift ?? []);
@@ -112,7 +113,7 @@ export async function main(args: string[]): Promise<number> {
   noExtraArgs(p);
   const quick = has(p, "quick");
   const runs = quick ? 1 : intFlag(p, "runs", 5);
-  if (runs < 1) throw new Error("--runs must be at least 1");
+  if (runs < 1) throw new BenchError({ code: "VALUE_INVALID", what: "--runs" }, "--runs must be at least 1");
   const json = has(p, "json");
   const load: Load = reportLoad("crypto");
   const progress = (s: string) => json || process.stderr.write(s);

@@ -11,6 +11,7 @@ import { has, intFlag, noExtraArgs, parseOrHelp } from "../cli/args.ts";
 import { backendByName, shutdownDigestWorkers, type HashBackend } from "../crypto/index.ts";
 import { oneMinuteLoad, reportLoad } from "./load.ts";
 import { BENCH_SPECS } from "./specs.ts";
+import { BenchError } from "./errors.ts";
 
 const RECORDERD_ONE_THREAD = 1.26;
 
@@ -51,7 +52,7 @@ export async function main(args: string[]): Promise<number> {
   reportLoad("mine");
   const maxThreads = intFlag(p, "threads", availableParallelism());
   const seconds = has(p, "quick") ? 3 : intFlag(p, "seconds", 10);
-  if (maxThreads < 1 || seconds < 1) throw new Error("--threads and --seconds must be at least 1");
+  if (maxThreads < 1 || seconds < 1) throw new BenchError({ code: "VALUE_INVALID", what: "--threads/--seconds" }, "--threads and --seconds must be at least 1");
   const backends = [backendByName("native"), backendByName("js")].filter((b): b is HashBackend => b !== undefined);
   const load = { before: oneMinuteLoad(), after: 0 };
   const rows: Row[] = [];

@@ -23,6 +23,7 @@ import { goStringify } from "../rpc/go-json.ts";
 import { METHODS, type MethodDeps } from "../rpc/methods/index.ts";
 import { generateOwnershipChain } from "../testnet/generate.ts";
 import { median } from "./shared.ts";
+import { BenchError } from "./errors.ts";
 
 const SEED = "bench-rpc-ownership";
 const PAGE = 200;
@@ -53,7 +54,7 @@ function cpuMicros(): number {
 /** Times one method call as the transport would make it: decode the argument, run, encode the reply. */
 function timed(method: string, arg: string, deps: MethodDeps): { ms: number; reply: { next?: string; data: unknown[] } } {
   const run = METHODS[method];
-  if (run === undefined) throw new Error(`no RPC method ${method}`);
+  if (run === undefined) throw new BenchError({ code: "VALUE_INVALID", what: method }, `no RPC method ${method}`);
   const t = performance.now();
   const text = goStringify(run(parseJsonExact(arg), deps));
   const ms = performance.now() - t;
@@ -86,7 +87,7 @@ export async function main(args: string[]): Promise<number> {
     } else if (existsSync(join(dir, FACTS))) {
       chain = JSON.parse(readFileSync(join(dir, FACTS), "utf8"));
     } else {
-      throw new Error(`${dir} holds another chain; use a fresh --cache`);
+      throw new BenchError({ code: "CACHE_OTHER_CHAIN", dir }, `${dir} holds another chain; use a fresh --cache`);
     }
     const deps: MethodDeps = {
       chain: "local",

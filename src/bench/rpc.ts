@@ -23,6 +23,7 @@ import { BENCH_SPECS } from "./specs.ts";
 import { cliCommand, lines } from "./shared.ts";
 import { cpuMs, freePort } from "./wire-procs.ts";
 import LOAD_SCRIPT from "./rpc-load.py" with { type: "text" };
+import { BenchError } from "./errors.ts";
 
 interface Run {
   connections: number;
@@ -56,11 +57,11 @@ async function startNode(dir: string): Promise<{ proc: ReturnType<typeof Bun.spa
     } catch {
       // not written yet
     }
-    if (proc.exitCode !== null) throw new Error(`node exited with ${proc.exitCode}`);
+    if (proc.exitCode !== null) throw new BenchError({ code: "CHILD_FAILED", what: "node", exitCode: proc.exitCode }, `node exited with ${proc.exitCode}`);
     await Bun.sleep(100);
   }
   proc.kill();
-  throw new Error("node did not start within 60 s");
+  throw new BenchError({ code: "CHILD_NOT_READY", what: "node", seconds: 60 }, "node did not start within 60 s");
 }
 
 async function load(script: string, pid: number, endpoint: string, connections: number, request: string, warmup: number, seconds: number): Promise<Run> {
@@ -75,7 +76,7 @@ async function load(script: string, pid: number, endpoint: string, connections: 
     else if (line === "done") cpuEnd = cpuMs(pid);
     else if (line.startsWith("{")) result = JSON.parse(line);
   }
-  if ((await gen.exited) !== 0 || !result) throw new Error("load generator failed");
+  if ((await gen.exited) !== 0 || !result) throw new BenchError({ code: "CHILD_FAILED", what: "load generator" }, "load generator failed");
   return {
     connections,
     requests: result.requests,

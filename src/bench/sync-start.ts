@@ -29,6 +29,7 @@ import { curveKeyPair } from "../transport/curve.ts";
 import { RequestClient } from "../transport/request-client.ts";
 import { shutdown } from "../transport/context.ts";
 import { cliCommand, lines, median } from "./shared.ts";
+import { BenchError } from "./errors.ts";
 
 const SEED = "bench-sync-start";
 /** Blocks of the chain the upstreams serve (height 7 with genesis), as in the issue's measurement. */
@@ -60,7 +61,7 @@ export async function node(peers: string, height: number): Promise<number> {
   const address = `127.0.0.1:${await freePort()}`;
   const connect = peers.split(",").map((p) => {
     const [a, k] = p.split("@");
-    if (a === undefined || k === undefined) throw new Error(`--node: ${JSON.stringify(p)} is not ADDRESS@KEY`);
+    if (a === undefined || k === undefined) throw new BenchError({ code: "VALUE_INVALID", what: "--node" }, `--node: ${JSON.stringify(p)} is not ADDRESS@KEY`);
     return { public_key: k, address: a };
   });
   const cfg = buildConfig(
@@ -100,7 +101,7 @@ async function spawnRole(args: string[], expect: string): Promise<Started> {
     if (words[0] === expect) return { proc, words };
     process.stderr.write(`${line}\n`); // the child's log lines (warnings; everything with BUNMARK_LOG_LEVEL)
   }
-  throw new Error(`bench sync ${args.join(" ")}: ended without "${expect}"`);
+  throw new BenchError({ code: "CHILD_FAILED", what: `bench sync ${args.join(" ")}` }, `bench sync ${args.join(" ")}: ended without "${expect}"`);
 }
 
 async function end(p: Started): Promise<void> {
@@ -122,11 +123,11 @@ async function pushRuns(address: string, keyHex: string, blocks: Uint8Array[], f
   const chain = encoder.encode("local");
   const height = async () => {
     const [, number] = await poller.request([chain, encoder.encode("N")], 5000);
-    if (number === undefined) throw new Error("N: the reply has no height");
+    if (number === undefined) throw new BenchError({ code: "REQUEST_REFUSED", what: "N" }, "N: the reply has no height");
     return Number(readBe64(number));
   };
   try {
-    if ((await height()) !== from - 1) throw new Error(`node under test is not at height ${from - 1}`);
+    if ((await height()) !== from - 1) throw new BenchError({ code: "SYNC_HEIGHT", expected: from - 1 }, `node under test is not at height ${from - 1}`);
     const out: { served: number; digest: number }[] = [];
     const hash = activeBackend();
     for (const [i, block] of blocks.entries()) {
@@ -135,9 +136,9 @@ async function pushRuns(address: string, keyHex: string, blocks: Uint8Array[], f
       const digest = performance.now() - d0;
       const t0 = performance.now();
       const reply = await pusher.request([chain, encoder.encode("block"), block], 5000);
-      if (new TextDecoder().decode(reply[0]) !== "block") throw new Error("push not acknowledged");
+      if (new TextDecoder().decode(reply[0]) !== "block") throw new BenchError({ code: "REQUEST_REFUSED", what: "push" }, "push not acknowledged");
       while ((await height()) < from + i) {
-        if (performance.now() - t0 > 60_000) throw new Error(`block ${from + i} not served within 60 s`);
+        if (performance.now() - t0 > 60_000) throw new BenchError({ code: "CHILD_NOT_READY", what: `block ${from + i}`, seconds: 60 }, `block ${from + i} not served within 60 s`);
         await Bun.sleep(2);
       }
       out.push({ served: performance.now() - t0, digest });
@@ -218,7 +219,7 @@ export async function orchestrate(o: StartOptions): Promise<number> {
       say(`Normal after ${n.words[1]} s; pushing ${RUNS} blocks\n`);
       try {
         const [, , address, key] = n.words;
-        if (address === undefined || key === undefined) throw new Error(`bench sync --node: not "normal SECONDS ADDRESS KEY …": ${n.words.join(" ")}`);
+        if (address === undefined || key === undefined) throw new BenchError({ code: "CHILD_FAILED", what: "syncing client" }, `bench sync --node: not "normal SECONDS ADDRESS KEY …": ${n.words.join(" ")}`);
         const runs = await pushRuns(address, key, blocks, height + 1);
         const ms = runs.map((r) => r.served);
         const over = runs.map((r) => r.served - r.digest);

@@ -30,6 +30,7 @@ import { reportLoad } from "./load.ts";
 import { BENCH_SPECS } from "./specs.ts";
 import { cliCommand, lines } from "./shared.ts";
 import { node as freshNode, orchestrate as orchestrateStart } from "./sync-start.ts";
+import { BenchError } from "./errors.ts";
 
 const SEED = "bench-sync";
 const MODES = ["sequential", "parallel"] as const;
@@ -48,7 +49,7 @@ const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 /** Reads the first line of a child's stdout. */
 async function firstLine(stream: ReadableStream<Uint8Array>): Promise<string> {
   for await (const line of lines(stream)) return line;
-  throw new Error("child ended without output");
+  throw new BenchError({ code: "CHILD_FAILED", what: "child" }, "child ended without output");
 }
 
 /** The generated chain in `dir` (made once: N Argon2 digests). */
@@ -56,7 +57,7 @@ async function ensureChain(dir: string, blocks: number, say: (s: string) => void
   const store = openStore(dir, "local");
   try {
     if (store.height() === blocks + 1) return;
-    if (store.height() !== 1) throw new Error(`${dir} holds another chain (height ${store.height()}); use a fresh --cache`);
+    if (store.height() !== 1) throw new BenchError({ code: "CACHE_OTHER_CHAIN", dir, height: store.height() }, `${dir} holds another chain (height ${store.height()}); use a fresh --cache`);
     say(`generating ${blocks} blocks in ${dir} (once)…`);
     await generateChain(store, { blocks, seed: SEED, onBlock: (n) => n % 20 === 0 && say(` ${n}`) });
     say("\n");
@@ -85,7 +86,7 @@ async function serve(dir: string): Promise<number> {
     },
   });
   const [endpoint] = listener.endpoints;
-  if (endpoint === undefined) throw new Error("the serving listener bound no address");
+  if (endpoint === undefined) throw new BenchError({ code: "CHILD_NOT_READY", what: "serving listener" }, "the serving listener bound no address");
   console.log(`ready ${endpoint.replace("tcp://", "")} ${Buffer.from(keys.publicKey).toString("hex")}`);
   for await (const _ of Bun.stdin.stream()) {
     // run until the parent closes our stdin
@@ -135,7 +136,7 @@ async function client(mode: SyncMode, address: string, keyHex: string, blocks: n
     const t0 = performance.now();
     await connector.runCycle(); // vote, fetch, verify, store
     const seconds = (performance.now() - t0) / 1000;
-    if (store.height() !== blocks + 1) throw new Error(`synchronised to ${store.height()} instead of ${blocks + 1}`);
+    if (store.height() !== blocks + 1) throw new BenchError({ code: "SYNC_HEIGHT", height: store.height(), expected: blocks + 1 }, `synchronised to ${store.height()} instead of ${blocks + 1}`);
     const result: RunResult = {
       mode,
       blocks,
@@ -161,7 +162,7 @@ async function orchestrate(blocks: number, cache: string, json: boolean): Promis
   const results: RunResult[] = [];
   try {
     const [ready, address, key] = (await firstLine(server.stdout)).split(" ");
-    if (ready !== "ready" || !address || !key) throw new Error("serving node did not start");
+    if (ready !== "ready" || !address || !key) throw new BenchError({ code: "CHILD_NOT_READY", what: "serving node" }, "serving node did not start");
     for (const mode of MODES) {
       say(`syncing ${blocks} blocks, ${mode}…\n`);
       const c = Bun.spawn([...cliCommand(), "bench", "sync", "--client", mode, "--peer", address, "--key", key, "--blocks", String(blocks)], {
@@ -169,7 +170,7 @@ async function orchestrate(blocks: number, cache: string, json: boolean): Promis
         stderr: "inherit",
       });
       results.push(JSON.parse(await firstLine(c.stdout)) as RunResult);
-      if ((await c.exited) !== 0) throw new Error(`${mode} run failed`);
+      if ((await c.exited) !== 0) throw new BenchError({ code: "CHILD_FAILED", what: `${mode} run` }, `${mode} run failed`);
     }
   } finally {
     server.stdin.end();
@@ -200,7 +201,7 @@ export async function main(args: string[]): Promise<number> {
   noExtraArgs(p);
   if (!process.env.BUNMARK_LOG_LEVEL) setLogLevel("warn");
   const blocks = intFlag(p, "blocks", 200);
-  if (blocks < 1) throw new Error("--blocks must be at least 1");
+  if (blocks < 1) throw new BenchError({ code: "VALUE_INVALID", what: "--blocks" }, "--blocks must be at least 1");
   const nodePeers = flag(p, "node");
   if (nodePeers !== undefined) return freshNode(nodePeers, intFlag(p, "height", 1));
   if (has(p, "fresh") || has(p, "push")) {
@@ -211,7 +212,7 @@ export async function main(args: string[]): Promise<number> {
   if (serveDir !== undefined) return serve(serveDir);
   const mode = flag(p, "client");
   if (mode !== undefined) {
-    if (!(MODES as readonly string[]).includes(mode)) throw new Error(`--client must be ${MODES.join(" or ")}`);
+    if (!(MODES as readonly string[]).includes(mode)) throw new BenchError({ code: "VALUE_INVALID", what: "--client" }, `--client must be ${MODES.join(" or ")}`);
     return client(mode as SyncMode, flag(p, "peer") ?? "", flag(p, "key") ?? "", blocks);
   }
   return orchestrate(blocks, flag(p, "cache") ?? join(tmpdir(), `bunmark-bench-sync-${blocks}`), has(p, "json"));

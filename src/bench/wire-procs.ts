@@ -19,6 +19,7 @@ import { RUNNING_FILE, type RunningNode } from "../node/node.ts";
 import { z85Encode } from "../transport/z85.ts";
 import { cliCommand, lines } from "./shared.ts";
 import type { LoadConfig, LoadFigures } from "./wire-measure.mjs";
+import { BenchError } from "./errors.ts";
 
 export type { LoadFigures };
 
@@ -83,8 +84,8 @@ async function waitFor<T>(what: string, proc: Subprocess, poll: () => T | undefi
   for (;;) {
     const v = poll();
     if (v !== undefined) return v;
-    if (proc.exitCode !== null) throw new Error(`${what} exited with code ${proc.exitCode} before it was ready`);
-    if (Date.now() > deadline) throw new Error(`${what} not ready after ${START_TIMEOUT_MS / 1000} s`);
+    if (proc.exitCode !== null) throw new BenchError({ code: "CHILD_FAILED", what, exitCode: proc.exitCode }, `${what} exited with code ${proc.exitCode} before it was ready`);
+    if (Date.now() > deadline) throw new BenchError({ code: "CHILD_NOT_READY", what, seconds: START_TIMEOUT_MS / 1000 }, `${what} not ready after ${START_TIMEOUT_MS / 1000} s`);
     await Bun.sleep(50);
   }
 }
@@ -132,7 +133,7 @@ function loadCommand(gen: LoadGenerator, server: RunningServer, extra: Omit<Load
 export async function probe(gen: LoadGenerator, server: RunningServer, requests: HexFrames[]): Promise<HexFrames[]> {
   const proc = Bun.spawn(loadCommand(gen, server, { clients: 1, warmupMs: 0, measureMs: 0, probe: true, requests }), { stdout: "pipe", stderr: "inherit" });
   const [out, code] = await Promise.all([new Response(proc.stdout).text(), proc.exited]);
-  if (code !== 0) throw new Error(`probe of ${server.name} failed (exit code ${code})`);
+  if (code !== 0) throw new BenchError({ code: "CHILD_FAILED", what: `probe of ${server.name}`, exitCode: code }, `probe of ${server.name} failed (exit code ${code})`);
   return (JSON.parse(out) as { replies: HexFrames[] }).replies;
 }
 
@@ -145,6 +146,9 @@ export async function generate(gen: LoadGenerator, server: RunningServer, load: 
     else if (line.startsWith("{")) figures = JSON.parse(line) as LoadFigures;
   }
   const code = await proc.exited;
-  if (code !== 0 || !figures) throw new Error(`load generator against ${server.name} failed (exit code ${code})`);
+  if (code !== 0 || !figures) {
+    const what = `load generator against ${server.name}`;
+    throw new BenchError({ code: "CHILD_FAILED", what, exitCode: code }, `${what} failed (exit code ${code})`);
+  }
   return figures;
 }

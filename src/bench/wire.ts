@@ -39,6 +39,7 @@ import {
   type LoadRun,
   type RunningServer,
 } from "./wire-procs.ts";
+import { BenchError } from "./errors.ts";
 
 const CHAIN = "local";
 const SEED = "bench-wire";
@@ -81,7 +82,7 @@ async function cachedChain(blocks: number, say: (s: string) => void): Promise<st
     stdout: "ignore",
     stderr: "inherit",
   });
-  if ((await gen.exited) !== 0) throw new Error("chain generate failed");
+  if ((await gen.exited) !== 0) throw new BenchError({ code: "CHILD_FAILED", what: "chain generate" }, "chain generate failed");
   renameSync(partial, dir);
   return dir;
 }
@@ -105,7 +106,7 @@ async function measure(gen: LoadGenerator, server: RunningServer, plan: Plan, cl
     cpuStart = cpuMs(pid);
   });
   const serverCpuUsPerRequest = ((cpuMs(pid) - cpuStart) * 1000) / Math.max(1, figures.requests);
-  if (figures.errors > 0) throw new Error(`${server.name}: ${figures.errors} replies differed from the expected bytes`);
+  if (figures.errors > 0) throw new BenchError({ code: "RESULTS_DIFFER", what: server.name }, `${server.name}: ${figures.errors} replies differed from the expected bytes`);
   return { ...figures, serverCpuUsPerRequest, generatorCpuUsPerRequest: (figures.generatorCpuMs * 1000) / Math.max(1, figures.requests) };
 }
 
@@ -269,11 +270,13 @@ export async function runWire(o: WireOptions): Promise<Report> {
     const expect = await probe(gen, node, requests);
     const table = requests.map((request, i): [HexFrames, HexFrames] => {
       const reply = expect[i];
-      if (reply === undefined) throw new Error(`the node answered ${expect.length} of ${requests.length} requests`);
+      if (reply === undefined) throw new BenchError({ code: "REQUEST_REFUSED", what: "node", request: i }, `the node answered ${expect.length} of ${requests.length} requests`);
       return [request, reply];
     });
     for (const [i, [request, reply]] of table.entries()) {
-      if (reply[0] !== request[1]) throw new Error(`the node refused request ${i}: ${Buffer.from(reply[1] ?? "", "hex").toString()}`);
+      if (reply[0] !== request[1]) {
+        throw new BenchError({ code: "REQUEST_REFUSED", what: "node", request: i }, `the node refused request ${i}: ${Buffer.from(reply[1] ?? "", "hex").toString()}`);
+      }
     }
     const plan: Plan = { warmupMs: quick ? 200 : 1000, measureMs, requests, expect };
 
@@ -283,7 +286,7 @@ export async function runWire(o: WireOptions): Promise<Report> {
       try {
         baseline = await o.baseline.start(table);
         started.push(baseline);
-        if (JSON.stringify(await probe(gen, baseline, requests)) !== JSON.stringify(expect)) throw new Error("its replies differ from the node's");
+        if (JSON.stringify(await probe(gen, baseline, requests)) !== JSON.stringify(expect)) throw new BenchError({ code: "RESULTS_DIFFER", what: "baseline" }, "its replies differ from the node's");
       } catch (e) {
         baselineSkipped = `baseline unavailable: ${e instanceof Error ? e.message : e}`;
         baseline = undefined;
@@ -330,7 +333,7 @@ export function wireFlags(p: ParsedArgs): Pick<WireOptions, "runs" | "measureMs"
   const blocks = intFlag(p, "blocks", quick ? 0 : 20);
   const measureMs = quick ? 400 : intFlag(p, "seconds", 3) * 1000;
   const runs = intFlag(p, "runs", quick ? 1 : 3);
-  if (runs < 1 || measureMs < 1) throw new Error("--runs and --seconds must be at least 1");
+  if (runs < 1 || measureMs < 1) throw new BenchError({ code: "VALUE_INVALID", what: "--runs/--seconds" }, "--runs and --seconds must be at least 1");
   return { quick, blocks, measureMs, runs };
 }
 

@@ -5,6 +5,7 @@
  * Accepted forms: `--name value`, `--name=value`, repeatable flags, booleans.
  */
 import { didYouMean } from "../base/closest.ts";
+import { BunmarkError } from "../base/errors.ts";
 
 export interface FlagSpec {
   readonly name: string;
@@ -33,9 +34,14 @@ export interface ParsedArgs {
   flags: Map<string, string[]>;
 }
 
-/** A mistake on the command line: one line naming the flag (src/main.ts prints it, exit 1). */
-export class UsageError extends Error {
-  override readonly name = "UsageError";
+/**
+ * A mistake on the command line: one line naming the flag or argument (src/main.ts prints it, exit 1, with a
+ * pointer to --help). Like ConfigError, the message is all there is to it: the one code says "usage".
+ */
+export class UsageError extends BunmarkError<{ code: "USAGE" }> {
+  constructor(message: string) {
+    super({ code: "USAGE" }, message);
+  }
 }
 
 const HELP: FlagSpec = { name: "help", help: "this text" };

@@ -21,6 +21,7 @@ import { isFault } from "../base/fault.ts";
 import type { CommandSpec } from "./args.ts";
 import { describeRecord } from "./tx.ts";
 import { Tag } from "../chain/types/records/types.ts";
+import { CliError } from "./errors.ts";
 
 /** The records one by one, so that a failure names the record and the byte where it starts. */
 function records(packed: Uint8Array, count: number, chain: ChainName): BlockRecord[] {
@@ -33,15 +34,19 @@ function records(packed: Uint8Array, count: number, chain: ChainName): BlockReco
     }
   } catch (e) {
     if (!isFault(e)) throw e;
-    if (out.length === count) throw new Error(`${e.text}: ${packed.length - offset} bytes after the last record (from byte ${offset})`);
-    throw new Error(`${e.text}: record ${out.length + 1} of ${count} at byte ${offset}, the input has ${packed.length} bytes`);
+    const type = { code: "BLOCK_INVALID", fault: e.text, offset, length: packed.length } as const;
+    if (out.length === count) throw new CliError(type, `${e.text}: ${packed.length - offset} bytes after the last record (from byte ${offset})`);
+    throw new CliError(type, `${e.text}: record ${out.length + 1} of ${count} at byte ${offset}, the input has ${packed.length} bytes`);
   }
   return out;
 }
 
 /** JSON description of a packed block and the rules it breaks that can be checked without the chain. */
 export function describeBlock(packed: Uint8Array, chain: ChainName): { json: { [key: string]: JsonValue }; problems: string[] } {
-  if (packed.length < HEADER_SIZE) throw new Error(`invalid block header size: truncated at byte ${packed.length} (a header has ${HEADER_SIZE})`);
+  if (packed.length < HEADER_SIZE) {
+    const type = { code: "BLOCK_INVALID", fault: "invalid block header size", offset: packed.length, length: packed.length } as const;
+    throw new CliError(type, `invalid block header size: truncated at byte ${packed.length} (a header has ${HEADER_SIZE})`);
+  }
   const { header, target } = checkHeader(packed, Date.now() / 1000);
   const list = records(packed, header.transactionCount, chain);
   const hash = activeBackend();

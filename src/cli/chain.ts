@@ -8,7 +8,8 @@
  */
 import { CHAINS } from "../chain/types/chains.ts";
 import { oneOf } from "../base/config-values.ts";
-import { GenerateError, generateChain } from "../testnet/generate.ts";
+import { GenerateError } from "../testnet/errors.ts";
+import { generateChain } from "../testnet/generate.ts";
 import { openStore } from "../chain/store/store.ts";
 import { RECORD_NAMES, type RecordTag } from "../chain/types/records/types.ts";
 import { setLogSink } from "../base/log.ts";

@@ -19,6 +19,7 @@ import { rpcCall } from "../rpc/client.ts";
 import { buildCreate, findProofNonce, unescapeMetadata } from "../wallet/create.ts";
 import { flag, intFlag, noExtraArgs, parseOrHelp, UsageError, type CommandSpec } from "./args.ts";
 import { endpointOf } from "./rpc.ts";
+import { CliError } from "./errors.ts";
 
 export const spec: CommandSpec = {
   name: "create",
@@ -46,7 +47,7 @@ function need(value: string | undefined, name: string): string {
 /** A fixed-length hex field of the node's reply; anything else means the node is not speaking 8.2's RPC. */
 function replyBytes(hex: string, length: number, what: string): Uint8Array {
   const bytes = /^[0-9a-f]*$/i.test(hex) ? new Uint8Array(Buffer.from(hex, "hex")) : new Uint8Array();
-  if (bytes.length !== length) throw new Error(`the node replied a malformed ${what}: ${JSON.stringify(hex)}`);
+  if (bytes.length !== length) throw new CliError({ code: "NODE_REPLY_INVALID", what }, `the node replied a malformed ${what}: ${JSON.stringify(hex)}`);
   return bytes;
 }
 

@@ -8,6 +8,7 @@ import { activeBackend, activeBackendName, backendByName } from "../crypto/index
 import { HEADER_SIZE } from "../chain/types/header.ts";
 import { oneOf } from "../base/config-values.ts";
 import { flag, has, parseOrHelp, UsageError, type CommandSpec } from "./args.ts";
+import { CliError } from "./errors.ts";
 
 export const spec: CommandSpec = {
   name: "digest",
@@ -30,12 +31,15 @@ export async function main(args: string[]): Promise<number> {
   const impl = flag(p, "impl") === undefined ? undefined : oneOf(flag(p, "impl"), "--impl", ["native", "js"] as const);
   const text = hexArg.trim().replace(/^0x/i, "");
   const bytes = fromHex(text);
-  if (!bytes) throw new Error(text.length % 2 === 1 && /^[0-9a-fA-F]*$/.test(text) ? `HEX has an odd number of digits (${text.length})` : "HEX is not hex");
+  if (!bytes) {
+    const message = text.length % 2 === 1 && /^[0-9a-fA-F]*$/.test(text) ? `HEX has an odd number of digits (${text.length})` : "HEX is not hex";
+    throw new CliError({ code: "VALUE_INVALID", what: "HEX" }, message);
+  }
   if (bytes.length !== HEADER_SIZE && !has(p, "raw")) {
-    throw new Error(`HEX is ${bytes.length} bytes, a block header is ${HEADER_SIZE} (--raw digests any input)`);
+    throw new CliError({ code: "VALUE_INVALID", what: "HEX" }, `HEX is ${bytes.length} bytes, a block header is ${HEADER_SIZE} (--raw digests any input)`);
   }
   const backend = impl === undefined ? activeBackend() : backendByName(impl);
-  if (!backend) throw new Error("--impl native: the native addon is not available (build it with `make native`)");
+  if (!backend) throw new CliError({ code: "NATIVE_UNAVAILABLE" }, "--impl native: the native addon is not available (build it with `make native`)");
   const t0 = performance.now();
   const digest = backend.blockDigest(bytes);
   const ms = performance.now() - t0;

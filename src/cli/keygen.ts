@@ -8,6 +8,7 @@ import { dirname, join } from "node:path";
 import { isFault } from "../base/fault.ts";
 import { flag, parseOrHelp, UsageError, type CommandSpec } from "./args.ts";
 import { PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, writeKeyPair } from "../transport/keys.ts";
+import { CliError } from "./errors.ts";
 
 export const spec: CommandSpec = {
   name: "keygen",
@@ -34,6 +35,6 @@ export async function main(args: string[]): Promise<number> {
     return 0;
   } catch (e) {
     const reason = isFault(e) ? e.text : ((e as NodeJS.ErrnoException).code ?? String(e));
-    throw new Error(`${publicPath} / ${privatePath}: ${reason}`);
+    throw new CliError({ code: "KEY_FILES", publicPath, privatePath, reason }, `${publicPath} / ${privatePath}: ${reason}`);
   }
 }

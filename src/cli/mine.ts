@@ -12,6 +12,7 @@ import { parseMinerTarget } from "../miner/connect.ts";
 import { Miner } from "../miner/miner.ts";
 import { shutdown as shutdownWire } from "../transport/context.ts";
 import { flag, intFlag, noExtraArgs, parseOrHelp, UsageError, type CommandSpec } from "./args.ts";
+import { CliError } from "./errors.ts";
 
 export const spec: CommandSpec = {
   name: "mine",
@@ -37,7 +38,7 @@ export async function main(args: string[]): Promise<number> {
   if (!isLogLevel(level)) throw new UsageError(`--log-level: ${JSON.stringify(level)} is not a log level`);
   setLogLevel(level);
   const threads = intFlag(p, "threads", availableParallelism());
-  if (threads < 1) throw new Error("--threads must be at least 1");
+  if (threads < 1) throw new CliError({ code: "VALUE_INVALID", what: "--threads" }, "--threads must be at least 1");
   const miner = new Miner({ target: parseMinerTarget(connect), threads, anyDigest: chain === "local" });
   const signalled = new Promise<void>((resolve) => {
     for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => resolve());

@@ -14,16 +14,17 @@ import { RUNNING_FILE, type RunningNode } from "../node/node.ts";
 import { rpcCall, rpcTarget, type RpcEndpoint } from "../rpc/client.ts";
 import { setLogLevel } from "../base/log.ts";
 import { flag, parseOrHelp, UsageError, type CommandSpec, type ParsedArgs } from "./args.ts";
+import { CliError } from "./errors.ts";
 
 function localNode(dataDir: string): { address: string; fingerprint: string } {
   let running: RunningNode;
   try {
     running = JSON.parse(readFileSync(join(dataDir, RUNNING_FILE), "utf8")) as RunningNode;
   } catch {
-    throw new Error(`no running node found in ${dataDir} (start one with \`bunmark run\`, or use --connect HOST:PORT)`);
+    throw new CliError({ code: "NO_RUNNING_NODE", dataDir }, `no running node found in ${dataDir} (start one with \`bunmark run\`, or use --connect HOST:PORT)`);
   }
   const address = running.rpc?.listen[0];
-  if (!running.rpc || address === undefined) throw new Error(`the node in ${dataDir} has no client RPC (set client_rpc.listen)`);
+  if (!running.rpc || address === undefined) throw new CliError({ code: "NO_CLIENT_RPC", dataDir }, `the node in ${dataDir} has no client RPC (set client_rpc.listen)`);
   return { address, fingerprint: running.rpc.fingerprint };
 }
 
@@ -32,7 +33,9 @@ export function endpointOf(p: ParsedArgs, fingerprintFlag = "fingerprint"): RpcE
   const connectFlag = flag(p, "connect");
   const node: { address: string; fingerprint?: string } = connectFlag ? { address: connectFlag } : localNode(resolve(flag(p, "data") ?? "data"));
   const fingerprint = flag(p, fingerprintFlag) ?? node.fingerprint;
-  if (fingerprint !== undefined && !/^[0-9a-fA-F]{64}$/.test(fingerprint)) throw new Error(`--${fingerprintFlag} expects 64 hex digits`);
+  if (fingerprint !== undefined && !/^[0-9a-fA-F]{64}$/.test(fingerprint)) {
+    throw new CliError({ code: "VALUE_INVALID", what: `--${fingerprintFlag}` }, `--${fingerprintFlag} expects 64 hex digits`);
+  }
   return { ...rpcTarget(node.address), ...(fingerprint === undefined ? {} : { fingerprint }) };
 }
 
@@ -60,7 +63,7 @@ export async function main(args: string[]): Promise<number> {
     try {
       arg = JSON.parse(argument);
     } catch (e) {
-      throw new Error(`JSON-ARGUMENT is not JSON: ${(e as Error).message}`);
+      throw new CliError({ code: "VALUE_INVALID", what: "JSON-ARGUMENT" }, `JSON-ARGUMENT is not JSON: ${(e as Error).message}`);
     }
   }
   const reply = await rpcCall(endpointOf(p), method, JSON.stringify(arg));

@@ -14,6 +14,7 @@ import { curveKeyPair } from "../transport/curve.ts";
 import { RequestClient, RequestTimeoutError } from "../transport/request-client.ts";
 import { shutdown } from "../transport/context.ts";
 import { flag, has, noExtraArgs, parseOrHelp, type CommandSpec, type ParsedArgs } from "./args.ts";
+import { CliError } from "./errors.ts";
 
 const TIMEOUT_MS = 5000;
 const text = new TextDecoder();
@@ -48,16 +49,17 @@ async function askInfo(address: string, serverKey: Uint8Array, chain: string): P
       try {
         reply = await client.request([bytes(chain), bytes("I")], TIMEOUT_MS);
       } catch (e) {
-        if (e instanceof RequestTimeoutError) throw new Error(`no reply from ${address} within ${TIMEOUT_MS / 1000} s — wrong server key or nothing listening`);
-        throw e;
+        if (!(e instanceof RequestTimeoutError)) throw e;
+        const seconds = TIMEOUT_MS / 1000;
+        throw new CliError({ code: "NO_REPLY", address, seconds }, `no reply from ${address} within ${seconds} s — wrong server key or nothing listening`);
       }
       const [cmd, body] = reply.map((f) => text.decode(f));
       if (cmd === "I" && body) return JSON.parse(body) as NodeInfo;
       const expect = cmd === "E" ? /expect: (\S+)$/.exec(body ?? "")?.[1] : undefined;
-      if (!expect) throw new Error(`unexpected reply: ${reply.map((f) => Buffer.from(f).toString("hex")).join(" ")}`);
+      if (!expect) throw new CliError({ code: "NODE_REPLY_INVALID", what: "I reply" }, `unexpected reply: ${reply.map((f) => Buffer.from(f).toString("hex")).join(" ")}`);
       chain = expect;
     }
-    throw new Error("node keeps rejecting the chain name");
+    throw new CliError({ code: "CHAIN_NAME_REJECTED" }, "node keeps rejecting the chain name");
   } finally {
     client.close();
   }
@@ -86,10 +88,10 @@ function target(p: ParsedArgs, dataDir: string): { address: string; key: Uint8Ar
   try {
     running = JSON.parse(readFileSync(join(dataDir, RUNNING_FILE), "utf8")) as RunningNode;
   } catch {
-    throw new Error(`no running node found in ${dataDir} (start one with \`bunmark run\`, or use --connect KEY@HOST:PORT)`);
+    throw new CliError({ code: "NO_RUNNING_NODE", dataDir }, `no running node found in ${dataDir} (start one with \`bunmark run\`, or use --connect KEY@HOST:PORT)`);
   }
   const [listen] = running.listen;
-  if (listen === undefined) throw new Error(`the node in ${dataDir} listens for no peers (peering.listen is empty)`);
+  if (listen === undefined) throw new CliError({ code: "NO_PEER_LISTENER", dataDir }, `the node in ${dataDir} listens for no peers (peering.listen is empty)`);
   return { address: hostPort(listen), key: new Uint8Array(Buffer.from(running.publicKey, "hex")), chain: running.chain, local: true };
 }
 

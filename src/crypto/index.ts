@@ -17,20 +17,17 @@
  *     module-level constant at import. (chain/types/records/sign.ts signs with ed25519Sign below, the twin's:
  *     signing is not part of HashBackend.)
  */
-import { BunmarkError } from "../base/errors.ts";
 import { logger } from "../base/log.ts";
 import type { HashBackend } from "./api.ts";
 import { jsBackend } from "./js/backend.ts";
 import { loadNativeBackend } from "./native.ts";
+import { CryptoError } from "./errors.ts";
 
 export type { Argon2Params, HashBackend } from "./api.ts";
 export { ed25519PublicKey, ed25519Sign } from "./js/ed25519.ts";
 export { closeDigestWorkers as shutdownDigestWorkers } from "./js/backend.ts";
 
 const log = logger("crypto");
-
-/** BUNMARK_REQUIRE_NATIVE=1 and the addon did not load: the process must not fall back to the twin. */
-export class CryptoError extends BunmarkError<{ code: "NATIVE_REQUIRED"; why: string }> {}
 
 let native: { backend: HashBackend | undefined; why: string } | undefined;
 

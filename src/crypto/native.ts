@@ -14,6 +14,7 @@
 import { resolve } from "node:path";
 import { logger } from "../base/log.ts";
 import type { Argon2Params, HashBackend } from "./api.ts";
+import { CryptoError } from "./errors.ts";
 
 /** The addon's exports as the Rust side defines them (native/src/exports.rs). */
 export interface NativeAddon {
@@ -87,7 +88,7 @@ export function loadNativeAddon(): NativeAddon | undefined {
     // (an override is relative to the working directory, like any path given on the command line)
     const loaded = (override ? require(resolve(override)) : require("../../native/bunmark.node")) as Partial<NativeAddon>;
     const missing = FUNCTIONS.filter((name) => typeof loaded[name] !== "function");
-    if (missing.length > 0) throw new Error(`addon lacks ${missing.join(", ")} (stale build?)`);
+    if (missing.length > 0) throw new CryptoError({ code: "NATIVE_STALE", missing }, `addon lacks ${missing.join(", ")} (stale build?)`);
     addon = loaded as NativeAddon;
   } catch (e) {
     // Absent is normal (TypeScript fallback); present but broken deserves a warning.

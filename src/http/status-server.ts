@@ -6,6 +6,7 @@
 import { buildInfo } from "../base/build-info.ts";
 import type { CurrencyStatus } from "../payment/watcher.ts";
 import type { RpcStatsSnapshot } from "../rpc/stats.ts";
+import { HttpError } from "./errors.ts";
 
 /** One peer as `status --peers` and `/status` list it: an upstream this node dialled, or a node that registered with it. */
 export interface PeerRow {
@@ -124,12 +125,13 @@ function route(req: Request, snapshot: () => StatusSnapshot): Response {
 /** Serves the endpoint on `host:port` (`[v6]:port` accepted; checked by the configuration before). */
 export function startStatusServer(address: string, snapshot: () => StatusSnapshot): StatusServer {
   const [, hostname, port] = /^\[?([^\]]+?)\]?:(\d+)$/.exec(address) ?? [];
-  if (hostname === undefined) throw new Error(`http ${JSON.stringify(address)}: expected HOST:PORT`);
+  if (hostname === undefined) throw new HttpError({ code: "ADDRESS_INVALID", address }, `http ${JSON.stringify(address)}: expected HOST:PORT`);
   let server: ReturnType<typeof Bun.serve>;
   try {
     server = Bun.serve({ hostname, port: Number(port), fetch: (req) => route(req, snapshot) });
   } catch (e) {
-    throw new Error(`cannot serve HTTP on ${address}: ${e instanceof Error ? e.message : String(e)}`);
+    const detail = e instanceof Error ? e.message : String(e);
+    throw new HttpError({ code: "SERVE_FAILED", address, detail }, `cannot serve HTTP on ${address}: ${detail}`);
   }
   return { url: server.url.href, stop: () => server.stop(true) };
 }

@@ -22,6 +22,7 @@ import { RequestClient } from "../transport/request-client.ts";
 import { Subscriber } from "../transport/subscriber.ts";
 import type { CurveKeyPair } from "../transport/curve.ts";
 import type { MinerTarget } from "./connect.ts";
+import { MinerError } from "./errors.ts";
 
 const log = logger("miner");
 const SUBMIT_TIMEOUT_MS = 60_000;
@@ -66,7 +67,7 @@ export class Miner {
   readonly #stats: MinerStats = { hashes: 0, jobs: 0, submitted: 0, blocks: 0 };
 
   constructor(o: MinerOptions) {
-    if (!(o.threads >= 1)) throw new Error("miner: threads must be at least 1");
+    if (!(o.threads >= 1)) throw new MinerError({ code: "THREADS_INVALID", threads: o.threads }, "miner: threads must be at least 1");
     this.#o = o;
     this.#hash = o.hash ?? activeBackend();
     this.#keys = curveKeyPair();

@@ -1,13 +1,10 @@
 /**
  * One GET of a currency node's REST interface (util/fetcher.go `FetchJSON`): status 200 required, the body
  * parsed by chain-json.ts. Unlike 8.2 (no timeout, unbounded body) every request has a deadline and the body a
- * size limit; both, like any network or status error, reject with RestError and never throw elsewhere.
+ * size limit; both, like any network or status error, reject with a PaymentError (`REST_…`) and never throw elsewhere.
  */
 import { parseChainJson } from "./chain-json.ts";
-
-export class RestError extends Error {
-  override readonly name = "RestError";
-}
+import { PaymentError } from "./errors.ts";
 
 export interface GetOptions {
   timeoutMs: number;
@@ -19,7 +16,7 @@ export interface GetOptions {
 /** The body as text, at most `maxBytes` bytes. */
 async function boundedText(res: Response, maxBytes: number): Promise<string> {
   const declared = Number(res.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw new RestError(`response of ${declared} bytes exceeds ${maxBytes}`);
+  if (declared > maxBytes) throw new PaymentError({ code: "REST_TOO_LARGE", limit: maxBytes, declared }, `response of ${declared} bytes exceeds ${maxBytes}`);
   const chunks: Uint8Array[] = [];
   let total = 0;
   const reader = res.body?.getReader();
@@ -30,7 +27,7 @@ async function boundedText(res: Response, maxBytes: number): Promise<string> {
     total += value.length;
     if (total > maxBytes) {
       await reader.cancel();
-      throw new RestError(`response exceeds ${maxBytes} bytes`);
+      throw new PaymentError({ code: "REST_TOO_LARGE", limit: maxBytes }, `response exceeds ${maxBytes} bytes`);
     }
     chunks.push(value);
   }
@@ -43,12 +40,13 @@ export async function getJson(url: string, o: GetOptions): Promise<unknown> {
     const res = await fetch(url, { signal, redirect: "error" });
     if (res.status !== 200) {
       await res.body?.cancel();
-      throw new RestError(`status: ${res.status} on: ${url}`);
+      throw new PaymentError({ code: "REST_STATUS", url, status: res.status }, `status: ${res.status} on: ${url}`);
     }
     return parseChainJson(await boundedText(res, o.maxBytes));
   } catch (e) {
-    if (e instanceof RestError) throw e;
-    if (signal.aborted && !o.signal.aborted) throw new RestError(`no answer within ${o.timeoutMs} ms from ${url}`);
-    throw new RestError(`${url}: ${(e as Error).message ?? e}`);
+    if (e instanceof PaymentError) throw e;
+    if (signal.aborted && !o.signal.aborted) throw new PaymentError({ code: "REST_TIMEOUT", url, ms: o.timeoutMs }, `no answer within ${o.timeoutMs} ms from ${url}`);
+    const detail = String((e as Error).message ?? e);
+    throw new PaymentError({ code: "REST_FAILED", url, detail }, `${url}: ${detail}`);
   }
 }

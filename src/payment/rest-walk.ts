@@ -15,6 +15,7 @@
  * it for ever) sends the forward walk back to its parent. Hashes must be 64 hex digits (they go into URLs) and
  * every field is type-checked; a block with more than MAX_BLOCK_TXS transactions is refused.
  */
+import { PaymentError } from "./errors.ts";
 
 /** "more than 3 confirmations" (payment/setup.go requiredConfirmations). */
 export const REQUIRED_CONFIRMATIONS = 3;
@@ -51,18 +52,18 @@ const isObject = (v: unknown): v is Obj => typeof v === "object" && v !== null &
 
 function optionalHash(v: unknown, name: string): string | undefined {
   if (v === undefined || v === null || v === "") return undefined;
-  if (!isBlockHash(v)) throw new Error(`${name} is not a block hash`);
+  if (!isBlockHash(v)) throw new PaymentError({ code: "REST_REPLY_INVALID", field: name }, `${name} is not a block hash`);
   return v;
 }
 
 function integer(v: unknown, name: string): number {
-  if (typeof v !== "number" || !Number.isSafeInteger(v)) throw new Error(`${name} is not an integer`);
+  if (typeof v !== "number" || !Number.isSafeInteger(v)) throw new PaymentError({ code: "REST_REPLY_INVALID", field: name }, `${name} is not an integer`);
   return v;
 }
 
 function header(v: unknown): HeaderView {
-  if (!isObject(v)) throw new Error("not an object");
-  if (!isBlockHash(v.hash)) throw new Error("hash is not a block hash");
+  if (!isObject(v)) throw new PaymentError({ code: "REST_REPLY_INVALID", field: "header" }, "not an object");
+  if (!isBlockHash(v.hash)) throw new PaymentError({ code: "REST_REPLY_INVALID", field: "hash" }, "hash is not a block hash");
   return {
     hash: v.hash,
     height: integer(v.height, "height"),
@@ -73,15 +74,15 @@ function header(v: unknown): HeaderView {
 
 /** `GET /rest/chaininfo.json`: the tip, and the network name when given (Litecoin's check). Throws on bad shape. */
 export function parseChainInfo(v: unknown): { blocks: number; bestblockhash: string; chain: string | undefined } {
-  if (!isObject(v)) throw new Error("chaininfo is not an object");
-  if (!isBlockHash(v.bestblockhash)) throw new Error("chaininfo: bestblockhash is not a block hash");
-  if (v.chain !== undefined && typeof v.chain !== "string") throw new Error("chaininfo: chain is not a string");
+  if (!isObject(v)) throw new PaymentError({ code: "REST_REPLY_INVALID", field: "chaininfo" }, "chaininfo is not an object");
+  if (!isBlockHash(v.bestblockhash)) throw new PaymentError({ code: "REST_REPLY_INVALID", field: "chaininfo: bestblockhash" }, "chaininfo: bestblockhash is not a block hash");
+  if (v.chain !== undefined && typeof v.chain !== "string") throw new PaymentError({ code: "REST_REPLY_INVALID", field: "chaininfo: chain" }, "chaininfo: chain is not a string");
   return { blocks: integer(v.blocks, "chaininfo: blocks"), bestblockhash: v.bestblockhash, chain: v.chain };
 }
 
 /** `GET /rest/headers/1/<hash>.json`: an array of at most one header here; empty → undefined. */
 export function parseHeaders(v: unknown): HeaderView | undefined {
-  if (!Array.isArray(v)) throw new Error("headers: not a list");
+  if (!Array.isArray(v)) throw new PaymentError({ code: "REST_REPLY_INVALID", field: "headers" }, "headers: not a list");
   if (v.length === 0) return undefined;
   return header(v[0]);
 }
@@ -91,8 +92,8 @@ export function parseBlock(v: unknown): BlockView {
   const h = header(v);
   const o = v as Obj;
   const tx = o.tx ?? [];
-  if (!Array.isArray(tx)) throw new Error("tx is not a list");
-  if (tx.length > MAX_BLOCK_TXS) throw new Error(`block has ${tx.length} transactions (more than ${MAX_BLOCK_TXS})`);
+  if (!Array.isArray(tx)) throw new PaymentError({ code: "REST_REPLY_INVALID", field: "tx" }, "tx is not a list");
+  if (tx.length > MAX_BLOCK_TXS) throw new PaymentError({ code: "REST_REPLY_INVALID", field: "tx" }, `block has ${tx.length} transactions (more than ${MAX_BLOCK_TXS})`);
   return { ...h, time: integer(o.time, "time"), nextblockhash: optionalHash(o.nextblockhash, "nextblockhash"), tx };
 }
 

@@ -24,6 +24,7 @@ import { logger } from "../base/log.ts";
 import { getJson } from "./rest-http.ts";
 import { afterBlock, afterHeader, initialWalk, parseBlock, parseChainInfo, parseHeaders, type WalkState } from "./rest-walk.ts";
 import { backoff, type PaidCurrency, type PaymentSource, type SourceEvents } from "./source.ts";
+import { PaymentError } from "./errors.ts";
 
 const log = logger("payment");
 
@@ -106,7 +107,7 @@ export class RestSource implements PaymentSource {
         this.#state = await this.#chainInfo();
         this.#report("running");
       } catch (e) {
-        if (e instanceof InvalidChain) {
+        if (e instanceof PaymentError && e.type.code === "INVALID_CHAIN") {
           this.#report("invalid chain", e);
           return;
         }
@@ -130,7 +131,9 @@ export class RestSource implements PaymentSource {
 
   async #chainInfo(): Promise<WalkState> {
     const info = parseChainInfo(await this.#get("chaininfo.json", MAX_SMALL_BYTES));
-    if (this.#o.currency === CURRENCY_LITECOIN && !isTestnet(this.#o.chain) && info.chain !== "main") throw new InvalidChain();
+    if (this.#o.currency === CURRENCY_LITECOIN && !isTestnet(this.#o.chain) && info.chain !== "main") {
+      throw new PaymentError({ code: "INVALID_CHAIN", chain: info.chain }, "invalid chain"); // 8.2's text
+    }
     log.info(`${this.#name} REST: chain tip`, { height: info.blocks, hash: info.bestblockhash });
     this.#o.events.block(this.#o.currency, info.blocks, info.bestblockhash);
     return initialWalk(info.bestblockhash);
@@ -173,9 +176,3 @@ export class RestSource implements PaymentSource {
   }
 }
 
-/** Litecoin on the wrong network for this Bitmark chain ("invalid chain" in 8.2). */
-class InvalidChain extends Error {
-  constructor() {
-    super("invalid chain");
-  }
-}

@@ -10,6 +10,7 @@ import { lookup } from "node:dns/promises";
 import { at } from "../base/at.ts";
 import { Fault, fail } from "../base/fault.ts";
 import { goQuote } from "../encoding/go-quote.ts";
+import { BunmarkError } from "../base/errors.ts";
 
 export interface Connection {
   /** 4-byte IPv4 or 16-byte IPv6 / IPv4-mapped address. */
@@ -18,8 +19,10 @@ export interface Connection {
 }
 
 /** A port that Go's strconv.Atoi rejects; the message is Go's text, e.g. `strconv.Atoi: parsing "x": invalid syntax`. */
-export class PortSyntaxError extends Error {
-  override readonly name = "PortSyntaxError";
+export class PortSyntaxError extends BunmarkError<{ code: "PORT_SYNTAX"; port: string; problem: "invalid syntax" | "value out of range" }> {
+  constructor(port: string, problem: "invalid syntax" | "value out of range") {
+    super({ code: "PORT_SYNTAX", port, problem }, `strconv.Atoi: parsing ${goQuote(port)}: ${problem}`);
+  }
 }
 
 const V4_MAPPED_PREFIX = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff];
@@ -153,8 +156,8 @@ const UINT64_MAX = (1n << 64n) - 1n;
 
 /** Go strconv.Atoi, then bitmarkd's 1…65535 range check. */
 function parsePort(text: string): number {
-  const syntax = () => new PortSyntaxError(`strconv.Atoi: parsing ${goQuote(text)}: invalid syntax`);
-  const range = () => new PortSyntaxError(`strconv.Atoi: parsing ${goQuote(text)}: value out of range`);
+  const syntax = () => new PortSyntaxError(text, "invalid syntax");
+  const range = () => new PortSyntaxError(text, "value out of range");
   const negative = text[0] === "-";
   const digits = text[0] === "-" || text[0] === "+" ? text.slice(1) : text;
   if (digits.length === 0) throw syntax();

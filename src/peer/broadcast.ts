@@ -6,6 +6,7 @@
  */
 import { logger } from "../base/log.ts";
 import { CONNECTOR_DEFAULTS } from "./sync/constants.ts";
+import { PeerError } from "./errors.ts";
 
 const log = logger("broadcast");
 
@@ -70,7 +71,7 @@ export class BroadcastSubscription {
     const item = this.#items.shift();
     if (item !== undefined) return Promise.resolve(item);
     if (this.#closed) return Promise.resolve(null);
-    if (this.#waiter !== null) throw new Error("broadcast subscription: concurrent next()");
+    if (this.#waiter !== null) throw new PeerError("broadcast subscription", "concurrent next()");
     return new Promise((resolve) => (this.#waiter = resolve));
   }
 

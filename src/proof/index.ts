@@ -24,6 +24,7 @@ import { buildJob, foundationRecord, MAXIMUM_TRANSACTIONS, ProoferError, type Jo
 import { JobPublisher, publishTiming, type PublishTiming } from "./publisher.ts";
 import { openSubmitServer } from "./submit-server.ts";
 import { JobQueue } from "./submission.ts";
+import { ProofError } from "./errors.ts";
 
 const log = logger("proof");
 
@@ -42,7 +43,8 @@ function about<T>(what: string, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    throw new Error(`${what}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    const detail = e instanceof Error ? e.message : String(e);
+    throw new ProofError({ code: "SETTING_UNUSABLE", setting: what, detail }, `${what}: ${detail}`, { cause: e });
   }
 }
 
@@ -70,7 +72,9 @@ export class Proofer {
   static start(o: ProoferOptions): Proofer {
     const testnet = isTestnet(o.chain);
     const signing = about(`proofing.signing_key ${o.config.signing_key}`, () => readSigningKey(o.config.signing_key));
-    if (signing.account.testnet !== testnet) throw new Error(`proofing.signing_key ${o.config.signing_key}: key is for the wrong network`);
+    if (signing.account.testnet !== testnet) {
+      throw new ProofError({ code: "SIGNING_KEY_NETWORK", path: o.config.signing_key }, `proofing.signing_key ${o.config.signing_key}: key is for the wrong network`);
+    }
     const keys = about(`proofing.public_key/private_key ${o.config.public_key}, ${o.config.private_key}`, () => readKeyPair(o.config.public_key, o.config.private_key));
     const txZero = foundationRecord(paymentMap(o.config), signing);
     const queue = new JobQueue();

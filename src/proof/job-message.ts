@@ -4,12 +4,13 @@
  * hex of their header bytes), TxZero standard Base64, TxIds/AssetIds hex in storage order.
  *
  *   jobMessage(id, job) → the exact text bitmarkd would publish
- *   parseJobMessage(text) → { job, header } for a miner: the 100 header bytes rebuilt, or a JobMessageError
+ *   parseJobMessage(text) → { job, header } for a miner: the 100 header bytes rebuilt, or a ProofError (JOB_MESSAGE_INVALID)
  */
 import { HEADER_SIZE, headerJSON, packHeader, unpackHeader } from "../chain/types/header.ts";
 import { fromHex, toHex } from "../encoding/hex.ts";
 import { goStringify } from "../rpc/go-json.ts";
 import type { Job } from "./job.ts";
+import { ProofError } from "./errors.ts";
 
 /** Job ids: a 16-bit counter formatted `%04x` (the first is 0001; ffff wraps to 0000). */
 export function jobId(counter: number): string {
@@ -26,9 +27,7 @@ export function jobMessage(id: string, job: Job): string {
   });
 }
 
-export class JobMessageError extends Error {
-  override readonly name = "JobMessageError";
-}
+const invalid = (field: string, message: string) => new ProofError({ code: "JOB_MESSAGE_INVALID", field }, message);
 
 export interface ReceivedJob {
   job: string;
@@ -37,18 +36,18 @@ export interface ReceivedJob {
 }
 
 function decimal(v: unknown, what: string): bigint {
-  if (typeof v !== "string" || !/^\d{1,20}$/.test(v) || BigInt(v) >= 1n << 64n) throw new JobMessageError(`Header.${what} must be a decimal u64 string`);
+  if (typeof v !== "string" || !/^\d{1,20}$/.test(v) || BigInt(v) >= 1n << 64n) throw invalid(`Header.${what}`, `Header.${what} must be a decimal u64 string`);
   return BigInt(v);
 }
 
 function bytes(v: unknown, length: number, what: string): Uint8Array {
   const b = typeof v === "string" ? fromHex(v) : undefined;
-  if (b === undefined || b.length !== length) throw new JobMessageError(`Header.${what} must be ${length * 2} hex digits`);
+  if (b === undefined || b.length !== length) throw invalid(`Header.${what}`, `Header.${what} must be ${length * 2} hex digits`);
   return b;
 }
 
 function u16(v: unknown, what: string): number {
-  if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > 0xffff) throw new JobMessageError(`Header.${what} must be a 16-bit number`);
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > 0xffff) throw invalid(`Header.${what}`, `Header.${what} must be a 16-bit number`);
   return v;
 }
 
@@ -58,11 +57,11 @@ export function parseJobMessage(text: string): ReceivedJob {
   try {
     m = JSON.parse(text);
   } catch {
-    throw new JobMessageError("job message is not JSON");
+    throw invalid("message", "job message is not JSON");
   }
   const o = m as { Job?: unknown; Header?: Record<string, unknown> } | null;
   if (typeof o !== "object" || o === null || typeof o.Job !== "string" || typeof o.Header !== "object" || o.Header === null) {
-    throw new JobMessageError("job message needs Job and Header");
+    throw invalid("message", "job message needs Job and Header");
   }
   const h = o.Header;
   const header = new Uint8Array(HEADER_SIZE);

@@ -17,6 +17,7 @@ import { isIP } from "node:net";
 import { activeBackend } from "../crypto/index.ts";
 import { fail } from "../base/fault.ts";
 import { bitString, boolean, directoryString, explicit, implicit, octetString, oid, sequence, set, smallInteger, time, unsignedInteger } from "./der.ts";
+import { RpcServiceError } from "./errors.ts";
 
 const OID = {
   organization: "2.5.4.10",
@@ -181,13 +182,16 @@ export function loadCertificate(certificatePath: string, privateKeyPath: string)
   const certificatePem = readFileSync(certificatePath, "utf8");
   const privateKeyPem = readFileSync(privateKeyPath, "utf8");
   const der = firstCertificateDer(certificatePem);
-  if (!der) throw new Error(`${certificatePath}: no CERTIFICATE block`);
+  if (!der) throw new RpcServiceError({ code: "CERTIFICATE_NO_PEM_BLOCK", certificate: certificatePath }, `${certificatePath}: no CERTIFICATE block`);
   let matches: boolean;
   try {
     matches = new X509Certificate(certificatePem).checkPrivateKey(createPrivateKey(privateKeyPem));
   } catch (e) {
-    throw new Error(`${certificatePath} / ${privateKeyPath}: ${(e as Error).message}`);
+    const detail = (e as Error).message;
+    throw new RpcServiceError({ code: "CERTIFICATE_UNREADABLE", certificate: certificatePath, privateKey: privateKeyPath, detail }, `${certificatePath} / ${privateKeyPath}: ${detail}`);
   }
-  if (!matches) throw new Error(`${privateKeyPath}: private key does not match certificate ${certificatePath}`);
+  if (!matches) {
+    throw new RpcServiceError({ code: "KEY_MISMATCH", certificate: certificatePath, privateKey: privateKeyPath }, `${privateKeyPath}: private key does not match certificate ${certificatePath}`);
+  }
   return { certificatePem, privateKeyPem, fingerprint: certificateFingerprint(der) };
 }

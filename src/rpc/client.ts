@@ -11,6 +11,7 @@
  */
 import { connect, type TLSSocket } from "node:tls";
 import { certificateFingerprint } from "./certificate.ts";
+import { RpcServiceError } from "./errors.ts";
 
 const TIMEOUT_MS = 30_000;
 
@@ -30,7 +31,7 @@ export interface RpcReply {
 export function rpcTarget(address: string): { host: string; port: number } {
   const [, v6, name, port] = /^(?:\[([^\]]*)\]|([^:]*)):(\d+)$/.exec(address) ?? [];
   const host = v6 ?? name;
-  if (host === undefined) throw new Error(`--connect expects HOST:PORT, got ${JSON.stringify(address)}`);
+  if (host === undefined) throw new RpcServiceError({ code: "CONNECT_ADDRESS_INVALID", address }, `--connect expects HOST:PORT, got ${JSON.stringify(address)}`);
   return { host: host === "" || host === "0.0.0.0" ? "127.0.0.1" : host === "::" ? "::1" : host, port: Number(port) };
 }
 
@@ -42,14 +43,15 @@ function exchange(e: RpcEndpoint, line: string): Promise<string> {
       const actual = der ? Buffer.from(certificateFingerprint(new Uint8Array(der))).toString("hex") : "";
       if (e.fingerprint && actual !== e.fingerprint.toLowerCase()) {
         socket.destroy();
-        reject(new Error(`certificate fingerprint ${actual || "(none)"} does not match ${e.fingerprint}`));
+        const expected = e.fingerprint;
+        reject(new RpcServiceError({ code: "FINGERPRINT_MISMATCH", actual, expected }, `certificate fingerprint ${actual || "(none)"} does not match ${expected}`));
         return;
       }
       socket.write(line);
     });
     let received = "";
     socket.setEncoding("utf8");
-    socket.setTimeout(TIMEOUT_MS, () => socket.destroy(new Error("no reply")));
+    socket.setTimeout(TIMEOUT_MS, () => socket.destroy(new RpcServiceError({ code: "NO_REPLY", ms: TIMEOUT_MS }, "no reply")));
     socket.on("data", (chunk: string) => {
       received += chunk;
       const nl = received.indexOf("\n");
@@ -59,7 +61,7 @@ function exchange(e: RpcEndpoint, line: string): Promise<string> {
       }
     });
     socket.on("error", reject);
-    socket.on("close", () => reject(new Error("connection closed without a reply")));
+    socket.on("close", () => reject(new RpcServiceError({ code: "NO_REPLY" }, "connection closed without a reply")));
   });
 }
 

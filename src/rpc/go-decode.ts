@@ -19,6 +19,7 @@ import { fail, Fault } from "../base/fault.ts";
 import { goQuote } from "../encoding/go-quote.ts";
 import { utf8Bytes } from "../encoding/utf8.ts";
 import { RpcError } from "./method.ts";
+import { BunmarkError } from "../base/errors.ts";
 
 /** A JSON number with its source text. */
 export class JsonNumber {
@@ -72,7 +73,12 @@ interface Context {
   saved: string | null;
 }
 
-class Fatal extends Error {}
+/** An error that ends decoding at once (see the top); `text`, Go's, becomes the RpcError reply. */
+class Fatal extends BunmarkError<{ code: "DECODE_FATAL"; text: string }> {
+  constructor(text: string) {
+    super({ code: "DECODE_FATAL", text }, text);
+  }
+}
 
 /** The value Go would hold for `schema` before decoding. */
 function zeroOf(schema: GoSchema): unknown {
@@ -266,7 +272,7 @@ export function decodeArgument<T>(arg: unknown, schema: GoSchema): T {
     if (ctx.saved !== null) throw new RpcError(ctx.saved);
     return out as T;
   } catch (e) {
-    if (e instanceof Fatal) throw new RpcError(e.message);
+    if (e instanceof Fatal) throw new RpcError(e.type.text);
     throw e;
   }
 }

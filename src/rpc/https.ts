@@ -25,6 +25,7 @@ import type { NodeFacts } from "./deps.ts";
 import type { Dispatch } from "./dispatch.ts";
 import { JsonStreamSplitter } from "./json-stream.ts";
 import type { RpcStats } from "./stats.ts";
+import { RpcServiceError } from "./errors.ts";
 
 const log = logger("https");
 
@@ -98,7 +99,8 @@ export class HttpsRpcServer {
         log.warn("cannot listen", { address: entry, error: (e as Error).message });
       }
     }
-    if (this.#servers.length === 0) throw new Error(`https_rpc: cannot listen on any of ${options.config.listen.join(", ")}`);
+    const listen = options.config.listen;
+    if (this.#servers.length === 0) throw new RpcServiceError({ code: "NO_LISTENER", section: "https_rpc", listen }, `https_rpc: cannot listen on any of ${listen.join(", ")}`);
   }
 
   stop(): void {

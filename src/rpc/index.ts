@@ -13,6 +13,7 @@ import { HttpsRpcServer } from "./https.ts";
 import type { MethodTable } from "./method.ts";
 import { RpcStats } from "./stats.ts";
 import { TlsRpcServer } from "./tls-server.ts";
+import { RpcServiceError } from "./errors.ts";
 
 export interface RpcOptions<D> {
   client: ClientRpcConfig;
@@ -40,7 +41,8 @@ function certificate(section: string, certificatePath: string, privateKeyPath: s
     return c;
   } catch (e) {
     const hint = isFault(e) && e.text !== "key file not found" ? ` (${certificatePath}; create a pair with: bunmark gen-rpc-cert)` : isFault(e) ? ` (${privateKeyPath})` : "";
-    throw new Error(`${section}: ${(e as Error).message}${hint}`);
+    const detail = (e as Error).message;
+    throw new RpcServiceError({ code: "CERTIFICATE_UNUSABLE", section, certificate: certificatePath, privateKey: privateKeyPath, detail }, `${section}: ${detail}${hint}`);
   }
 }
 

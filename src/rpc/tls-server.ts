@@ -22,6 +22,7 @@ import type { Dispatch } from "./dispatch.ts";
 import { JsonStreamSplitter } from "./json-stream.ts";
 import { ConnectionCounter, expiry, sweepInterval, type ConnectionClock, type TimeoutPolicy } from "./limits.ts";
 import type { RpcStats } from "./stats.ts";
+import { RpcServiceError } from "./errors.ts";
 
 const log = logger("rpc");
 
@@ -90,7 +91,7 @@ export class TlsRpcServer {
         log.warn("cannot listen", { address: entry, error: (e as Error).message });
       }
     }
-    if (this.#listeners.length === 0) throw new Error(`client_rpc: cannot listen on any of ${c.listen.join(", ")}`);
+    if (this.#listeners.length === 0) throw new RpcServiceError({ code: "NO_LISTENER", section: "client_rpc", listen: c.listen }, `client_rpc: cannot listen on any of ${c.listen.join(", ")}`);
     this.#sweeper = setInterval(() => this.#sweep(), sweepInterval(this.#policy));
     this.#sweeper.unref();
   }

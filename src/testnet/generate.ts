@@ -41,6 +41,7 @@ import type { TxRecord } from "../chain/types/records/types.ts";
 import { digestsFor } from "../chain/store/store-incoming.ts";
 import type { Store } from "../chain/store/store.ts";
 import { utf8Bytes } from "../encoding/utf8.ts";
+import { GenerateError } from "./errors.ts";
 
 export interface GenerateOptions {
   /** blocks to add after genesis */
@@ -59,19 +60,6 @@ export interface GenerateSummary {
   /** records of the whole chain per type tag */
   records: Record<number, number>;
   seconds: number;
-}
-
-export type GenerateErrorCode = "not local" | "other seed";
-
-/** The store cannot take this generation; nothing was written. */
-export class GenerateError extends Error {
-  override readonly name = "GenerateError";
-  constructor(
-    readonly code: GenerateErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 const USERS = 6;
@@ -271,10 +259,10 @@ function assemble(number: number, previous: Uint8Array, body: ReturnType<Generat
  */
 export async function generateChain(store: Store, o: GenerateOptions): Promise<GenerateSummary> {
   if (checksDigestDifficulty(store.chain))
-    throw new GenerateError("not local", `chain generate needs the local chain (${store.chain} checks digests against the difficulty)`);
+    throw new GenerateError({ code: "NOT_LOCAL_CHAIN", chain: store.chain }, `chain generate needs the local chain (${store.chain} checks digests against the difficulty)`);
   const genesis = store.digestForBlock(1);
   if (store.height() >= 2 && !isSeedBlockTwo(o.seed, genesis, store.getBlock(2)))
-    throw new GenerateError("other seed", `the store holds a chain of another seed than ${JSON.stringify(o.seed)} (not continued)`);
+    throw new GenerateError({ code: "OTHER_SEED", seed: o.seed }, `the store holds a chain of another seed than ${JSON.stringify(o.seed)} (not continued)`);
   const started = performance.now();
   const gen = new Generator(o.seed, o.forkAt ?? Number.POSITIVE_INFINITY);
   const last = 1 + o.blocks;
@@ -340,8 +328,8 @@ export interface OwnershipChain {
  * costs one Argon2 digest, overlapped with signing the next block. Needs an empty store.
  */
 export async function generateOwnershipChain(store: Store, o: OwnershipChainOptions): Promise<OwnershipChain> {
-  if (checksDigestDifficulty(store.chain)) throw new GenerateError("not local", `the ownership chain needs the local chain (not ${store.chain})`);
-  if (store.height() !== 1) throw new GenerateError("other seed", "the ownership chain is generated into an empty store only");
+  if (checksDigestDifficulty(store.chain)) throw new GenerateError({ code: "NOT_LOCAL_CHAIN", chain: store.chain }, `the ownership chain needs the local chain (not ${store.chain})`);
+  if (store.height() !== 1) throw new GenerateError({ code: "STORE_NOT_EMPTY", height: store.height() }, "the ownership chain is generated into an empty store only");
   const started = performance.now();
   const derive = (what: string) => txIdOf(utf8Bytes(`bunmark ownership ${o.seed} ${what}`));
   const [holder, a, b, node] = ["holder", "a", "b", "node"].map((name) => {

@@ -25,6 +25,7 @@ import { makeSelfSignedCertificate, subjectNames, writeCertificateFiles } from "
 import { curveKeyPair } from "../transport/curve.ts";
 import { ensureKeyPair, readPublicKeyFile } from "../transport/keys.ts";
 import { RequestClient } from "../transport/request-client.ts";
+import { TestnetError } from "./errors.ts";
 
 /** The sample configuration's testnet payment addresses (docs/proof.md §5): blocks made here pay nobody real. */
 const PAYMENT_ADDRESS = { bitcoin: "msxN7C7cRNgbgyUzt3EcvrpmWXc59sZVN4", litecoin: "mjPkDNakVA4w4hJZ6WF7p8yKUV2merhyCM" };
@@ -107,7 +108,9 @@ export class Testnet {
 
   static async start(o: TestnetOptions): Promise<Testnet> {
     // registration (`R`) is answered only with a third peer to offer: fewer nodes never reach Normal mode
-    if (!Number.isInteger(o.nodes) || o.nodes < 3 || o.nodes > 50) throw new Error("--nodes must be between 3 and 50 (a node needs two other peers to reach Normal mode)");
+    if (!Number.isInteger(o.nodes) || o.nodes < 3 || o.nodes > 50) {
+      throw new TestnetError({ code: "NODE_COUNT", nodes: o.nodes }, "--nodes must be between 3 and 50 (a node needs two other peers to reach Normal mode)");
+    }
     const root = resolve(o.dir);
     const nodes: TestnetNode[] = [];
     for (let k = 1; k <= o.nodes; k++) {
@@ -145,10 +148,16 @@ export class Testnet {
     const end = Date.now() + timeoutMs;
     for (;;) {
       const gone = this.nodes.filter((_, i) => at(this.#procs, i).exitCode !== null);
-      if (gone.length > 0) throw new Error(`${gone.map((n) => n.name).join(", ")} exited: see ${gone.map((n) => join(n.dir, "out.log")).join(", ")}`);
+      if (gone.length > 0) {
+        const nodes = gone.map((n) => n.name);
+        throw new TestnetError({ code: "NODES_EXITED", nodes }, `${nodes.join(", ")} exited: see ${gone.map((n) => join(n.dir, "out.log")).join(", ")}`);
+      }
       const s = await this.status();
       if (s.every((x) => x.error === undefined)) return;
-      if (Date.now() > end) throw new Error(`not serving within ${timeoutMs} ms: ${s.filter((x) => x.error).map((x) => x.name).join(", ")}`);
+      if (Date.now() > end) {
+        const nodes = s.filter((x) => x.error).map((x) => x.name);
+        throw new TestnetError({ code: "NOT_SERVING", nodes, ms: timeoutMs }, `not serving within ${timeoutMs} ms: ${nodes.join(", ")}`);
+      }
       await Bun.sleep(500);
     }
   }

@@ -6,6 +6,7 @@
  */
 import { check, cstr, zmq } from "./libzmq.ts";
 import { z85Decode, z85Encode } from "./z85.ts";
+import { TransportError } from "./errors.ts";
 
 export const KEY_LENGTH = 32;
 
@@ -29,7 +30,7 @@ export function curveKeyPair(): CurveKeyPair {
 
 /** The public key of a 32-byte secret key (libzmq `zmq_curve_public`). */
 export function curvePublicKey(secretKey: Uint8Array): Uint8Array {
-  if (secretKey.length !== KEY_LENGTH) throw new Error("curve: secret key must be 32 bytes");
+  if (secretKey.length !== KEY_LENGTH) throw new TransportError({ code: "KEY_LENGTH", owner: "curve", key: "secret key" }, "curve: secret key must be 32 bytes");
   const pub = new Uint8Array(41);
   const sec = cstr(z85Encode(secretKey));
   try {

@@ -1,6 +1,7 @@
 /**
  * The transport's typed errors (base/errors.ts pattern) for failures an operator meets at start-up (no usable
- * libzmq, no CURVE, no epoll) or a caller may branch on (shutdown, a bad Z85 key text, a cut multipart message).
+ * libzmq, no CURVE, no epoll) or a caller may branch on (shutdown, a bad Z85 key text, a cut multipart message,
+ * a key of the wrong length).
  * Messages are written out where they name the libzmq or system call; ZmqError (libzmq.ts) carries libzmq's own
  * text, RequestTimeoutError (request-client.ts) bitmarkd's.
  */
@@ -14,4 +15,7 @@ export class TransportError extends BunmarkError<
   | { code: "POLLER_STOPPED" }
   | { code: "MULTIPART_CUT_SHORT"; direction: "send" | "recv" }
   | { code: "Z85_INVALID" }
+  /** A caller passed a CURVE key that is not 32 bytes, or a server key to a plain client. */
+  | { code: "KEY_LENGTH"; owner: "publisher" | "listener" | "client" | "curve"; key: "keys" | "secret key" | "server key" }
+  | { code: "SERVER_KEY_UNEXPECTED" }
 > {}

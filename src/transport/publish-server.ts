@@ -17,6 +17,7 @@ import { tcpEndpoint } from "./endpoint.ts";
 import { SocketType } from "./libzmq.ts";
 import { serverSocket } from "./reply-server.ts";
 import type { Socket } from "./socket.ts";
+import { TransportError } from "./errors.ts";
 
 const log = logger("wire");
 
@@ -40,7 +41,7 @@ export class PublishServer {
 
   static open(options: PublishServerOptions): PublishServer {
     const { publicKey, secretKey } = options;
-    if (publicKey.length !== KEY_LENGTH || secretKey.length !== KEY_LENGTH) throw new Error("publisher: keys must be 32 bytes");
+    if (publicKey.length !== KEY_LENGTH || secretKey.length !== KEY_LENGTH) throw new TransportError({ code: "KEY_LENGTH", owner: "publisher", key: "keys" }, "publisher: keys must be 32 bytes");
     const parsed = options.addresses.map(tcpEndpoint);
     const families = new Map<boolean, Socket>();
     const endpoints: string[] = [];

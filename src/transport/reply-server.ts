@@ -29,6 +29,7 @@ import { tcpEndpoint } from "./endpoint.ts";
 import { Opt, POLLIN, SocketType } from "./libzmq.ts";
 import { ConnectionMonitor } from "./monitor.ts";
 import { Socket } from "./socket.ts";
+import { TransportError } from "./errors.ts";
 
 const log = logger("wire");
 
@@ -157,7 +158,7 @@ export class ReplyServer {
 
   static open(options: ReplyServerOptions): ReplyServer {
     const { addresses, publicKey, secretKey } = options;
-    if (publicKey.length !== KEY_LENGTH || secretKey.length !== KEY_LENGTH) throw new Error("listener: keys must be 32 bytes");
+    if (publicKey.length !== KEY_LENGTH || secretKey.length !== KEY_LENGTH) throw new TransportError({ code: "KEY_LENGTH", owner: "listener", key: "keys" }, "listener: keys must be 32 bytes");
     const parsed = addresses.map(tcpEndpoint);
     const fallback = options.fallbackReply ?? [new Uint8Array(0)];
     const families = new Map<boolean, Endpoint>();

@@ -27,6 +27,7 @@ import { Opt, POLLIN, POLLOUT, SocketType } from "./libzmq.ts";
 import type { Frames } from "./reply-server.ts";
 import { Socket } from "./socket.ts";
 import { BunmarkError } from "../base/errors.ts";
+import { TransportError } from "./errors.ts";
 
 const log = logger("wire");
 
@@ -69,7 +70,9 @@ export class RequestClient {
 
   /** Without keys the socket is plain (no CURVE) and `connect` takes no server key. */
   constructor(keys?: ClientKeys) {
-    if (keys && (keys.publicKey.length !== KEY_LENGTH || keys.secretKey.length !== KEY_LENGTH)) throw new Error("client: keys must be 32 bytes");
+    if (keys && (keys.publicKey.length !== KEY_LENGTH || keys.secretKey.length !== KEY_LENGTH)) {
+      throw new TransportError({ code: "KEY_LENGTH", owner: "client", key: "keys" }, "client: keys must be 32 bytes");
+    }
     this.#keys = keys;
   }
 
@@ -89,8 +92,8 @@ export class RequestClient {
 
   /** Closes any previous socket and dials `address` expecting `serverKey` (CURVE clients only); the connection is made in the background. */
   connect(address: string, serverKey?: Uint8Array): void {
-    if (this.#keys && serverKey?.length !== KEY_LENGTH) throw new Error("client: server key must be 32 bytes");
-    if (!this.#keys && serverKey !== undefined) throw new Error("client: a plain client takes no server key");
+    if (this.#keys && serverKey?.length !== KEY_LENGTH) throw new TransportError({ code: "KEY_LENGTH", owner: "client", key: "server key" }, "client: server key must be 32 bytes");
+    if (!this.#keys && serverKey !== undefined) throw new TransportError({ code: "SERVER_KEY_UNEXPECTED" }, "client: a plain client takes no server key");
     const { endpoint, ipv6 } = tcpEndpoint(address);
     this.#closeSocket();
     this.#address = address;

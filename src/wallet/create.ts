@@ -17,6 +17,7 @@ import { newAssetData, newBitmarkIssue, signRecord } from "../chain/types/record
 import type { AssetData, BitmarkIssue } from "../chain/types/records/types.ts";
 import type { Account, PrivateKey } from "../chain/types/account.ts";
 import type { HashBackend } from "../crypto/index.ts";
+import { BunmarkError } from "../base/errors.ts";
 
 export interface Signer {
   key: PrivateKey;
@@ -54,6 +55,9 @@ export function buildCreate(signer: Signer, spec: AssetSpec, randomNonce: () => 
   return { asset, issues, assetId, argument };
 }
 
+/** No nonce among the candidates met the target (base/errors.ts pattern). */
+class WalletError extends BunmarkError<{ code: "NO_PROOF_NONCE"; limit: number }> {}
+
 /** Counts up from 0 until `check` accepts the 8-byte big-endian nonce; `limit` candidates at most. */
 export function findProofNonce(
   payId: Uint8Array,
@@ -68,5 +72,5 @@ export function findProofNonce(
     view.setBigUint64(0, BigInt(n));
     if (check(payId, [payNonce], nonce, target) >= 0) return nonce;
   }
-  throw new Error(`no proof nonce found in ${limit} candidates`);
+  throw new WalletError({ code: "NO_PROOF_NONCE", limit }, `no proof nonce found in ${limit} candidates`);
 }

@@ -8,6 +8,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { workerUrl } from "../../base/worker-url.ts";
+import { CryptoError } from "../errors.ts";
 
 interface Job {
   header: Uint8Array;
@@ -44,7 +45,7 @@ export class DigestPool {
     const abandoned = [...this.#busy.values(), ...this.#queue.splice(0)];
     this.#idle.length = 0;
     this.#busy.clear();
-    const closed = new Error("digest pool closed");
+    const closed = new CryptoError({ code: "DIGEST_POOL_CLOSED" }, "digest pool closed");
     for (const job of abandoned) job.reject(closed);
     await Promise.all(workers.map((w) => w.terminate()));
   }
@@ -77,7 +78,7 @@ export class DigestPool {
       this.#pump();
     });
     worker.on("error", (e: Error) => this.#forget(worker, e));
-    worker.on("exit", () => this.#forget(worker, new Error("digest worker exited")));
+    worker.on("exit", () => this.#forget(worker, new CryptoError({ code: "DIGEST_WORKER_EXITED" }, "digest worker exited")));
     return worker;
   }
 

@@ -4,7 +4,8 @@
  */
 import { parentPort } from "node:worker_threads";
 import { blockDigest } from "./argon2.ts";
+import { CryptoError } from "../errors.ts";
 
 const port = parentPort;
-if (!port) throw new Error("digest-worker.ts must run as a worker thread");
+if (!port) throw new CryptoError({ code: "CRYPTO_INVARIANT", detail: "digest-worker.ts must run as a worker thread" });
 port.on("message", (header: Uint8Array) => port.postMessage(blockDigest(header)));

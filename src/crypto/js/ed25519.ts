@@ -13,6 +13,7 @@
  * checks in the inner loops would cost this twin its speed.
  */
 import { sha512 } from "./sha512.ts";
+import { CryptoError } from "../errors.ts";
 
 type Fe = Float64Array;
 const LIMBS = 15;
@@ -371,7 +372,7 @@ function basePoint(): Point {
   const p = point();
   const bytes = new Uint8Array(32);
   for (let i = 0, v = y; i < 32; i++, v >>= 8n) bytes[i] = Number(v & 0xffn);
-  if (!decodePoint(p, bytes)) throw new Error("ed25519: base point does not decode");
+  if (!decodePoint(p, bytes)) throw new CryptoError({ code: "CRYPTO_INVARIANT", detail: "ed25519: base point does not decode" });
   return p;
 }
 

@@ -32,6 +32,7 @@ import type { PeerStore } from "./store.ts";
 import { selectTargets, type Target } from "./targets.ts";
 import { ANNOUNCE_TIMING, type AnnounceTiming, be64Seconds, recordTime } from "./timing.ts";
 import { type Clock, systemClock } from "../../base/clock.ts";
+import { PeerError } from "../errors.ts";
 
 const log = logger("announce");
 
@@ -113,7 +114,7 @@ export class Announce {
 
   /** Sets this node's own entry (timestamp now) and selects connection targets (SetPeer). Once only. */
   setSelf(publicKey: Uint8Array, listeners: Uint8Array): void {
-    if (this.#self !== null) throw new Error("announce: own peer already set");
+    if (this.#self !== null) throw new PeerError("announce", "own peer already set");
     if (publicKey.length !== PUBLIC_KEY_LENGTH) throw new Fault("invalid public key");
     this.#self = { publicKey: publicKey.slice(), listeners: listeners.slice() };
     this.#ring.put({ ...this.#self, timestamp: this.#clock.now() });
@@ -122,7 +123,7 @@ export class Announce {
 
   /** Sets this node's RPC record (SetRPC): local, never expires, announced every run. Once only. */
   setRpc(fingerprint: Uint8Array, addresses: Uint8Array): void {
-    if (this.#ownRpc !== null) throw new Error("announce: own rpc already set");
+    if (this.#ownRpc !== null) throw new PeerError("announce", "own rpc already set");
     if (!this.#rpcs.add(fingerprint.slice(), addresses.slice(), 0n, this.#clock.now(), true)) {
       // Known already (echoed before we set it) is fine; a malformed own record is a configuration error.
       if (!this.#rpcs.entries().some((e) => e.local && sameKey(e.fingerprint, fingerprint))) throw new Fault("invalid length");

@@ -30,6 +30,7 @@ import { CONNECTOR_DEFAULTS, type ConnectorConfig } from "./constants.ts";
 import { type Source, SpreadFetch, type Taken } from "./fetch.ts";
 import {
   type ConnectorState,
+  type Failure,
   type IoAction,
   initialState,
   isIoAction,
@@ -41,6 +42,7 @@ import {
 import type { ModeState } from "../../base/mode.ts";
 import { SyncProgress } from "./progress.ts";
 import { type OwnIdentity, type RequestTransport, Upstream } from "./upstream.ts";
+import { PeerError } from "../errors.ts";
 
 const log = logger("connector");
 
@@ -182,7 +184,7 @@ export class Connector {
    * Throws for configuration errors only: own key as a peer, an address that is not `ip:port`.
    */
   start(): void {
-    if (this.#started) throw new Error("connector: already started");
+    if (this.#started) throw new PeerError("connector", "already started");
     this.#started = true;
     const statics = this.#o.statics ?? [];
     statics.forEach((p, i) => at(this.#statics, i).connect(p.address, p.publicKey));
@@ -383,7 +385,7 @@ export class Connector {
   #skipPause(before: ConnectorState, result: Result | undefined): boolean {
     const s = this.#state;
     if (before.name === "Connecting" && s.name === "HighestBlock") return true;
-    return result?.kind === "fetch" && result.error === undefined && s.name === "FetchBlocks" && s.pending === undefined;
+    return result?.kind === "fetch" && result.failure === undefined && s.name === "FetchBlocks" && s.pending === undefined;
   }
 
   #showPhase(obs: Observation): void {
@@ -394,7 +396,7 @@ export class Connector {
     else if (s.name === "Sampling") this.#progress.phase("Normal");
   }
 
-  /** Performs an I/O action; never throws (failures become the result's error). */
+  /** Performs an I/O action; never throws (failures become the result's failure). */
   async #perform(a: IoAction): Promise<Result> {
     try {
       switch (a.type) {
@@ -408,10 +410,9 @@ export class Connector {
       }
     } catch (e) {
       log.error("connector action failed", { action: a.type, error: e as Error });
-      const error = errorText(e);
-      if (a.type === "probe") return { kind: "probe", matches: [], error };
-      if (a.type === "delete") return { kind: "delete", error };
-      return { kind: "fetch", badPeers: [], error };
+      const failure: Failure = { kind: "local-error", text: errorText(e) };
+      if (a.type === "probe") return { kind: "probe", matches: [], failure };
+      return { kind: a.type, failure };
     }
   }
 
@@ -433,7 +434,7 @@ export class Connector {
       const matches = [];
       for (const [i, r] of remote.entries()) {
         const number = at(numbers, i);
-        if ("error" in r) return { kind: "probe", matches: [], error: `block ${number}: ${errorText(r.error)}` };
+        if ("error" in r) return { kind: "probe", matches: [], failure: { kind: "unanswered", block: number, text: errorText(r.error) } };
         matches.push({ number, equal: bytesEqual(this.#o.store.digestForBlock(number), r.value) });
       }
       return { kind: "probe", matches };
@@ -445,7 +446,7 @@ export class Connector {
   /**
    * Fetches blocks from..to from the peers (several at once), computes their digests in batches off the
    * JavaScript thread while earlier batches are stored, and stores them in order. Stops at the first block
-   * that fails: its server is reported as a bad peer when the block itself was at fault.
+   * that fails: its server is reported (`invalid-block`) when the block itself was at fault.
    */
   async #fetch(from: number, to: number, peers: readonly string[]): Promise<Result> {
     const numbers = Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -467,20 +468,20 @@ export class Connector {
         // Digests of a batch take seconds; a stop does not wait for them (the blocks would not be stored).
         this.#progress.phase("verifying", `${from}…${to}/${target}`);
         const ready = await Promise.race([current, this.#stopped]);
-        if (ready === null) return { kind: "fetch", badPeers: [], error: "stopping" };
+        if (ready === null) return { kind: "fetch", failure: { kind: "stopping" } };
         this.#progress.phase("fetching", `${this.#o.store.height()}/${target}`);
         const { blocks, failure } = ready;
         for (const b of blocks) {
-          if (this.#stopping) return { kind: "fetch", badPeers: [], error: "stopping" };
+          if (this.#stopping) return { kind: "fetch", failure: { kind: "stopping" } };
           const stored = await this.#storeOne(b);
           if (stored !== true) return stored;
           fetch.release(b.n);
           this.#progress.update(b.n, target);
           this.#progress.phase("fetching", `${b.n}/${target}`);
         }
-        if (failure) return failure;
+        if (failure) return { kind: "fetch", failure };
       }
-      return { kind: "fetch", badPeers: [] };
+      return { kind: "fetch" };
     } finally {
       fetch.stop();
       // Let the prepared-ahead batch settle so no digest work is left unobserved (observed, not awaited, when
@@ -493,15 +494,15 @@ export class Connector {
   /** Takes a batch's blocks in order, checks their headers cheaply and computes their digests in one batch. */
   async #prepare(numbers: readonly number[], fetch: SpreadFetch<Uint8Array>): Promise<Prepared> {
     const blocks: Fetched[] = [];
-    let failure: Result | undefined;
+    let failure: Failure | undefined;
     for (const n of numbers) {
       const t: Taken<Uint8Array> = await fetch.take(n);
       if ("error" in t) {
-        failure = { kind: "fetch", badPeers: [], error: `block ${n}: ${errorText(t.error)}` };
+        failure = { kind: "unanswered", block: n, text: errorText(t.error) };
         break;
       }
       if (t.value.length < HEADER_SIZE || unpackHeader(t.value).number !== n) {
-        failure = { kind: "fetch", badPeers: [t.source], error: `block ${n}: not the block asked for` };
+        failure = { kind: "invalid-block", block: n, peer: t.source, text: "not the block asked for" };
         break;
       }
       blocks.push({ n, packed: t.value, source: t.source, digest: new Uint8Array() });
@@ -520,7 +521,7 @@ export class Connector {
     if (height >= b.n) {
       // Stored meanwhile by a pushed block: fine if it is the same one.
       if (bytesEqual(store.digestForBlock(b.n), b.digest)) return true;
-      return { kind: "fetch", badPeers: [], error: `block ${b.n}: local chain changed during the fetch` };
+      return { kind: "fetch", failure: { kind: "local-changed", block: b.n } };
     }
     try {
       await store.storeIncoming(b.packed, { digest: b.digest });
@@ -528,7 +529,8 @@ export class Connector {
     } catch (e) {
       log.warn("fetched block rejected", { block: b.n, peer: b.source, error: e as Error });
       // A Fault is the block's own fault (validation); anything else is local trouble.
-      return { kind: "fetch", badPeers: isFault(e) ? [b.source] : [], error: `block ${b.n}: ${errorText(e)}` };
+      const text = errorText(e);
+      return { kind: "fetch", failure: isFault(e) ? { kind: "invalid-block", block: b.n, peer: b.source, text } : { kind: "local-error", block: b.n, text } };
     }
   }
 }
@@ -542,5 +544,6 @@ interface Fetched {
 
 interface Prepared {
   readonly blocks: Fetched[];
-  readonly failure?: Result;
+  /** Why the batch ends early (the blocks before it are still stored). */
+  readonly failure?: Failure;
 }

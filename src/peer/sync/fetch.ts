@@ -9,6 +9,7 @@
  * work for this fetch.
  */
 import { at, IndexError } from "../../base/at.ts";
+import { FetchLostError } from "../errors.ts";
 
 export interface Source<T> {
   /** Peer key (hex). */
@@ -92,7 +93,7 @@ export class SpreadFetch<T> {
     this.#stopped = true;
     for (const s of this.#slots) {
       if (s.value || s.lost !== undefined) continue;
-      s.lost = new Error("fetch stopped");
+      s.lost = new FetchLostError({ code: "FETCH_STOPPED" }, "fetch stopped");
       for (const w of s.waiters.splice(0)) w({ error: s.lost });
     }
     this.#wake();
@@ -150,7 +151,7 @@ export class SpreadFetch<T> {
     for (const s of this.#slots) {
       if (s.value || s.lost !== undefined || s.inflight.size > 0) continue;
       if ([...this.#alive].some((id) => !s.failedBy.has(id))) continue;
-      s.lost = s.error ?? new Error("no peer left to ask");
+      s.lost = s.error ?? new FetchLostError({ code: "NO_PEER_LEFT" }, "no peer left to ask");
       for (const w of s.waiters.splice(0)) w({ error: s.lost });
     }
   }

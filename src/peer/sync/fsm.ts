@@ -74,16 +74,43 @@ export interface ConnectorState {
   readonly cooldown: Readonly<Record<string, number>>;
 }
 
-/** The result of the I/O action the previous step asked for. */
+/**
+ * Why an I/O action ended early. The machine branches on the kind (a peer that served an invalid block is
+ * cooled down, anything else pauses until the next cycle); `failureText` is its text in the log line.
+ */
+export type Failure =
+  /** The connector is stopping. */
+  | { readonly kind: "stopping" }
+  /** No peer delivered this block (or its digest): timed out, gone, refused (`E`) or replied nonsense; `text` is the last error. */
+  | { readonly kind: "unanswered"; readonly block: number; readonly text: string }
+  /** `peer` served a block that is not the one asked for or that failed validation (`text`, the Fault). */
+  | { readonly kind: "invalid-block"; readonly block: number; readonly peer: string; readonly text: string }
+  /** A pushed block was stored under this number during the fetch, and it is another block. */
+  | { readonly kind: "local-changed"; readonly block: number }
+  /** Local trouble: the store failed (on this block, when known) or the action threw. */
+  | { readonly kind: "local-error"; readonly block?: number; readonly text: string };
+
+export function failureText(f: Failure): string {
+  switch (f.kind) {
+    case "stopping":
+      return "stopping";
+    case "local-changed":
+      return `block ${f.block}: local chain changed during the fetch`;
+    case "local-error":
+      return f.block === undefined ? f.text : `block ${f.block}: ${f.text}`;
+    case "unanswered":
+    case "invalid-block":
+      return `block ${f.block}: ${f.text}`;
+  }
+}
+
+/** The result of the I/O action the previous step asked for; `failure` when it ended early. */
 export type Result =
-  /** Local vs remote digest of each probed block; `error` when some could not be compared. */
-  | { readonly kind: "probe"; readonly matches: readonly { readonly number: number; readonly equal: boolean }[]; readonly error?: string }
-  | { readonly kind: "delete"; readonly error?: string }
-  /**
-   * Blocks stored by the fetch (the new local height is in the observation); `badPeers` served blocks that
-   * failed verification; `error` explains why the batch stopped early.
-   */
-  | { readonly kind: "fetch"; readonly badPeers: readonly string[]; readonly error?: string };
+  /** Local vs remote digest of each probed block (none when some could not be compared). */
+  | { readonly kind: "probe"; readonly matches: readonly { readonly number: number; readonly equal: boolean }[]; readonly failure?: Failure }
+  | { readonly kind: "delete"; readonly failure?: Failure }
+  /** Blocks stored by the fetch (the new local height is in the observation). */
+  | { readonly kind: "fetch"; readonly failure?: Failure };
 
 export interface Observation {
   /** Milliseconds (driver's clock), used for cool-downs only. */
@@ -264,8 +291,8 @@ function probed(
   out: Action[],
 ): ConnectorState {
   const search = state.search!;
-  if (result.error !== undefined) {
-    log(out, "warn", "fork detection: digest comparison failed, retrying next cycle", { error: result.error });
+  if (result.failure !== undefined) {
+    log(out, "warn", "fork detection: digest comparison failed, retrying next cycle", { error: failureText(result.failure) });
     return enter(state, "HighestBlock");
   }
   if (obs.localHeight !== search.localHeight) {
@@ -316,8 +343,8 @@ function deleted(
   result: Extract<Result, { kind: "delete" }>,
   out: Action[],
 ): ConnectorState {
-  if (result.error !== undefined) {
-    log(out, "error", "delete down failed, retrying next cycle", { from: state.search!.lo + 1, error: result.error });
+  if (result.failure !== undefined) {
+    log(out, "error", "delete down failed, retrying next cycle", { from: state.search!.lo + 1, error: failureText(result.failure) });
     return enter(state, "HighestBlock");
   }
   return startFetch(enter(state, "FetchBlocks"), obs.localHeight, cfg.blocksPerCycle, out);
@@ -349,17 +376,18 @@ function fetched(
   out: Action[],
 ): ConnectorState {
   const cooldown = { ...state.cooldown };
-  for (const k of result.badPeers) {
-    cooldown[k] = obs.now + cfg.badPeerCooldownMs;
-    log(out, "warn", "peer served an invalid block, left out for a while", { peer: k, ms: cfg.badPeerCooldownMs });
+  const failure = result.failure;
+  if (failure?.kind === "invalid-block") {
+    cooldown[failure.peer] = obs.now + cfg.badPeerCooldownMs;
+    log(out, "warn", "peer served an invalid block, left out for a while", { peer: failure.peer, ms: cfg.badPeerCooldownMs });
   }
   const { pending: _p, fetchTo: _f, ...rest } = state;
   const s = { ...rest, cooldown };
   const complete = obs.localHeight >= state.fetchTo!;
   if (!complete) {
     // Fetch the rest of the batch from the other peers of the chosen chain, in this cycle.
-    if (result.badPeers.length > 0) return startFetch(s, obs.localHeight, state.fetchTo! - obs.localHeight, out);
-    log(out, "warn", "block fetch stopped, retrying next cycle", { height: obs.localHeight, error: result.error ?? "incomplete" });
+    if (failure?.kind === "invalid-block") return startFetch(s, obs.localHeight, state.fetchTo! - obs.localHeight, out);
+    log(out, "warn", "block fetch stopped, retrying next cycle", { height: obs.localHeight, error: failure ? failureText(failure) : "incomplete" });
     return enter(s, "HighestBlock");
   }
   if (obs.localHeight >= state.target!.height) return highestBlock(cfg, enter(s, "HighestBlock"), obs, out);

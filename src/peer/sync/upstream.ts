@@ -30,6 +30,8 @@ import { goQuote } from "../../encoding/go-quote.ts";
 import type { BroadcastItem } from "../broadcast.ts";
 import { type Clock, systemClock } from "../../base/clock.ts";
 import type { ConnectorConfig } from "./constants.ts";
+import { BunmarkError } from "../../base/errors.ts";
+import { PeerError } from "../errors.ts";
 
 const log = logger("upstream");
 const encoder = new TextEncoder();
@@ -77,15 +79,14 @@ export interface UpstreamOptions {
 /** First retry delay of a failed registration; doubled per failure up to the poll period. */
 export const REGISTER_RETRY_MS = 500;
 
-/** An `E` reply: the remote text (for `R` and pushes inside bitmarkd's message around it). */
-export class RemoteError extends Error {
-  override readonly name = "RemoteError";
-}
+/**
+ * An `E` reply to `command`: the message is the remote text (for `R` and pushes inside bitmarkd's message around
+ * it), `text` the remote text alone.
+ */
+export class RemoteError extends BunmarkError<{ code: "REMOTE_ERROR"; command: string; text: string }> {}
 
 /** The replies to `N`, `R` and pushes that bitmarkd's client rejects (its own texts, docs/wire.md §7). */
-export class PeerReplyError extends Error {
-  override readonly name = "PeerReplyError";
-}
+export class PeerReplyError extends BunmarkError<{ code: "PEER_REPLY_INVALID"; command: string }> {}
 
 const enum Priority {
   Control = 0,
@@ -173,7 +174,7 @@ export class Upstream {
    * background. Throws Fault `connecting to self forbidden` for the own key, or the address faults.
    */
   connect(address: string, key: Uint8Array): void {
-    if (this.#closed) throw new Error("upstream: closed");
+    if (this.#closed) throw new PeerError("upstream", "closed");
     if (bytesEqual(key, this.#o.self().publicKey)) throw new Fault("connecting to self forbidden");
     this.#o.transport.connect(address, key);
     this.#generation++;
@@ -338,15 +339,16 @@ export class Upstream {
   async #register(): Promise<void> {
     const self = this.#o.self();
     const reply = await this.#request("R", [this.#chain, self.publicKey, self.listeners, be64Seconds(this.#clock.now())]);
+    const invalid = (message: string) => new PeerReplyError({ code: "PEER_REPLY_INVALID", command: "R" }, message);
     const [first, chain, learned, listeners, stamp] = reply;
-    if (first === undefined || chain === undefined) throw new PeerReplyError(`register received: ${reply.length}  expected at least: 2`);
+    if (first === undefined || chain === undefined) throw invalid(`register received: ${reply.length}  expected at least: 2`);
     const command = text(first);
-    if (command === "E") throw new RemoteError(`register error: ${goQuote(chain)}`);
-    if (command !== "R") throw new PeerReplyError(`rpc unexpected response: ${goQuote(first)}`);
-    if (learned === undefined || listeners === undefined || stamp === undefined) throw new PeerReplyError(`register response incorrect: [${reply.map(toHex).join(" ")}]`);
+    if (command === "E") throw new RemoteError({ code: "REMOTE_ERROR", command: "R", text: text(chain) }, `register error: ${goQuote(chain)}`);
+    if (command !== "R") throw invalid(`rpc unexpected response: ${goQuote(first)}`);
+    if (learned === undefined || listeners === undefined || stamp === undefined) throw invalid(`register response incorrect: [${reply.map(toHex).join(" ")}]`);
     // 8.2 panics on the next two; a wrong peer is an error like any other here.
     if (!bytesEqual(chain, this.#chain)) throw new Fault("incorrect chain");
-    if (stamp.length < 8) throw new PeerReplyError(`register response incorrect: timestamp of ${stamp.length} bytes`);
+    if (stamp.length < 8) throw invalid(`register response incorrect: timestamp of ${stamp.length} bytes`);
     const timestamp = readBe64(stamp);
     log.info("registered", { slot: this.label, peer: this.#key, learned, timestamp });
     this.#o.onPeer?.(learned, listeners, timestamp);
@@ -381,10 +383,12 @@ export class Upstream {
     try {
       const reply = await this.#request(item.command, item.parameters);
       const [first, second] = reply;
-      if (reply.length !== 2 || first === undefined || second === undefined) throw new PeerReplyError(`push received: ${reply.length}  expected: 2`);
+      if (reply.length !== 2 || first === undefined || second === undefined) {
+        throw new PeerReplyError({ code: "PEER_REPLY_INVALID", command: item.command }, `push received: ${reply.length}  expected: 2`);
+      }
       const command = text(first);
-      if (command === "E") throw new RemoteError(`rpc error response: ${goQuote(second)}`);
-      if (command !== item.command) throw new PeerReplyError(`rpc unexpected response: ${goQuote(first)}`);
+      if (command === "E") throw new RemoteError({ code: "REMOTE_ERROR", command: item.command, text: text(second) }, `rpc error response: ${goQuote(second)}`);
+      if (command !== item.command) throw new PeerReplyError({ code: "PEER_REPLY_INVALID", command: item.command }, `rpc unexpected response: ${goQuote(first)}`);
     } catch (e) {
       // A push cut off by connect() or close() is no reason to reconnect (nor to reopen a closed upstream).
       if (generation === this.#generation) this.#fail(`push ${item.command}`, e);
@@ -397,7 +401,7 @@ function expectReply(reply: Uint8Array[], command: string): Uint8Array {
   const [first, data] = reply;
   if (reply.length !== 2 || first === undefined || data === undefined) throw new Fault("invalid peer response");
   const c = text(first);
-  if (c === "E") throw new RemoteError(text(data));
+  if (c === "E") throw new RemoteError({ code: "REMOTE_ERROR", command, text: text(data) }, text(data));
   if (c !== command) throw new Fault("invalid peer response");
   return data;
 }
@@ -410,13 +414,14 @@ function expectDigest(reply: Uint8Array[]): Uint8Array {
 }
 
 function parseHeight(reply: Uint8Array[]): number {
+  const invalid = (message: string) => new PeerReplyError({ code: "PEER_REPLY_INVALID", command: "N" }, message);
   const [first, data] = reply;
-  if (reply.length !== 2 || first === undefined || data === undefined) throw new PeerReplyError(`getHeight received: ${reply.length}  expected: 2`);
+  if (reply.length !== 2 || first === undefined || data === undefined) throw invalid(`getHeight received: ${reply.length}  expected: 2`);
   const c = text(first);
-  if (c === "E") throw new PeerReplyError(`rpc error response: ${goQuote(data)}`);
-  if (c !== "N") throw new PeerReplyError(`rpc unexpected response: ${goQuote(first)}`);
-  if (data.length !== 8) throw new PeerReplyError(`highestBlock: rpc invalid response: ${goQuote(data)}`);
+  if (c === "E") throw invalid(`rpc error response: ${goQuote(data)}`);
+  if (c !== "N") throw invalid(`rpc unexpected response: ${goQuote(first)}`);
+  if (data.length !== 8) throw invalid(`highestBlock: rpc invalid response: ${goQuote(data)}`);
   const h = readBe64(data);
-  if (h > BigInt(Number.MAX_SAFE_INTEGER)) throw new PeerReplyError(`highestBlock: rpc invalid response: ${h}`);
+  if (h > BigInt(Number.MAX_SAFE_INTEGER)) throw invalid(`highestBlock: rpc invalid response: ${h}`);
   return Number(h);
 }

@@ -87,7 +87,7 @@ describe("generator", () => {
 
   test("needs the local chain", async () => {
     const testing = openStore(tempDir(), "testing", { hash: fastHash });
-    await expect(generateChain(testing, { blocks: 1, seed: "x" })).rejects.toMatchObject({ code: "not local" });
+    await expect(generateChain(testing, { blocks: 1, seed: "x" })).rejects.toMatchObject({ type: { code: "NOT_LOCAL_CHAIN", chain: "testing" } });
     expect(testing.height()).toBe(1);
   });
 
@@ -147,7 +147,7 @@ describe("continuing a stored chain", () => {
     const s = await generated(3, "mine");
     const before = content(s);
     for (const forkAt of [undefined, 1, 2]) {
-      await expect(generateChain(s, { blocks: 5, seed: "theirs", forkAt })).rejects.toMatchObject({ name: "GenerateError", code: "other seed" });
+      await expect(generateChain(s, { blocks: 5, seed: "theirs", forkAt })).rejects.toMatchObject({ name: "GenerateError", type: { code: "OTHER_SEED" } });
     }
     expect(content(s)).toEqual(before);
   }, SLOW);

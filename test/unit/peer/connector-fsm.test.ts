@@ -5,6 +5,7 @@ import { connectorTiming } from "../../../src/node/timing.ts";
 import {
   type Action,
   type ConnectorState,
+  type Failure,
   initialState,
   isIoAction,
   type IoAction,
@@ -34,8 +35,8 @@ interface World {
   now: number;
   /** Decides a fetch's outcome; default stores everything requested. */
   fetch?: (a: Extract<IoAction, { type: "fetch" }>, w: World) => Result;
-  probeError?: string;
-  deleteError?: string;
+  probeFailure?: Failure;
+  deleteFailure?: Failure;
   ios: IoAction[];
 }
 
@@ -47,10 +48,10 @@ function perform(a: IoAction, w: World): Result {
   w.ios.push(a);
   switch (a.type) {
     case "probe":
-      if (w.probeError) return { kind: "probe", matches: [], error: w.probeError };
+      if (w.probeFailure) return { kind: "probe", matches: [], failure: w.probeFailure };
       return { kind: "probe", matches: a.numbers.map((n) => ({ number: n, equal: n <= w.common })) };
     case "delete":
-      if (w.deleteError) return { kind: "delete", error: w.deleteError };
+      if (w.deleteFailure) return { kind: "delete", failure: w.deleteFailure };
       w.local = a.from - 1;
       w.common = Math.min(w.common, w.local);
       return { kind: "delete" };
@@ -58,7 +59,7 @@ function perform(a: IoAction, w: World): Result {
       if (w.fetch) return w.fetch(a, w);
       w.local = a.to;
       w.common = a.to;
-      return { kind: "fetch", badPeers: [] };
+      return { kind: "fetch" };
     }
   }
 }
@@ -252,8 +253,8 @@ describe("HighestBlock and ForkDetect", () => {
   });
 
   const failures: { name: string; over: Partial<World> }[] = [
-    { name: "digest comparison fails", over: { probeError: "block not found" } },
-    { name: "delete down fails", over: { deleteError: "disk full", common: 90 } },
+    { name: "digest comparison fails", over: { probeFailure: { kind: "unanswered", block: 100, text: "block not found" } } },
+    { name: "delete down fails", over: { deleteFailure: { kind: "local-error", text: "disk full" }, common: 90 } },
   ];
   for (const f of failures)
     test(`${f.name}: HighestBlock and pause, no loop`, () => {
@@ -305,10 +306,10 @@ describe("FetchBlocks and bad peers", () => {
     w.fetch = (a, w) => {
       if (a.peers.includes("p2")) {
         w.local = a.from + 9; // ten blocks stored, then p2's block fails verification
-        return { kind: "fetch", badPeers: ["p2"], error: "previous block digest does not match" };
+        return { kind: "fetch", failure: { kind: "invalid-block", block: a.from + 10, peer: "p2", text: "previous block digest does not match" } };
       }
       w.local = a.to;
-      return { kind: "fetch", badPeers: [] };
+      return { kind: "fetch" };
     };
     const r = cycle(afterConnecting(w), w);
     expect(w.ios).toEqual([
@@ -337,9 +338,10 @@ describe("FetchBlocks and bad peers", () => {
     w.fetch = (a, w) => {
       if (a.peers.includes("p3")) {
         w.local = a.to;
-        return { kind: "fetch", badPeers: [] };
+        return { kind: "fetch" };
       }
-      return { kind: "fetch", badPeers: [...a.peers], error: "invalid block" };
+      // each peer in turn serves an invalid block; the rest of the batch goes to the others
+      return { kind: "fetch", failure: { kind: "invalid-block", block: a.from, peer: a.peers[0]!, text: "invalid block" } };
     };
     const r = cycle(afterConnecting(w), w);
     expect(r.state.name).toBe("HighestBlock");
@@ -355,10 +357,16 @@ describe("FetchBlocks and bad peers", () => {
     const w = world({ peers: three(30), local: 1 });
     w.fetch = (a, w) => {
       w.local = a.from + 2;
-      return { kind: "fetch", badPeers: [], error: "timeout" };
+      return { kind: "fetch", failure: { kind: "unanswered", block: a.from + 3, text: "resource temporarily unavailable" } };
     };
     const r = cycle(afterConnecting(w), w);
     expect(r.state.name).toBe("HighestBlock");
+    expect(r.actions).toContainEqual({
+      type: "log",
+      level: "warn",
+      message: "block fetch stopped, retrying next cycle",
+      fields: { height: 4, error: "block 5: resource temporarily unavailable" },
+    });
     expect(w.ios.filter((a) => a.type === "fetch").length).toBe(1);
     expect(w.local).toBe(4);
     expect(r.state.cooldown).toEqual({});

@@ -5,7 +5,8 @@
  */
 import { expect, test } from "bun:test";
 import { accountToString } from "../../../src/chain/types/account.ts";
-import { generateOwnershipChain, GenerateError } from "../../../src/testnet/generate.ts";
+import { GenerateError } from "../../../src/testnet/errors.ts";
+import { generateOwnershipChain } from "../../../src/testnet/generate.ts";
 import { rpcFixture, hex } from "./fixture.ts";
 
 const rpc = rpcFixture();

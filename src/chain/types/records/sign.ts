@@ -21,6 +21,7 @@ import {
   type Escrow,
   type TxRecord,
 } from "./types.ts";
+import { SigningError } from "../../errors.ts";
 
 type Text = string | Uint8Array;
 const bytes = (t: Text): Uint8Array => (typeof t === "string" ? utf8Bytes(t) : t);
@@ -63,7 +64,7 @@ export function newBlockOwnerTransfer(
 
 function signerAccount(key: PrivateKey): Account {
   const account = privateKeyAccount(key);
-  if (account === undefined) throw new Error("cannot sign with a key of the Nothing algorithm");
+  if (account === undefined) throw new SigningError({ code: "NOTHING_KEY" }, "cannot sign with a key of the Nothing algorithm");
   return account;
 }
 
@@ -79,7 +80,10 @@ export function signRecord<T extends TxRecord>(rec: T, signer: PrivateKey, count
   const signature = sign(signer, signedPart({ ...rec, signature: NONE }, signerAccount(signer)));
   const signed = { ...rec, signature };
   if (!isCountersigned(signed)) return signed;
-  if (countersigner === undefined) throw new Error(`a ${rec.tag === Tag.BitmarkTransferCountersigned ? "countersigned transfer" : "block owner transfer"} needs a countersigner`);
+  if (countersigner === undefined) {
+    const what = rec.tag === Tag.BitmarkTransferCountersigned ? "countersigned transfer" : "block owner transfer";
+    throw new SigningError({ code: "COUNTERSIGNER_MISSING", tag: rec.tag }, `a ${what} needs a countersigner`);
+  }
   const countersignature = sign(countersigner, countersignedPart(signed, signerAccount(signer)));
   return { ...signed, countersignature };
 }
