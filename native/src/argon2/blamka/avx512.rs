@@ -18,9 +18,10 @@
 //!   AVX2's 271 ns on the shared 2-core development machine).
 //! * `vpternlogq` merges the final `q ^ r ^ out` of later passes into one instruction.
 //!
-//! A block digest is now mostly memory latency: each block's reference is known only once the
-//! previous block's first word is (midway through its compression), so the prefetch has about
-//! half a compression to hide a cache miss in a 128 MiB arena.
+//! A block digest is now bound by memory traffic: each block's reference is known only once the
+//! previous block's first word is (midway through its compression), and the prefetch issued then
+//! hides what latency it can; two digests interleaved block by block on one thread take twice as
+//! long as one, so no latency is left that the other's arithmetic could cover.
 
 use super::{first_word, Block};
 use std::arch::x86_64::*;
