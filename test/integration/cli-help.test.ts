@@ -4,6 +4,9 @@
  * and `bunmark completion bash`. The flags are read from each command's table, so help and parser cannot drift.
  */
 import { expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { COMMANDS } from "../../src/cli/commands.ts";
 import type { CommandSpec } from "../../src/cli/args.ts";
 import { CLI, ROOT } from "../support/paths.ts";
@@ -85,4 +88,19 @@ test("status --json prints JSON also when it fails (and the one-line error on st
   expect(r.code).toBe(1);
   expect(JSON.parse(r.out)).toEqual({ ok: false, error: "no running node found in /nonexistent-bunmark-data (start one with `bunmark run`, or use --connect KEY@HOST:PORT)" });
   expect(r.err.split("\n")[0]).toBe("bunmark status: no running node found in /nonexistent-bunmark-data (start one with `bunmark run`, or use --connect KEY@HOST:PORT)");
+});
+
+test("status and rpc against a node.json without the listener they need: exit 1, one line naming what is missing", () => {
+  const dir = mkdtempSync(join(tmpdir(), "bunmark-status-"));
+  try {
+    writeFileSync(join(dir, "node.json"), JSON.stringify({ chain: "local", publicKey: "00".repeat(32), listen: [] }));
+    const status = cli("status", "--data", dir);
+    expect(status.code).toBe(1);
+    expect(status.err.trim()).toBe(`bunmark status: the node in ${dir} listens for no peers (peering.listen is empty)`);
+    const rpc = cli("rpc", "Node.Info", "--data", dir);
+    expect(rpc.code).toBe(1);
+    expect(rpc.err.trim()).toBe(`bunmark rpc: the node in ${dir} has no client RPC (set client_rpc.listen)`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

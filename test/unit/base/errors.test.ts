@@ -35,6 +35,14 @@ describe("BunmarkError", () => {
     });
   }
 
+  test("a cause is kept for the log line that reports the error", () => {
+    const low = new Error("EACCES: permission denied");
+    const e = new StoreError({ code: "TABLE_RESERVED", name: "Blocks" }, "cannot open", { cause: low });
+    expect(e.cause).toBe(low);
+    expect(e.message).toBe("cannot open");
+    expect(new BunmarkError({ code: "X" }).cause).toBeUndefined();
+  });
+
   test("a bad Z85 text: TransportError Z85_INVALID, its text unchanged", () => {
     let caught: unknown;
     try {

@@ -6,6 +6,7 @@ import { describe, expect, test } from "bun:test";
 import vectors from "../../fixtures/crypto-argon2-vectors.json";
 import { backendByName } from "../../../src/crypto/index.ts";
 import { ROOT } from "../../support/paths.ts";
+import { tempDirs } from "../../support/temp-dirs.ts";
 
 const hasNative = backendByName("native") !== undefined;
 
@@ -36,6 +37,36 @@ describe("backend selection", () => {
     expect(r.code).toBe(c.code);
     if (c.out) expect(r.out).toMatch(c.out);
     if (c.err) expect(r.err).toMatch(c.err);
+  });
+});
+
+describe("the choice is made on first use, not at import", () => {
+  const tempDir = tempDirs("bunmark-backend-");
+  // An addon path that cannot load makes the addon unavailable whether or not this checkout built one.
+  const missing = { BUNMARK_REQUIRE_NATIVE: "1", BUNMARK_NATIVE_PATH: "/nonexistent/bunmark.node" };
+
+  test("importing the crypto room with a required addon missing does not throw; the first use is a CryptoError", () => {
+    const r = run(["-e", `import { activeBackend } from "./src/crypto/index.ts";
+import { CryptoError } from "./src/crypto/errors.ts";
+console.log("imported");
+try { activeBackend(); console.log("chosen"); } catch (e) { console.log(e instanceof CryptoError ? e.type.code : "other: " + e); }`], missing);
+    expect(r.code).toBe(0);
+    expect(r.out.trim().split("\n")).toEqual(["imported", "NATIVE_REQUIRED"]);
+  });
+
+  test("a hashing command stops before any work with one line naming the reason (exit 1)", () => {
+    const r = run(["src/main.ts", "digest", "--raw", "00"], missing);
+    expect(r.code).toBe(1);
+    expect(r.out).toBe("");
+    const lines = r.err.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^bunmark digest: .*required \(BUNMARK_REQUIRE_NATIVE=1\) but unavailable/);
+  });
+
+  test("a command that does not hash runs without choosing (keygen)", () => {
+    const r = run(["src/main.ts", "keygen", "--data", tempDir()], missing);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^[0-9a-f]{64}$/m);
   });
 });
 

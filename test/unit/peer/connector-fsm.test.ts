@@ -6,6 +6,7 @@ import {
   type Action,
   type ConnectorState,
   type Failure,
+  failureText,
   initialState,
   isIoAction,
   type IoAction,
@@ -447,4 +448,18 @@ describe("configuration", () => {
 
   const invalid: Partial<ConnectorConfig>[] = [{ cycleMs: 0 }, { forkProtection: -1 }, { blocksPerCycle: 1.5 }];
   for (const o of invalid) test(`rejects ${JSON.stringify(o)}`, () => expect(() => connectorConfig(o)).toThrow(RangeError));
+});
+
+describe("failure texts (the connector's log lines, as before the failures were typed)", () => {
+  const cases: [string, Failure, string][] = [
+    ["stopping", { kind: "stopping" }, "stopping"],
+    ["a block no peer delivered", { kind: "unanswered", block: 7, text: "resource temporarily unavailable" }, "block 7: resource temporarily unavailable"],
+    ["a block that failed validation", { kind: "invalid-block", block: 8, peer: "p1", text: "previous block digest does not match" }, "block 8: previous block digest does not match"],
+    ["the local chain changed", { kind: "local-changed", block: 9 }, "block 9: local chain changed during the fetch"],
+    ["a store error on a block", { kind: "local-error", block: 10, text: "MDB_MAP_FULL" }, "block 10: MDB_MAP_FULL"],
+    ["a store error before any block", { kind: "local-error", text: "store closed" }, "store closed"],
+  ];
+  test.each(cases)("%s", (_, failure, text) => {
+    expect(failureText(failure)).toBe(text);
+  });
 });
