@@ -2,7 +2,7 @@
  * Index access where the caller's own invariant keeps the index in range (a loop bound, a length checked
  * above, a table sized by the algorithm), for code under `noUncheckedIndexedAccess`. Out of range is a bug in
  * that caller, never bad input: input reaches an index only after its length was checked where it arrived,
- * with bitmarkd's texts. bunmark's own (8.2's Go panics with "index out of range" in the same places).
+ * with bitmarkd's texts. (Go panics with "index out of range" in the same places of 8.2; here it is a typed error.)
  */
 import { BunmarkError } from "./errors.ts";
 
