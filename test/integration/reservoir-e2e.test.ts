@@ -20,6 +20,7 @@ const dir = nodeSuite("reservoir-e2e");
 
 interface Status {
   mode: string;
+  peersOut: number;
   reservoir: Record<string, number>;
 }
 
@@ -38,7 +39,8 @@ async function waitFor(what: string, check: () => Promise<boolean>, ms: number, 
     if (await check()) return;
     await Bun.sleep(200);
   }
-  throw new Error(`timed out waiting for ${what}\n${nodes.map((n) => n.tail(40)).join("\n")}`);
+  // the debug level is on for the relay lines; the periodic N/H/sampling chatter would hide them
+  throw new Error(`timed out waiting for ${what}\n${nodes.map((n) => n.tail(60, / DEBUG (listener: sent|connector: sampling)/)).join("\n")}`);
 }
 
 test("asset + issue + proof pushed to A reach B's reservoir by relay, under the same pay id", { timeout: 120_000 }, async () => {
@@ -49,8 +51,10 @@ test("asset + issue + proof pushed to A reach B's reservoir by relay, under the 
   connectEachToOthers(nodes);
   await Promise.all(nodes.map((n) => n.start()));
   const [a, b, c] = nodes;
-  const allNormal = async () => (await Promise.all(nodes.map(status))).every((s) => s?.mode === "Normal");
-  await waitFor("every node in Normal mode", allNormal, 60_000, nodes);
+  // Normal needs one registered upstream here, but a relay goes only to registered upstreams (8.2 drops the rest):
+  // wait for both of each node's, or a slow registration to B under load loses B's copy from A and from C alike.
+  const allReady = async () => (await Promise.all(nodes.map(status))).every((s) => s?.mode === "Normal" && s.peersOut === 2);
+  await waitFor("every node in Normal mode with both upstreams registered", allReady, 60_000, nodes);
 
   const clientDir = join(dir, "client");
   mkdirSync(clientDir);

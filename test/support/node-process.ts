@@ -288,9 +288,10 @@ export class NodeProcess {
     }
   }
 
-  /** The last lines of output (for failure messages). */
-  tail(lines = 30): string {
-    return this.output.split("\n").slice(-lines).map((l) => `  ${this.name}| ${l}`).join("\n");
+  /** The last lines of output (for failure messages), without those matching `skip` (e.g. debug chatter). */
+  tail(lines = 30, skip?: RegExp): string {
+    const kept = this.output.split("\n").filter((l) => skip === undefined || !skip.test(l));
+    return kept.slice(-lines).map((l) => `  ${this.name}| ${l}`).join("\n");
   }
 
   /** One request over CURVE (chain frame added); undefined when no reply comes in time. */
