@@ -127,7 +127,8 @@ class Backlog {
 export class PushDispatcher {
   readonly #handlers = new Map<QueuedCommand, PushHandler>();
   readonly #stop = new AbortController();
-  readonly #blocks = new Backlog("block", BLOCK_QUEUE_CAPACITY);
+  // 8.2 holds 50 blocks in its channel while its goroutine stores one more; here every unfinished block counts.
+  readonly #blocks = new Backlog("block", BLOCK_QUEUE_CAPACITY + 1);
   readonly #reservoir = new SerialQueue("reservoir", this.#stop.signal, RESERVOIR_QUEUE_CAPACITY, RESERVOIR_QUEUE_BYTES);
 
   constructor(private readonly ctx: PushContext) {}
