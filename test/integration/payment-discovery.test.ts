@@ -4,23 +4,21 @@
  * pending transfers to the verified pool only when they pay enough to the right addresses, orphans applied on
  * arrival, hostile frames ignored, a silent proxy survived (timeout, reconnect, retry).
  *
- * The reservoir is in-process over the reservoir fakes (block production — and with it a transfer reaching a
- * block on every node — belongs to another branch); the watcher is the one the node runs.
+ * The reservoir is in-process over the reservoir fakes (test/support/payment-fakes.ts); the watcher is the one the
+ * node runs. A paid transfer reaching a block on every node is payment-block.test.ts.
  */
 import { afterAll, afterEach, describe, expect, test } from "bun:test";
 import { systemClock } from "../../src/base/clock.ts";
 import { quietLogsWhileRunning } from "../support/harness/profile.ts";
-import { activeBackend } from "../../src/crypto/index.ts";
 import { PaymentWatcher } from "../../src/payment/watcher.ts";
 import { Reservoir } from "../../src/reservoir/reservoir.ts";
 import { TransactionState } from "../../src/reservoir/status.ts";
 import { shutdown } from "../../src/transport/context.ts";
 import { FakeDiscovery } from "../support/fake-discovery.ts";
 import { toHex } from "../support/hex.ts";
+import { paymentTx, paymentWorld } from "../support/payment-fakes.ts";
 import { pyzmqSkipReason } from "../support/pyzmq.ts";
-import { asset, assetIdOf, BTC, FakeChain, issue, LTC, transferTo } from "../support/reservoir-fakes.ts";
-
-const hash = activeBackend();
+import { BTC, LTC } from "../support/reservoir-fakes.ts";
 
 const skip = pyzmqSkipReason();
 const running: { stop(): Promise<void> }[] = [];
@@ -30,27 +28,6 @@ afterEach(async () => {
   for (const r of running.splice(0).reverse()) await r.stop();
 });
 afterAll(() => shutdown());
-
-/** A reservoir over a chain holding `n` bitmarks of `issuer`, each issued in block 10 (fees to BTC/LTC). */
-function world(n: number) {
-  const chain = new FakeChain();
-  const a = asset("fingerprint-discovery");
-  chain.confirmAsset(a, 10);
-  const transfers = Array.from({ length: n }, (_, i) => transferTo(chain.confirmIssue(issue(assetIdOf(a), BigInt(i + 1)), 10)));
-  const reservoir = new Reservoir({ chain: "testing", view: chain, hash });
-  /** the pay id a transfer will have, without storing it */
-  const payIdOf = (i: number) => new Reservoir({ chain: "testing", view: chain, hash }).storeTransfer(transfers[i]!).info.payId;
-  return { reservoir, transfers, payIdOf };
-}
-
-let txSeq = 0;
-/** A transaction in bitcoind's verbose JSON paying `outputs` under `payId`. */
-function payment(payId: Uint8Array, outputs: [string, string][]): string {
-  const txid = (++txSeq).toString(16).padStart(64, "0");
-  const vouts = [`{"value":0.00000000,"scriptPubKey":{"hex":"6a30${toHex(payId)}","addresses":[]}}`];
-  for (const [address, value] of outputs) vouts.push(`{"value":${value},"scriptPubKey":{"hex":"76a914","addresses":["${address}"]}}`);
-  return `{"txid":"${txid}","vout":[${vouts.join(",")}]}`;
-}
 
 async function startProxy(bind?: { pub: string; rep: string }): Promise<FakeDiscovery> {
   const p = await FakeDiscovery.start(bind);
@@ -80,10 +57,10 @@ async function eventually(cond: () => boolean, ms = 10_000): Promise<void> {
 
 describe.skipIf(skip !== undefined)("discovery source", () => {
   test("back-fill on connection: [currency, now − 72 h] for BTC and LTC; a past payment verifies its transfer", async () => {
-    const { reservoir, transfers } = world(1);
+    const { reservoir, transfers } = paymentWorld(1, "fingerprint-discovery");
     const { info } = reservoir.storeTransfer(transfers[0]!);
     const proxy = await startProxy();
-    await proxy.send({ past: { LTC: `[${payment(info.payId, [[LTC, "0.00200000"]])}]` } });
+    await proxy.send({ past: { LTC: `[${paymentTx(info.payId, [[LTC, "0.00200000"]])}]` } });
     const before = Math.floor(Date.now() / 1000) - 72 * 3600;
     const w = startWatcher(proxy, reservoir);
     await proxy.waitForRequests(2);
@@ -100,25 +77,25 @@ describe.skipIf(skip !== undefined)("discovery source", () => {
   });
 
   test("published payments: not enough or to the wrong address stays pending; enough verifies; before the transfer → orphan, applied on arrival", async () => {
-    const { reservoir, transfers, payIdOf } = world(2);
+    const { reservoir, transfers, payIdOf } = paymentWorld(2, "fingerprint-discovery");
     const { info } = reservoir.storeTransfer(transfers[0]!);
     const proxy = await startProxy();
     const w = startWatcher(proxy, reservoir);
     await proxy.waitForRequests(2);
     await eventually(() => w.status().LTC!.state === "running");
 
-    await proxy.publish("BTC", payment(info.payId, [[BTC, "0.00019999"]]));
-    await proxy.publish("BTC", payment(info.payId, [[LTC, "1"]]));
-    await proxy.publish("LTC", payment(info.payId, [[BTC, "1"]]));
+    await proxy.publish("BTC", paymentTx(info.payId, [[BTC, "0.00019999"]]));
+    await proxy.publish("BTC", paymentTx(info.payId, [[LTC, "1"]]));
+    await proxy.publish("LTC", paymentTx(info.payId, [[BTC, "1"]]));
     await eventually(() => w.status().BTC!.paymentsSeen === 2 && w.status().LTC!.paymentsSeen === 1);
     expect(reservoir.transactionStatus(info.txId)).toBe(TransactionState.Pending);
 
-    await proxy.publish("BTC", payment(info.payId, [[BTC, "0.0002"]]));
+    await proxy.publish("BTC", paymentTx(info.payId, [[BTC, "0.0002"]]));
     await eventually(() => reservoir.transactionStatus(info.txId) === TransactionState.Verified);
     expect(w.status().BTC!.paymentsMatched).toBe(1);
 
     const early = payIdOf(1);
-    await proxy.publish("LTC", payment(early, [[LTC, "0.002"]]));
+    await proxy.publish("LTC", paymentTx(early, [[LTC, "0.002"]]));
     // (the underpaid payments above are held as orphans too, as in 8.2: wait for this one to be seen)
     await eventually(() => w.status().LTC!.paymentsSeen === 2);
     expect(w.status().LTC!.orphansHeld).toBe(2);
@@ -129,9 +106,9 @@ describe.skipIf(skip !== undefined)("discovery source", () => {
   });
 
   test("hostile frames are logged and ignored; nothing is verified wrongly and the source keeps working", async () => {
-    const { reservoir, transfers } = world(1);
+    const { reservoir, transfers } = paymentWorld(1, "fingerprint-discovery");
     const { info } = reservoir.storeTransfer(transfers[0]!);
-    const good = payment(info.payId, [[BTC, "0.0002"]]);
+    const good = paymentTx(info.payId, [[BTC, "0.0002"]]);
     const proxy = await startProxy();
     // back-fill replies: not JSON, and a JSON object instead of a list
     await proxy.send({ past: { BTC: "[{", LTC: `{"txid":"00"}` } });
@@ -145,9 +122,9 @@ describe.skipIf(skip !== undefined)("discovery source", () => {
       ["BTC", good, "x"], // three frames
       ["BTC", "{not json"],
       ["BTC", `[${good}]`], // a list where one transaction is expected
-      ["BTC", payment(info.payId, [[BTC, "-0.0002"]])],
-      ["BTC", payment(info.payId, [[BTC, "2e-4"]])],
-      ["BTC", payment(info.payId, [[BTC, '"0.0002"']])],
+      ["BTC", paymentTx(info.payId, [[BTC, "-0.0002"]])],
+      ["BTC", paymentTx(info.payId, [[BTC, "2e-4"]])],
+      ["BTC", paymentTx(info.payId, [[BTC, '"0.0002"']])],
       ["BTC", good.replace(`"addresses":["${BTC}"]`, `"addresses":"${BTC}"`)],
       ["BTC", `{"txid":"zz","vout":[]}`],
       ["BTC", `{"txid":"00","vout":[${Array.from({ length: 20_000 }, () => "{}").join(",")}]}`],
@@ -162,10 +139,10 @@ describe.skipIf(skip !== undefined)("discovery source", () => {
   });
 
   test("a proxy that never answers: each request times out, the REQ reconnects and the back-fill is retried until it completes", async () => {
-    const { reservoir, transfers } = world(1);
+    const { reservoir, transfers } = paymentWorld(1, "fingerprint-discovery");
     const { info } = reservoir.storeTransfer(transfers[0]!);
     const proxy = await startProxy();
-    await proxy.send({ silent: true, past: { BTC: `[${payment(info.payId, [[BTC, "0.0002"]])}]` } });
+    await proxy.send({ silent: true, past: { BTC: `[${paymentTx(info.payId, [[BTC, "0.0002"]])}]` } });
     const w = startWatcher(proxy, reservoir, 500);
     await eventually(() => w.status().BTC!.state === "back-fill failed");
     expect(w.status().BTC!.lastError).toBe("resource temporarily unavailable");
@@ -177,14 +154,14 @@ describe.skipIf(skip !== undefined)("discovery source", () => {
   }, 30_000);
 
   test("a proxy that comes back on the same ports gets a new back-fill (SUB reconnection)", async () => {
-    const { reservoir, transfers } = world(1);
+    const { reservoir, transfers } = paymentWorld(1, "fingerprint-discovery");
     const { info } = reservoir.storeTransfer(transfers[0]!);
     const first = await startProxy();
     startWatcher(first, reservoir);
     await first.waitForRequests(2);
     await first.stop();
     const second = await startProxy({ pub: first.pub, rep: first.rep });
-    await second.send({ past: { BTC: `[${payment(info.payId, [[BTC, "0.0002"]])}]` } });
+    await second.send({ past: { BTC: `[${paymentTx(info.payId, [[BTC, "0.0002"]])}]` } });
     await second.waitForRequests(2, 20_000);
     expect(second.requests.map((r) => r[0])).toEqual(["BTC", "LTC"]);
     await eventually(() => reservoir.transactionStatus(info.txId) === TransactionState.Verified);

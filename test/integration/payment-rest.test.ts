@@ -5,21 +5,19 @@
  * applied when the transfer arrives; HTTP 500, hangs, malformed JSON, wrong types, huge arrays and bodies,
  * negative and exponent values are survived without verifying anything wrongly. Litecoin's network check.
  *
- * The reservoir is in-process over the reservoir fakes (block production belongs to another branch).
+ * The reservoir is in-process over the reservoir fakes (test/support/payment-fakes.ts); a paid transfer reaching a
+ * block on every node is payment-block.test.ts.
  */
 import { afterEach, describe, expect, test } from "bun:test";
 import { systemClock } from "../../src/base/clock.ts";
 import { quietLogsWhileRunning } from "../support/harness/profile.ts";
 import type { ChainName } from "../../src/chain/types/chains.ts";
-import { activeBackend } from "../../src/crypto/index.ts";
 import { PaymentWatcher } from "../../src/payment/watcher.ts";
 import { Reservoir } from "../../src/reservoir/reservoir.ts";
 import { TransactionState } from "../../src/reservoir/status.ts";
 import { FakeRest } from "../support/fake-rest.ts";
-import { toHex } from "../support/hex.ts";
-import { asset, assetIdOf, BTC, FakeChain, issue, LTC, transferTo } from "../support/reservoir-fakes.ts";
-
-const hash = activeBackend();
+import { paymentTx, paymentWorld } from "../support/payment-fakes.ts";
+import { BTC, LTC } from "../support/reservoir-fakes.ts";
 
 const running: { stop(): unknown }[] = [];
 
@@ -27,24 +25,6 @@ quietLogsWhileRunning("error");
 afterEach(async () => {
   for (const r of running.splice(0).reverse()) await r.stop();
 });
-
-function world(n: number) {
-  const chain = new FakeChain();
-  const a = asset("fingerprint-rest");
-  chain.confirmAsset(a, 10);
-  const transfers = Array.from({ length: n }, (_, i) => transferTo(chain.confirmIssue(issue(assetIdOf(a), BigInt(i + 1)), 10)));
-  const reservoir = new Reservoir({ chain: "testing", view: chain, hash });
-  const payIdOf = (i: number) => new Reservoir({ chain: "testing", view: chain, hash }).storeTransfer(transfers[i]!).info.payId;
-  return { reservoir, transfers, payIdOf };
-}
-
-let txSeq = 0;
-function payment(payId: Uint8Array, outputs: [string, string][]): string {
-  const txid = (0x1000 + ++txSeq).toString(16).padStart(64, "0");
-  const vouts = [`{"value":0.00000000,"n":0,"scriptPubKey":{"asm":"OP_RETURN","hex":"6a30${toHex(payId)}","type":"nulldata"}}`];
-  for (const [address, value] of outputs) vouts.push(`{"value":${value},"scriptPubKey":{"hex":"76a914","reqSigs":1,"type":"pubkeyhash","addresses":["${address}"]}}`);
-  return `{"txid":"${txid}","hash":"${txid}","version":2,"vin":[],"vout":[${vouts.join(",")}]}`;
-}
 
 function servers(): { btc: FakeRest; ltc: FakeRest } {
   const btc = FakeRest.start({ old: 5, recent: 10 });
@@ -81,11 +61,11 @@ async function checked(rest: FakeRest, checks = 2): Promise<void> {
 
 describe("REST source", () => {
   test("verified only after more than 3 confirmations, and only when enough goes to the right address", async () => {
-    const { reservoir, transfers } = world(2);
+    const { reservoir, transfers } = paymentWorld(2, "fingerprint-rest");
     const paid = reservoir.storeTransfer(transfers[0]!).info;
     const short = reservoir.storeTransfer(transfers[1]!).info;
     const { btc, ltc } = servers();
-    btc.mine([payment(paid.payId, [[BTC, "0.00020000"]]), payment(short.payId, [[BTC, "0.00019999"]]), payment(short.payId, [[LTC, "1.0"]])]);
+    btc.mine([paymentTx(paid.payId, [[BTC, "0.00020000"]]), paymentTx(short.payId, [[BTC, "0.00019999"]]), paymentTx(short.payId, [[LTC, "1.0"]])]);
     const w = startWatcher(btc, ltc, reservoir);
     await eventually(() => w.status().BTC!.state === "running");
     for (let confirmations = 1; confirmations <= 3; confirmations++) {
@@ -106,9 +86,9 @@ describe("REST source", () => {
   }, 30_000);
 
   test("a payment already confirmed in the look-back is found by the backward walk; before its transfer it is an orphan applied on arrival", async () => {
-    const { reservoir, transfers, payIdOf } = world(1);
+    const { reservoir, transfers, payIdOf } = paymentWorld(1, "fingerprint-rest");
     const { btc, ltc } = servers();
-    ltc.mine([payment(payIdOf(0), [[LTC, "0.002"]])]);
+    ltc.mine([paymentTx(payIdOf(0), [[LTC, "0.002"]])]);
     for (let i = 0; i < 4; i++) ltc.mine();
     const w = startWatcher(btc, ltc, reservoir);
     await eventually(() => w.status().LTC!.orphansHeld === 1);
@@ -118,7 +98,7 @@ describe("REST source", () => {
   }, 30_000);
 
   test("chaininfo failing at start is retried with back-off; the node side never crashes", async () => {
-    const { reservoir, transfers } = world(1);
+    const { reservoir, transfers } = paymentWorld(1, "fingerprint-rest");
     const { info } = reservoir.storeTransfer(transfers[0]!);
     const { btc, ltc } = servers();
     btc.fault = (p) => (p.endsWith("chaininfo.json") ? new Response("down", { status: 500 }) : undefined);
@@ -127,13 +107,13 @@ describe("REST source", () => {
     expect(w.status().BTC).toMatchObject({ state: "chaininfo failed" });
     expect(w.status().BTC!.lastError).toContain("status: 500");
     btc.fault = () => undefined;
-    btc.mine([payment(info.payId, [[BTC, "0.0002"]])]);
+    btc.mine([paymentTx(info.payId, [[BTC, "0.0002"]])]);
     for (let i = 0; i < 3; i++) btc.mine();
     await eventually(() => reservoir.transactionStatus(info.txId) === TransactionState.Verified, 20_000);
   }, 40_000);
 
   test("hostile answers (500, hang, malformed JSON, wrong types, huge arrays and bodies, negative and exponent values) verify nothing and are survived", async () => {
-    const { reservoir, transfers } = world(1);
+    const { reservoir, transfers } = paymentWorld(1, "fingerprint-rest");
     const { info } = reservoir.storeTransfer(transfers[0]!);
     const { btc, ltc } = servers();
     const w = startWatcher(btc, ltc, reservoir);
@@ -142,11 +122,11 @@ describe("REST source", () => {
 
     // a confirmed block of payments that must not count
     btc.mine([
-      payment(info.payId, [[BTC, "-0.0002"]]),
-      payment(info.payId, [[BTC, "2e-4"]]),
-      payment(info.payId, [[BTC, "2E+5"]]),
-      payment(info.payId, [[BTC, '"0.0002"']]),
-      payment(info.payId, [[BTC, "0.00019999999"]]), // 8 decimals kept: one satoshi short
+      paymentTx(info.payId, [[BTC, "-0.0002"]]),
+      paymentTx(info.payId, [[BTC, "2e-4"]]),
+      paymentTx(info.payId, [[BTC, "2E+5"]]),
+      paymentTx(info.payId, [[BTC, '"0.0002"']]),
+      paymentTx(info.payId, [[BTC, "0.00019999999"]]), // 8 decimals kept: one satoshi short
       `{"txid":"${"ab".repeat(32)}","vout":{"value":1}}`,
       `"not a transaction"`,
     ]);
@@ -178,13 +158,13 @@ describe("REST source", () => {
     expect(w.status().BTC!.malformed).toBeGreaterThanOrEqual(6);
 
     // still working: a proper payment is verified
-    btc.mine([payment(info.payId, [[BTC, "0.0002"]])]);
+    btc.mine([paymentTx(info.payId, [[BTC, "0.0002"]])]);
     for (let i = 0; i < 3; i++) btc.mine();
     await eventually(() => reservoir.transactionStatus(info.txId) === TransactionState.Verified);
   }, 60_000);
 
   test("Litecoin must be on main for the bitmark chain (invalid chain, source stopped); testing accepts any", async () => {
-    const { reservoir } = world(0);
+    const { reservoir } = paymentWorld(0, "fingerprint-rest");
     const { btc, ltc } = servers();
     ltc.chain = "test";
     const w = startWatcher(btc, ltc, reservoir, "bitmark");

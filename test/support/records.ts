@@ -30,19 +30,9 @@ function paymentsOf(p: Record<string, string>): CurrencyMap {
   return new Map(Object.entries(p).map(([k, v]) => [codes[k]!, v]));
 }
 
-const TAGS: Record<string, number> = {
-  BaseData: 1,
-  AssetData: 2,
-  BitmarkIssue: 3,
-  BitmarkTransferUnratified: 4,
-  BitmarkTransferCountersigned: 5,
-  BlockFoundation: 6,
-  BlockOwnerTransfer: 7,
-};
-
 /** A record from fixture fields (`tag` or the record name), with the fixture's signatures if any. */
 export function recordFromFields(f: any, recordName?: string): TxRecord {
-  const tag = f.tag ?? TAGS[recordName!];
+  const tag = f.tag ?? (Tag as Record<string, number>)[recordName!];
   const signature = f.signature ? fromHex(f.signature) : NONE;
   const countersignature = f.countersignature ? fromHex(f.countersignature) : NONE;
   switch (tag) {
