@@ -67,6 +67,7 @@ test-long: deps native
 ## tuned for the development VM: lists every goal missed, exit 1 when any is (bench/run.ts). `bunmark bench`
 ## itself only reports.
 bench: deps native
+	cd native && cargo build --release --offline --example memory_floor
 	$(BUN) bench/run.ts
 
 ## One executable per CPU: dist/bunmark-linux-x64 and dist/bunmark-linux-arm64 (sizes printed). The arm64 one

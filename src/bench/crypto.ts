@@ -125,7 +125,7 @@ export async function main(args: string[]): Promise<number> {
 }
 
 /** The report (table or JSON); `extra` adds columns and goal lines for bench/crypto.ts. */
-export function print(o: { impls: Impl[]; m: Measured; runs: number; skipped: Skipped[]; load: Load; json: boolean; goals?: unknown[]; base?: { key: string; label: string } }): void {
+export function print(o: { impls: Impl[]; m: Measured; runs: number; skipped: Skipped[]; load: Load; json: boolean; goals?: unknown[]; base?: { key: string; label: string }; extra?: Record<string, unknown> | undefined }): void {
   const { impls, m, runs, skipped, load, json } = o;
   const mach = machine();
   // Which Argon2 compression each backend ran (BUNMARK_HASHING_PATH forces the native one) and the CPU features behind it.
@@ -141,6 +141,7 @@ export function print(o: { impls: Impl[]; m: Measured; runs: number; skipped: Sk
       medians_ms: m.medians,
       max_timer_drift_ms: m.drift ?? null,
       skipped,
+      ...o.extra,
       ...(o.goals ? { goals: o.goals } : {}),
     }));
     return;

@@ -1,7 +1,8 @@
 /**
  * The built-in miner, usable instead of recorderd (command/recorderd, docs/proof.md §3.5): a CURVE SUB for jobs and a
- * CURVE REQ for submissions, with its own key pair; hashes with the process's digest backend, `threads` headers
- * per batch (native: on the addon's threads; TypeScript twin: on worker threads), so the event loop stays free.
+ * CURVE REQ for submissions, with its own key pair; hashes with the process's digest backend in `threads`
+ * independent loops (native: on the addon's threads; TypeScript twin: on worker threads), so the event loop stays
+ * free.
  *
  *   const miner = new Miner({ target, threads: 2, anyDigest: chain === "local" });
  *   miner.start();  miner.stats();  await miner.stop();
@@ -23,6 +24,7 @@ import { Subscriber } from "../transport/subscriber.ts";
 import type { CurveKeyPair } from "../transport/curve.ts";
 import type { MinerTarget } from "./connect.ts";
 import { MinerError } from "./errors.ts";
+import { runSlots } from "./hash-slots.ts";
 
 const log = logger("miner");
 const SUBMIT_TIMEOUT_MS = 60_000;
@@ -44,6 +46,8 @@ interface CurrentJob {
   header: Uint8Array;
   target: Uint8Array;
   nonce: bigint;
+  /** a nonce of this job was submitted (the others are not: the node clears its queue on a block) */
+  submitted: boolean;
 }
 
 export interface MinerStats {
@@ -60,7 +64,8 @@ export class Miner {
   #sub: Subscriber | undefined;
   readonly #req: RequestClient;
   #job: CurrentJob | undefined;
-  #wake: (() => void) | undefined;
+  /** settles when a job arrives or the miner stops; the loops without a job wait on it */
+  #jobWait = Promise.withResolvers<void>();
   #running = false;
   #loop: Promise<void> = Promise.resolve();
   #progress: ReturnType<typeof setInterval> | undefined;
@@ -72,6 +77,12 @@ export class Miner {
     this.#hash = o.hash ?? activeBackend();
     this.#keys = curveKeyPair();
     this.#req = new RequestClient(this.#keys);
+  }
+
+  #signalJob(): void {
+    const waiting = this.#jobWait;
+    this.#jobWait = Promise.withResolvers<void>();
+    waiting.resolve();
   }
 
   stats(): Readonly<MinerStats> {
@@ -103,11 +114,11 @@ export class Miner {
     log.info("miner started", { publish: t.publish, submit: t.submit, threads: this.#o.threads, digest: this.#hash.name });
   }
 
-  /** Stops after the batch in flight; closes the sockets. */
+  /** Stops after the digests in flight; closes the sockets. */
   async stop(): Promise<void> {
     this.#running = false;
     clearInterval(this.#progress);
-    this.#wake?.();
+    this.#signalJob();
     this.#sub?.close();
     this.#req.close();
     await this.#loop.catch(() => undefined);
@@ -118,49 +129,46 @@ export class Miner {
       const { job, header } = parseJobMessage(new TextDecoder().decode(frames[0]));
       const view = new DataView(header.buffer);
       const target = targetBytes(bitsToTarget(view.getBigUint64(84, true)));
-      this.#job = { id: job, header, target, nonce: view.getBigUint64(NONCE_OFFSET, true) };
+      this.#job = { id: job, header, target, nonce: view.getBigUint64(NONCE_OFFSET, true), submitted: false };
       this.#stats.jobs++;
       log.debug("job received", { job });
-      this.#wake?.();
+      this.#signalJob();
     } catch (e) {
       log.warn("job ignored", { error: e instanceof Error ? e.message : String(e) });
     }
   }
 
+  /** One hashing loop per thread (runSlots): each hashes the current job's next nonce until the miner stops. */
   async #run(): Promise<void> {
-    while (this.#running) {
-      const job = this.#job;
-      if (job === undefined) {
-        await new Promise<void>((resolve) => (this.#wake = resolve));
-        this.#wake = undefined;
-        continue;
-      }
-      const headers: Uint8Array[] = [];
-      const nonces: bigint[] = [];
-      for (let i = 0; i < this.#o.threads; i++) {
-        job.nonce = BigInt.asUintN(64, job.nonce + 1n);
-        const h = Uint8Array.from(job.header);
-        new DataView(h.buffer).setBigUint64(NONCE_OFFSET, job.nonce, true);
-        headers.push(h);
-        nonces.push(job.nonce);
-      }
-      let digests: Uint8Array[];
-      try {
-        digests = await this.#hash.blockDigestBatch(headers);
-      } catch (e) {
-        if (this.#running) log.error("digest batch failed", { error: e });
-        await new Promise((resolve) => setTimeout(resolve, 1000)); // not a busy loop if it keeps failing
-        continue;
-      }
-      this.#stats.hashes += digests.length;
-      const nonce = nonces.find((_, i) => {
-        const d = digests[i];
-        return d !== undefined && (this.#o.anyDigest || this.#hash.meetsDifficulty(d, job.target));
-      });
-      if (nonce === undefined || !this.#running) continue;
-      if (this.#job === job) this.#job = undefined;
-      await this.#submit(job, nonce);
+    await runSlots(this.#o.threads, () => this.#hashNext());
+  }
+
+  async #hashNext(): Promise<boolean> {
+    const job = this.#job;
+    if (job === undefined) {
+      await this.#jobWait.promise;
+      return this.#running;
     }
+    job.nonce = BigInt.asUintN(64, job.nonce + 1n);
+    const nonce = job.nonce;
+    const header = Uint8Array.from(job.header);
+    new DataView(header.buffer).setBigUint64(NONCE_OFFSET, nonce, true);
+    let digest: Uint8Array | undefined;
+    try {
+      [digest] = await this.#hash.blockDigestBatch([header]);
+    } catch (e) {
+      if (this.#running) log.error("digest failed", { error: e });
+      await new Promise((resolve) => setTimeout(resolve, 1000)); // not a busy loop if it keeps failing
+      return this.#running;
+    }
+    this.#stats.hashes++;
+    const found = digest !== undefined && (this.#o.anyDigest || this.#hash.meetsDifficulty(digest, job.target));
+    // One submission per job: on `local` every thread's first digest qualifies.
+    if (!found || job.submitted || !this.#running) return this.#running;
+    job.submitted = true;
+    if (this.#job === job) this.#job = undefined;
+    await this.#submit(job, nonce);
+    return this.#running;
   }
 
   async #submit(job: CurrentJob, nonce: bigint): Promise<void> {
