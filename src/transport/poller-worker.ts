@@ -3,28 +3,35 @@
  * PAIR control socket, and tells the main thread which watched sockets signalled. It never touches the watched
  * sockets themselves (they belong to the main thread); it only watches their notification fds.
  *
- * Protocol (see poller.ts): workerData = { ctx, control }.
+ * Protocol (see poller.ts): workerData = { ctx, control, poller, signal }.
  *   control PAIR → worker: JSON `[[id, fd], …]` (the full watch set) or `quit`.
- *   worker → main: { kind: "ready" } once connected, { kind: "fds", ids } per wake-up, { kind: "stopped" }.
+ *   worker → main: `signal(poller, id)` for each watched socket that signalled (a thread-safe FFI callback of the main
+ *   thread: it queues the call on the main thread's event loop, cheaper than postMessage, which per wake-up cost
+ *   about 10 µs more CPU); messages { kind: "ready" } once connected and { kind: "stopped" } at the end.
  * Edge-triggered: a wake-up is posted once per signal, and a signal that comes while the main thread is still
  * busy with the previous one is a new edge, so nothing is lost and nothing spins.
  *
  * This file is an entrypoint of the executable build; keep its path stable.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import type { Pointer } from "bun:ffi";
+import { CFunction, FFIType, type Pointer } from "bun:ffi";
 import { Epoll } from "./epoll.ts";
 import { Opt, SocketType, check, cstr, getInt, newSocket, recvFrame, setInt, zmq } from "./libzmq.ts";
 
-export type WorkerMessage = { kind: "ready" } | { kind: "fds"; ids: number[] } | { kind: "stopped" } | { kind: "failed"; message: string };
+export type WorkerMessage = { kind: "ready" } | { kind: "stopped" } | { kind: "failed"; message: string };
 
 interface Data {
   ctx: number;
   control: string;
+  /** this poller's number, passed back with every signal */
+  poller: number;
+  /** address of the main thread's thread-safe `(poller: i32, id: i32) => void` callback */
+  signal: number;
 }
 
-const { ctx, control } = workerData as Data;
+const { ctx, control, poller, signal } = workerData as Data;
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
+const signalCall = CFunction({ ptr: signal as Pointer, args: [FFIType.i32, FFIType.i32], returns: FFIType.void });
 
 function run(): void {
   const pair = newSocket(ctx as Pointer, SocketType.PAIR);
@@ -62,8 +69,7 @@ function loop(pair: Pointer, controlFd: number, epoll: Epoll): void {
         watched = next;
       }
     }
-    const ids = ready.flatMap((fd) => (fd === controlFd ? [] : (watched.get(fd) ?? [])));
-    if (ids.length > 0) post({ kind: "fds", ids });
+    for (const fd of ready) for (const id of fd === controlFd ? [] : (watched.get(fd) ?? [])) signalCall(poller, id);
     ready = epoll.wait(-1);
   }
 }

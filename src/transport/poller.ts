@@ -1,6 +1,7 @@
 /**
  * The process-wide poller: one Worker (poller-worker.ts) waits (edge-triggered epoll) on the ZMQ_FD of every
- * watched socket and posts which ones signalled; the main thread runs the sockets' callbacks.
+ * watched socket and calls a thread-safe FFI callback per signalled one; the main thread runs the sockets'
+ * callbacks.
  *
  *   const unwatch = poller.watch(fd, onReadable);   // onReadable(): read ZMQ_EVENTS, drain, …
  *   unwatch();                                      // before closing the socket
@@ -11,7 +12,7 @@
  *
  * The worker is referenced (keeps the process alive) only while something is watched.
  */
-import type { Pointer } from "bun:ffi";
+import { FFIType, JSCallback, type Pointer } from "bun:ffi";
 import { Worker } from "node:worker_threads";
 import { logger } from "../base/log.ts";
 import { workerUrl } from "../base/worker-url.ts";
@@ -22,10 +23,27 @@ import { TransportError } from "./errors.ts";
 const log = logger("wire");
 
 let instances = 0;
+const pollers = new Map<number, Poller>();
+let signalCallback: JSCallback | undefined;
+
+/**
+ * The worker's way to this thread: a thread-safe FFI callback `(poller, id)`, queued onto the main thread's event
+ * loop. One for the process, never closed: a call still queued when a poller stops must find a live function
+ * (it then finds no poller and does nothing).
+ */
+function signalAddress(): number {
+  signalCallback ??= new JSCallback((poller: number, id: number) => pollers.get(poller)?.dispatch(id), {
+    args: [FFIType.i32, FFIType.i32],
+    returns: FFIType.void,
+    threadsafe: true,
+  });
+  return Number(signalCallback.ptr);
+}
 
 export class Poller {
   readonly #worker: Worker;
   readonly #control: Pointer;
+  readonly #instance: number;
   readonly #watched = new Map<number, { fd: number; onReadable: () => void }>();
   #nextId = 1;
   #ready = false;
@@ -36,13 +54,16 @@ export class Poller {
   #stopping = false;
 
   constructor(ctx: Pointer) {
-    const control = `inproc://bunmark-poller-${process.pid}-${++instances}`;
+    const instance = ++instances;
+    const control = `inproc://bunmark-poller-${process.pid}-${instance}`;
     const sock = newSocket(ctx, SocketType.PAIR);
     this.#control = sock;
     setInt(sock, Opt.LINGER, 0);
     check(zmq.zmq_bind(sock, cstr(control)), "bind poller control");
+    this.#instance = instance;
+    pollers.set(instance, this);
     this.#worker = new Worker(workerUrl("transport/poller-worker.ts"), {
-      workerData: { ctx: Number(ctx), control },
+      workerData: { ctx: Number(ctx), control, poller: instance, signal: signalAddress() },
     });
     this.#worker.unref();
     let started = () => {};
@@ -53,8 +74,7 @@ export class Poller {
           this.#ready = true;
           started();
           this.#publish();
-        } else if (m.kind === "fds") this.#dispatch(m.ids);
-        else {
+        } else {
           if (m.kind === "failed") log.error("poller worker failed", { error: m.message });
           resolve();
         }
@@ -93,19 +113,19 @@ export class Poller {
       while (this.#ready && !this.#send("quit")) await Bun.sleep(1);
       await this.#stopped;
       zmq.zmq_close(this.#control);
+      pollers.delete(this.#instance);
     }
     await this.#stopped;
   }
 
-  #dispatch(ids: number[]): void {
-    for (const id of ids) {
-      const w = this.#watched.get(id);
-      if (!w) continue;
-      try {
-        w.onReadable();
-      } catch (e) {
-        log.error("socket callback failed", { error: e });
-      }
+  /** Runs the callback of watch `id` (called through the worker's signal). */
+  dispatch(id: number): void {
+    const w = this.#watched.get(id);
+    if (!w) return;
+    try {
+      w.onReadable();
+    } catch (e) {
+      log.error("socket callback failed", { error: e });
     }
   }
 
