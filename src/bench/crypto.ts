@@ -124,7 +124,7 @@ export async function main(args: string[]): Promise<number> {
   return 0;
 }
 
-/** The report (table or JSON); `extra` adds columns and goal lines for bench/crypto.ts. */
+/** The report (table or JSON); `base` adds a ratio column, `goals` and `extra` add JSON fields (for bench/crypto.ts). */
 export function print(o: { impls: Impl[]; m: Measured; runs: number; skipped: Skipped[]; load: Load; json: boolean; goals?: unknown[]; base?: { key: string; label: string }; extra?: Record<string, unknown> | undefined }): void {
   const { impls, m, runs, skipped, load, json } = o;
   const mach = machine();

@@ -2,9 +2,9 @@
  * `bunmark bench mine [--json] [--threads N] [--seconds S]`: mining speed in block digests (Argon2d, 128 MiB,
  * t = 4) per second for 1..N threads (default: every core), the native addon vs the TypeScript twin, measured as
  * the built-in miner hashes: `threads` independent loops (runSlots) of one header each, consecutive nonces, through
- * `blockDigestBatch`. Each row runs at least S seconds (default 10) and two digests per thread. Reported against issue 15's goals (one native
- * thread ≥ 4 H/s; two ≥ 1.8 × one) and the anchor: the real recorderd (Debian libargon2, no SIMD) ≈ 1.26 H/s on
- * one thread.
+ * `blockDigestBatch`. Each row runs at least S seconds (default 10) and two digests per thread. Reported against
+ * issue 15's goals (one native thread ≥ 4 H/s; two ≥ 1.8 × one) and the anchor: the real recorderd (Debian
+ * libargon2, no SIMD) ≈ 1.26 H/s on one thread.
  */
 import { availableParallelism, cpus } from "node:os";
 import { has, intFlag, noExtraArgs, parseOrHelp } from "../cli/args.ts";

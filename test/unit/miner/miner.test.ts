@@ -96,9 +96,13 @@ test("independent loops on local: one submission per job, nonces after the publi
   miner.start();
   try {
     for (const [id, nonce] of [["0001", 100n], ["0002", 500n]] as const) {
+      // PUB drops messages until the subscription has arrived: publish until the miner has the job, then stop (a
+      // repeat of the job after its submission would be a new job to the miner)
+      const jobs = miner.stats().jobs;
       const feed = setInterval(() => pub.publish([new TextEncoder().encode(jobMessage(id, job(nonce)))]), 100);
-      while (!submissions.some((s) => s.Job === id)) await Bun.sleep(10);
+      while (miner.stats().jobs === jobs) await Bun.sleep(10);
       clearInterval(feed);
+      while (!submissions.some((s) => s.Job === id)) await Bun.sleep(10);
       await Bun.sleep(100); // the other loop's digest in flight qualifies too, and must not be submitted
     }
   } finally {
