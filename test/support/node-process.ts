@@ -79,8 +79,45 @@ process.once("exit", () => {
   for (const n of live) n.proc?.kill("SIGKILL");
 });
 
-/** A TCP port free on both 127.0.0.1 and ::1 right now (a dual-stack listener on port 0). */
-export function freePort(): Promise<number> {
+/**
+ * The first port the kernel may pick as the local port of an outgoing connection (ip_local_port_range). Ports handed
+ * out by freePort lie below it: a port 0 listener would get one from that range, and between the check and the
+ * node's bind (a whole process start later) one of the suite's many outgoing connections could take it
+ * ("Is port … in use?" in a clean-clone run).
+ */
+function ephemeralStart(): number {
+  try {
+    const first = Number(readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]);
+    return Number.isInteger(first) && first > 0 ? first : 32768;
+  } catch {
+    return 32768;
+  }
+}
+const EPHEMERAL_START = ephemeralStart();
+const FIRST_PORT = 20000;
+const handedOut = new Set<number>();
+
+/** Whether a dual-stack listener can bind `port` right now (so it is free on both 127.0.0.1 and ::1). */
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once("error", () => resolve(false));
+    s.listen({ host: "::", port }, () => s.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A TCP port free on both 127.0.0.1 and ::1 right now, outside the kernel's range for outgoing connections and
+ * never handed out twice in this process. Falls back to a port 0 listener when that range leaves no room below it.
+ */
+export async function freePort(): Promise<number> {
+  const end = EPHEMERAL_START;
+  for (let attempt = 0; end - FIRST_PORT > 1000 && attempt < 100; attempt++) {
+    const port = FIRST_PORT + Math.floor(Math.random() * (end - FIRST_PORT));
+    if (handedOut.has(port) || !(await bindable(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once("error", reject);
